@@ -1,0 +1,55 @@
+# Thin wrapper: installs what is missing (Debian packages), configures, builds, runs.
+# `make run` opens the app on lesson 1; `make test` builds and runs every test through CTest.
+
+BUILD     ?= build
+JOBS      ?= $(shell nproc)
+CMAKE_ARGS ?=
+SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Build and test dependencies (README.md says why each is needed).
+PACKAGES := cmake g++ make pkg-config python3 \
+            qt6-base-dev libgl-dev libqcustomplot-dev \
+            libgtest-dev libbenchmark-dev
+
+.PHONY: run test deps configure build bench test-asan test-tsan install format clean
+
+deps: $(BUILD)/.deps-ok
+$(BUILD)/.deps-ok: Makefile
+	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing missing packages:" $$missing; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@mkdir -p $(BUILD) && touch $@
+
+# Configuring again is cheap and picks up new files and a half-finished earlier configure.
+configure: deps
+	@cmake -S . -B $(BUILD) $(CMAKE_ARGS) >$(BUILD)/configure.log 2>&1 || { cat $(BUILD)/configure.log; exit 1; }
+
+build: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	./$(BUILD)/app/concurrency-lab
+
+test: build
+	cd $(BUILD) && QT_QPA_PLATFORM=offscreen ctest --output-on-failure --timeout 300
+
+bench: build
+	@for b in $(BUILD)/tests/bench/bench_*; do [ -x "$$b" ] && "$$b"; done
+
+test-asan:
+	$(MAKE) test BUILD=build-asan CMAKE_ARGS="-DCLAB_SANITIZE=address -DCLAB_BUILD_BENCH=OFF"
+
+test-tsan:
+	$(MAKE) test BUILD=build-tsan CMAKE_ARGS="-DCLAB_SANITIZE=thread -DCLAB_BUILD_APP=OFF -DCLAB_BUILD_BENCH=OFF"
+
+install: build
+	$(SUDO) cmake --install $(BUILD)
+
+format:
+	clang-format -i $$(git ls-files '*.cpp' '*.h')
+
+clean:
+	rm -rf build build-asan build-tsan

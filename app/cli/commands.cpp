@@ -1,0 +1,25 @@
+#include "commands.h"
+
+#include "run_command.h"
+
+#include <cstdio>
+#include <cstring>
+
+namespace clab::cli {
+
+int maybe_run_worker(int, char**) {
+    return -1; // the process engine's worker mode hooks in here
+}
+
+bool is_headless_command(const char* first) {
+    return std::strcmp(first, "run") == 0 || std::strcmp(first, "lessons") == 0;
+}
+
+int run_headless(const QStringList& arguments) {
+    const QString command = arguments.value(1);
+    if (command == QLatin1String("run")) return run_command(arguments.mid(2));
+    fprintf(stderr, "concurrency-lab: '%s' is not implemented yet\n", command.toLocal8Bit().constData());
+    return 2;
+}
+
+} // namespace clab::cli

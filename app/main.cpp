@@ -1,0 +1,40 @@
+// concurrency-lab: the GUI by default; `run …` and `lessons check …` run headless.
+#include "cli/commands.h"
+#include "cli/gui_options.h"
+#include "core/builtin_engines.h"
+#include "gui/main_window.h"
+
+#include <QApplication>
+#include <QCoreApplication>
+#include <QIcon>
+
+#include <cstdio>
+#include <cstring>
+
+int main(int argc, char** argv) {
+    // A worker process (process engine, spawn start method) must not touch Qt at all.
+    if (const int rc = clab::cli::maybe_run_worker(argc, argv); rc >= 0) return rc;
+
+    clab::register_builtin_engines();
+    QCoreApplication::setOrganizationName(QStringLiteral("ConcurrencyLab"));
+    QCoreApplication::setApplicationName(QStringLiteral("concurrency-lab"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(CLAB_VERSION));
+
+    if (argc >= 2 && clab::cli::is_headless_command(argv[1])) {
+        QCoreApplication app(argc, argv);
+        return clab::cli::run_headless(QCoreApplication::arguments());
+    }
+
+    // Parse before creating the QApplication, so --help, --version and bad flags work without a display.
+    QStringList args;
+    for (int i = 0; i < argc; ++i)
+        args << QString::fromLocal8Bit(argv[i]);
+    clab::cli::GuiOptions options;
+    if (const int rc = clab::cli::parse_gui_options(args, options); rc >= 0) return rc;
+
+    QApplication app(argc, argv);
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/concurrency-lab.svg")));
+    clab::MainWindow window(options);
+    window.show();
+    return app.exec();
+}

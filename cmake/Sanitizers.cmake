@@ -1,0 +1,10 @@
+# CLAB_SANITIZE=address -> ASan + UBSan; CLAB_SANITIZE=thread -> TSan. Applied to everything we build.
+if(CLAB_SANITIZE STREQUAL "address")
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+elseif(CLAB_SANITIZE STREQUAL "thread")
+  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=thread)
+elseif(NOT CLAB_SANITIZE STREQUAL "")
+  message(FATAL_ERROR "CLAB_SANITIZE must be empty, 'address' or 'thread'")
+endif()

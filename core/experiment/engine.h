@@ -1,0 +1,38 @@
+// The interface every engine implements, and the registry the Runner picks them from.
+#pragma once
+
+#include "spec.h"
+#include "summary.h"
+
+#include <atomic>
+#include <functional>
+#include <memory>
+
+namespace clab {
+
+class Recorder;
+
+// What a running engine gets from the Runner.
+struct RunContext {
+    Recorder& recorder;
+    const std::atomic<bool>& cancel; // set by Runner::cancel(); engines check it at least every 50 ms
+    uint32_t main_lane;              // the lane of the thread that drives the run ("MainThread")
+    int64_t start_ns;                // when the run started (t = 0 on the timeline)
+};
+
+class Engine {
+public:
+    virtual ~Engine() = default;
+    // Runs the experiment to the end or until ctx.cancel is set, recording events as it goes.
+    // Fills what it measured into `summary` (the Runner adds wall/CPU time and derived counters).
+    // Must not return before every thread and process it started has ended.
+    virtual void run(const ExperimentSpec& spec, RunContext& ctx, Summary& summary) = 0;
+};
+
+using EngineFactory = std::function<std::unique_ptr<Engine>()>;
+
+// Each engine folder registers itself; the Runner asks here. Returns false if the kind is taken.
+bool register_engine(EngineKind kind, EngineFactory factory);
+std::unique_ptr<Engine> make_engine(EngineKind kind); // nullptr if no engine of that kind is built in
+
+} // namespace clab

@@ -1,0 +1,68 @@
+// Summary: the numbers a run produced, measured, never computed from a model.
+#pragma once
+
+#include "spec.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace clab {
+
+struct WorkerStats {
+    uint32_t lane = 0;
+    std::string name;
+    double busy_s = 0;     // running Python (holding the GIL, or a process/GIL-off thread running)
+    double gil_wait_s = 0; // waiting for the GIL (incl. forced-switch waits)
+    double blocked_s = 0;  // in blocking calls (sleep, sockets, pipes)
+    double lock_wait_s = 0;
+    int tasks_done = 0;
+};
+
+struct Summary {
+    ExperimentSpec spec;
+    bool completed = false; // ran to the end (not cancelled, not broken, no deadlock)
+    bool cancelled = false;
+    std::string error;      // a sentence for the student when something went wrong
+
+    double wall_s = 0;
+    double cpu_s = 0;       // user + system CPU of this process and its children during the run
+    uint64_t events = 0;
+    double peak_rss_mb = 0;
+
+    // threads and the GIL
+    uint64_t gil_switches = 0;
+    uint64_t forced_switches = 0;
+    double gil_wait_s = 0;
+    double median_gil_slice_ms = 0;
+    uint64_t lost_updates = 0;
+    int64_t counter_expected = 0;
+    int64_t counter_value = 0;
+    bool deadlock = false;
+    double io_latency_median_ms = 0;
+    double io_latency_max_ms = 0;
+
+    // processes
+    double process_start_s = 0; // median per process
+    uint64_t ipc_bytes = 0;
+    double serialize_s = 0;
+    bool broken = false;
+
+    // asyncio
+    uint64_t loop_iterations = 0;
+    uint64_t task_switches = 0;
+    double max_loop_lag_s = 0;
+    uint64_t slow_callbacks = 0;
+
+    // against a sequential baseline (filled by whoever ran one)
+    double baseline_wall_s = 0;
+    double speedup = 0;
+    double efficiency = 0; // speedup / workers used
+
+    std::vector<WorkerStats> workers;
+};
+
+// One JSON object with every field above (the --json output).
+std::string to_json(const Summary&);
+
+} // namespace clab

@@ -1,0 +1,4 @@
+#pragma once
+namespace clab {
+void register_process_engines(); // EngineKind::Processes, ProcessPool
+}

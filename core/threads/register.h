@@ -1,0 +1,4 @@
+#pragma once
+namespace clab {
+void register_thread_engines(); // EngineKind::Sequential, Threads, ThreadPool
+}

@@ -1,0 +1,109 @@
+#include "recorder.h"
+
+namespace clab {
+
+namespace {
+std::atomic<uint64_t> g_next_recorder_id{1};
+
+// One-entry cache per thread: the buffer this thread last used and which Recorder it belongs to.
+// Recorder ids are never reused, so a destroyed Recorder's entry can never be mistaken for a new one.
+struct ThreadCache {
+    uint64_t recorder_id = 0;
+    EventBuffer* buffer = nullptr;
+};
+thread_local ThreadCache t_cache;
+} // namespace
+
+EventBuffer::EventBuffer() {
+    // The first chunk up front: a thread's first events never allocate.
+    chunks_[0].store(new Event[kChunkEvents], std::memory_order_relaxed);
+}
+
+EventBuffer::~EventBuffer() {
+    for (auto& chunk : chunks_)
+        delete[] chunk.load(std::memory_order_relaxed);
+}
+
+Event* EventBuffer::grow(size_t chunk_index) noexcept {
+    if (chunk_index >= kMaxChunks) return nullptr;
+    auto* chunk = new (std::nothrow) Event[kChunkEvents];
+    chunks_[chunk_index].store(chunk, std::memory_order_release);
+    return chunk;
+}
+
+size_t EventBuffer::drain_into(std::vector<Event>& out) {
+    const uint64_t published = published_.load(std::memory_order_acquire);
+    const size_t before = out.size();
+    out.reserve(before + (published - read_));
+    while (read_ < published) {
+        const size_t chunk_index = read_ / kChunkEvents;
+        const size_t offset = read_ % kChunkEvents;
+        const Event* chunk = chunks_[chunk_index].load(std::memory_order_acquire);
+        const uint64_t take = std::min<uint64_t>(kChunkEvents - offset, published - read_);
+        out.insert(out.end(), chunk + offset, chunk + offset + take);
+        read_ += take;
+    }
+    return out.size() - before;
+}
+
+Recorder::Recorder() : id_(g_next_recorder_id.fetch_add(1)), origin_ns_(now_ns()) {}
+Recorder::~Recorder() = default;
+
+uint32_t Recorder::add_lane(LaneKind kind, std::string name, uint32_t parent, int64_t os_id) {
+    std::lock_guard lock(mutex_);
+    LaneInfo info;
+    info.id = uint32_t(lanes_.size());
+    info.kind = kind;
+    info.name = std::move(name);
+    info.parent = parent;
+    info.os_id = os_id;
+    lanes_.push_back(std::move(info));
+    return lanes_.back().id;
+}
+
+void Recorder::rename_lane(uint32_t lane, std::string name) {
+    std::lock_guard lock(mutex_);
+    if (lane < lanes_.size()) lanes_[lane].name = std::move(name);
+}
+
+std::vector<LaneInfo> Recorder::lanes() const {
+    std::lock_guard lock(mutex_);
+    return lanes_;
+}
+
+size_t Recorder::lane_count() const {
+    std::lock_guard lock(mutex_);
+    return lanes_.size();
+}
+
+EventBuffer& Recorder::buffer() noexcept {
+    if (t_cache.recorder_id == id_) [[likely]]
+        return *t_cache.buffer;
+    return register_thread();
+}
+
+EventBuffer& Recorder::register_thread() {
+    std::lock_guard lock(mutex_);
+    buffers_.push_back(std::make_unique<EventBuffer>());
+    t_cache.recorder_id = id_;
+    t_cache.buffer = buffers_.back().get();
+    return *t_cache.buffer;
+}
+
+size_t Recorder::drain(std::vector<Event>& out) {
+    std::lock_guard lock(mutex_);
+    size_t n = 0;
+    for (auto& buffer : buffers_)
+        n += buffer->drain_into(out);
+    return n;
+}
+
+uint64_t Recorder::dropped() const {
+    std::lock_guard lock(mutex_);
+    uint64_t n = 0;
+    for (const auto& buffer : buffers_)
+        n += buffer->dropped();
+    return n;
+}
+
+} // namespace clab

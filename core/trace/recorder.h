@@ -1,0 +1,107 @@
+// Recorder: where engines write events while they run, and where the GUI (or the Runner) reads
+// them from while the run is still going.
+//
+// Every writing thread gets its own append-only buffer, so the hot path takes no lock and makes
+// no allocation (a new 8192-event chunk is allocated once per 8192 events). The single reader
+// drains what each buffer has published since the last drain. Buffers belong to the Recorder,
+// not to the thread, so events survive the thread that wrote them.
+#pragma once
+
+#include "event.h"
+#include "lane.h"
+
+#include <array>
+#include <atomic>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace clab {
+
+class EventBuffer {
+public:
+    static constexpr size_t kChunkEvents = 8192;
+    static constexpr size_t kMaxChunks = 8192; // 67 M events per writing thread
+
+    EventBuffer();
+    ~EventBuffer();
+    EventBuffer(const EventBuffer&) = delete;
+    EventBuffer& operator=(const EventBuffer&) = delete;
+
+    // Writer side: only the owning thread calls this.
+    void push(const Event& event) noexcept {
+        const size_t chunk_index = size_ / kChunkEvents;
+        Event* chunk = chunks_[chunk_index].load(std::memory_order_relaxed);
+        if (chunk == nullptr) [[unlikely]] {
+            chunk = grow(chunk_index);
+            if (chunk == nullptr) {
+                dropped_.fetch_add(1, std::memory_order_relaxed);
+                return;
+            }
+        }
+        chunk[size_ % kChunkEvents] = event;
+        ++size_;
+        published_.store(size_, std::memory_order_release);
+    }
+
+    // Reader side: appends everything published since the last call to `out`.
+    size_t drain_into(std::vector<Event>& out);
+    uint64_t dropped() const noexcept { return dropped_.load(std::memory_order_relaxed); }
+
+private:
+    Event* grow(size_t chunk_index) noexcept;
+
+    std::array<std::atomic<Event*>, kMaxChunks> chunks_{};
+    std::atomic<uint64_t> published_{0};
+    std::atomic<uint64_t> dropped_{0};
+    uint64_t size_ = 0; // writer-owned
+    uint64_t read_ = 0; // reader-owned
+};
+
+class Recorder {
+public:
+    Recorder();
+    ~Recorder();
+    Recorder(const Recorder&) = delete;
+    Recorder& operator=(const Recorder&) = delete;
+
+    // Lanes: thread-safe, rare (once per thread/process/task).
+    uint32_t add_lane(LaneKind kind, std::string name, uint32_t parent = kNoLane, int64_t os_id = 0);
+    void rename_lane(uint32_t lane, std::string name);
+    std::vector<LaneInfo> lanes() const;
+    size_t lane_count() const;
+
+    // Hot path: stamps the time and the CPU and appends to the calling thread's buffer.
+    void record(uint32_t lane, EventKind kind, uint64_t arg = 0) noexcept {
+        Event e;
+        e.t_ns = now_ns();
+        e.lane = lane;
+        e.kind = kind;
+        e.cpu = current_cpu();
+        e.arg = arg;
+        buffer().push(e);
+    }
+    // An event stamped elsewhere (a worker process streamed it to us): appended as is.
+    void record_event(const Event& event) noexcept { buffer().push(event); }
+
+    // Reader side (one reader at a time): moves newly published events of every buffer to `out`
+    // (unsorted: each buffer's events are in order, buffers are interleaved). Returns the count.
+    size_t drain(std::vector<Event>& out);
+    uint64_t dropped() const;
+    int64_t origin_ns() const noexcept { return origin_ns_; }
+
+    // The calling thread's buffer for this recorder (created on first use).
+    EventBuffer& buffer() noexcept;
+
+private:
+    EventBuffer& register_thread();
+
+    const uint64_t id_; // unique per Recorder, so a stale thread-local cache can't alias a new one
+    const int64_t origin_ns_;
+    mutable std::mutex mutex_;
+    std::vector<std::unique_ptr<EventBuffer>> buffers_;
+    std::vector<LaneInfo> lanes_;
+};
+
+} // namespace clab

@@ -1,0 +1,41 @@
+#include "trace.h"
+
+#include "recorder.h"
+
+#include <algorithm>
+
+namespace clab {
+
+namespace {
+bool earlier(const Event& a, const Event& b) { return a.t_ns < b.t_ns; }
+} // namespace
+
+size_t Trace::append(std::vector<Event> batch) {
+    if (batch.empty()) return events.size();
+    std::stable_sort(batch.begin(), batch.end(), earlier);
+    const size_t old_size = events.size();
+    // Events of a thread that published late may be older than what we already hold: merge
+    // only the overlapping tail, which is short in practice.
+    auto first_moved = std::upper_bound(events.begin(), events.end(), batch.front(), earlier);
+    const size_t first_index = size_t(first_moved - events.begin());
+    events.insert(events.end(), batch.begin(), batch.end());
+    if (first_index < old_size)
+        std::inplace_merge(events.begin() + long(first_index), events.begin() + long(old_size), events.end(),
+                           earlier);
+    return first_index;
+}
+
+size_t Trace::pull(Recorder& recorder) {
+    std::vector<Event> batch;
+    const size_t n = recorder.drain(batch);
+    lanes = recorder.lanes();
+    if (origin_ns == 0) origin_ns = recorder.origin_ns();
+    append(std::move(batch));
+    return n;
+}
+
+const LaneInfo* Trace::lane(uint32_t id) const {
+    return id < lanes.size() ? &lanes[id] : nullptr;
+}
+
+} // namespace clab

@@ -1,0 +1,30 @@
+// Trace: every event of a run, merged into one time-ordered sequence, plus the lanes.
+// Fed incrementally from a Recorder while the run goes on; complete once the run has ended.
+#pragma once
+
+#include "event.h"
+#include "lane.h"
+
+#include <vector>
+
+namespace clab {
+
+class Recorder;
+
+struct Trace {
+    std::vector<LaneInfo> lanes;
+    std::vector<Event> events; // sorted by t_ns; equal stamps keep their recording order
+    int64_t origin_ns = 0;     // t = 0 of the run (the Runner's start)
+
+    // Adds a batch (any order); keeps `events` sorted. Returns the index of the first event that
+    // moved or was added, so an incremental consumer knows what to look at again.
+    size_t append(std::vector<Event> batch);
+    // Drains `recorder` and appends. Refreshes `lanes`. Returns the number of new events.
+    size_t pull(Recorder& recorder);
+
+    int64_t end_ns() const { return events.empty() ? origin_ns : events.back().t_ns; }
+    double seconds(int64_t t_ns) const { return double(t_ns - origin_ns) * 1e-9; }
+    const LaneInfo* lane(uint32_t id) const;
+};
+
+} // namespace clab
