@@ -11,23 +11,23 @@ namespace clab {
 
 // Lane states. Stable values (the GUI keeps one colour per state).
 enum class SegState : uint8_t {
-    Running = 0,      // running Python while holding the GIL (threads)
-    RunningFree = 1,  // running with no GIL to hold (a process, or a thread with the GIL off)
-    GilWait = 2,      // waiting for the GIL
-    ForcedWait = 3,   // dropped the GIL on request, waits until another thread took it
-    BlockedIo = 4,    // in a blocking call (sleep, socket, pipe)
-    LockWait = 5,     // waiting for a threading.Lock
-    Starting = 6,     // process start-up (fork/spawn/forkserver)
-    Serializing = 7,  // pickling
-    Transfer = 8,     // bytes crossing a pipe
+    Running = 0,     // running Python while holding the GIL (threads)
+    RunningFree = 1, // running with no GIL to hold (a process, or a thread with the GIL off)
+    GilWait = 2,     // waiting for the GIL
+    ForcedWait = 3,  // dropped the GIL on request, waits until another thread took it
+    BlockedIo = 4,   // in a blocking call (sleep, socket, pipe)
+    LockWait = 5,    // waiting for a threading.Lock
+    Starting = 6,    // process start-up (fork/spawn/forkserver)
+    Serializing = 7, // pickling
+    Transfer = 8,    // bytes crossing a pipe
     Deserializing = 9,
-    Idle = 10,        // a pool worker waiting for work; a task awaiting
-    Select = 11,      // the event loop waiting in epoll
-    Callback = 12,    // the event loop running a callback / task step
-    TaskStep = 13,    // a coroutine task's step is running on the loop
-    Crashed = 14,     // terminal: the worker died
-    Deadlocked = 15,  // waiting for a lock in a detected wait-for cycle
-    Busy = 16,        // a core lane: some worker ran here (`who` says which)
+    Idle = 10,       // a pool worker waiting for work; a coroutine task suspended at an await
+    Select = 11,     // the event loop waiting in epoll
+    Callback = 12,   // the event loop running a callback (`who`: the task lane of a task step)
+    TaskStep = 13,   // a coroutine task's step is running on the loop
+    Crashed = 14,    // terminal: the worker died
+    Deadlocked = 15, // waiting for a lock in a detected wait-for cycle
+    Busy = 16,       // a core lane: a worker ran here (`who` says which)
     Count
 };
 
@@ -36,24 +36,56 @@ const char* seg_state_name(SegState state) noexcept;
 struct Segment {
     int64_t start_ns = 0;
     int64_t end_ns = 0;
-    uint32_t lane = 0;
+    uint32_t lane = 0; // trace lane id; for core segments, the CPU number
     SegState state = SegState::Running;
-    uint32_t who = 0; // for core lanes: the worker lane that ran; for loop callbacks: the task lane
+    uint32_t who = 0; // core segments: the worker lane that ran; loop callbacks: the task lane
 };
 
-// Per lane, in start order, non-overlapping. Core lanes (one per CPU seen) are appended after the
-// trace's own lanes and listed in `core_lanes`.
 struct SegmentSet {
-    std::vector<LaneInfo> lanes;             // trace lanes + synthesised core lanes
-    std::vector<std::vector<Segment>> by_lane; // index = lane id
-    std::vector<uint32_t> core_lanes;        // lane ids of the synthesised core lanes, by CPU number
+    std::vector<LaneInfo> lanes;                // the trace's lanes
+    std::vector<std::vector<Segment>> by_lane; // index = lane id; in start order, non-overlapping
+    std::vector<std::vector<Segment>> by_core; // index = CPU number: who ran on that core, when
 };
 
-// Builds the segments of every lane from the trace. Open states are closed at `end_ns` (pass the
-// current time for a live view, or trace.end_ns() for a finished run).
-SegmentSet build_segments(const Trace& trace, int64_t end_ns);
-
-// The state a lane enters with this event, or Count if the event does not change the lane's state.
+// The state a lane enters with this event, or SegState::Count if the event does not change it.
 SegState state_after(const Event& event) noexcept;
+// True for states in which the lane's thread occupies a core (these feed the core lanes).
+bool occupies_core(SegState state) noexcept;
+
+// Incremental form, for live views: feed events in time order per lane (different lanes may
+// interleave in any order) and read the segments at any time. Feeding all of a trace's events and
+// then finish(end) gives exactly build_segments(trace, end).
+class SegmentBuilder {
+public:
+    void set_lanes(const std::vector<LaneInfo>& lanes); // call again whenever lanes were added
+    void feed(const Event& event);
+    void finish(int64_t end_ns);                        // closes every open state at end_ns
+    // Still-open states as segments ending at now_ns (not stored): the live edge of the timeline.
+    std::vector<Segment> open_segments(int64_t now_ns) const;
+    std::vector<Segment> open_core_segments(int64_t now_ns) const;
+    const SegmentSet& segments() const { return set_; }
+
+private:
+    struct Open {
+        bool active = false;
+        SegState state = SegState::Idle;
+        int64_t since = 0;
+        uint32_t who = 0;
+        uint16_t cpu = 0xFFFF;
+    };
+    void close_lane(uint32_t lane, int64_t at);
+    void open_lane(uint32_t lane, SegState state, int64_t at, uint32_t who, uint16_t cpu);
+    void close_core(uint16_t cpu, uint32_t worker, int64_t at);
+    void open_core(uint16_t cpu, uint32_t worker, int64_t at);
+    void ensure_lane(uint32_t lane);
+    void ensure_core(uint16_t cpu);
+
+    SegmentSet set_;
+    std::vector<Open> lanes_open_;
+    std::vector<Open> cores_open_; // `who` = the worker currently shown on that core
+};
+
+// Builds the segments of every lane from the trace; open states close at end_ns.
+SegmentSet build_segments(const Trace& trace, int64_t end_ns);
 
 } // namespace clab
