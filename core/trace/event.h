@@ -29,19 +29,19 @@ enum class EventKind : uint16_t {
     Idle = 8,          // worker waits for work (pool idle); arg: 0
 
     // --- the GIL (lane = the thread) ------------------------------------------------------
-    GilWaitBegin = 20,     // the thread asks for the GIL
-    GilDropRequest = 21,   // the waiter set a drop request on the holder; arg: holder lane
-    GilAcquired = 22,      // arg: nanoseconds waited
-    GilRelease = 23,       // arg: GilReleaseReason
+    GilWaitBegin = 20,       // the thread asks for the GIL
+    GilDropRequest = 21,     // the waiter set a drop request on the holder; arg: holder lane
+    GilAcquired = 22,        // arg: nanoseconds waited
+    GilRelease = 23,         // arg: GilReleaseReason
     GilForcedWaitBegin = 24, // dropper waits until someone else took the GIL
     GilForcedWaitEnd = 25,
 
     // --- blocking calls and locks ----------------------------------------------------------
-    IoBegin = 40, // arg: IoKind
-    IoEnd = 41,   // arg: latency in ns
-    LockWaitBegin = 42, // arg: lock id
-    LockAcquired = 43,  // arg: lock id
-    LockRelease = 44,   // arg: lock id
+    IoBegin = 40,          // arg: IoKind
+    IoEnd = 41,            // arg: latency in ns
+    LockWaitBegin = 42,    // arg: lock id
+    LockAcquired = 43,     // arg: lock id
+    LockRelease = 44,      // arg: lock id
     DeadlockDetected = 45, // arg: number of threads in the wait-for cycle
     CounterResult = 46,    // arg: final counter value (lane: the engine's main lane)
 
@@ -53,11 +53,11 @@ enum class EventKind : uint16_t {
     IpcSendBegin = 64, // arg: bytes
     IpcSendEnd = 65,
     IpcRecvBegin = 66,
-    IpcRecvEnd = 67, // arg: bytes
+    IpcRecvEnd = 67,       // arg: bytes
     DeserializeBegin = 68, // arg: bytes
     DeserializeEnd = 69,
-    WorkerGet = 70, // a pool worker took a call item; arg: first task index
-    WorkerPut = 71, // a pool worker put a result; arg: first task index
+    WorkerGet = 70,     // a pool worker took a call item; arg: first task index
+    WorkerPut = 71,     // a pool worker put a result; arg: first task index
     SentinelFired = 72, // arg: pid
     PoolBroken = 73,
 
@@ -82,7 +82,14 @@ enum class EventKind : uint16_t {
 
 enum class GilReleaseReason : uint64_t { Interval = 0, Io = 1, Exit = 2, Lock = 3 };
 enum class IoKind : uint64_t { Sleep = 0, Socket = 1, Pipe = 2, Join = 3 };
-enum class CallbackKind : uint64_t { TaskStep = 0, FutureDone = 1, Timer = 2, IoReady = 3, Threadsafe = 4, Other = 5 };
+enum class CallbackKind : uint64_t {
+    TaskStep = 0,
+    FutureDone = 1,
+    Timer = 2,
+    IoReady = 3,
+    Threadsafe = 4,
+    Other = 5
+};
 enum class StepOutcome : uint64_t { Awaiting = 0, Yielded = 1, Done = 2, Failed = 3, Cancelled = 4 };
 
 struct Event {

@@ -7,7 +7,16 @@
 
 namespace clab {
 
-enum class LaneKind : uint8_t { Main = 0, Thread = 1, Process = 2, Task = 3, Loop = 4, Gil = 5, Core = 6, Executor = 7 };
+enum class LaneKind : uint8_t {
+    Main = 0,
+    Thread = 1,
+    Process = 2,
+    Task = 3,
+    Loop = 4,
+    Gil = 5,
+    Core = 6,
+    Executor = 7
+};
 
 inline constexpr uint32_t kNoLane = 0xFFFFFFFFu;
 

@@ -46,7 +46,9 @@ size_t EventBuffer::drain_into(std::vector<Event>& out) {
     return out.size() - before;
 }
 
-Recorder::Recorder() : id_(g_next_recorder_id.fetch_add(1)), origin_ns_(now_ns()) {}
+Recorder::Recorder()
+    : id_(g_next_recorder_id.fetch_add(1))
+    , origin_ns_(now_ns()) {}
 Recorder::~Recorder() = default;
 
 uint32_t Recorder::add_lane(LaneKind kind, std::string name, uint32_t parent, int64_t os_id) {

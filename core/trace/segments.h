@@ -42,7 +42,7 @@ struct Segment {
 };
 
 struct SegmentSet {
-    std::vector<LaneInfo> lanes;                // the trace's lanes
+    std::vector<LaneInfo> lanes;               // the trace's lanes
     std::vector<std::vector<Segment>> by_lane; // index = lane id; in start order, non-overlapping
     std::vector<std::vector<Segment>> by_core; // index = CPU number: who ran on that core, when
 };
@@ -57,9 +57,14 @@ bool occupies_core(SegState state) noexcept;
 // then finish(end) gives exactly build_segments(trace, end).
 class SegmentBuilder {
 public:
+    SegmentBuilder();
+    ~SegmentBuilder();
+    SegmentBuilder(SegmentBuilder&&) noexcept;
+    SegmentBuilder& operator=(SegmentBuilder&&) noexcept;
+
     void set_lanes(const std::vector<LaneInfo>& lanes); // call again whenever lanes were added
     void feed(const Event& event);
-    void finish(int64_t end_ns);                        // closes every open state at end_ns
+    void finish(int64_t end_ns); // closes every open state at end_ns
     // Still-open states as segments ending at now_ns (not stored): the live edge of the timeline.
     std::vector<Segment> open_segments(int64_t now_ns) const;
     std::vector<Segment> open_core_segments(int64_t now_ns) const;
@@ -73,6 +78,7 @@ private:
         uint32_t who = 0;
         uint16_t cpu = 0xFFFF;
     };
+    struct LaneState; // the open state plus a short stack of states to return to
     void close_lane(uint32_t lane, int64_t at);
     void open_lane(uint32_t lane, SegState state, int64_t at, uint32_t who, uint16_t cpu);
     void close_core(uint16_t cpu, uint32_t worker, int64_t at);
@@ -81,8 +87,8 @@ private:
     void ensure_core(uint16_t cpu);
 
     SegmentSet set_;
-    std::vector<Open> lanes_open_;
-    std::vector<Open> cores_open_; // `who` = the worker currently shown on that core
+    std::vector<LaneState> lanes_;
+    std::vector<Open> cores_; // `who` = the worker currently shown on that core
 };
 
 // Builds the segments of every lane from the trace; open states close at end_ns.

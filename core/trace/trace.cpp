@@ -7,7 +7,9 @@
 namespace clab {
 
 namespace {
-bool earlier(const Event& a, const Event& b) { return a.t_ns < b.t_ns; }
+bool earlier(const Event& a, const Event& b) {
+    return a.t_ns < b.t_ns;
+}
 } // namespace
 
 size_t Trace::append(std::vector<Event> batch) {

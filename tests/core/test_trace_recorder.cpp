@@ -4,7 +4,6 @@
 #include "core/trace/trace.h"
 
 #include <gtest/gtest.h>
-
 #include <thread>
 #include <vector>
 
@@ -49,7 +48,8 @@ TEST(Recorder, EveryEventOfEveryThreadArrivesInOrder) {
 TEST(Trace, LateBatchesMergeIntoOrder) {
     Trace trace;
     trace.append({{10, 0, EventKind::TaskBegin, 0, 0}, {30, 0, EventKind::TaskEnd, 0, 0}});
-    const size_t first = trace.append({{20, 1, EventKind::TaskBegin, 0, 0}, {40, 1, EventKind::TaskEnd, 0, 0}});
+    const size_t first =
+        trace.append({{20, 1, EventKind::TaskBegin, 0, 0}, {40, 1, EventKind::TaskEnd, 0, 0}});
     EXPECT_EQ(first, 1u);
     ASSERT_EQ(trace.events.size(), 4u);
     EXPECT_EQ(trace.events[0].t_ns, 10);

@@ -1,0 +1,168 @@
+// The loopback slow server and the blocking client: protocol, latency floor, concurrency, and a
+// clean stop (no fds, threads or child processes left behind).
+#include "core/net/blocking_client.h"
+#include "core/net/slow_server.h"
+#include "core/trace/event.h"
+
+#include <gtest/gtest.h>
+
+#include <cerrno>
+#include <dirent.h>
+#include <memory>
+#include <string>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vector>
+
+namespace {
+
+using clab::net::BlockingClient;
+using clab::net::ServerHost;
+using clab::net::SlowServer;
+
+int count_entries(const char* dir) {
+    int n = 0;
+    if (DIR* d = opendir(dir)) {
+        while (readdir(d)) ++n;
+        closedir(d);
+    }
+    return n;
+}
+
+class SlowServerTest : public testing::TestWithParam<ServerHost> {};
+
+TEST_P(SlowServerTest, AnswersWithExactlyTheAskedBytesNoSoonerThanTheLatency) {
+    SlowServer server(GetParam());
+    std::string error;
+    ASSERT_TRUE(server.start(&error)) << error;
+    ASSERT_NE(server.port(), 0);
+
+    BlockingClient client;
+    ASSERT_TRUE(client.connect(server.port(), &error)) << error;
+    const int64_t t0 = clab::now_ns();
+    ASSERT_TRUE(client.request(30'000, 1000));
+    EXPECT_GE(clab::now_ns() - t0, 30'000'000); // a floor, not a timing race
+
+    // Exactly 1000 bytes arrived: the next request's reply is the next thing on the wire.
+    const char line[] = "0 5\n";
+    ASSERT_EQ(send(client.fd(), line, 4, 0), 4);
+    char buf[64];
+    size_t got = 0;
+    while (got < 5) {
+        const ssize_t n = recv(client.fd(), buf + got, sizeof buf - got, 0);
+        ASSERT_GT(n, 0);
+        got += size_t(n);
+    }
+    EXPECT_EQ(std::string(buf, got), ".....");
+    EXPECT_EQ(server.requests_served(), 2u);
+}
+
+TEST_P(SlowServerTest, OneConnectionCarriesManyRequests) {
+    SlowServer server(GetParam());
+    ASSERT_TRUE(server.start());
+    BlockingClient client;
+    ASSERT_TRUE(client.connect(server.port()));
+    for (int i = 0; i < 50; ++i) ASSERT_TRUE(client.request(100, size_t(1 + i * 100))) << i;
+    EXPECT_EQ(server.requests_served(), 50u);
+}
+
+TEST_P(SlowServerTest, ServesThousandsOfConnectionsConcurrently) {
+    SlowServer server(GetParam());
+    std::string error;
+    ASSERT_TRUE(server.start(&error)) << error;
+    constexpr int kConnections = 2000;
+    constexpr int64_t kLatencyUs = 50'000;
+    std::vector<BlockingClient> clients(kConnections);
+    for (auto& c : clients) ASSERT_TRUE(c.connect(server.port(), &error)) << error;
+
+    const int64_t t0 = clab::now_ns();
+    const std::string line = std::to_string(kLatencyUs) + " 16\n";
+    for (auto& c : clients) ASSERT_EQ(send(c.fd(), line.data(), line.size(), 0), ssize_t(line.size()));
+    char buf[16];
+    for (auto& c : clients) {
+        size_t got = 0;
+        while (got < 16) {
+            const ssize_t n = recv(c.fd(), buf, 16 - got, 0);
+            ASSERT_GT(n, 0);
+            got += size_t(n);
+        }
+    }
+    const int64_t elapsed = clab::now_ns() - t0;
+    EXPECT_EQ(server.requests_served(), uint64_t(kConnections));
+    // Served one after another this would take 2000 x 50 ms = 100 s; concurrently about 50 ms.
+    EXPECT_LT(elapsed, kConnections * kLatencyUs * 1000 / 20);
+}
+
+TEST_P(SlowServerTest, MalformedLineClosesTheConnection) {
+    SlowServer server(GetParam());
+    ASSERT_TRUE(server.start());
+    BlockingClient client;
+    ASSERT_TRUE(client.connect(server.port()));
+    const char junk[] = "hello world\n";
+    ASSERT_GT(send(client.fd(), junk, sizeof junk - 1, 0), 0);
+    char buf[8];
+    EXPECT_EQ(recv(client.fd(), buf, sizeof buf, 0), 0); // orderly close, no reply
+    EXPECT_FALSE(client.request(0, 1));
+    EXPECT_EQ(server.requests_served(), 0u);
+}
+
+TEST_P(SlowServerTest, StopClosesOpenConnectionsAndLeavesNothingBehind) {
+    const int fds_before = count_entries("/proc/self/fd");
+    const int threads_before = count_entries("/proc/self/task");
+    {
+        SlowServer server(GetParam());
+        ASSERT_TRUE(server.start());
+        BlockingClient client;
+        ASSERT_TRUE(client.connect(server.port()));
+        // A request still waiting when the server stops: the client sees the close, not a hang.
+        const char line[] = "5000000 8\n";
+        ASSERT_GT(send(client.fd(), line, sizeof line - 1, 0), 0);
+        usleep(20'000);
+        const int64_t t0 = clab::now_ns();
+        server.stop();
+        EXPECT_LT(clab::now_ns() - t0, 1'000'000'000); // far below the 5 s the request asked for
+        char buf[8];
+        EXPECT_EQ(recv(client.fd(), buf, sizeof buf, 0), 0);
+        EXPECT_EQ(server.port(), 0);
+        server.stop(); // idempotent
+    }
+    EXPECT_EQ(count_entries("/proc/self/fd"), fds_before);
+    EXPECT_EQ(count_entries("/proc/self/task"), threads_before);
+    errno = 0;
+    EXPECT_EQ(waitpid(-1, nullptr, WNOHANG), -1); // no child left, not even a zombie
+    EXPECT_EQ(errno, ECHILD);
+}
+
+TEST_P(SlowServerTest, RestartsAfterStop) {
+    SlowServer server(GetParam());
+    ASSERT_TRUE(server.start());
+    server.stop();
+    ASSERT_TRUE(server.start());
+    BlockingClient client;
+    ASSERT_TRUE(client.connect(server.port()));
+    EXPECT_TRUE(client.request(0, 3));
+    EXPECT_EQ(server.requests_served(), 1u);
+}
+
+TEST(BlockingClient, ConnectToAClosedPortFailsWithAMessage) {
+    uint16_t port;
+    {
+        SlowServer server(ServerHost::Thread);
+        ASSERT_TRUE(server.start());
+        port = server.port();
+    }
+    BlockingClient client;
+    std::string error;
+    EXPECT_FALSE(client.connect(port, &error));
+    EXPECT_NE(error.find("connect"), std::string::npos) << error;
+    EXPECT_FALSE(client.request(0));
+}
+
+INSTANTIATE_TEST_SUITE_P(Hosts, SlowServerTest, testing::Values(ServerHost::ChildProcess, ServerHost::Thread),
+                         [](const auto& info) {
+                             return std::string(info.param == ServerHost::ChildProcess ? "ChildProcess"
+                                                                                       : "Thread");
+                         });
+
+} // namespace
