@@ -1,5 +1,8 @@
 #include "recorder.h"
 
+#include <algorithm>
+#include <bit>
+
 namespace clab {
 
 namespace {
@@ -16,7 +19,9 @@ thread_local ThreadCache t_cache;
 
 EventBuffer::EventBuffer() {
     // The first chunk up front: a thread's first events never allocate.
-    chunks_[0].store(new Event[kChunkEvents], std::memory_order_relaxed);
+    chunk_ = new Event[kFirstChunk];
+    chunks_[0].store(chunk_, std::memory_order_relaxed);
+    chunk_end_ = kFirstChunk;
 }
 
 EventBuffer::~EventBuffer() {
@@ -24,26 +29,45 @@ EventBuffer::~EventBuffer() {
         delete[] chunk.load(std::memory_order_relaxed);
 }
 
-Event* EventBuffer::grow(size_t chunk_index) noexcept {
-    if (chunk_index >= kMaxChunks) return nullptr;
-    auto* chunk = new (std::nothrow) Event[kChunkEvents];
-    chunks_[chunk_index].store(chunk, std::memory_order_release);
-    return chunk;
+size_t EventBuffer::chunk_of(uint64_t index) noexcept {
+    return size_t(std::bit_width(index / kFirstChunk + 1) - 1);
+}
+
+bool EventBuffer::next_chunk() noexcept {
+    const size_t next = chunk_index_ + 1;
+    if (next >= kMaxChunks) return false;
+    auto* chunk = new (std::nothrow) Event[chunk_size(next)];
+    if (chunk == nullptr) return false;
+    chunks_[next].store(chunk, std::memory_order_release);
+    chunk_ = chunk;
+    chunk_index_ = next;
+    chunk_begin_ = chunk_begin(next);
+    chunk_end_ = chunk_begin_ + chunk_size(next);
+    return true;
+}
+
+size_t EventBuffer::copy_range(uint64_t from, uint64_t to, std::vector<Event>& out) const {
+    out.reserve(out.size() + (to - from));
+    for (uint64_t at = from; at < to;) {
+        const size_t index = chunk_of(at);
+        const Event* chunk = chunks_[index].load(std::memory_order_acquire);
+        const uint64_t offset = at - chunk_begin(index);
+        const uint64_t take = std::min<uint64_t>(chunk_size(index) - offset, to - at);
+        out.insert(out.end(), chunk + offset, chunk + offset + take);
+        at += take;
+    }
+    return size_t(to - from);
 }
 
 size_t EventBuffer::drain_into(std::vector<Event>& out) {
     const uint64_t published = published_.load(std::memory_order_acquire);
-    const size_t before = out.size();
-    out.reserve(before + (published - read_));
-    while (read_ < published) {
-        const size_t chunk_index = read_ / kChunkEvents;
-        const size_t offset = read_ % kChunkEvents;
-        const Event* chunk = chunks_[chunk_index].load(std::memory_order_acquire);
-        const uint64_t take = std::min<uint64_t>(kChunkEvents - offset, published - read_);
-        out.insert(out.end(), chunk + offset, chunk + offset + take);
-        read_ += take;
-    }
-    return out.size() - before;
+    const size_t n = copy_range(read_, published, out);
+    read_ = published;
+    return n;
+}
+
+size_t EventBuffer::copy_published(std::vector<Event>& out) const {
+    return copy_range(0, published_.load(std::memory_order_acquire), out);
 }
 
 Recorder::Recorder()
@@ -97,6 +121,14 @@ size_t Recorder::drain(std::vector<Event>& out) {
     size_t n = 0;
     for (auto& buffer : buffers_)
         n += buffer->drain_into(out);
+    return n;
+}
+
+size_t Recorder::snapshot(std::vector<Event>& out) const {
+    std::lock_guard lock(mutex_);
+    size_t n = 0;
+    for (const auto& buffer : buffers_)
+        n += buffer->copy_published(out);
     return n;
 }
 

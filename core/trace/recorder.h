@@ -21,8 +21,11 @@ namespace clab {
 
 class EventBuffer {
 public:
-    static constexpr size_t kChunkEvents = 8192;
-    static constexpr size_t kMaxChunks = 8192; // 67 M events per writing thread
+    // Chunks grow geometrically: chunk k holds kFirstChunk << k events. A thread that records a
+    // handful of events costs ~6 KB (a thread-per-request run has thousands of them), a thread
+    // that records millions still allocates only once per doubling.
+    static constexpr size_t kFirstChunk = 256;
+    static constexpr size_t kMaxChunks = 24; // 256 * (2^24 - 1): ~4 G events per writing thread
 
     EventBuffer();
     ~EventBuffer();
@@ -31,32 +34,43 @@ public:
 
     // Writer side: only the owning thread calls this.
     void push(const Event& event) noexcept {
-        const size_t chunk_index = size_ / kChunkEvents;
-        Event* chunk = chunks_[chunk_index].load(std::memory_order_relaxed);
-        if (chunk == nullptr) [[unlikely]] {
-            chunk = grow(chunk_index);
-            if (chunk == nullptr) {
+        if (size_ == chunk_end_) [[unlikely]] {
+            if (!next_chunk()) {
                 dropped_.fetch_add(1, std::memory_order_relaxed);
                 return;
             }
         }
-        chunk[size_ % kChunkEvents] = event;
+        chunk_[size_ - chunk_begin_] = event;
         ++size_;
         published_.store(size_, std::memory_order_release);
     }
 
     // Reader side: appends everything published since the last call to `out`.
     size_t drain_into(std::vector<Event>& out);
+    // Any thread: copies everything published so far to `out` without consuming it.
+    size_t copy_published(std::vector<Event>& out) const;
     uint64_t dropped() const noexcept { return dropped_.load(std::memory_order_relaxed); }
 
+    // Where event number `index` lives: chunk k starts at kFirstChunk * (2^k - 1).
+    static size_t chunk_of(uint64_t index) noexcept;
+    static uint64_t chunk_begin(size_t chunk) noexcept { return kFirstChunk * ((uint64_t(1) << chunk) - 1); }
+    static uint64_t chunk_size(size_t chunk) noexcept { return kFirstChunk << chunk; }
+
 private:
-    Event* grow(size_t chunk_index) noexcept;
+    bool next_chunk() noexcept;
+    size_t copy_range(uint64_t from, uint64_t to, std::vector<Event>& out) const;
 
     std::array<std::atomic<Event*>, kMaxChunks> chunks_{};
     std::atomic<uint64_t> published_{0};
     std::atomic<uint64_t> dropped_{0};
-    uint64_t size_ = 0; // writer-owned
-    uint64_t read_ = 0; // reader-owned
+    // writer-owned
+    uint64_t size_ = 0;
+    Event* chunk_ = nullptr;
+    size_t chunk_index_ = 0;
+    uint64_t chunk_begin_ = 0;
+    uint64_t chunk_end_ = 0;
+    // reader-owned
+    uint64_t read_ = 0;
 };
 
 class Recorder {
@@ -88,6 +102,9 @@ public:
     // Reader side (one reader at a time): moves newly published events of every buffer to `out`
     // (unsorted: each buffer's events are in order, buffers are interleaved). Returns the count.
     size_t drain(std::vector<Event>& out);
+    // Copies every event published so far (all buffers, unsorted) to `out` without consuming
+    // anything, so it does not disturb the reader that drains: the Runner's summary uses this.
+    size_t snapshot(std::vector<Event>& out) const;
     uint64_t dropped() const;
     int64_t origin_ns() const noexcept { return origin_ns_; }
 

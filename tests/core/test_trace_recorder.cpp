@@ -12,7 +12,7 @@ using namespace clab;
 TEST(Recorder, EveryEventOfEveryThreadArrivesInOrder) {
     Recorder recorder;
     constexpr int kThreads = 4;
-    constexpr uint64_t kPerThread = 3 * EventBuffer::kChunkEvents + 17; // crosses chunk boundaries
+    constexpr uint64_t kPerThread = 40'000; // crosses several chunk boundaries
     std::vector<uint32_t> lanes;
     for (int i = 0; i < kThreads; ++i)
         lanes.push_back(recorder.add_lane(LaneKind::Thread, "t" + std::to_string(i)));
@@ -56,6 +56,31 @@ TEST(Trace, LateBatchesMergeIntoOrder) {
     EXPECT_EQ(trace.events[1].t_ns, 20);
     EXPECT_EQ(trace.events[2].t_ns, 30);
     EXPECT_EQ(trace.events[3].t_ns, 40);
+}
+
+TEST(EventBuffer, ChunksDoubleAndIndexPrecisely) {
+    EXPECT_EQ(EventBuffer::chunk_of(0), 0u);
+    EXPECT_EQ(EventBuffer::chunk_of(EventBuffer::kFirstChunk - 1), 0u);
+    EXPECT_EQ(EventBuffer::chunk_of(EventBuffer::kFirstChunk), 1u);
+    EXPECT_EQ(EventBuffer::chunk_of(3 * EventBuffer::kFirstChunk - 1), 1u);
+    EXPECT_EQ(EventBuffer::chunk_of(3 * EventBuffer::kFirstChunk), 2u);
+    for (size_t k = 0; k + 1 < EventBuffer::kMaxChunks; ++k) {
+        EXPECT_EQ(EventBuffer::chunk_of(EventBuffer::chunk_begin(k)), k);
+        EXPECT_EQ(EventBuffer::chunk_of(EventBuffer::chunk_begin(k + 1) - 1), k);
+    }
+}
+
+TEST(Recorder, SnapshotCopiesWithoutConsuming) {
+    Recorder recorder;
+    const uint32_t lane = recorder.add_lane(LaneKind::Thread, "t");
+    for (int i = 0; i < 1000; ++i)
+        recorder.record(lane, EventKind::Marker, uint64_t(i));
+    std::vector<Event> copy;
+    EXPECT_EQ(recorder.snapshot(copy), 1000u);
+    std::vector<Event> drained;
+    EXPECT_EQ(recorder.drain(drained), 1000u);
+    ASSERT_EQ(copy.size(), drained.size());
+    EXPECT_EQ(copy.back().arg, 999u);
 }
 
 TEST(Event, StampsAreMonotonicAndCpuIsKnown) {
