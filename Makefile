@@ -8,7 +8,7 @@ SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Build and test dependencies (README.md says why each is needed).
 PACKAGES := cmake g++ make pkg-config python3 \
-            qt6-base-dev libgl-dev libqcustomplot-dev \
+            qt6-base-dev qt6-svg-dev libgl-dev libqcustomplot-dev \
             libgtest-dev libbenchmark-dev
 
 .PHONY: run test deps configure build bench test-asan test-tsan install format clean

@@ -1,14 +1,17 @@
 #include "commands.h"
 
+#include "lessons_command.h"
 #include "run_command.h"
+
+#include "core/processes/worker_entry.h"
 
 #include <cstdio>
 #include <cstring>
 
 namespace clab::cli {
 
-int maybe_run_worker(int, char**) {
-    return -1; // the process engine's worker mode hooks in here
+int maybe_run_worker(int argc, char** argv) {
+    return clab::maybe_run_process_worker(argc, argv); // spawn workers and the forkserver
 }
 
 bool is_headless_command(const char* first) {
@@ -18,6 +21,7 @@ bool is_headless_command(const char* first) {
 int run_headless(const QStringList& arguments) {
     const QString command = arguments.value(1);
     if (command == QLatin1String("run")) return run_command(arguments.mid(2));
+    if (command == QLatin1String("lessons")) return lessons_command(arguments.mid(2));
     fprintf(stderr, "concurrency-lab: '%s' is not implemented yet\n", command.toLocal8Bit().constData());
     return 2;
 }

@@ -1,10 +1,327 @@
 #include "run_command.h"
 
+#include "core/experiment/engine.h"
+#include "core/experiment/runner.h"
+#include "core/trace/chrome_trace.h"
+#include "lessons/step_spec.h"
+
+#include <QCommandLineParser>
 #include <cstdio>
+#include <functional>
+#include <optional>
+#include <vector>
 
 namespace clab::cli {
-int run_command(const QStringList&) {
-    fputs("concurrency-lab run: not implemented yet\n", stderr);
-    return 2;
+
+namespace {
+
+void print(FILE* to, const QString& text) {
+    fputs(text.toLocal8Bit().constData(), to);
 }
+
+// One flag that maps to one ExperimentSpec field: its parser returns an error sentence or nothing.
+struct SpecFlag {
+    QCommandLineOption option;
+    std::function<std::optional<QString>(const QString& value, ExperimentSpec& spec)> apply;
+};
+
+template <typename T> std::optional<QString> whole(const QString& flag, const QString& text, T& out) {
+    bool ok = false;
+    const qlonglong v = text.toLongLong(&ok);
+    if (!ok) return QStringLiteral("--%1 takes a whole number, not '%2'").arg(flag, text);
+    out = T(v);
+    return std::nullopt;
+}
+
+std::optional<QString> number(const QString& flag, const QString& text, double& out) {
+    bool ok = false;
+    const double v = text.toDouble(&ok);
+    if (!ok) return QStringLiteral("--%1 takes a number, not '%2'").arg(flag, text);
+    out = v;
+    return std::nullopt;
+}
+
+template <typename E>
+std::optional<QString> choice(const QString& flag, const QString& text,
+                              std::optional<E> (*parse)(std::string_view), const char* choices, E& out) {
+    const QByteArray bytes = text.toUtf8();
+    const auto v = parse(std::string_view(bytes.constData(), size_t(bytes.size())));
+    if (!v) return QStringLiteral("--%1 must be one of %2, not '%3'").arg(flag, QLatin1String(choices), text);
+    out = *v;
+    return std::nullopt;
+}
+
+std::vector<SpecFlag> spec_flags() {
+    std::vector<SpecFlag> flags;
+    auto add = [&](const char* name, const char* value_name, const char* help, auto apply) {
+        flags.push_back({QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(help),
+                                            QString::fromLatin1(value_name)),
+                         apply});
+    };
+    add("engine", "ENGINE", "sequential | threads | thread-pool | processes | process-pool | asyncio",
+        [](const QString& v, ExperimentSpec& s) {
+            return choice(QStringLiteral("engine"), v, parse_engine,
+                          "sequential, threads, thread-pool, processes, process-pool, asyncio", s.engine);
+        });
+    add("workload", "KIND", "cpu | sleep | net | mixed | counter | deadlock | payload | blend | block-loop",
+        [](const QString& v, ExperimentSpec& s) {
+            return choice(QStringLiteral("workload"), v, parse_workload,
+                          "cpu, sleep, net, mixed, counter, deadlock, payload, blend, block-loop",
+                          s.workload);
+        });
+    add("tasks", "N", "Number of tasks (default 1).",
+        [](const QString& v, ExperimentSpec& s) { return whole(QStringLiteral("tasks"), v, s.tasks); });
+    add("workers", "N", "Threads/processes/pool size (default: one per task, or the pool's default).",
+        [](const QString& v, ExperimentSpec& s) { return whole(QStringLiteral("workers"), v, s.workers); });
+    add("iterations", "N", "Python loop iterations per task (cpu, counter, blend; default 1000000).",
+        [](const QString& v, ExperimentSpec& s) {
+            return whole(QStringLiteral("iterations"), v, s.iterations);
+        });
+    add("io-ms", "MS", "One blocking wait / one request's latency in ms (default 100).",
+        [](const QString& v, ExperimentSpec& s) { return number(QStringLiteral("io-ms"), v, s.io_ms); });
+    add("io-count", "N", "Blocking waits or requests per task (default 1).",
+        [](const QString& v, ExperimentSpec& s) { return whole(QStringLiteral("io-count"), v, s.io_count); });
+    add("switch-interval-ms", "MS", "sys.setswitchinterval in ms, 0.1..100 (default 5).",
+        [](const QString& v, ExperimentSpec& s) {
+            return number(QStringLiteral("switch-interval-ms"), v, s.switch_interval_ms);
+        });
+    add("gil", "MODE", "on | off | per-interpreter (default on).", [](const QString& v, ExperimentSpec& s) {
+        return choice(QStringLiteral("gil"), v, parse_gil, "on, off, per-interpreter", s.gil);
+    });
+    add("update", "FORM", "counter: inplace (counter += 1) | call (counter = counter + f()).",
+        [](const QString& v, ExperimentSpec& s) {
+            return choice(QStringLiteral("update"), v, parse_update, "inplace, call", s.update);
+        });
+    add("lock-order", "ORDER", "deadlock: opposite | fixed (default opposite).",
+        [](const QString& v, ExperimentSpec& s) -> std::optional<QString> {
+            if (v == QLatin1String("opposite"))
+                s.lock_order_fixed = false;
+            else if (v == QLatin1String("fixed"))
+                s.lock_order_fixed = true;
+            else
+                return QStringLiteral("--lock-order must be one of opposite, fixed, not '%1'").arg(v);
+            return std::nullopt;
+        });
+    add("start-method", "METHOD", "processes: fork | spawn | forkserver (default fork).",
+        [](const QString& v, ExperimentSpec& s) {
+            return choice(QStringLiteral("start-method"), v, parse_start_method, "fork, spawn, forkserver",
+                          s.start_method);
+        });
+    add("chunksize", "N", "process-pool map chunk size (default 1).",
+        [](const QString& v, ExperimentSpec& s) {
+            return whole(QStringLiteral("chunksize"), v, s.chunksize);
+        });
+    add("payload-bytes", "N", "payload: bytes sent to a worker and back (default 1024).",
+        [](const QString& v, ExperimentSpec& s) {
+            return whole(QStringLiteral("payload-bytes"), v, s.payload_bytes);
+        });
+    add("concurrency", "N", "asyncio: Semaphore limit, 0 = unlimited.",
+        [](const QString& v, ExperimentSpec& s) {
+            return whole(QStringLiteral("concurrency"), v, s.concurrency);
+        });
+    add("cpu-percent", "P", "blend: percent of the work that is CPU (default 100).",
+        [](const QString& v, ExperimentSpec& s) {
+            return whole(QStringLiteral("cpu-percent"), v, s.cpu_percent);
+        });
+    add("cpus", "N", "Pin the run to the first N cores (default 0: all).",
+        [](const QString& v, ExperimentSpec& s) { return whole(QStringLiteral("cpus"), v, s.cpus); });
+    add("blocker", "KIND", "block-loop: cpu | sleep.", [](const QString& v, ExperimentSpec& s) {
+        return choice(QStringLiteral("blocker"), v, parse_blocker, "cpu, sleep", s.blocker);
+    });
+    add("offload", "WHERE", "block-loop: none | thread | process.", [](const QString& v, ExperimentSpec& s) {
+        return choice(QStringLiteral("offload"), v, parse_offload, "none, thread, process", s.offload);
+    });
+    add("debug", "ON", "asyncio debug mode (slow-callback warnings): on | off (default on).",
+        [](const QString& v, ExperimentSpec& s) -> std::optional<QString> {
+            if (v == QLatin1String("on"))
+                s.debug = true;
+            else if (v == QLatin1String("off"))
+                s.debug = false;
+            else
+                return QStringLiteral("--debug must be on or off, not '%1'").arg(v);
+            return std::nullopt;
+        });
+    add("time-scale", "K", "Slow motion: work, waits and the switch interval stretch K times (1..100).",
+        [](const QString& v, ExperimentSpec& s) {
+            return number(QStringLiteral("time-scale"), v, s.time_scale);
+        });
+    add("timeout-s", "S", "Stop the run after S seconds (default: never; 5 for the deadlock workload).",
+        [](const QString& v, ExperimentSpec& s) {
+            return number(QStringLiteral("timeout-s"), v, s.timeout_s);
+        });
+    return flags;
+}
+
+QString seconds(double s) {
+    return QString::number(s, 'f', 3) + QStringLiteral(" s");
+}
+
+void print_table(const Summary& s) {
+    QString out;
+    auto row = [&](const QString& name, const QString& value) {
+        out += QStringLiteral("  %1 %2\n").arg(name, -22).arg(value);
+    };
+    out +=
+        QStringLiteral("%1 / %2: %3 tasks")
+            .arg(QString::fromLatin1(to_string(s.spec.engine).data(), int(to_string(s.spec.engine).size())),
+                 QString::fromLatin1(to_string(s.spec.workload).data(),
+                                     int(to_string(s.spec.workload).size())))
+            .arg(s.spec.tasks);
+    if (s.spec.workers > 0) out += QStringLiteral(", %1 workers").arg(s.spec.workers);
+    out +=
+        QString::fromLatin1(s.completed ? " (completed)\n" : (s.cancelled ? " (stopped)\n" : " (failed)\n"));
+    if (!s.error.empty()) row(QStringLiteral("problem"), QString::fromStdString(s.error));
+    row(QStringLiteral("wall time"), seconds(s.wall_s));
+    row(QStringLiteral("CPU time"), seconds(s.cpu_s));
+    if (s.baseline_wall_s > 0) {
+        row(QStringLiteral("sequential baseline"), seconds(s.baseline_wall_s));
+        row(QStringLiteral("speedup"), QString::number(s.speedup, 'f', 2) + QStringLiteral("x"));
+        row(QStringLiteral("efficiency"), QString::number(s.efficiency * 100, 'f', 0) + QStringLiteral(" %"));
+    }
+    row(QStringLiteral("events recorded"), QString::number(qulonglong(s.events)));
+    row(QStringLiteral("peak memory"), QString::number(s.peak_rss_mb, 'f', 1) + QStringLiteral(" MB"));
+    if (s.gil_switches > 0 || s.gil_wait_s > 0) {
+        row(QStringLiteral("GIL switches"), QString::number(qulonglong(s.gil_switches)));
+        row(QStringLiteral("forced switches"), QString::number(qulonglong(s.forced_switches)));
+        row(QStringLiteral("time waiting for GIL"), seconds(s.gil_wait_s));
+        row(QStringLiteral("median GIL slice"),
+            QString::number(s.median_gil_slice_ms, 'f', 2) + QStringLiteral(" ms"));
+    }
+    if (s.spec.workload == WorkloadKind::Counter)
+        row(QStringLiteral("counter"), QStringLiteral("%1 of %2 (%3 updates lost)")
+                                           .arg(s.counter_value)
+                                           .arg(s.counter_expected)
+                                           .arg(qulonglong(s.lost_updates)));
+    if (s.io_latency_max_ms > 0)
+        row(QStringLiteral("I/O latency"), QStringLiteral("median %1 ms, max %2 ms")
+                                               .arg(s.io_latency_median_ms, 0, 'f', 2)
+                                               .arg(s.io_latency_max_ms, 0, 'f', 2));
+    if (s.deadlock) row(QStringLiteral("deadlock"), QStringLiteral("yes"));
+    if (!s.workers.empty()) {
+        out += QStringLiteral("\n  %1 %2 %3 %4 %5 %6\n")
+                   .arg(QStringLiteral("worker"), -26)
+                   .arg(QStringLiteral("busy"), 9)
+                   .arg(QStringLiteral("GIL wait"), 9)
+                   .arg(QStringLiteral("blocked"), 9)
+                   .arg(QStringLiteral("lock wait"), 9)
+                   .arg(QStringLiteral("tasks"), 6);
+        for (const WorkerStats& w : s.workers)
+            out += QStringLiteral("  %1 %2 %3 %4 %5 %6\n")
+                       .arg(QString::fromStdString(w.name), -26)
+                       .arg(w.busy_s, 9, 'f', 3)
+                       .arg(w.gil_wait_s, 9, 'f', 3)
+                       .arg(w.blocked_s, 9, 'f', 3)
+                       .arg(w.lock_wait_s, 9, 'f', 3)
+                       .arg(w.tasks_done, 6);
+    }
+    print(stdout, out);
+}
+
+} // namespace
+
+int run_command(const QStringList& arguments) {
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Runs one experiment headless and prints its summary (concurrency-lab run [options]).\n"
+        "Every option sets the experiment field of the same name; exit status 0 ok, 1 the run "
+        "failed (deadlock, broken pool, time limit), 2 bad usage."));
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
+                                  QStringLiteral("Show this help."));
+    const QCommandLineOption lesson(QStringLiteral("lesson"),
+                                    QStringLiteral("Run lesson ID's step (number or short name)."),
+                                    QStringLiteral("ID"));
+    const QCommandLineOption step(QStringLiteral("step"), QStringLiteral("The step of --lesson, from 1."),
+                                  QStringLiteral("N"));
+    const QCommandLineOption lessons_dir(QStringLiteral("lessons"), QStringLiteral("Load lessons from DIR."),
+                                         QStringLiteral("DIR"));
+    const QCommandLineOption lock(QStringLiteral("lock"),
+                                  QStringLiteral("counter: protect the update with a Lock."));
+    const QCommandLineOption baseline(QStringLiteral("baseline"),
+                                      QStringLiteral("Also run the sequential baseline; report speedup."));
+    const QCommandLineOption json(QStringLiteral("json"),
+                                  QStringLiteral("Print the summary as one JSON object."));
+    const QCommandLineOption trace_file(QStringLiteral("trace"),
+                                        QStringLiteral("Write a Chrome trace (opens in Perfetto) to FILE."),
+                                        QStringLiteral("FILE"));
+    std::vector<SpecFlag> flags = spec_flags();
+    parser.addOption(help);
+    parser.addOption(lesson);
+    parser.addOption(step);
+    parser.addOption(lessons_dir);
+    for (const SpecFlag& f : flags)
+        parser.addOption(f.option);
+    parser.addOptions({lock, baseline, json, trace_file});
+
+    // helpText() names the executable; say which command this is.
+    QString usage = parser.helpText();
+    if (usage.startsWith(QLatin1String("Usage:")))
+        usage = QStringLiteral("Usage: concurrency-lab run [options]") +
+                usage.mid(usage.indexOf(QLatin1Char('\n')));
+    auto usage_error = [&](const QString& message) {
+        print(stderr, QStringLiteral("concurrency-lab run: %1\n\n").arg(message) + usage);
+        return 2;
+    };
+    // QCommandLineParser wants the program name first.
+    if (!parser.parse(QStringList{QStringLiteral("concurrency-lab run")} + arguments))
+        return usage_error(parser.errorText());
+    if (parser.isSet(help)) {
+        print(stdout, usage);
+        return 0;
+    }
+    if (!parser.positionalArguments().isEmpty())
+        return usage_error(
+            QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));
+
+    ExperimentSpec spec;
+    bool want_baseline = parser.isSet(baseline);
+    if (parser.isSet(lesson) || parser.isSet(step)) {
+        if (!parser.isSet(lesson) || !parser.isSet(step))
+            return usage_error(QStringLiteral("--lesson and --step go together"));
+        bool ok = false;
+        const int n = parser.value(step).toInt(&ok);
+        if (!ok || n < 1) return usage_error(QStringLiteral("--step takes a whole number from 1"));
+        lessons::StepExperiment found;
+        QString error;
+        if (!lessons::find_step_experiment(parser.value(lessons_dir), parser.value(lesson), n, found, error))
+            return usage_error(error);
+        spec = found.spec;
+        want_baseline = want_baseline || found.baseline;
+    }
+    // Flags override the lesson's values.
+    for (const SpecFlag& f : flags)
+        if (parser.isSet(f.option))
+            if (const auto problem = f.apply(parser.value(f.option), spec)) return usage_error(*problem);
+    if (parser.isSet(lock)) spec.lock = true;
+    // A deadlock never ends by itself; from the command line nobody can press Stop.
+    if (spec.workload == WorkloadKind::Deadlock && spec.timeout_s == 0 && !spec.lock_order_fixed) {
+        spec.timeout_s = 5;
+        if (!parser.isSet(json))
+            print(stderr, QStringLiteral(
+                              "note: a deadlock never ends by itself; stopping after 5 s (--timeout-s)\n"));
+    }
+    if (const auto problem = validate(spec)) return usage_error(QString::fromStdString(*problem));
+    if (!make_engine(spec.engine))
+        return usage_error(
+            QStringLiteral("the %1 engine is not built into this program yet")
+                .arg(QString::fromLatin1(to_string(spec.engine).data(), int(to_string(spec.engine).size()))));
+
+    Trace trace;
+    Trace* want_trace = parser.isSet(trace_file) ? &trace : nullptr;
+    const Summary summary =
+        want_baseline ? Runner::run_with_baseline(spec, want_trace) : Runner::run(spec, want_trace);
+
+    if (want_trace) {
+        std::string error;
+        if (!write_chrome_trace(trace, parser.value(trace_file).toStdString(), &error)) {
+            print(stderr, QStringLiteral("concurrency-lab run: %1\n").arg(QString::fromStdString(error)));
+            return 1;
+        }
+    }
+    if (parser.isSet(json))
+        print(stdout, QString::fromStdString(to_json(summary)) + QLatin1Char('\n'));
+    else
+        print_table(summary);
+    return summary.completed ? 0 : 1;
+}
+
 } // namespace clab::cli

@@ -1,6 +1,12 @@
 #include "register.h"
 
+#include "asyncio_engine.h"
+#include "core/experiment/engine.h"
+
 namespace clab {
-// Placeholder until the aio engine lands: registers nothing.
-void register_asyncio_engine() {}
+
+void register_asyncio_engine() {
+    register_engine(EngineKind::Asyncio, [] { return std::make_unique<aio::AsyncioEngine>(); });
+}
+
 } // namespace clab

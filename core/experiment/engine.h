@@ -18,6 +18,7 @@ struct RunContext {
     const std::atomic<bool>& cancel; // set by Runner::cancel(); engines check it at least every 50 ms
     uint32_t main_lane;              // the lane of the thread that drives the run ("MainThread")
     int64_t start_ns;                // when the run started (t = 0 on the timeline)
+    uint16_t server_port = 0;        // the loopback slow server (net workloads), started by the Runner
 };
 
 class Engine {

@@ -1,17 +1,31 @@
 // Runner: runs one experiment off the calling thread, lets anyone cancel it, and produces the
 // Summary. The same Runner serves the GUI, the command line and the tests.
+//
+// What a run does, in order:
+//   1. lanes: "MainThread" (the thread that drives the engine) and one "core N" lane per CPU;
+//   2. the loopback slow server, for net workloads (its port goes to the engine);
+//   3. a monitor thread: every ~50 ms it samples /proc/stat into CoreUtilisation events on the
+//      core lanes, and cancels the run once `timeout_s` has passed;
+//   4. `cpus` > 0 pins the driving thread to the first N cores (threads and processes the engine
+//      starts inherit the mask);
+//   5. the engine runs (the spec it gets is time_scaled());
+//   6. wall time, CPU time (this process + waited-for children), peak RSS of the run, then what
+//      the events say (summarize_trace).
+//
+// Slow motion: `time_scale` k multiplies iterations, io_ms and switch_interval_ms by k. Every
+// wait, every piece of work and every GIL slice stretch by the same factor, so the run keeps its
+// shape (who waits for whom, how many switches) but takes about k times longer to watch.
 #pragma once
 
+#include "core/trace/recorder.h"
+#include "core/trace/trace.h"
 #include "engine.h"
 #include "spec.h"
 #include "summary.h"
 
-#include "../trace/recorder.h"
-
 #include <atomic>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
+#include <string>
 #include <thread>
 
 namespace clab {
@@ -34,12 +48,19 @@ public:
     bool finished() const;
     const std::string& error() const { return error_; }
 
-    // The run's recorder: poll it (drain) from one reader thread while the run goes on.
+    // The run's recorder: poll it (drain) from one reader thread while the run goes on. The
+    // Runner itself never drains it (it reads a non-consuming snapshot at the end).
     Recorder& recorder() { return *recorder_; }
+    // After finished(): the summary, and every event of the run merged into one trace.
     const Summary& summary() const { return summary_; }
+    const Trace& trace() const { return trace_; }
 
-    // Convenience for the CLI and tests: start + wait.
-    static Summary run(const ExperimentSpec& spec, Recorder* recorder_out = nullptr);
+    // Convenience for the CLI and tests: start + wait. A spec that does not validate gives a
+    // summary with `error` set. `trace_out` receives the run's events.
+    static Summary run(const ExperimentSpec& spec, Trace* trace_out = nullptr);
+    // run(spec), then run(sequential_baseline(spec)), and fills baseline_wall_s, speedup and
+    // efficiency (speedup / workers used).
+    static Summary run_with_baseline(const ExperimentSpec& spec, Trace* trace_out = nullptr);
 
 private:
     void body(ExperimentSpec spec);
@@ -50,7 +71,13 @@ private:
     std::atomic<bool> running_{false};
     std::atomic<bool> finished_{false};
     Summary summary_;
+    Trace trace_;
     std::string error_;
 };
+
+// The spec an engine really runs under slow motion (see above).
+ExperimentSpec time_scaled(const ExperimentSpec& spec);
+// How many workers a spec uses (for efficiency): threads/processes/pool size, 1 when sequential.
+int workers_used(const ExperimentSpec& spec);
 
 } // namespace clab

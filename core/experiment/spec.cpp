@@ -7,8 +7,7 @@ namespace clab {
 
 namespace {
 // One table per enum: the name used on the command line, in lesson files and in JSON.
-template <typename E, size_t N>
-using Names = std::array<std::pair<E, std::string_view>, N>;
+template <typename E, size_t N> using Names = std::array<std::pair<E, std::string_view>, N>;
 
 constexpr Names<EngineKind, 6> kEngines{{{EngineKind::Sequential, "sequential"},
                                          {EngineKind::Threads, "threads"},
@@ -27,43 +26,70 @@ constexpr Names<WorkloadKind, 9> kWorkloads{{{WorkloadKind::Cpu, "cpu"},
                                              {WorkloadKind::BlockLoop, "block-loop"}}};
 constexpr Names<GilMode, 3> kGil{
     {{GilMode::On, "on"}, {GilMode::Off, "off"}, {GilMode::PerInterpreter, "per-interpreter"}}};
-constexpr Names<CounterUpdate, 2> kUpdates{{{CounterUpdate::InPlace, "inplace"}, {CounterUpdate::Call, "call"}}};
+constexpr Names<CounterUpdate, 2> kUpdates{
+    {{CounterUpdate::InPlace, "inplace"}, {CounterUpdate::Call, "call"}}};
 constexpr Names<StartMethod, 3> kStartMethods{
     {{StartMethod::Fork, "fork"}, {StartMethod::Spawn, "spawn"}, {StartMethod::Forkserver, "forkserver"}}};
 constexpr Names<Blocker, 2> kBlockers{{{Blocker::Cpu, "cpu"}, {Blocker::Sleep, "sleep"}}};
 constexpr Names<Offload, 3> kOffloads{
     {{Offload::None, "none"}, {Offload::Thread, "thread"}, {Offload::Process, "process"}}};
 
-template <typename E, size_t N>
-std::string_view name_of(const Names<E, N>& names, E value) {
+template <typename E, size_t N> std::string_view name_of(const Names<E, N>& names, E value) {
     for (const auto& [v, name] : names)
         if (v == value) return name;
     return "?";
 }
 
-template <typename E, size_t N>
-std::optional<E> value_of(const Names<E, N>& names, std::string_view text) {
+template <typename E, size_t N> std::optional<E> value_of(const Names<E, N>& names, std::string_view text) {
     for (const auto& [v, name] : names)
         if (name == text) return v;
     return std::nullopt;
 }
 } // namespace
 
-std::string_view to_string(EngineKind v) { return name_of(kEngines, v); }
-std::string_view to_string(WorkloadKind v) { return name_of(kWorkloads, v); }
-std::string_view to_string(GilMode v) { return name_of(kGil, v); }
-std::string_view to_string(CounterUpdate v) { return name_of(kUpdates, v); }
-std::string_view to_string(StartMethod v) { return name_of(kStartMethods, v); }
-std::string_view to_string(Blocker v) { return name_of(kBlockers, v); }
-std::string_view to_string(Offload v) { return name_of(kOffloads, v); }
+std::string_view to_string(EngineKind v) {
+    return name_of(kEngines, v);
+}
+std::string_view to_string(WorkloadKind v) {
+    return name_of(kWorkloads, v);
+}
+std::string_view to_string(GilMode v) {
+    return name_of(kGil, v);
+}
+std::string_view to_string(CounterUpdate v) {
+    return name_of(kUpdates, v);
+}
+std::string_view to_string(StartMethod v) {
+    return name_of(kStartMethods, v);
+}
+std::string_view to_string(Blocker v) {
+    return name_of(kBlockers, v);
+}
+std::string_view to_string(Offload v) {
+    return name_of(kOffloads, v);
+}
 
-std::optional<EngineKind> parse_engine(std::string_view s) { return value_of(kEngines, s); }
-std::optional<WorkloadKind> parse_workload(std::string_view s) { return value_of(kWorkloads, s); }
-std::optional<GilMode> parse_gil(std::string_view s) { return value_of(kGil, s); }
-std::optional<CounterUpdate> parse_update(std::string_view s) { return value_of(kUpdates, s); }
-std::optional<StartMethod> parse_start_method(std::string_view s) { return value_of(kStartMethods, s); }
-std::optional<Blocker> parse_blocker(std::string_view s) { return value_of(kBlockers, s); }
-std::optional<Offload> parse_offload(std::string_view s) { return value_of(kOffloads, s); }
+std::optional<EngineKind> parse_engine(std::string_view s) {
+    return value_of(kEngines, s);
+}
+std::optional<WorkloadKind> parse_workload(std::string_view s) {
+    return value_of(kWorkloads, s);
+}
+std::optional<GilMode> parse_gil(std::string_view s) {
+    return value_of(kGil, s);
+}
+std::optional<CounterUpdate> parse_update(std::string_view s) {
+    return value_of(kUpdates, s);
+}
+std::optional<StartMethod> parse_start_method(std::string_view s) {
+    return value_of(kStartMethods, s);
+}
+std::optional<Blocker> parse_blocker(std::string_view s) {
+    return value_of(kBlockers, s);
+}
+std::optional<Offload> parse_offload(std::string_view s) {
+    return value_of(kOffloads, s);
+}
 
 std::optional<std::string> validate(const ExperimentSpec& s) {
     if (s.tasks < 1 || s.tasks > 100'000) return "tasks must be between 1 and 100000";

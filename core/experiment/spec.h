@@ -23,35 +23,36 @@ enum class WorkloadKind {
     BlockLoop, // asyncio: one coroutine blocks (blocker) while the others tick; offload fixes it
 };
 enum class GilMode { On, Off, PerInterpreter };
-enum class CounterUpdate { InPlace, Call };  // `counter += 1` vs `counter = counter + f()`
+enum class CounterUpdate { InPlace, Call }; // `counter += 1` vs `counter = counter + f()`
 enum class StartMethod { Fork, Spawn, Forkserver };
-enum class Blocker { Cpu, Sleep };           // BlockLoop: what the bad coroutine does
+enum class Blocker { Cpu, Sleep };            // BlockLoop: what the bad coroutine does
 enum class Offload { None, Thread, Process }; // BlockLoop: where the blocking work goes
 
 struct ExperimentSpec {
     EngineKind engine = EngineKind::Sequential;
     WorkloadKind workload = WorkloadKind::Cpu;
     int tasks = 1;
-    int workers = 0;                    // 0: the engine's default (a thread/process per task; pool default)
-    int64_t iterations = 1'000'000;     // Python loop iterations per task (Cpu, Counter, Blend)
-    double io_ms = 100.0;               // one blocking wait / one request's latency
-    int io_count = 1;                   // blocking waits per task
-    double switch_interval_ms = 5.0;    // sys.setswitchinterval, 0.1..100 ms
+    int workers = 0;                 // 0: the engine's default (a thread/process per task; pool default)
+    int64_t iterations = 1'000'000;  // Python loop iterations per task (Cpu, Counter, Blend)
+    double io_ms = 100.0;            // one blocking wait / one request's latency
+    int io_count = 1;                // blocking waits per task
+    double switch_interval_ms = 5.0; // sys.setswitchinterval, 0.1..100 ms
     GilMode gil = GilMode::On;
     CounterUpdate update = CounterUpdate::InPlace;
-    bool lock = false;                  // Counter: protect the update with a threading.Lock
-    bool lock_order_fixed = false;      // Deadlock: both tasks take the locks in the same order
+    bool lock = false;             // Counter: protect the update with a threading.Lock
+    bool lock_order_fixed = false; // Deadlock: both tasks take the locks in the same order
     StartMethod start_method = StartMethod::Fork;
-    int chunksize = 1;                  // ProcessPool map
-    int64_t payload_bytes = 1024;       // Payload
-    int concurrency = 0;                // Asyncio: Semaphore limit, 0 = unlimited
-    int cpu_percent = 100;              // Blend
-    int cpus = 0;                       // pin the run to the first N cores (0 = all)
-    Blocker blocker = Blocker::Cpu;     // BlockLoop
-    Offload offload = Offload::None;    // BlockLoop
-    bool debug = true;                  // Asyncio debug mode: flag slow callbacks (>= 100 ms)
-    double time_scale = 1.0;            // slow motion: waits and work stretch by this factor
-    double timeout_s = 0.0;             // cancel the run after this long (0 = never); deadlocks use it
+    int chunksize = 1;               // ProcessPool map
+    int64_t payload_bytes = 1024;    // Payload
+    int concurrency = 0;             // Asyncio: Semaphore limit, 0 = unlimited
+    int cpu_percent = 100;           // Blend
+    int cpus = 0;                    // pin the run to the first N cores (0 = all)
+    Blocker blocker = Blocker::Cpu;  // BlockLoop
+    Offload offload = Offload::None; // BlockLoop
+    bool debug = true;               // Asyncio debug mode: flag slow callbacks (>= 100 ms)
+    double time_scale = 1.0;         // slow motion: waits and work stretch by this factor
+    double timeout_s = 0.0;          // cancel the run after this long (0 = never); deadlocks use it
+    int64_t crash_task = -1;         // processes: the worker running this task kills itself (SIGKILL)
 };
 
 // Names used by the command line, lesson files and JSON ("thread-pool", "counter", "spawn").

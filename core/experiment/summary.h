@@ -23,10 +23,10 @@ struct Summary {
     ExperimentSpec spec;
     bool completed = false; // ran to the end (not cancelled, not broken, no deadlock)
     bool cancelled = false;
-    std::string error;      // a sentence for the student when something went wrong
+    std::string error; // a sentence for the student when something went wrong
 
     double wall_s = 0;
-    double cpu_s = 0;       // user + system CPU of this process and its children during the run
+    double cpu_s = 0; // user + system CPU of this process and its children during the run
     uint64_t events = 0;
     double peak_rss_mb = 0;
 
@@ -64,5 +64,11 @@ struct Summary {
 
 // One JSON object with every field above (the --json output).
 std::string to_json(const Summary&);
+
+struct Trace;
+// Fills in what the events of a finished run say: the event count, per-worker busy / GIL-wait /
+// blocked / lock-wait seconds (from the segments), the total GIL wait, the median GIL slice and
+// whether a deadlock was detected. Counters an engine measured itself are kept.
+void summarize_trace(const Trace& trace, int64_t end_ns, Summary& summary);
 
 } // namespace clab

@@ -11,7 +11,8 @@ class TestGuiOptions : public QObject {
 private slots:
     void goodFlagsFillTheOptions() {
         GuiOptions options;
-        const int rc = parse_gui_options({"concurrency-lab", "--lesson", "gil", "--step", "2", "--presenter"}, options);
+        const int rc =
+            parse_gui_options({"concurrency-lab", "--lesson", "gil", "--step", "2", "--presenter"}, options);
         QCOMPARE(rc, -1);
         QCOMPARE(options.lesson, QStringLiteral("gil"));
         QCOMPARE(options.step, 2);

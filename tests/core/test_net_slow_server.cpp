@@ -4,10 +4,9 @@
 #include "core/net/slow_server.h"
 #include "core/trace/event.h"
 
-#include <gtest/gtest.h>
-
 #include <cerrno>
 #include <dirent.h>
+#include <gtest/gtest.h>
 #include <memory>
 #include <string>
 #include <sys/socket.h>
@@ -24,7 +23,8 @@ using clab::net::SlowServer;
 int count_entries(const char* dir) {
     int n = 0;
     if (DIR* d = opendir(dir)) {
-        while (readdir(d)) ++n;
+        while (readdir(d))
+            ++n;
         closedir(d);
     }
     return n;
@@ -63,7 +63,8 @@ TEST_P(SlowServerTest, OneConnectionCarriesManyRequests) {
     ASSERT_TRUE(server.start());
     BlockingClient client;
     ASSERT_TRUE(client.connect(server.port()));
-    for (int i = 0; i < 50; ++i) ASSERT_TRUE(client.request(100, size_t(1 + i * 100))) << i;
+    for (int i = 0; i < 50; ++i)
+        ASSERT_TRUE(client.request(100, size_t(1 + i * 100))) << i;
     EXPECT_EQ(server.requests_served(), 50u);
 }
 
@@ -74,11 +75,13 @@ TEST_P(SlowServerTest, ServesThousandsOfConnectionsConcurrently) {
     constexpr int kConnections = 2000;
     constexpr int64_t kLatencyUs = 50'000;
     std::vector<BlockingClient> clients(kConnections);
-    for (auto& c : clients) ASSERT_TRUE(c.connect(server.port(), &error)) << error;
+    for (auto& c : clients)
+        ASSERT_TRUE(c.connect(server.port(), &error)) << error;
 
     const int64_t t0 = clab::now_ns();
     const std::string line = std::to_string(kLatencyUs) + " 16\n";
-    for (auto& c : clients) ASSERT_EQ(send(c.fd(), line.data(), line.size(), 0), ssize_t(line.size()));
+    for (auto& c : clients)
+        ASSERT_EQ(send(c.fd(), line.data(), line.size(), 0), ssize_t(line.size()));
     char buf[16];
     for (auto& c : clients) {
         size_t got = 0;

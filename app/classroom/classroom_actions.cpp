@@ -1,0 +1,288 @@
+// ClassroomController: actions, menus, toolbar section, the history dock and the file dialogs.
+#include "classroom_controller.h"
+#include "compare_window.h"
+#include "plot_export.h"
+#include "presenter_mode.h"
+#include "replay_window.h"
+#include "run_file.h"
+#include "slow_motion.h"
+
+#include <QAction>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QDockWidget>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QLineEdit>
+#include <QListView>
+#include <QMainWindow>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QStandardPaths>
+#include <QToolBar>
+
+namespace clab::classroom {
+
+namespace {
+// Safe in a file name: "Run 3 · threads ×4, cpu" -> "Run-3-threads-4-cpu".
+QString file_stem(const QString& name) {
+    QString stem;
+    for (const QChar c : name)
+        stem += c.isLetterOrNumber() ? c : QLatin1Char('-');
+    while (stem.contains(QStringLiteral("--")))
+        stem.replace(QStringLiteral("--"), QStringLiteral("-"));
+    stem = stem.left(60);
+    while (stem.endsWith(QLatin1Char('-')))
+        stem.chop(1);
+    return stem.isEmpty() ? QStringLiteral("run") : stem;
+}
+
+QMenu* find_menu(QMenuBar* bar, const QString& title) {
+    for (QAction* a : bar->actions())
+        if (a->menu() && a->text().remove(QLatin1Char('&')).compare(title, Qt::CaseInsensitive) == 0)
+            return a->menu();
+    return nullptr;
+}
+} // namespace
+
+void ClassroomController::buildActions() {
+    auto make = [this](const QString& name, const QString& text, const QKeySequence& key, auto slot) {
+        auto* a = new QAction(text, this);
+        a->setObjectName(QStringLiteral("action_classroom_") + name);
+        if (!key.isEmpty()) a->setShortcut(key);
+        connect(a, &QAction::triggered, this, slot);
+        actions_.insert(name, a);
+        return a;
+    };
+    make(QStringLiteral("saveRun"), tr("&Save run…"), QKeySequence::Save,
+         &ClassroomController::saveRunDialog);
+    make(QStringLiteral("openRun"), tr("Open &run…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O),
+         &ClassroomController::openRunDialog);
+    make(QStringLiteral("exportPlots"), tr("&Plots as PNG, SVG or PDF…"), QKeySequence(Qt::CTRL | Qt::Key_E),
+         &ClassroomController::exportPlotsDialog);
+    make(QStringLiteral("exportTrace"), tr("&Trace as Chrome Trace JSON (Perfetto)…"), QKeySequence(),
+         &ClassroomController::exportTraceDialog);
+    make(QStringLiteral("exportCsv"), tr("&Summary as CSV…"), QKeySequence(),
+         &ClassroomController::exportCsvDialog);
+    make(QStringLiteral("compare"), tr("&Compare runs"), QKeySequence(Qt::Key_F7), [this] { openCompare(); });
+    make(QStringLiteral("replay"), tr("&Replay run"), QKeySequence(Qt::Key_F6),
+         [this] { openReplay(selectedRun()); });
+    make(QStringLiteral("pin"), tr("&Pin run for comparison"), QKeySequence(Qt::Key_P), [this] {
+        if (pinSelected() < 0) showError(tr("There is no run to pin yet: run the experiment first."));
+    });
+    make(QStringLiteral("bookmark"), tr("Add &bookmark…"), QKeySequence(Qt::Key_B),
+         &ClassroomController::bookmarkDialog);
+    QAction* lab_only = make(QStringLiteral("labOnly"), tr("&Lab only (presenter)"), QKeySequence(Qt::Key_L),
+                             [this](bool on) { setLabOnly(on); });
+    lab_only->setCheckable(true);
+    lab_only->setEnabled(false);
+    lab_only->setToolTip(tr("In presenter mode: hide the lesson text so the lab fills the screen (L)"));
+    // Short toolbar labels: the toolbar must fit beside the main one on a 1280-px projector.
+    actions_.value(QStringLiteral("pin"))->setIconText(tr("Pin"));
+    actions_.value(QStringLiteral("compare"))->setIconText(tr("Compare"));
+    actions_.value(QStringLiteral("replay"))->setIconText(tr("Replay"));
+    actions_.value(QStringLiteral("compare"))
+        ->setToolTip(tr("Pinned runs side by side on one time axis (F7)"));
+    actions_.value(QStringLiteral("replay"))->setToolTip(tr("Scrub and step through a finished run (F6)"));
+    actions_.value(QStringLiteral("pin"))->setToolTip(tr("Pin the last run for comparison (P)"));
+
+    export_menu_ = new QMenu(tr("&Export"));
+    export_menu_->addAction(action(QStringLiteral("exportPlots")));
+    export_menu_->addAction(action(QStringLiteral("exportTrace")));
+    export_menu_->addAction(action(QStringLiteral("exportCsv")));
+    connect(this, &QObject::destroyed, export_menu_, &QObject::deleteLater);
+}
+
+void ClassroomController::buildDock() {
+    dock_ = new QDockWidget(tr("Run history"), host_.window);
+    dock_->setObjectName(QStringLiteral("runHistoryDock"));
+    list_ = new QListView(dock_);
+    list_->setObjectName(QStringLiteral("runHistoryList"));
+    list_->setModel(history_);
+    list_->setSelectionMode(QAbstractItemView::SingleSelection);
+    list_->setEditTriggers(QAbstractItemView::EditKeyPressed | QAbstractItemView::SelectedClicked);
+    list_->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(list_, &QListView::doubleClicked, this,
+            [this](const QModelIndex& i) { openReplay(history_->run(i.row())); });
+    connect(list_, &QWidget::customContextMenuRequested, this, [this](const QPoint& pos) {
+        const RunPtr run = history_->run(list_->indexAt(pos).row());
+        if (!run) return;
+        QMenu menu(list_);
+        menu.addAction(tr("Replay"), this, [this, run] { openReplay(run); });
+        menu.addAction(tr("Pin for comparison"), this, [this, run] { pinned_->pin(run); });
+        menu.addAction(tr("Save…"), this, &ClassroomController::saveRunDialog);
+        menu.addAction(tr("Rename"), this, [this, pos] { list_->edit(list_->indexAt(pos)); });
+        menu.addAction(tr("Remove from history"), this,
+                       [this, run] { history_->remove(history_->rowOf(run)); });
+        menu.exec(list_->viewport()->mapToGlobal(pos));
+    });
+    // The newest run is the one the commands act on until someone picks another.
+    connect(history_, &RunHistory::runAdded, this,
+            [this](const RunPtr& run) { list_->setCurrentIndex(history_->index(history_->rowOf(run))); });
+    dock_->setWidget(list_);
+    dock_->hide();
+    QAction* toggle = dock_->toggleViewAction();
+    toggle->setText(tr("Run &history"));
+    toggle->setShortcut(QKeySequence(Qt::Key_F9));
+    actions_.insert(QStringLiteral("history"), toggle);
+}
+
+void ClassroomController::install() {
+    QMainWindow* w = host_.window;
+    if (w == nullptr) return;
+    w->addDockWidget(Qt::RightDockWidgetArea, dock_);
+    dock_->hide();
+    for (QAction* a : std::as_const(actions_))
+        w->addAction(a); // shortcuts keep working with the menu bar hidden (presenter mode)
+
+    QMenuBar* bar = w->menuBar();
+    QMenu* file = find_menu(bar, QStringLiteral("File"));
+    QMenu* view = find_menu(bar, QStringLiteral("View"));
+    QMenu* run = find_menu(bar, QStringLiteral("Run"));
+    QMenu* own = (!file || !view || !run) ? bar->addMenu(tr("&Classroom")) : nullptr;
+    if (!file) file = own;
+    if (!view) view = own;
+    if (!run) run = own;
+    // File: before "Quit" (the last action) when there is one.
+    QAction* before = file->actions().isEmpty() ? nullptr : file->actions().back();
+    file->insertSeparator(before);
+    file->insertAction(before, action(QStringLiteral("saveRun")));
+    file->insertAction(before, action(QStringLiteral("openRun")));
+    file->insertMenu(before, export_menu_);
+    file->insertSeparator(before);
+    view->addSeparator();
+    view->addAction(action(QStringLiteral("labOnly")));
+    view->addAction(action(QStringLiteral("compare")));
+    view->addAction(action(QStringLiteral("replay")));
+    view->addAction(action(QStringLiteral("history")));
+    QMenu* slow = view->addMenu(tr("&Slow motion"));
+    for (int k : {1, 2, 5, 10, 20}) {
+        QAction* a = slow->addAction(slow_motion_text(k), this, [this, k] { slow_->setScale(k); });
+        a->setEnabled(bool(host_.set_time_scale));
+    }
+    run->addSeparator();
+    run->addAction(action(QStringLiteral("pin")));
+    run->addAction(action(QStringLiteral("bookmark")));
+
+    auto* tools = w->addToolBar(tr("Classroom"));
+    tools->setObjectName(QStringLiteral("classroomToolBar"));
+    tools->setMovable(false);
+    tools->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    tools->addAction(action(QStringLiteral("pin")));
+    tools->addAction(action(QStringLiteral("compare")));
+    tools->addAction(action(QStringLiteral("replay")));
+    tools->addSeparator();
+    tools->addWidget(slow_);
+}
+
+void ClassroomController::showError(const QString& text) {
+    emit message(text);
+    if (host_.window && host_.window->isVisible())
+        QMessageBox::warning(host_.window, tr("Concurrency Lab"), text);
+}
+
+QString ClassroomController::askPath(const QString& title, const QString& name, const QString& filter,
+                                     bool save) {
+    if (last_dir_.isEmpty()) last_dir_ = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    const QString start = QDir(last_dir_).filePath(name);
+    const QString path = save ? QFileDialog::getSaveFileName(host_.window, title, start, filter)
+                              : QFileDialog::getOpenFileName(host_.window, title, last_dir_, filter);
+    if (!path.isEmpty()) last_dir_ = QFileInfo(path).absolutePath();
+    return path;
+}
+
+void ClassroomController::saveRunDialog() {
+    const RunPtr run = selectedRun();
+    if (!run) return showError(tr("There is no run to save yet: run the experiment first."));
+    const QString path = askPath(tr("Save run"), file_stem(run->name) + QStringLiteral(".clabrun"),
+                                 tr("Concurrency Lab run (*.clabrun)"), true);
+    if (path.isEmpty()) return;
+    QString error;
+    if (saveRun(run, path, error))
+        emit message(tr("Saved “%1” to %2").arg(run->name, path));
+    else
+        showError(error);
+}
+
+void ClassroomController::openRunDialog() {
+    const QString path =
+        askPath(tr("Open run"), QString(), tr("Concurrency Lab run (*.clabrun);;All files (*)"), false);
+    if (path.isEmpty()) return;
+    QString error;
+    if (const RunPtr run = openRun(path, error)) {
+        emit message(tr("Opened “%1” (%2 events)").arg(run->name).arg(run->trace.events.size()));
+        openReplay(run);
+    } else {
+        showError(tr("Could not open the run: %1").arg(error));
+    }
+}
+
+void ClassroomController::exportPlotsDialog() {
+    const RunPtr run = selectedRun();
+    const QString path =
+        askPath(tr("Export plots"), file_stem(run ? run->name : QStringLiteral("timeline")) + ".png",
+                plot_file_filter(), true);
+    if (path.isEmpty()) return;
+    QString error;
+    if (exportPlots(path, error))
+        emit message(tr("Plots saved to %1").arg(path));
+    else
+        showError(error);
+}
+
+void ClassroomController::exportTraceDialog() {
+    const RunPtr run = selectedRun();
+    if (!run) return showError(tr("There is no run to export yet: run the experiment first."));
+    const QString path = askPath(tr("Export trace"), file_stem(run->name) + QStringLiteral(".json"),
+                                 tr("Chrome Trace JSON (*.json)"), true);
+    if (path.isEmpty()) return;
+    QString error;
+    if (exportTrace(run, path, error))
+        emit message(tr("Trace saved to %1: open it at ui.perfetto.dev").arg(path));
+    else
+        showError(error);
+}
+
+void ClassroomController::exportCsvDialog() {
+    const QString path =
+        askPath(tr("Export summary"), QStringLiteral("summary.csv"), tr("CSV (*.csv)"), true);
+    if (path.isEmpty()) return;
+    QString error;
+    if (exportSummaries(path, error))
+        emit message(tr("Summary saved to %1").arg(path));
+    else
+        showError(error);
+}
+
+void ClassroomController::bookmarkDialog() {
+    const RunPtr run = selectedRun();
+    if (!run) return showError(tr("There is no run to bookmark yet: run the experiment first."));
+    QDialog dialog(host_.window);
+    dialog.setWindowTitle(tr("Add bookmark"));
+    auto* form = new QFormLayout(&dialog);
+    auto* time = new QDoubleSpinBox(&dialog);
+    const double end = run->trace.seconds(run->trace.end_ns());
+    time->setRange(0, std::max(end, 0.0));
+    time->setDecimals(4);
+    time->setSingleStep(std::max(end / 100, 1e-4));
+    time->setSuffix(QStringLiteral(" s"));
+    time->setValue(std::clamp(last_hover_s_, 0.0, end));
+    auto* label = new QLineEdit(&dialog);
+    label->setPlaceholderText(tr("e.g. “the I/O thread waits a whole interval here”"));
+    form->addRow(tr("Time from the start"), time);
+    form->addRow(tr("Label"), label);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    form->addRow(buttons);
+    label->setFocus();
+    if (dialog.exec() != QDialog::Accepted) return;
+    last_hover_s_ = time->value();
+    if (addBookmark(time->value(), label->text()))
+        emit message(tr("Bookmark “%1” at %2 s").arg(label->text().trimmed()).arg(time->value()));
+}
+
+} // namespace clab::classroom

@@ -1,0 +1,120 @@
+// ClassroomController: the classroom features (run history, save/open, exports, compare, replay,
+// bookmarks, slow motion, presenter theme) attached to the main window through one narrow
+// interface, ClassroomHost. The window only hands over a few pointers and callbacks and reports
+// finished runs; everything else lives here (see attach.cpp for the real hookup).
+#pragma once
+
+#include "compare_model.h"
+#include "core/experiment/summary.h"
+#include "core/trace/trace.h"
+#include "run_history.h"
+#include "timeline_factory.h"
+
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+#include <functional>
+#include <memory>
+
+class QAction;
+class QDockWidget;
+class QListView;
+class QMainWindow;
+class QMenu;
+class QToolBar;
+
+namespace clab::classroom {
+
+class CompareWindow;
+class PresenterMode;
+class ReplayWindow;
+class SlowMotionControl;
+
+struct ClassroomHost {
+    QMainWindow* window = nullptr;
+    TimelineFactory timeline_factory;                // a finished run's timeline (replay, compare)
+    std::function<QWidget*()> lab_timeline;          // the lab's timeline: exports and bookmarks
+    std::function<void(double)> set_time_scale;      // slow motion for the next runs; empty: none
+    std::function<QList<Bookmark>()> step_bookmarks; // the open step's notices that carry a time
+    std::function<QString()> step_label;             // "gil · step 2", stored with each run
+    QList<QWidget*> lesson_widgets;                  // hidden in the presenter's lab-only layout
+};
+
+class ClassroomController : public QObject {
+    Q_OBJECT
+public:
+    explicit ClassroomController(ClassroomHost host, QObject* parent = nullptr);
+    ~ClassroomController() override;
+
+    RunHistory* history() const { return history_; }
+    CompareModel* pinned() const { return pinned_; }
+    PresenterMode* presenter() const { return presenter_.get(); }
+    SlowMotionControl* slowMotion() const { return slow_; }
+    QDockWidget* historyDock() const { return dock_; }
+    // "saveRun", "openRun", "exportPlots", "exportTrace", "exportCsv", "compare", "replay",
+    // "history", "pin", "bookmark", "labOnly".
+    QAction* action(const QString& name) const { return actions_.value(name); }
+    QMenu* exportMenu() const { return export_menu_; }
+
+    // Puts the actions into the window's File / View / Run menus (found by title; a "Classroom"
+    // menu otherwise), a toolbar section and the history dock.
+    void install();
+
+    // The run the menu commands act on: the one selected in the history, else the newest.
+    RunPtr selectedRun() const;
+
+    // --- without dialogs (tests, scripts) ---------------------------------------------------
+    RunPtr addRun(const Summary& summary, const Trace& trace);
+    bool saveRun(const RunPtr& run, const QString& path, QString& error);
+    RunPtr openRun(const QString& path, QString& error); // added to the history
+    bool exportPlots(const QString& path, QString& error);
+    bool exportTrace(const RunPtr& run, const QString& path, QString& error);
+    bool exportSummaries(const QString& path, QString& error); // pinned runs, else the selected one
+    int pinSelected();                                         // row in the compare table, -1 if none
+    CompareWindow* openCompare();
+    ReplayWindow* openReplay(const RunPtr& run);
+    // Drops a bookmark on the selected run at t_s and shows it on the lab's timeline.
+    bool addBookmark(double t_s, const QString& label);
+
+public slots:
+    // The host reports runs: first result (the trace is complete), then the summary again once
+    // the baseline's speedup is known.
+    void onRunFinished(const clab::Summary& summary, const clab::Trace& trace);
+    void onSummaryUpdated(const clab::Summary& summary);
+    void setPresenterMode(bool on);
+    void setLabOnly(bool on);
+
+signals:
+    void message(const QString& text); // for the status bar
+    void runAdded(const clab::classroom::RunPtr& run);
+
+private:
+    void buildActions();
+    void buildDock();
+    void showError(const QString& text);
+    void showOnLab(const RunPtr& run);
+    // dialogs
+    void saveRunDialog();
+    void openRunDialog();
+    void exportPlotsDialog();
+    void exportTraceDialog();
+    void exportCsvDialog();
+    void bookmarkDialog();
+    QString askPath(const QString& title, const QString& name, const QString& filter, bool save);
+
+    ClassroomHost host_;
+    RunHistory* history_ = nullptr;
+    CompareModel* pinned_ = nullptr;
+    std::unique_ptr<PresenterMode> presenter_;
+    SlowMotionControl* slow_ = nullptr;
+    QDockWidget* dock_ = nullptr;
+    QListView* list_ = nullptr;
+    QMenu* export_menu_ = nullptr;
+    QHash<QString, QAction*> actions_;
+    QPointer<CompareWindow> compare_;
+    QList<QPointer<ReplayWindow>> replays_;
+    QString last_dir_;
+    double last_hover_s_ = 0;
+};
+
+} // namespace clab::classroom

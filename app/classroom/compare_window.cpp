@@ -1,0 +1,114 @@
+#include "compare_window.h"
+
+#include "timeline_markers.h"
+
+#include <QHeaderView>
+#include <QLabel>
+#include <QMenu>
+#include <QScrollArea>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QTableView>
+#include <QVBoxLayout>
+#include <algorithm>
+
+namespace clab::classroom {
+
+CompareWindow::CompareWindow(CompareModel* model, TimelineFactory factory, QWidget* parent)
+    : QWidget(parent, Qt::Window)
+    , model_(model)
+    , factory_(std::move(factory)) {
+    setWindowTitle(tr("Compare runs"));
+    auto* layout = new QVBoxLayout(this);
+    auto* split = new QSplitter(Qt::Vertical, this);
+    layout->addWidget(split);
+
+    table_ = new QTableView(split);
+    auto* proxy = new QSortFilterProxyModel(table_);
+    proxy->setSourceModel(model_);
+    proxy->setSortRole(CompareModel::SortRole);
+    table_->setModel(proxy);
+    table_->setSortingEnabled(true);
+    table_->sortByColumn(-1, Qt::AscendingOrder); // pin order until the user sorts
+    table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    table_->horizontalHeader()->setStretchLastSection(true);
+    table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table_->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(table_, &QWidget::customContextMenuRequested, this, [this, proxy](const QPoint& pos) {
+        const QModelIndex index = proxy->mapToSource(table_->indexAt(pos));
+        if (!index.isValid()) return;
+        QMenu menu(this);
+        menu.addAction(tr("Unpin"), this, [this, row = index.row()] { model_->unpin(row); });
+        menu.addAction(tr("Unpin all"), model_, &CompareModel::clear);
+        menu.exec(table_->viewport()->mapToGlobal(pos));
+    });
+
+    auto* scroll = new QScrollArea(split);
+    scroll->setWidgetResizable(true);
+    stack_ = new QWidget(scroll);
+    stack_->setObjectName(QStringLiteral("compareStack"));
+    stack_layout_ = new QVBoxLayout(stack_);
+    stack_layout_->setContentsMargins(0, 0, 0, 0);
+    empty_ =
+        new QLabel(tr("Pin a run (Run ▸ Pin run for comparison, or P), change a slider, run again and pin "
+                      "that one too: their timelines appear here on one time axis."),
+                   stack_);
+    empty_->setWordWrap(true);
+    empty_->setAlignment(Qt::AlignCenter);
+    stack_layout_->addWidget(empty_);
+    scroll->setWidget(stack_);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 4);
+
+    connect(model_, &CompareModel::pinnedChanged, this, &CompareWindow::rebuild);
+    rebuild();
+    resize(1300, 900);
+}
+
+QList<QWidget*> CompareWindow::timelines() const {
+    QList<QWidget*> out;
+    for (QWidget* row : rows_)
+        out.append(timeline_of_row_.value(row));
+    return out;
+}
+
+void CompareWindow::rebuild() {
+    for (QWidget* row : rows_)
+        row->deleteLater();
+    rows_.clear();
+    timeline_of_row_.clear();
+    const QList<RunPtr>& runs = model_->runs();
+    empty_->setVisible(runs.isEmpty());
+    double longest = 0;
+    for (const RunPtr& run : runs) {
+        auto* row = new QWidget(stack_);
+        auto* v = new QVBoxLayout(row);
+        v->setContentsMargins(4, 4, 4, 4);
+        auto* title = new QLabel(QStringLiteral("<b>%1</b> — %2 s")
+                                     .arg(run->name.toHtmlEscaped())
+                                     .arg(comparable_wall_s(run->summary), 0, 'f', 3),
+                                 row);
+        v->addWidget(title);
+        // Slow-motion runs are drawn at normal speed so every row shares one honest time axis.
+        const RunRecord shown = at_normal_speed(*run);
+        if (run->spec.time_scale > 1)
+            title->setText(
+                title->text() +
+                tr(" <i>(recorded in %1× slow motion, drawn at normal speed)</i>").arg(run->spec.time_scale));
+        QWidget* timeline = factory_ ? factory_(row, shown) : new QWidget(row);
+        timeline->setMinimumHeight(std::max(180, 600 / int(std::max<qsizetype>(1, runs.size()))));
+        v->addWidget(timeline, 1);
+        stack_layout_->addWidget(row, 1);
+        rows_.append(row);
+        timeline_of_row_.insert(row, timeline);
+        show_bookmarks(timeline, shown.bookmarks);
+        longest = std::max(longest, shown.trace.seconds(shown.trace.end_ns()));
+    }
+    const QList<QWidget*> all = timelines();
+    // One time axis: every run from 0 to the longest run's end, so lengths compare at a glance.
+    for (QWidget* t : all)
+        set_time_range(t, 0, longest > 0 ? longest * 1.02 : 1.0);
+    link_time_axes(all);
+}
+
+} // namespace clab::classroom

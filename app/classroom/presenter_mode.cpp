@@ -1,0 +1,90 @@
+#include "presenter_mode.h"
+
+#include <QWidget>
+
+namespace clab::classroom {
+
+QPalette high_contrast_palette() {
+    const QColor black(0, 0, 0), ink(255, 255, 255), panel(20, 20, 20), accent(255, 215, 0),
+        dim(160, 160, 160);
+    QPalette p;
+    p.setColor(QPalette::Window, black);
+    p.setColor(QPalette::WindowText, ink);
+    p.setColor(QPalette::Base, panel);
+    p.setColor(QPalette::AlternateBase, QColor(38, 38, 38));
+    p.setColor(QPalette::Text, ink);
+    p.setColor(QPalette::BrightText, accent);
+    p.setColor(QPalette::Button, QColor(30, 30, 30));
+    p.setColor(QPalette::ButtonText, ink);
+    p.setColor(QPalette::Highlight, accent);
+    p.setColor(QPalette::HighlightedText, black);
+    p.setColor(QPalette::ToolTipBase, ink);
+    p.setColor(QPalette::ToolTipText, black);
+    p.setColor(QPalette::Link, QColor(86, 180, 233)); // Okabe-Ito sky blue
+    p.setColor(QPalette::PlaceholderText, dim);
+    p.setColor(QPalette::Disabled, QPalette::WindowText, dim);
+    p.setColor(QPalette::Disabled, QPalette::Text, dim);
+    p.setColor(QPalette::Disabled, QPalette::ButtonText, dim);
+    return p;
+}
+
+QString presenter_style_sheet() {
+    return QStringLiteral(
+        "QSlider::groove:horizontal { height: 10px; background: #555; border-radius: 5px; }"
+        "QSlider::sub-page:horizontal { background: #ffd700; border-radius: 5px; }"
+        "QSlider::handle:horizontal { width: 26px; margin: -9px 0; background: #fff; border: 3px solid "
+        "#ffd700;"
+        " border-radius: 13px; }"
+        "QPushButton, QToolButton { padding: 6px 14px; }"
+        "QToolBar { spacing: 10px; padding: 4px; }"
+        "QPushButton:focus, QToolButton:focus, QSlider:focus, QComboBox:focus { outline: 3px solid #ffd700; }"
+        "QSplitter::handle { background: #333; }"
+        "QHeaderView::section { background: #222; color: #fff; padding: 4px; font-weight: bold; }");
+}
+
+PresenterMode::PresenterMode(QWidget* window, QList<QWidget*> lesson_widgets)
+    : window_(window) {
+    for (QWidget* w : lesson_widgets)
+        lesson_widgets_.append(w);
+    if (window_) {
+        desk_palette_ = window_->palette();
+        desk_style_ = window_->styleSheet();
+    }
+}
+
+void PresenterMode::setActive(bool on) {
+    if (on == active_) return;
+    if (on && window_) { // remember the desk look as it is now (the user may have changed it)
+        desk_palette_ = window_->palette();
+        desk_style_ = window_->styleSheet();
+    }
+    active_ = on;
+    apply();
+}
+
+void PresenterMode::setLabOnly(bool on) {
+    lab_only_ = on;
+    apply();
+}
+
+void PresenterMode::style(QWidget* other) const {
+    if (other == nullptr) return;
+    other->setStyleSheet(active_ ? presenter_style_sheet() : QString());
+    other->ensurePolished(); // polish now, so the style sheet cannot override the palette later
+    other->setPalette(active_ ? high_contrast_palette() : QPalette());
+    if (active_ && window_) other->setFont(window_->font());
+}
+
+void PresenterMode::apply() {
+    if (window_) {
+        // Style sheet first: removing one restores the palette it saw, so the palette must follow.
+        window_->setStyleSheet(active_ ? presenter_style_sheet() : desk_style_);
+        window_->setPalette(active_ ? high_contrast_palette() : desk_palette_);
+    }
+    // Lab only is a presenter layout: leaving presenter mode always brings the lesson back.
+    const bool hide_lesson = active_ && lab_only_;
+    for (const QPointer<QWidget>& w : lesson_widgets_)
+        if (w) w->setVisible(!hide_lesson);
+}
+
+} // namespace clab::classroom

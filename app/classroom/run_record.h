@@ -1,0 +1,53 @@
+// One finished run as the classroom features keep it: what was asked (spec), what was measured
+// (summary), everything that happened (trace) and the instructor's bookmarks. Plain data, shared
+// between the history list, the compare table, replay and the run file.
+#pragma once
+
+#include "core/experiment/spec.h"
+#include "core/experiment/summary.h"
+#include "core/trace/trace.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QString>
+#include <memory>
+
+namespace clab::classroom {
+
+// A labelled marker on the timeline. Times are seconds from the run's start (the timeline's x
+// axis), so bookmarks survive saving and reopening a run and can be written in lesson files.
+struct Bookmark {
+    double t_s = 0;   // where the marker sits
+    double to_s = -1; // end of a highlighted range; -1: a single instant
+    QString label;
+    QString lane;             // "gil", "cores", "loop", "workers", a lane name, or empty (all views)
+    bool from_lesson = false; // shipped by the lesson (a `notice` block), not dropped by the instructor
+
+    bool operator==(const Bookmark&) const = default;
+};
+
+struct RunRecord {
+    QString name;      // "Run 3 · threads ×4" unless the instructor renamed it
+    QDateTime created; // when the run finished (local time, shown in the history list)
+    ExperimentSpec spec;
+    Summary summary;
+    Trace trace;
+    QList<Bookmark> bookmarks;
+    QString lesson; // "gil · step 2" when the run came from a lesson step; informational
+};
+
+using RunPtr = std::shared_ptr<RunRecord>;
+
+// "threads ×4, cpu, 4 tasks": the short description used for default names and table rows.
+QString describe_spec(const ExperimentSpec& spec);
+
+// The wall time a student should compare: slow motion stretches a run by spec.time_scale, so the
+// displayed figure divides it back out (see README.md, "Slow motion").
+double comparable_wall_s(const Summary& summary);
+
+// A copy of `run` whose event times are divided by its time_scale (relative to the run's start),
+// for views that put slow-motion and normal runs on one time axis. The recorded run is unchanged;
+// only the axis unit differs, as with comparable_wall_s.
+RunRecord at_normal_speed(const RunRecord& run);
+
+} // namespace clab::classroom

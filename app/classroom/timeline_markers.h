@@ -1,0 +1,27 @@
+// Cursor, bookmarks and a shared time axis on whatever timeline widget the build has.
+//
+// With the real timeline (plots::TimelineView, the widget itself or a child of it) these call its
+// cursor / bookmark / time-range API; on any other widget holding QCustomPlots they draw the same
+// things as QCustomPlot items, so replay and bookmarks work on whatever the factory built.
+#pragma once
+
+#include "run_record.h"
+
+#include <QList>
+
+class QWidget;
+
+namespace clab::classroom {
+
+// The replay cursor at t_s seconds from the run's start; negative hides it.
+void show_cursor(QWidget* timeline, double t_s);
+// Replaces the bookmarks drawn on `timeline`.
+void show_bookmarks(QWidget* timeline, const QList<Bookmark>& bookmarks);
+// Ties the time (x) axes of every plot in `timelines` together: zoom or pan one, all follow.
+void link_time_axes(const QList<QWidget*>& timelines);
+// Sets the visible time range of every plot in `timeline`.
+void set_time_range(QWidget* timeline, double t0_s, double t1_s);
+// The time (seconds) under a widget-relative x position in `timeline`'s first plot, or -1.
+double time_at(QWidget* timeline, const QPoint& pos_in_timeline);
+
+} // namespace clab::classroom

@@ -1,0 +1,189 @@
+#include "lab_panel.h"
+
+#include "controls_panel.h"
+#include "run_controller.h"
+#include "summary_panel.h"
+#include "timeline_pane.h"
+
+#include <QElapsedTimer>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QSplitter>
+#include <QStyle>
+#include <QVBoxLayout>
+
+namespace clab::gui {
+
+LabPanel::LabPanel(QWidget* parent)
+    : QWidget(parent) {
+    setObjectName(QStringLiteral("labPanel"));
+    controller_ = new RunController(this);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+    split_ = new QSplitter(Qt::Vertical, this);
+    split_->setObjectName(QStringLiteral("labSplitter"));
+    split_->setChildrenCollapsible(false);
+
+    auto* top = new QGroupBox(tr("Experiment"), split_);
+    top->setObjectName(QStringLiteral("experimentBox"));
+    auto* top_layout = new QVBoxLayout(top);
+    auto* buttons = new QHBoxLayout;
+    run_ = new QPushButton(style()->standardIcon(QStyle::SP_MediaPlay), tr("Run"), top);
+    run_->setObjectName(QStringLiteral("runButton"));
+    run_->setToolTip(tr("Run the experiment (Space)"));
+    run_->setDefault(false);
+    stop_ = new QPushButton(style()->standardIcon(QStyle::SP_MediaStop), tr("Stop"), top);
+    stop_->setObjectName(QStringLiteral("stopButton"));
+    stop_->setToolTip(tr("Stop the run (Esc)"));
+    stop_->setEnabled(false);
+    reset_ = new QPushButton(style()->standardIcon(QStyle::SP_BrowserReload), tr("Reset"), top);
+    reset_->setObjectName(QStringLiteral("resetButton"));
+    reset_->setToolTip(tr("Put every control back to the step's values"));
+    description_ = new QLabel(top);
+    description_->setObjectName(QStringLiteral("experimentDescription"));
+    description_->setWordWrap(true);
+    running_label_ = new QLabel(top);
+    running_label_->setObjectName(QStringLiteral("runningLabel"));
+    buttons->addWidget(run_);
+    buttons->addWidget(stop_);
+    buttons->addWidget(reset_);
+    buttons->addSpacing(12);
+    buttons->addWidget(description_, 1);
+    buttons->addWidget(running_label_);
+    top_layout->addLayout(buttons);
+    controls_ = new ControlsPanel(top);
+    top_layout->addWidget(controls_);
+
+    timeline_ = make_timeline_pane(split_);
+    summary_ = new SummaryPanel(split_);
+
+    split_->addWidget(top);
+    split_->addWidget(timeline_);
+    split_->addWidget(summary_);
+    split_->setStretchFactor(0, 0);
+    split_->setStretchFactor(1, 1);
+    split_->setStretchFactor(2, 0);
+    layout->addWidget(split_);
+
+    connect(run_, &QPushButton::clicked, this, &LabPanel::run);
+    connect(stop_, &QPushButton::clicked, this, &LabPanel::stop);
+    connect(reset_, &QPushButton::clicked, this, &LabPanel::resetControls);
+    connect(controls_, &ControlsPanel::specChanged, this, &LabPanel::updateDescription);
+
+    connect(controller_, &RunController::started, this, [this](quint64 run, const ExperimentSpec& spec) {
+        if (run <= ignore_up_to_) return; // a run of a step no longer shown
+        clock_.start();
+        timeline_->beginRun(spec);
+        summary_->showRunning(tr("Running: %1…").arg(describe_spec(spec)));
+        emit runStarted(spec);
+    });
+    connect(controller_, &RunController::eventsArrived, this,
+            [this](quint64 run, const std::vector<Event>& batch) {
+                if (run <= ignore_up_to_) return; // a run of a step no longer shown
+                timeline_->updateRun(controller_->trace(), batch);
+                running_label_->setText(tr("%1 s").arg(clock_.elapsed() / 1000.0, 0, 'f', 1));
+            });
+    connect(controller_, &RunController::finished, this, [this](quint64 run, const Summary& summary) {
+        if (run <= ignore_up_to_) return; // a run of a step no longer shown
+        timeline_->finishRun(controller_->trace(), summary);
+        summary_->showSummary(summary);
+        running_label_->clear();
+        emit runFinished(summary);
+        emit status(summary_headline(summary).text);
+    });
+    connect(controller_, &RunController::baselineStarted, this, [this](quint64 run) {
+        if (run <= ignore_up_to_) return;
+        summary_->setBaselineNote(tr("Measuring the sequential baseline for the speedup…"));
+        emit status(tr("Measuring the sequential baseline (the same work, one task after another)…"));
+    });
+    connect(controller_, &RunController::summaryUpdated, this, [this](quint64 run, const Summary& summary) {
+        if (run <= ignore_up_to_) return; // a run of a step no longer shown
+        summary_->showSummary(summary);
+        summary_->setBaselineNote(
+            summary.baseline_wall_s > 0
+                ? QString()
+                : tr("No sequential baseline: it did not finish in time, so no speedup."));
+        emit summaryUpdated(summary);
+    });
+    connect(controller_, &RunController::failed, this, [this](quint64 run, const QString& message) {
+        if (run <= ignore_up_to_) return; // a run of a step no longer shown
+        summary_->clear();
+        summary_->showRunning(tr("The experiment could not run: %1").arg(message));
+        emit runFailed(message);
+    });
+    connect(controller_, &RunController::busyChanged, this, &LabPanel::onBusyChanged);
+    setStep(lessons::Step{});
+}
+
+LabPanel::~LabPanel() {
+    shutdown();
+}
+
+void LabPanel::setStep(const lessons::Step& step) {
+    if (controller_->busy()) controller_->stop();
+    ignore_up_to_ = controller_->currentRun();
+    timeline_->clear();
+    running_label_->clear();
+    has_experiment_ = step.has_experiment;
+    controls_->setStep(step.spec, step.has_experiment ? step.controls : QList<lessons::Control>{});
+    controls_->setVisible(step.has_experiment);
+    run_->setEnabled(step.has_experiment);
+    reset_->setEnabled(step.has_experiment);
+    updateDescription();
+    summary_->clear(step.has_experiment
+                        ? tr("Press Run (Space) to start the experiment. The numbers of the run appear here.")
+                        : tr("This step has no experiment. Read on, then press Next."));
+}
+
+bool LabPanel::busy() const {
+    return controller_->busy();
+}
+
+ExperimentSpec LabPanel::runSpec() const {
+    ExperimentSpec spec = controls_->spec();
+    if (!controls_->keys().contains(QStringLiteral("time_scale"))) spec.time_scale = time_scale_;
+    return spec;
+}
+
+void LabPanel::run() {
+    if (!has_experiment_) return;
+    controller_->start(runSpec());
+}
+
+void LabPanel::stop() {
+    if (!controller_->busy()) return;
+    controller_->stop();
+    emit status(tr("Stopping…"));
+}
+
+void LabPanel::resetControls() {
+    controls_->resetToDefaults();
+}
+
+void LabPanel::highlight(const lessons::Notice& notice) {
+    timeline_->highlight(notice);
+}
+
+void LabPanel::shutdown() {
+    controller_->shutdown();
+}
+
+void LabPanel::onBusyChanged(bool busy) {
+    stop_->setEnabled(busy);
+    run_->setText(busy ? tr("Run again") : tr("Run"));
+    emit busyChanged(busy);
+    if (!busy) {
+        running_label_->clear();
+        emit settled();
+    }
+}
+
+void LabPanel::updateDescription() {
+    description_->setText(has_experiment_ ? describe_spec(controls_->spec())
+                                          : tr("No experiment in this step."));
+}
+
+} // namespace clab::gui

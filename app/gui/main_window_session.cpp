@@ -1,0 +1,157 @@
+// What the main window remembers (QSettings), how it saves itself for --screenshot, and the
+// presenter-mode hook.
+#include "lab_panel.h"
+#include "lesson_navigator_model.h"
+#include "lessons/lesson_progress.h"
+#include "lessons/lesson_repository.h"
+#include "main_window.h"
+#include "run_controller.h"
+#include "step_view.h"
+#include "timeline_pane.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QFileDialog>
+#include <QScreen>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTimer>
+#include <cstdio>
+
+namespace clab {
+
+namespace {
+constexpr int kScreenshotSettleMs = 700;      // let the last replot and layout happen
+constexpr int kScreenshotTimeoutMs = 180'000; // a run that never ends must not hang a script
+
+QList<int> default_main_sizes(int width) {
+    // Navigator narrow, lesson text readable, the lab gets the rest (1600 px: 260 | 540 | 800).
+    const int nav = std::clamp(width * 17 / 100, 200, 290);
+    const int text = std::clamp(width * 35 / 100, 380, 640);
+    return {nav, text, std::max(420, width - nav - text)};
+}
+// Controls as tall as they need, the summary a few lines, the timeline everything else.
+QList<int> default_lab_sizes(QSplitter* split, int height) {
+    const int controls = split->widget(0)->sizeHint().height();
+    const int summary = std::max(150, height / 6);
+    return {controls, std::max(240, height - controls - summary), summary};
+}
+} // namespace
+
+void MainWindow::restoreSession() {
+    QSettings settings;
+    const QByteArray geometry = settings.value(QStringLiteral("window/geometry")).toByteArray();
+    if (geometry.isEmpty() || !restoreGeometry(geometry)) {
+        const QRect screen = QGuiApplication::primaryScreen()
+                                 ? QGuiApplication::primaryScreen()->availableGeometry()
+                                 : QRect(0, 0, 1600, 1000);
+        resize(std::min(1600, screen.width()), std::min(1000, screen.height()));
+    }
+    // Screenshots have one size, whatever the screen (or the offscreen platform) offers.
+    if (!options_.screenshot.isEmpty()) resize(1600, 1000);
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    if (!main_split_->restoreState(settings.value(QStringLiteral("window/mainSplitter")).toByteArray()))
+        main_split_->setSizes(default_main_sizes(width()));
+    if (!lab_->splitter()->restoreState(settings.value(QStringLiteral("window/labSplitter")).toByteArray())) {
+        lab_->splitter()->setSizes(default_lab_sizes(lab_->splitter(), height() - 120));
+    }
+}
+
+void MainWindow::saveSession() {
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("window/mainSplitter"), main_split_->saveState());
+    settings.setValue(QStringLiteral("window/labSplitter"), lab_->splitter()->saveState());
+    progress_->sync();
+}
+
+void MainWindow::resetLayout() {
+    restoreState(default_state_);
+    main_split_->setSizes(default_main_sizes(width()));
+    lab_->splitter()->setSizes(default_lab_sizes(lab_->splitter(), lab_->height()));
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    if (presenter_) setPresenterMode(false); // remember the desk geometry, not the full screen
+    saveSession();
+    lab_->shutdown(); // cancel and join: nothing outlives the window
+    event->accept();
+}
+
+void MainWindow::setPresenterMode(bool on) {
+    if (on == presenter_) return;
+    presenter_ = on;
+    if (QAction* a = action(QStringLiteral("presenter")); a && a->isChecked() != on) {
+        const QSignalBlocker block(a);
+        a->setChecked(on);
+    }
+    if (on) {
+        desk_font_ = font();
+        QFont big = desk_font_;
+        big.setPointSizeF(desk_font_.pointSizeF() * 1.45);
+        setFont(big);
+        showFullScreen();
+    } else {
+        setFont(desk_font_);
+        showNormal();
+    }
+    lab_->timeline()->setPresenterMode(on);
+    emit presenterModeChanged(on); // the classroom features hook in here
+}
+
+void MainWindow::openLessonsFolder() {
+    const QString dir =
+        QFileDialog::getExistingDirectory(this, tr("Open a lessons folder"), repository_->directory());
+    if (dir.isEmpty()) return;
+    lesson_id_.clear();
+    lesson_ = step_ = -1;
+    repository_->setDirectory(dir);
+    if (lesson_ < 0 && !model_->lessons().isEmpty()) openStep(0, 0);
+}
+
+void MainWindow::startScreenshot() {
+    if (lesson_ < 0) {
+        finishScreenshot(1, tr("no lesson to show (%1)")
+                                .arg(options_.lesson.isEmpty() ? repository_->directory() : options_.lesson));
+        return;
+    }
+    QTimer::singleShot(kScreenshotTimeoutMs, this, [this] {
+        finishScreenshot(1, tr("the run did not finish within %1 s").arg(kScreenshotTimeoutMs / 1000));
+    });
+    connect(lab_, &gui::LabPanel::runFailed, this,
+            [this](const QString& message) { finishScreenshot(1, message); });
+    if (!lab_->hasExperiment()) {
+        QTimer::singleShot(kScreenshotSettleMs, this, [this] { finishScreenshot(0, QString()); });
+        return;
+    }
+    // settled: the run and its baseline are done and the summary shows every number.
+    connect(lab_, &gui::LabPanel::settled, this, [this] {
+        QTimer::singleShot(kScreenshotSettleMs, this, [this] { finishScreenshot(0, QString()); });
+    });
+    lab_->run();
+}
+
+void MainWindow::finishScreenshot(int exit_code, const QString& message) {
+    if (screenshot_done_) return;
+    screenshot_done_ = true;
+    if (exit_code == 0) {
+        const QPixmap shot = grab();
+        if (shot.isNull() || !shot.save(options_.screenshot)) {
+            exit_code = 1;
+            fprintf(stderr, "concurrency-lab: could not save the screenshot to %s\n",
+                    qPrintable(options_.screenshot));
+        } else {
+            fprintf(stdout, "saved %s (%dx%d)\n", qPrintable(options_.screenshot), shot.width(),
+                    shot.height());
+        }
+    } else {
+        fprintf(stderr, "concurrency-lab: no screenshot: %s\n", qPrintable(message));
+    }
+    lab_->shutdown();
+    QCoreApplication::exit(exit_code);
+}
+
+} // namespace clab

@@ -1,0 +1,47 @@
+// "Predict before you run": the step's question with radio buttons or a number field. After the
+// run the verdict appears below it, with the measured figure.
+#pragma once
+
+#include "prediction_verdict.h"
+
+#include <QGroupBox>
+#include <optional>
+
+class QButtonGroup;
+class QDoubleSpinBox;
+class QLabel;
+class QVBoxLayout;
+
+namespace clab::gui {
+
+class PredictionBox : public QGroupBox {
+    Q_OBJECT
+public:
+    explicit PredictionBox(QWidget* parent = nullptr);
+
+    // Shows `prediction` (hides the box when there is none) and clears the answer and verdict.
+    void setPrediction(const std::optional<lessons::Prediction>& prediction);
+    PredictionAnswer answer() const;
+    // Sets the answer from outside (a restored session, the tests).
+    void setAnswer(const PredictionAnswer& answer);
+    // After a run: shows the verdict next to the measured figure.
+    Verdict reveal(const Summary& summary);
+    QString verdictText() const;
+
+signals:
+    void answered(const clab::gui::PredictionAnswer& answer);
+
+private:
+    void clearChoices();
+
+    std::optional<lessons::Prediction> prediction_;
+    QLabel* question_ = nullptr;
+    QWidget* choices_host_ = nullptr;
+    QVBoxLayout* choices_layout_ = nullptr;
+    QButtonGroup* group_ = nullptr;
+    QDoubleSpinBox* number_ = nullptr;
+    QLabel* verdict_ = nullptr;
+    bool number_given_ = false;
+};
+
+} // namespace clab::gui

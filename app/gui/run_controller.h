@@ -1,0 +1,85 @@
+// RunController: runs experiments for the window without ever blocking it.
+//
+// A clab::Runner executes the run on its own thread; a QTimer on the GUI thread drains the run's
+// Recorder into a Trace at ~40 Hz and announces the new events. When the run ends, the controller
+// emits finished(), then measures (or takes from its cache) the sequential baseline and emits
+// summaryUpdated() with the speedup. Every run has an id; anything arriving for an older id is
+// dropped. Stop cancels; a cancelled Runner is parked until its thread ended and then deleted, so
+// Run can be pressed again at once.
+#pragma once
+
+#include "baseline.h"
+#include "core/experiment/runner.h"
+#include "core/trace/trace.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QTimer>
+#include <memory>
+#include <vector>
+
+namespace clab::gui {
+
+class RunController : public QObject {
+    Q_OBJECT
+public:
+    explicit RunController(QObject* parent = nullptr);
+    ~RunController() override; // cancels and joins whatever still runs
+
+    // Starts a run (cancelling any earlier one). Returns its id, or 0 if it could not start
+    // (failed() was emitted with the reason).
+    quint64 start(const ExperimentSpec& spec);
+    // Cancels the current run and any baseline measurement. finished() follows with cancelled set.
+    void stop();
+    // Cancels everything and waits for every thread to end (application quit).
+    void shutdown();
+
+    bool running() const { return main_ != nullptr; } // the run itself
+    bool measuringBaseline() const { return baseline_ != nullptr; }
+    bool busy() const { return running() || measuringBaseline(); }
+    quint64 currentRun() const { return run_id_; }
+    const Trace& trace() const { return trace_; } // events of the current (or last) run so far
+    const Summary& lastSummary() const { return last_summary_; }
+    const BaselineCache& baselines() const { return baselines_; }
+
+    void setBaselineEnabled(bool enabled) { baseline_enabled_ = enabled; }
+    void setPollInterval(int ms) { poll_.setInterval(ms); }
+    // Longest a baseline may take before it is given up (seconds).
+    void setBaselineTimeout(double seconds) { baseline_timeout_s_ = seconds; }
+
+signals:
+    void started(quint64 run, const clab::ExperimentSpec& spec);
+    // A poll of a live run: `batch` holds the events recorded since the last poll (maybe none;
+    // each lane's in time order), already appended to trace(). Also the live edge's clock tick.
+    void eventsArrived(quint64 run, const std::vector<clab::Event>& batch);
+    void finished(quint64 run, const clab::Summary& summary);
+    // The summary again, now with the baseline's speedup (or a note why there is none).
+    void summaryUpdated(quint64 run, const clab::Summary& summary);
+    void baselineStarted(quint64 run);
+    void failed(quint64 run, const QString& message);
+    void busyChanged(bool busy);
+
+private:
+    void poll();
+    void pollMain();
+    void pollBaseline();
+    void startBaseline();
+    void retire(std::unique_ptr<Runner> runner);
+    void setBusy();
+
+    QTimer poll_;
+    quint64 next_id_ = 1;
+    quint64 run_id_ = 0;
+    std::unique_ptr<Runner> main_;
+    std::unique_ptr<Runner> baseline_;
+    std::vector<std::unique_ptr<Runner>> retiring_; // cancelled, still ending: deleted once finished
+    QElapsedTimer baseline_clock_;
+    Trace trace_;
+    Summary last_summary_;
+    BaselineCache baselines_;
+    bool baseline_enabled_ = true;
+    bool was_busy_ = false;
+    double baseline_timeout_s_ = 30.0;
+};
+
+} // namespace clab::gui

@@ -1,0 +1,215 @@
+#include "summary_text.h"
+
+#include "baseline.h"
+
+#include <QCoreApplication>
+#include <QLocale>
+#include <cmath>
+
+namespace clab::gui {
+
+namespace {
+
+QString tr(const char* text) {
+    return QCoreApplication::translate("SummaryText", text);
+}
+
+QString seconds(double s) {
+    if (s < 0.001) return QStringLiteral("%1 µs").arg(s * 1e6, 0, 'f', 0);
+    if (s < 1) return QStringLiteral("%1 ms").arg(s * 1e3, 0, 'f', s < 0.01 ? 2 : 1);
+    return QStringLiteral("%1 s").arg(s, 0, 'f', s < 10 ? 2 : 1);
+}
+
+QString count(double n) {
+    return QLocale(QLocale::English).toString(qlonglong(std::llround(n)));
+}
+
+QString bytes(double b) {
+    if (b >= 1e9) return QStringLiteral("%1 GB").arg(b / 1e9, 0, 'f', 2);
+    if (b >= 1e6) return QStringLiteral("%1 MB").arg(b / 1e6, 0, 'f', 1);
+    if (b >= 1e3) return QStringLiteral("%1 KB").arg(b / 1e3, 0, 'f', 1);
+    return QStringLiteral("%1 B").arg(b, 0, 'f', 0);
+}
+
+bool is_thread_engine(const ExperimentSpec& s) {
+    return s.engine == EngineKind::Threads || s.engine == EngineKind::ThreadPool;
+}
+bool is_process_engine(const ExperimentSpec& s) {
+    return s.engine == EngineKind::Processes || s.engine == EngineKind::ProcessPool;
+}
+
+struct MetricInfo {
+    const char* name;
+    const char* label;
+    enum Unit { Seconds, Millis, Count, Ratio, Percent, Bytes, Megabytes } unit;
+    double (*get)(const Summary&);
+};
+
+const MetricInfo kMetrics[] = {
+    {"wall_s", "Wall time", MetricInfo::Seconds, [](const Summary& s) { return s.wall_s; }},
+    {"cpu_s", "CPU time", MetricInfo::Seconds, [](const Summary& s) { return s.cpu_s; }},
+    {"baseline_wall_s", "Sequential baseline", MetricInfo::Seconds,
+     [](const Summary& s) { return s.baseline_wall_s; }},
+    {"speedup", "Speedup", MetricInfo::Ratio, [](const Summary& s) { return s.speedup; }},
+    {"efficiency", "Parallel efficiency", MetricInfo::Percent, [](const Summary& s) { return s.efficiency; }},
+    {"gil_switches", "GIL switches", MetricInfo::Count,
+     [](const Summary& s) { return double(s.gil_switches); }},
+    {"forced_switches", "Forced switches", MetricInfo::Count,
+     [](const Summary& s) { return double(s.forced_switches); }},
+    {"gil_wait_s", "Waiting for the GIL", MetricInfo::Seconds, [](const Summary& s) { return s.gil_wait_s; }},
+    {"median_gil_slice_ms", "Median GIL slice", MetricInfo::Millis,
+     [](const Summary& s) { return s.median_gil_slice_ms; }},
+    {"lost_updates", "Lost updates", MetricInfo::Count,
+     [](const Summary& s) { return double(s.lost_updates); }},
+    {"counter_value", "Counter value", MetricInfo::Count,
+     [](const Summary& s) { return double(s.counter_value); }},
+    {"counter_expected", "Counter expected", MetricInfo::Count,
+     [](const Summary& s) { return double(s.counter_expected); }},
+    {"io_latency_median_ms", "I/O latency (median)", MetricInfo::Millis,
+     [](const Summary& s) { return s.io_latency_median_ms; }},
+    {"io_latency_max_ms", "I/O latency (max)", MetricInfo::Millis,
+     [](const Summary& s) { return s.io_latency_max_ms; }},
+    {"process_start_s", "Process start-up (median)", MetricInfo::Seconds,
+     [](const Summary& s) { return s.process_start_s; }},
+    {"ipc_bytes", "Data through pipes", MetricInfo::Bytes,
+     [](const Summary& s) { return double(s.ipc_bytes); }},
+    {"serialize_s", "Pickling time", MetricInfo::Seconds, [](const Summary& s) { return s.serialize_s; }},
+    {"loop_iterations", "Loop iterations", MetricInfo::Count,
+     [](const Summary& s) { return double(s.loop_iterations); }},
+    {"task_switches", "Task switches", MetricInfo::Count,
+     [](const Summary& s) { return double(s.task_switches); }},
+    {"max_loop_lag_s", "Worst loop lag", MetricInfo::Seconds,
+     [](const Summary& s) { return s.max_loop_lag_s; }},
+    {"slow_callbacks", "Slow callbacks", MetricInfo::Count,
+     [](const Summary& s) { return double(s.slow_callbacks); }},
+    {"peak_rss_mb", "Peak memory", MetricInfo::Megabytes, [](const Summary& s) { return s.peak_rss_mb; }},
+    {"events", "Events recorded", MetricInfo::Count, [](const Summary& s) { return double(s.events); }},
+};
+
+const MetricInfo* find_metric(const QString& name) {
+    for (const MetricInfo& m : kMetrics)
+        if (name == QLatin1String(m.name)) return &m;
+    return nullptr;
+}
+
+SummaryRow row(const Summary& s, const char* key, QString hint = QString(),
+               Severity severity = Severity::Info) {
+    const QString name = QLatin1String(key);
+    return {name, metric_label(name), format_metric(name, *summary_metric(s, name)), std::move(hint),
+            severity};
+}
+
+} // namespace
+
+std::optional<double> summary_metric(const Summary& summary, const QString& name) {
+    const MetricInfo* m = find_metric(name);
+    if (!m) return std::nullopt;
+    return m->get(summary);
+}
+
+QString metric_label(const QString& name) {
+    const MetricInfo* m = find_metric(name);
+    return m ? tr(m->label) : name;
+}
+
+QString format_metric(const QString& name, double v) {
+    const MetricInfo* m = find_metric(name);
+    if (!m) return QString::number(v, 'g', 4);
+    switch (m->unit) {
+    case MetricInfo::Seconds:
+        return seconds(v);
+    case MetricInfo::Millis:
+        return QStringLiteral("%1 ms").arg(v, 0, 'f', v < 10 ? 2 : 1);
+    case MetricInfo::Count:
+        return count(v);
+    case MetricInfo::Ratio:
+        return QStringLiteral("%1×").arg(v, 0, 'f', 2);
+    case MetricInfo::Percent:
+        return QStringLiteral("%1 %").arg(v * 100, 0, 'f', 0);
+    case MetricInfo::Bytes:
+        return bytes(v);
+    case MetricInfo::Megabytes:
+        return QStringLiteral("%1 MB").arg(v, 0, 'f', 1);
+    }
+    return QString();
+}
+
+Headline summary_headline(const Summary& s) {
+    if (s.deadlock)
+        return {tr("Deadlock: each thread holds one lock and waits forever for the other's. Nothing can move "
+                   "again; the run had to be stopped from outside."),
+                Severity::Error};
+    if (s.broken)
+        return {tr("The process pool broke: a worker process died without sending back its result, so every "
+                   "task still pending failed (BrokenProcessPool)."),
+                Severity::Error};
+    if (!s.error.empty()) return {QString::fromStdString(s.error), Severity::Error};
+    if (s.cancelled)
+        return {tr("Stopped after %1, before the run finished.").arg(seconds(s.wall_s)), Severity::Warning};
+    if (!s.completed) return {tr("The run did not finish."), Severity::Warning};
+    return {tr("Finished in %1.").arg(seconds(s.wall_s)), Severity::Good};
+}
+
+QList<SummaryRow> summary_rows(const Summary& s) {
+    const ExperimentSpec& spec = s.spec;
+    QList<SummaryRow> rows;
+    rows << row(s, "wall_s", tr("time on the clock, start to end"));
+    const double cores_busy = s.wall_s > 0 ? s.cpu_s / s.wall_s : 0;
+    rows << row(s, "cpu_s", tr("%1 cores busy on average").arg(cores_busy, 0, 'f', 2));
+    if (s.baseline_wall_s > 0) {
+        rows << row(s, "baseline_wall_s", tr("the same work, one task after another"));
+        const Severity sev = s.speedup >= 1.3  ? Severity::Good
+                             : s.speedup < 0.9 ? Severity::Warning
+                                               : Severity::Info;
+        const QString hint = s.speedup >= 1.3  ? tr("faster than running the tasks one by one")
+                             : s.speedup < 0.9 ? tr("slower than running the tasks one by one")
+                                               : tr("about as fast as running the tasks one by one");
+        rows << row(s, "speedup", hint, sev);
+        if (spec.engine != EngineKind::Sequential && spec.engine != EngineKind::Asyncio)
+            rows << row(s, "efficiency", tr("speedup ÷ %1 workers").arg(parallel_units(spec)));
+    }
+    if (is_thread_engine(spec) || spec.engine == EngineKind::Sequential) {
+        if (s.gil_switches > 0 || is_thread_engine(spec)) {
+            rows << row(s, "gil_switches", tr("times the GIL passed to another thread"));
+            if (s.forced_switches > 0)
+                rows << row(s, "forced_switches", tr("a waiting thread asked the holder to drop it"));
+            rows << row(s, "gil_wait_s", tr("summed over all threads"),
+                        s.gil_wait_s > s.wall_s * 0.5 ? Severity::Warning : Severity::Info);
+            if (s.median_gil_slice_ms > 0)
+                rows << row(s, "median_gil_slice_ms", tr("how long a thread ran before handing over"));
+        }
+    }
+    if (spec.workload == WorkloadKind::Counter) {
+        rows << row(s, "counter_value", tr("expected %1").arg(count(double(s.counter_expected))));
+        rows << row(s, "lost_updates",
+                    s.lost_updates > 0 ? tr("a switch fell between the read and the write")
+                                       : tr("none this time"),
+                    s.lost_updates > 0 ? Severity::Error : Severity::Good);
+    }
+    if (s.io_latency_median_ms > 0) {
+        rows << row(s, "io_latency_median_ms", tr("asked for %1 ms").arg(spec.io_ms, 0, 'g', 4));
+        rows << row(s, "io_latency_max_ms", QString(),
+                    s.io_latency_max_ms > spec.io_ms * 1.5 ? Severity::Warning : Severity::Info);
+    }
+    if (is_process_engine(spec)) {
+        rows << row(s, "process_start_s",
+                    tr("%1 start method").arg(QString::fromUtf8(to_string(spec.start_method).data())));
+        rows << row(s, "ipc_bytes", tr("pickled and sent between processes"));
+        rows << row(s, "serialize_s", tr("turning objects into bytes and back"));
+    }
+    if (spec.engine == EngineKind::Asyncio) {
+        rows << row(s, "loop_iterations", tr("rounds of the event loop"));
+        rows << row(s, "task_switches", tr("a coroutine gave the loop back at an await"));
+        rows << row(s, "max_loop_lag_s", tr("longest a ready callback had to wait"),
+                    s.max_loop_lag_s > 0.1 ? Severity::Warning : Severity::Info);
+        if (s.slow_callbacks > 0 || spec.debug)
+            rows << row(s, "slow_callbacks",
+                        s.slow_callbacks > 0 ? tr("a step ran ≥ 100 ms and blocked every other task")
+                                             : tr("none blocked the loop"),
+                        s.slow_callbacks > 0 ? Severity::Error : Severity::Good);
+    }
+    if (s.peak_rss_mb > 0) rows << row(s, "peak_rss_mb");
+    return rows;
+}
+
+} // namespace clab::gui

@@ -1,0 +1,33 @@
+// What the lab needs from the timeline, behind a small interface: the plots (app/plots) provide
+// the real view. The lab never reaches into the plots beyond this.
+#pragma once
+
+#include "core/experiment/summary.h"
+#include "core/trace/trace.h"
+#include "lessons/lesson.h"
+
+#include <QWidget>
+
+namespace clab::gui {
+
+class TimelinePane : public QWidget {
+    Q_OBJECT
+public:
+    using QWidget::QWidget;
+
+    // Forget the shown run (a new step).
+    virtual void clear() = 0;
+    virtual void beginRun(const ExperimentSpec& spec) = 0;
+    // A poll of the live run: `batch` is what arrived since the last one (already in `trace`).
+    virtual void updateRun(const Trace& trace, const std::vector<Event>& batch) = 0;
+    virtual void finishRun(const Trace& trace, const Summary& summary) = 0;
+    // "What to notice": highlight a lane ("gil", "cores", "loop", "workers", a lane name) and/or a
+    // time range (seconds from the run's start; -1 for none).
+    virtual void highlight(const lessons::Notice& notice) = 0;
+    virtual void setPresenterMode(bool) {}
+};
+
+// Builds the best timeline available in this build.
+TimelinePane* make_timeline_pane(QWidget* parent);
+
+} // namespace clab::gui

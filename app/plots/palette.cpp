@@ -1,0 +1,141 @@
+#include "palette.h"
+
+#include <array>
+
+namespace clab::plots {
+
+namespace {
+
+// Okabe & Ito (2008), plus Paul Tol's "muted" set where more hues are needed; greys for waiting.
+constexpr std::array<QRgb, size_t(SegState::Count)> kStateRgb = {
+    0xFF0072B2, // Running: blue, the one that matters most in the GIL lessons
+    0xFF009E73, // RunningFree: bluish green
+    0xFFE69F00, // GilWait: orange
+    0xFFD55E00, // ForcedWait: vermillion
+    0xFF56B4E9, // BlockedIo: sky blue
+    0xFFCC79A7, // LockWait: reddish purple
+    0xFFF0E442, // Starting: yellow
+    0xFF8C6D31, // Serializing: brown
+    0xFF99DDFF, // Transfer: light cyan
+    0xFFC49C94, // Deserializing: tan
+    0xFFD0D0D0, // Idle: light grey
+    0xFFA8A8A8, // Select: mid grey (the loop waits in epoll)
+    0xFF555555, // Callback: dark grey (when no task is named; task callbacks take the task's colour)
+    0xFF117733, // TaskStep: green
+    0xFF000000, // Crashed: black
+    0xFF8B0000, // Deadlocked: dark red
+    0xFF666666, // Busy: dark grey (when the worker is unknown)
+};
+
+// Workers: Paul Tol's "muted" scheme (colour-blind safe), ordered so the first workers never take
+// the colours of the GIL states (blue, orange, vermillion) that share the screen with them.
+constexpr std::array<QRgb, kWorkerColours> kWorkerRgb = {
+    0xFFCC6677, 0xFF332288, 0xFFDDCC77, 0xFF44AA99, 0xFF882255, 0xFF88CCEE,
+    0xFF999933, 0xFFAA4499, 0xFF117733, 0xFF77AADD, 0xFFBBCC33, 0xFFFFAABB,
+};
+
+} // namespace
+
+QColor state_colour(SegState state) {
+    const size_t i = size_t(state);
+    return i < kStateRgb.size() ? QColor::fromRgba(kStateRgb[i]) : QColor(Qt::magenta);
+}
+
+QColor worker_colour(uint32_t slot) {
+    return QColor::fromRgba(kWorkerRgb[slot % kWorkerColours]);
+}
+
+QColor key_colour(uint8_t key) {
+    if (is_worker_key(key)) return worker_colour(key - kWorkerKeyBase);
+    return state_colour(SegState(key));
+}
+
+QColor utilisation_colour(size_t core) {
+    static constexpr std::array<QRgb, 6> kRgb = {0xFF222222, 0xFF8A8A8A, 0xFF4B6A88,
+                                                 0xFFB0B0B0, 0xFF6E5A44, 0xFF5A5A5A};
+    return QColor::fromRgba(kRgb[core % kRgb.size()]);
+}
+
+QString state_label(SegState state) {
+    switch (state) {
+    case SegState::Running:
+        return QStringLiteral("running (holds the GIL)");
+    case SegState::RunningFree:
+        return QStringLiteral("running (no GIL needed)");
+    case SegState::GilWait:
+        return QStringLiteral("waiting for the GIL");
+    case SegState::ForcedWait:
+        return QStringLiteral("forced switch: waits for a taker");
+    case SegState::BlockedIo:
+        return QStringLiteral("blocked in I/O / sleep");
+    case SegState::LockWait:
+        return QStringLiteral("waiting on a lock");
+    case SegState::Starting:
+        return QStringLiteral("starting up");
+    case SegState::Serializing:
+        return QStringLiteral("pickling");
+    case SegState::Transfer:
+        return QStringLiteral("sending through a pipe");
+    case SegState::Deserializing:
+        return QStringLiteral("unpickling");
+    case SegState::Idle:
+        return QStringLiteral("idle / suspended at await");
+    case SegState::Select:
+        return QStringLiteral("loop waits in select");
+    case SegState::Callback:
+        return QStringLiteral("loop runs a callback");
+    case SegState::TaskStep:
+        return QStringLiteral("task step runs");
+    case SegState::Crashed:
+        return QStringLiteral("crashed");
+    case SegState::Deadlocked:
+        return QStringLiteral("deadlocked");
+    case SegState::Busy:
+        return QStringLiteral("busy");
+    case SegState::Count:
+        break;
+    }
+    return QStringLiteral("?");
+}
+
+Theme Theme::desk() {
+    Theme t;
+    t.background = QColor(0xFF, 0xFF, 0xFF);
+    t.lane_background = QColor(0xF4, 0xF5, 0xF7);
+    t.text = QColor(0x20, 0x24, 0x2A);
+    t.grid = QColor(0xE2, 0xE4, 0xE8);
+    t.axis = QColor(0x70, 0x74, 0x7A);
+    t.highlight = QColor(0xFF, 0xD7, 0x00, 70);
+    t.cursor = QColor(0xC0, 0x10, 0x10);
+    t.bookmark = QColor(0x40, 0x40, 0x40);
+    t.slow = QColor(0xD5, 0x00, 0x00);
+    t.font = QFont();
+    t.font.setPointSizeF(9.0);
+    t.title_font = t.font;
+    t.title_font.setBold(true);
+    t.legend_font = t.font;
+    return t;
+}
+
+Theme Theme::presenter_theme() {
+    Theme t = desk();
+    t.presenter = true;
+    t.background = Qt::white;
+    t.lane_background = QColor(0xEC, 0xEC, 0xEC);
+    t.text = Qt::black;
+    t.grid = QColor(0xCC, 0xCC, 0xCC);
+    t.axis = Qt::black;
+    t.highlight = QColor(0xFF, 0xC8, 0x00, 110);
+    t.font.setPointSizeF(15.0);
+    t.title_font = t.font;
+    t.title_font.setBold(true);
+    t.legend_font = t.font;
+    t.lane_fill = 0.86;
+    t.axis_pen_width = 2;
+    t.line_width = 4;
+    t.min_lane_px = 30;
+    t.max_lane_px = 56;
+    return t;
+}
+
+} // namespace clab::plots

@@ -1,0 +1,61 @@
+// Colours and fonts of the timeline. States use an Okabe-Ito based palette (safe for the common
+// forms of colour blindness, distinct on a washed-out projector); workers get their own cycle of
+// colours for the lanes coloured by "who ran here" (cores, the GIL holder, loop callbacks).
+#pragma once
+
+#include "core/trace/segments.h"
+#include "timeline_geometry.h"
+
+#include <QColor>
+#include <QFont>
+#include <QString>
+
+namespace clab::plots {
+
+inline constexpr uint8_t kWorkerKeyBase = 32;
+inline constexpr int kWorkerColours = 12;
+
+inline constexpr uint8_t state_key(SegState state) noexcept {
+    return uint8_t(state);
+}
+inline constexpr uint8_t worker_key(uint32_t slot) noexcept {
+    return uint8_t(kWorkerKeyBase + slot % kWorkerColours);
+}
+inline constexpr bool is_worker_key(uint8_t key) noexcept {
+    return key >= kWorkerKeyBase && key < kWorkerKeyBase + kWorkerColours;
+}
+
+QColor state_colour(SegState state);
+QColor worker_colour(uint32_t slot);
+QColor key_colour(uint8_t key);
+// Core utilisation lines: greys and muted tones, so they never read as a worker's colour.
+QColor utilisation_colour(size_t core);
+// What the legend says for a state, in a student's words.
+QString state_label(SegState state);
+
+// Everything that differs between the desk and the projector.
+struct Theme {
+    bool presenter = false;
+    QColor background;
+    QColor lane_background; // alternate rows
+    QColor text;
+    QColor grid;
+    QColor axis;
+    QColor highlight; // lane / time-range highlight
+    QColor cursor;    // replay cursor
+    QColor bookmark;
+    QColor slow;      // slow callbacks
+    QFont font;       // tick labels
+    QFont title_font; // view titles
+    QFont legend_font;
+    double lane_fill = 0.76; // fraction of a row a lane's bar fills
+    int axis_pen_width = 1;
+    int line_width = 2;   // step and utilisation lines
+    int min_lane_px = 14; // rows get at least this many pixels when the view is laid out
+    int max_lane_px = 34; // and grow no thicker than this
+
+    static Theme desk();
+    static Theme presenter_theme();
+};
+
+} // namespace clab::plots

@@ -1,0 +1,323 @@
+#include "timeline_model.h"
+
+#include "palette.h"
+
+#include <algorithm>
+#include <limits>
+
+namespace clab::plots {
+
+namespace {
+
+bool is_worker_kind(LaneKind kind) {
+    return kind == LaneKind::Main || kind == LaneKind::Thread || kind == LaneKind::Process ||
+           kind == LaneKind::Task || kind == LaneKind::Executor;
+}
+
+bool is_gil_event(EventKind kind) {
+    return kind >= EventKind::GilWaitBegin && kind <= EventKind::GilForcedWaitEnd;
+}
+
+} // namespace
+
+TimelineModel::TimelineModel() {
+    reset();
+}
+
+void TimelineModel::reset() {
+    builder_ = SegmentBuilder();
+    trace_ = Trace();
+    pending_.clear();
+    newest_ns_ = 0;
+    fed_until_ns_ = 0;
+    fed_out_of_order_ = false;
+    origin_ns_ = 0;
+    end_seconds_ = 0.0;
+    finished_ = false;
+    ++revision_;
+    taken_by_lane_.clear();
+    taken_by_core_.clear();
+    worker_row_.clear();
+    worker_slot_.clear();
+    slot_lanes_.clear();
+    loop_row_.clear();
+    util_index_.clear();
+    lanes_seen_ = 0;
+    workers_.clear();
+    cores_.clear();
+    gil_.clear();
+    gil_.add_lane("GIL holder", kNoLane);
+    loop_.clear();
+    has_gil_events_ = false;
+    gil_waiters_ = 0;
+    gil_forced_ = 0;
+    gil_waiting_ = TimeSeries{"threads waiting for the GIL", kNoLane, {}, {}};
+    gil_forced_waiting_ = TimeSeries{"forced-switch waits", kNoLane, {}, {}};
+    drop_requests_.clear();
+    forced_switches_.clear();
+    ready_length_ = TimeSeries{"ready queue", kNoLane, {}, {}};
+    slow_callbacks_.clear();
+    utilisation_.clear();
+}
+
+void TimelineModel::sync_lanes(const std::vector<LaneInfo>& lanes) {
+    if (lanes.size() < trace_.lanes.size()) return; // lanes are only ever added
+    trace_.lanes = lanes;
+    builder_.set_lanes(lanes);
+    worker_row_.resize(lanes.size(), -1);
+    worker_slot_.resize(lanes.size(), -1);
+    loop_row_.resize(lanes.size(), -1);
+    util_index_.resize(lanes.size(), -1);
+    for (size_t id = lanes_seen_; id < lanes.size(); ++id) {
+        const LaneInfo& info = lanes[id];
+        if (is_worker_kind(info.kind) || info.kind == LaneKind::Loop) {
+            worker_slot_[id] = int(slot_lanes_.size());
+            slot_lanes_.push_back(uint32_t(id));
+        }
+        if (info.kind == LaneKind::Loop) loop_row_[id] = int(loop_.add_lane(info.name, uint32_t(id)));
+    }
+    // Names may change (rename_lane) while rows stay.
+    for (size_t id = 0; id < lanes.size(); ++id) {
+        if (worker_row_[id] >= 0) workers_.lane(size_t(worker_row_[id])).name = lanes[id].name;
+        if (loop_row_[id] >= 0) loop_.lane(size_t(loop_row_[id])).name = lanes[id].name;
+    }
+    lanes_seen_ = lanes.size();
+}
+
+int TimelineModel::worker_slot(uint32_t lane) const {
+    return lane < worker_slot_.size() ? worker_slot_[lane] : -1;
+}
+
+SegmentStore::Lane* TimelineModel::worker_lane(uint32_t lane) {
+    if (lane >= worker_row_.size() || lane >= trace_.lanes.size()) return nullptr;
+    if (worker_row_[lane] >= 0) return &workers_.lane(size_t(worker_row_[lane]));
+    if (!is_worker_kind(trace_.lanes[lane].kind)) return nullptr;
+    // A worker lane gets its row with its first segment (a main thread that never does anything
+    // takes no room), in lane-id order.
+    workers_.add_lane(trace_.lanes[lane].name, lane);
+    size_t row = workers_.lane_count() - 1;
+    while (row > 0 && workers_.lane(row - 1).source > lane) {
+        std::swap(workers_.lane(row - 1), workers_.lane(row));
+        --row;
+    }
+    for (size_t r = 0; r < workers_.lane_count(); ++r)
+        worker_row_[workers_.lane(r).source] = int(r);
+    return &workers_.lane(row);
+}
+
+void TimelineModel::ensure_core_rows(uint32_t cpu) {
+    while (cores_.lane_count() <= cpu) {
+        const uint32_t n = uint32_t(cores_.lane_count());
+        cores_.add_lane("CPU " + std::to_string(n), n);
+    }
+}
+
+SegmentRecord TimelineModel::record_of(const Segment& s, bool core) const {
+    SegmentRecord r;
+    r.start = seconds(s.start_ns);
+    r.end = seconds(s.end_ns);
+    r.state = uint8_t(s.state);
+    r.who = s.who;
+    r.key = state_key(s.state);
+    // Cores and loop callbacks are coloured by the worker that ran.
+    const bool by_worker = core || s.state == SegState::Callback;
+    if (by_worker) {
+        const int slot = worker_slot(s.who);
+        if (slot >= 0) r.key = worker_key(uint32_t(slot));
+    }
+    return r;
+}
+
+void TimelineModel::append_worker_segment(uint32_t lane, const SegmentRecord& r) {
+    if (SegmentStore::Lane* row = worker_lane(lane)) row->segments.append(r);
+    if (lane < loop_row_.size() && loop_row_[lane] >= 0)
+        loop_.lane(size_t(loop_row_[lane])).segments.append(r);
+    // Holding the GIL is being in the Running state: the GIL lane is derived from the thread lanes.
+    if (SegState(r.state) == SegState::Running) {
+        SegmentRecord held = r;
+        held.who = lane;
+        const int slot = worker_slot(lane);
+        held.key = slot >= 0 ? worker_key(uint32_t(slot)) : r.key;
+        gil_.lane(0).segments.append(held);
+    }
+}
+
+void TimelineModel::take_new_segments() {
+    const SegmentSet& set = builder_.segments();
+    taken_by_lane_.resize(set.by_lane.size(), 0);
+    for (size_t lane = 0; lane < set.by_lane.size(); ++lane) {
+        const std::vector<Segment>& segs = set.by_lane[lane];
+        for (size_t i = taken_by_lane_[lane]; i < segs.size(); ++i)
+            append_worker_segment(uint32_t(lane), record_of(segs[i], false));
+        taken_by_lane_[lane] = segs.size();
+    }
+    taken_by_core_.resize(set.by_core.size(), 0);
+    for (size_t cpu = 0; cpu < set.by_core.size(); ++cpu) {
+        const std::vector<Segment>& segs = set.by_core[cpu];
+        if (segs.size() > taken_by_core_[cpu]) ensure_core_rows(uint32_t(cpu));
+        for (size_t i = taken_by_core_[cpu]; i < segs.size(); ++i)
+            cores_.lane(cpu).segments.append(record_of(segs[i], true));
+        taken_by_core_[cpu] = segs.size();
+    }
+}
+
+void TimelineModel::add_series_point(const Event& e) {
+    const double t = seconds(e.t_ns);
+    switch (e.kind) {
+    case EventKind::GilWaitBegin:
+        gil_waiting_.add(t, ++gil_waiters_);
+        break;
+    case EventKind::GilAcquired:
+        gil_waiters_ = std::max(0, gil_waiters_ - 1);
+        gil_waiting_.add(t, gil_waiters_);
+        break;
+    case EventKind::GilForcedWaitBegin:
+        forced_switches_.push_back(t);
+        gil_forced_waiting_.add(t, ++gil_forced_);
+        break;
+    case EventKind::GilForcedWaitEnd:
+        gil_forced_ = std::max(0, gil_forced_ - 1);
+        gil_forced_waiting_.add(t, gil_forced_);
+        break;
+    case EventKind::GilDropRequest:
+        drop_requests_.push_back(t);
+        break;
+    case EventKind::LoopIteration:
+        ready_length_.add(t, double(e.arg >> 32));
+        break;
+    case EventKind::ReadyLength:
+        ready_length_.add(t, double(e.arg));
+        break;
+    case EventKind::SlowCallback:
+        slow_callbacks_.push_back({t - double(e.arg) * 1e-9, t, e.lane});
+        break;
+    case EventKind::CoreUtilisation: {
+        if (e.lane >= util_index_.size()) break;
+        int& index = util_index_[e.lane];
+        if (index < 0) {
+            index = int(utilisation_.size());
+            const LaneInfo* info = trace_.lane(e.lane);
+            utilisation_.push_back(TimeSeries{info ? info->name : "core", e.lane, {}, {}});
+        }
+        utilisation_[size_t(index)].add(t, double(e.arg) / 10.0);
+        break;
+    }
+    default:
+        break;
+    }
+    if (is_gil_event(e.kind)) has_gil_events_ = true;
+}
+
+void TimelineModel::touch(double t) {
+    if (t > end_seconds_) end_seconds_ = t;
+    ++revision_;
+}
+
+void TimelineModel::ingest(const std::vector<Event>& new_events, const std::vector<LaneInfo>& lanes,
+                           int64_t origin_ns) {
+    if (origin_ns_ == 0) {
+        origin_ns_ = origin_ns;
+        trace_.origin_ns = origin_ns;
+    }
+    sync_lanes(lanes);
+    if (new_events.empty()) return;
+    auto earlier = [](const Event& a, const Event& b) { return a.t_ns < b.t_ns; };
+    std::vector<Event> batch = new_events;
+    std::stable_sort(batch.begin(), batch.end(), earlier);
+    const size_t old_size = pending_.size();
+    pending_.insert(pending_.end(), batch.begin(), batch.end());
+    std::inplace_merge(pending_.begin(), pending_.begin() + long(old_size), pending_.end(), earlier);
+    newest_ns_ = std::max(newest_ns_, batch.back().t_ns);
+    trace_.append(std::move(batch));
+    if (!finished_) feed_until(newest_ns_ - kHoldbackNs);
+    touch(seconds(newest_ns_));
+}
+
+void TimelineModel::feed(const Event& e) {
+    if (e.t_ns < fed_until_ns_) fed_out_of_order_ = true;
+    fed_until_ns_ = std::max(fed_until_ns_, e.t_ns);
+    builder_.feed(e);
+    add_series_point(e);
+}
+
+void TimelineModel::feed_until(int64_t watermark_ns) {
+    size_t n = 0;
+    while (n < pending_.size() && pending_[n].t_ns <= watermark_ns)
+        feed(pending_[n++]);
+    if (n == 0) return;
+    pending_.erase(pending_.begin(), pending_.begin() + long(n));
+    take_new_segments();
+}
+
+void TimelineModel::set_now(int64_t now_ns) {
+    if (finished_) return;
+    feed_until(std::max(newest_ns_, now_ns) - kHoldbackNs);
+    for (size_t row = 0; row < workers_.lane_count(); ++row)
+        workers_.lane(row).open.reset();
+    for (size_t row = 0; row < loop_.lane_count(); ++row)
+        loop_.lane(row).open.reset();
+    for (size_t row = 0; row < cores_.lane_count(); ++row)
+        cores_.lane(row).open.reset();
+    gil_.lane(0).open.reset();
+    for (const Segment& s : builder_.open_segments(now_ns)) {
+        const SegmentRecord r = record_of(s, false);
+        if (SegmentStore::Lane* row = worker_lane(s.lane)) row->open = r;
+        if (s.lane < loop_row_.size() && loop_row_[s.lane] >= 0)
+            loop_.lane(size_t(loop_row_[s.lane])).open = r;
+        if (s.state == SegState::Running) {
+            SegmentRecord held = r;
+            held.who = s.lane;
+            const int slot = worker_slot(s.lane);
+            held.key = slot >= 0 ? worker_key(uint32_t(slot)) : r.key;
+            auto& open = gil_.lane(0).open;
+            if (!open || held.start > open->start) open = held;
+        }
+    }
+    for (const Segment& s : builder_.open_core_segments(now_ns)) {
+        ensure_core_rows(s.lane);
+        cores_.lane(s.lane).open = record_of(s, true);
+    }
+    touch(seconds(now_ns));
+}
+
+void TimelineModel::finish(int64_t end_ns) {
+    feed_until(std::numeric_limits<int64_t>::max());
+    if (fed_out_of_order_) {
+        // Replay the merged trace in order: the final picture must be build_segments(trace).
+        Trace trace = std::move(trace_);
+        reset();
+        ingest(trace.events, trace.lanes, trace.origin_ns);
+        feed_until(std::numeric_limits<int64_t>::max());
+    }
+    builder_.finish(end_ns);
+    take_new_segments();
+    for (SegmentStore* store : {&workers_, &loop_, &cores_, &gil_})
+        for (size_t row = 0; row < store->lane_count(); ++row) {
+            store->lane(row).open.reset();
+            store->lane(row).segments.shrink_to_fit();
+        }
+    finished_ = true;
+    touch(seconds(end_ns));
+}
+
+void TimelineModel::load_trace(const Trace& trace) {
+    reset();
+    ingest(trace.events, trace.lanes, trace.origin_ns);
+    finish(trace.end_ns());
+}
+
+const Event* TimelineModel::event_at(uint32_t lane, double start_s) const {
+    const int64_t t = origin_ns_ + int64_t(start_s * 1e9 + (start_s >= 0 ? 0.5 : -0.5));
+    const auto& events = trace_.events;
+    auto it = std::lower_bound(events.begin(), events.end(), t - 1,
+                               [](const Event& e, int64_t value) { return e.t_ns < value; });
+    const Event* fallback = nullptr;
+    for (; it != events.end() && it->t_ns <= t + 1; ++it) {
+        if (it->lane != lane) continue;
+        if (state_after(*it) != SegState::Count) return &*it;
+        if (!fallback) fallback = &*it;
+    }
+    return fallback;
+}
+
+} // namespace clab::plots

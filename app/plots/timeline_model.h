@@ -1,0 +1,149 @@
+// What the timeline shows, built incrementally from the events of a run (live or finished). No
+// widgets: the GUI polls the run's Recorder 30-60 times a second, hands the new events here, and the
+// view reads the stores and series. Segments come only from clab::SegmentBuilder (core/trace), the
+// one pure function that derives them; the model adds colour keys and a few derived series (who
+// holds the GIL, how many threads wait for it, ready-queue length, core utilisation).
+#pragma once
+
+#include "core/trace/segments.h"
+#include "core/trace/trace.h"
+#include "segment_store.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace clab::plots {
+
+// A step or line series: values change at the given times.
+struct TimeSeries {
+    std::string name;
+    uint32_t lane = kNoLane;
+    std::vector<double> t;
+    std::vector<double> v;
+    void add(double time, double value) {
+        t.push_back(time);
+        v.push_back(value);
+    }
+    bool empty() const { return t.empty(); }
+};
+
+struct TimeInterval {
+    double start = 0.0;
+    double end = 0.0;
+    uint32_t lane = kNoLane;
+};
+
+class TimelineModel {
+public:
+    TimelineModel();
+
+    void reset();
+    // New events of a live run (any order across threads; each lane's in time order), the run's lanes
+    // so far, and the run's t = 0.
+    void ingest(const std::vector<Event>& new_events, const std::vector<LaneInfo>& lanes, int64_t origin_ns);
+    // The live edge: still-open states are drawn up to now.
+    void set_now(int64_t now_ns);
+    // The run ended: open states close at end_ns.
+    void finish(int64_t end_ns);
+    // A finished or saved run, all at once.
+    void load_trace(const Trace& trace);
+
+    // Lane groups, one per stacked view.
+    const SegmentStore& workers() const { return workers_; }
+    const SegmentStore& cores() const { return cores_; }
+    const SegmentStore& gil() const { return gil_; }
+    const SegmentStore& loop() const { return loop_; }
+
+    const TimeSeries& gil_waiting() const { return gil_waiting_; }
+    const TimeSeries& gil_forced_waiting() const { return gil_forced_waiting_; }
+    const std::vector<double>& drop_requests() const { return drop_requests_; }
+    const std::vector<double>& forced_switches() const { return forced_switches_; }
+    const TimeSeries& ready_length() const { return ready_length_; }
+    const std::vector<TimeInterval>& slow_callbacks() const { return slow_callbacks_; }
+    const std::vector<TimeSeries>& utilisation() const { return utilisation_; } // percent busy per core
+
+    // Which views apply to this run.
+    bool has_workers() const { return workers_.lane_count() > 0; }
+    bool has_cores() const { return cores_.lane_count() > 0; }
+    bool has_gil() const { return has_gil_events_; }
+    bool has_loop() const { return loop_.lane_count() > 0; }
+    bool has_utilisation() const { return !utilisation_.empty(); }
+
+    // Seconds from the run's start; the latest time known (now while live, the end once finished).
+    double seconds(int64_t t_ns) const { return double(t_ns - origin_ns_) * 1e-9; }
+    double end_seconds() const { return end_seconds_; }
+    bool finished() const { return finished_; }
+    int64_t origin_ns() const { return origin_ns_; }
+    // Bumped by every change, so a view replots only when something changed.
+    uint64_t revision() const { return revision_; }
+
+    const std::vector<LaneInfo>& lanes() const { return trace_.lanes; }
+    const LaneInfo* lane(uint32_t id) const { return trace_.lane(id); }
+    // Colour slot of a lane that runs code (cores, the GIL holder and loop callbacks are coloured by
+    // it), or -1. Slots follow lane ids, so a worker keeps its colour for the whole run.
+    int worker_slot(uint32_t lane) const;
+    // Lane ids in slot order (slot i is colour i % kWorkerColours).
+    const std::vector<uint32_t>& slot_lanes() const { return slot_lanes_; }
+    // The event that put `lane` into the state starting at `start_s` (for tooltips), or nullptr.
+    const Event* event_at(uint32_t lane, double start_s) const;
+    // Every event received, merged in time order.
+    const Trace& trace() const { return trace_; }
+
+private:
+    void sync_lanes(const std::vector<LaneInfo>& lanes);
+    void ensure_core_rows(uint32_t cpu);
+    SegmentStore::Lane* worker_lane(uint32_t lane); // creates the row on first use
+    void take_new_segments();
+    void add_series_point(const Event& e);
+    SegmentRecord record_of(const Segment& s, bool core) const;
+    void append_worker_segment(uint32_t lane, const SegmentRecord& r);
+    void touch(double t);
+    void feed_until(int64_t watermark_ns);
+    void feed(const Event& e);
+
+    // Core lanes depend on the order of events ACROSS lanes, but a live drain delivers each thread's
+    // buffer in turn: an event can arrive after younger events of other lanes. So events wait in
+    // `pending_` until they are kHoldbackNs older than the newest one seen, and are fed in time order;
+    // if one still arrives too late, finish() replays the whole (sorted) trace once, so the final
+    // picture is exactly build_segments(trace).
+    static constexpr int64_t kHoldbackNs = 30'000'000;
+    std::vector<Event> pending_;
+    int64_t newest_ns_ = 0;
+    int64_t fed_until_ns_ = 0;
+    bool fed_out_of_order_ = false;
+
+    SegmentBuilder builder_;
+    Trace trace_;
+    int64_t origin_ns_ = 0;
+    double end_seconds_ = 0.0;
+    bool finished_ = false;
+    uint64_t revision_ = 0;
+
+    std::vector<size_t> taken_by_lane_; // segments of each builder lane already copied into stores
+    std::vector<size_t> taken_by_core_;
+    std::vector<int> worker_row_;  // trace lane id -> row in workers_, or -1 (rows appear with
+                                   // a lane's first segment, kept in lane-id order)
+    std::vector<int> worker_slot_; // trace lane id -> colour slot, or -1
+    std::vector<uint32_t> slot_lanes_;
+    std::vector<int> loop_row_;   // trace lane id -> row in loop_, or -1
+    std::vector<int> util_index_; // trace lane id -> index in utilisation_, or -1
+    size_t lanes_seen_ = 0;
+
+    SegmentStore workers_;
+    SegmentStore cores_;
+    SegmentStore gil_;
+    SegmentStore loop_;
+    bool has_gil_events_ = false;
+    int gil_waiters_ = 0;
+    int gil_forced_ = 0;
+    TimeSeries gil_waiting_;
+    TimeSeries gil_forced_waiting_;
+    std::vector<double> drop_requests_;
+    std::vector<double> forced_switches_;
+    TimeSeries ready_length_;
+    std::vector<TimeInterval> slow_callbacks_;
+    std::vector<TimeSeries> utilisation_;
+};
+
+} // namespace clab::plots

@@ -1,0 +1,466 @@
+#include "timeline_view.h"
+
+#include "segment_plottable.h"
+
+#include <QToolTip>
+#include <QVBoxLayout>
+#include <algorithm>
+#include <cmath>
+
+namespace clab::plots {
+
+namespace {
+constexpr int kRefreshMs = 16; // at most ~60 replots a second, however often the GUI feeds us
+constexpr double kSeriesRectPx = 70.0;
+constexpr int kMaxLanePxForStretch = 28;
+
+QString view_title(TimelineView::View view) {
+    switch (view) {
+    case TimelineView::View::Workers:
+        return QStringLiteral("Workers");
+    case TimelineView::View::Cores:
+        return QStringLiteral("Cores");
+    case TimelineView::View::Gil:
+        return QStringLiteral("GIL");
+    case TimelineView::View::Loop:
+        return QStringLiteral("Event loop");
+    case TimelineView::View::Utilisation:
+        return QStringLiteral("CPU busy %");
+    }
+    return {};
+}
+} // namespace
+
+TimelineView::TimelineView(QWidget* parent)
+    : QWidget(parent)
+    , plot_(new QCustomPlot(this)) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(plot_);
+    plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    plot_->setMouseTracking(true);
+    plot_->setNoAntialiasingOnDrag(true);
+    // One paint buffer instead of two: every buffer costs a full-size clear and blend per replot,
+    // and nothing here draws on the overlay layer.
+    plot_->setPlottingHints(QCP::phFastPolylines | QCP::phCacheLabels);
+    if (QCPLayer* overlay = plot_->layer(QStringLiteral("overlay"))) overlay->setMode(QCPLayer::lmLogical);
+    refresh_timer_.setSingleShot(true);
+    refresh_timer_.setInterval(kRefreshMs);
+    connect(&refresh_timer_, &QTimer::timeout, this, [this] {
+        apply_model();
+        plot_->replot(QCustomPlot::rpQueuedReplot);
+    });
+    connect(plot_, &QCustomPlot::mouseMove, this, &TimelineView::on_mouse_move);
+    connect(plot_, &QCustomPlot::mouseDoubleClick, this, [this](QMouseEvent*) { zoom_to_fit(); });
+    connect(plot_, &QCustomPlot::afterLayout, this, &TimelineView::update_lane_labels);
+    rebuild();
+    plot_->replot();
+}
+
+TimelineView::~TimelineView() = default;
+
+// --- feeding ------------------------------------------------------------------------------------
+
+void TimelineView::reset() {
+    model_.reset();
+    following_ = true;
+    schedule_refresh();
+}
+
+void TimelineView::ingest(const std::vector<Event>& new_events, const std::vector<LaneInfo>& lanes,
+                          int64_t origin_ns) {
+    model_.ingest(new_events, lanes, origin_ns);
+    schedule_refresh();
+}
+
+void TimelineView::set_now(int64_t now_ns) {
+    model_.set_now(now_ns);
+    schedule_refresh();
+}
+
+void TimelineView::finish(int64_t end_ns) {
+    model_.finish(end_ns);
+    schedule_refresh();
+}
+
+void TimelineView::load_trace(const Trace& trace) {
+    model_.load_trace(trace);
+    following_ = true;
+    schedule_refresh();
+}
+
+void TimelineView::model_changed() {
+    schedule_refresh();
+}
+
+void TimelineView::schedule_refresh() {
+    if (!refresh_timer_.isActive()) refresh_timer_.start();
+}
+
+void TimelineView::replot_now() {
+    refresh_timer_.stop();
+    apply_model();
+    plot_->replot(QCustomPlot::rpImmediateRefresh);
+}
+
+// --- structure ------------------------------------------------------------------------------------
+
+bool TimelineView::is_view_shown(View view) const {
+    return std::any_of(rects_.begin(), rects_.end(), [view](const Rect& r) { return r.view == view; });
+}
+
+SegmentPlottable* TimelineView::segment_plottable(View view) const {
+    for (const Rect& r : rects_)
+        if (r.view == view && r.plottable) return r.plottable;
+    return nullptr;
+}
+
+QCPAxisRect* TimelineView::axis_rect(View view) const {
+    for (const Rect& r : rects_)
+        if (r.view == view) return r.rect;
+    return nullptr;
+}
+
+std::vector<int> TimelineView::structure_signature() const {
+    return {model_.has_workers() ? int(model_.workers().lane_count()) : -1,
+            model_.has_cores() ? int(model_.cores().lane_count()) : -1,
+            model_.has_gil() ? 1 : -1,
+            model_.has_loop() ? int(model_.loop().lane_count()) : -1,
+            model_.has_utilisation() ? int(model_.utilisation().size()) : -1,
+            theme_.presenter ? 1 : 0};
+}
+
+void TimelineView::apply_model() {
+    const std::vector<int> signature = structure_signature();
+    if (structure_dirty_ || signature != signature_) {
+        signature_ = signature;
+        rebuild();
+    }
+    if (applied_revision_ != model_.revision()) {
+        applied_revision_ = model_.revision();
+        feed_series();
+        feed_slow_callbacks();
+        if (legend_signature() != legend_signature_) rebuild_legend();
+        if (following_) follow_live_edge();
+    }
+}
+
+QCPAxisRect* TimelineView::add_rect(View view, const QString& title, double stretch) {
+    auto* rect = new QCPAxisRect(plot_);
+    const int row = plot_->plotLayout()->rowCount();
+    plot_->plotLayout()->addElement(row, 0, rect);
+    plot_->plotLayout()->setRowStretchFactor(row, stretch);
+    rect->setMarginGroup(QCP::msLeft | QCP::msRight, margins_);
+    rect->axis(QCPAxis::atLeft)->setLabel(title);
+    rect->setRangeDrag(Qt::Horizontal);
+    rect->setRangeZoom(Qt::Horizontal);
+    rect->setRangeDragAxes(rect->axis(QCPAxis::atBottom), nullptr);
+    rect->setRangeZoomAxes(rect->axis(QCPAxis::atBottom), nullptr);
+    style_axis_rect(rect);
+    connect(rect->axis(QCPAxis::atBottom), qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this,
+            &TimelineView::on_x_range_changed);
+    Q_UNUSED(view)
+    return rect;
+}
+
+void TimelineView::add_segment_rect(View view, const QString& title, const SegmentStore& store) {
+    const int rows = int(store.lane_count());
+    const double lane_px = std::clamp(double(theme_.min_lane_px), 8.0, double(kMaxLanePxForStretch) * 2);
+    // Many lanes (thousands of tasks) share a capped height rather than push the other views away.
+    const double stretch = std::min(rows * lane_px + 8.0, 420.0 * (theme_.presenter ? 1.6 : 1.0));
+    QCPAxisRect* rect = add_rect(view, title, stretch);
+    // Lanes stop growing at a comfortable thickness; the series rects take the rest of the height.
+    rect->setMaximumSize(QWIDGETSIZE_MAX, rows * theme_.max_lane_px + 12);
+    QCPAxis* y = rect->axis(QCPAxis::atLeft);
+    y->setRange(-0.5, rows - 0.5);
+    y->setRangeReversed(true);
+    y->grid()->setVisible(false);
+    y->setTickLength(0, 0);
+    y->setSubTicks(false);
+    auto* plottable = new SegmentPlottable(rect->axis(QCPAxis::atBottom), y, &store);
+    plottable->set_lane_fill(theme_.lane_fill);
+    plottable->set_zebra(theme_.lane_background);
+    rects_.push_back({view, rect, plottable, &store});
+    label_steps_.push_back(0);
+}
+
+void TimelineView::add_series_rect(View view, const QString& title) {
+    QCPAxisRect* rect = add_rect(view, title, kSeriesRectPx * (theme_.presenter ? 1.5 : 1.0));
+    QCPAxis* y = rect->axis(QCPAxis::atLeft);
+    y->ticker()->setTickCount(3);
+    y->setSubTicks(false);
+    y->setRange(0, 1);
+    rects_.push_back({view, rect, nullptr, nullptr});
+    label_steps_.push_back(0);
+}
+
+TimelineView::SeriesFeed& TimelineView::add_feed(QCPAxisRect* rect, const TimeSeries* series,
+                                                 const QColor& colour, bool fill) {
+    QCPGraph* graph = plot_->addGraph(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+    graph->setName(QString::fromStdString(series->name));
+    graph->setLineStyle(QCPGraph::lsStepLeft);
+    graph->setPen(QPen(colour, theme_.line_width));
+    if (fill) {
+        QColor f = colour;
+        f.setAlpha(60);
+        graph->setBrush(f);
+    }
+    graph->setAdaptiveSampling(true);
+    // Steps are axis-aligned: antialiasing would only make the (large) filled area slow to paint.
+    graph->setAntialiased(false);
+    graph->setAntialiasedFill(false);
+    feeds_.push_back({graph, &series->t, &series->v, 0.0, 0});
+    return feeds_.back();
+}
+
+TimelineView::SeriesFeed& TimelineView::add_markers(QCPAxisRect* rect, const std::vector<double>* times,
+                                                    double value, const QColor& colour,
+                                                    QCPScatterStyle::ScatterShape shape) {
+    QCPGraph* graph = plot_->addGraph(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+    graph->setLineStyle(QCPGraph::lsNone);
+    graph->setScatterStyle(QCPScatterStyle(shape, colour, colour, theme_.presenter ? 11 : 7));
+    graph->setAdaptiveSampling(true);
+    feeds_.push_back({graph, times, nullptr, value, 0});
+    return feeds_.back();
+}
+
+void TimelineView::rebuild() {
+    structure_dirty_ = false;
+    const QCPRange keep = time_range();
+    plot_->clearItems();
+    decoration_items_.clear();
+    plot_->clearPlottables();
+    plot_->plotLayout()->clear();
+    plot_->plotLayout()->simplify();
+    delete margins_;
+    margins_ = new QCPMarginGroup(plot_);
+    rects_.clear();
+    feeds_.clear();
+    label_steps_.clear();
+    loop_rect_ = nullptr;
+    slow_fed_ = 0;
+    placeholder_ = nullptr;
+
+    plot_->setBackground(theme_.background);
+    plot_->plotLayout()->setRowSpacing(theme_.presenter ? 10 : 6);
+    legend_ = new QCPLegend;
+    plot_->plotLayout()->addElement(0, 0, legend_);
+    plot_->plotLayout()->setRowStretchFactor(0, 0.001);
+    legend_->setLayer(QStringLiteral("legend"));
+    legend_->setVisible(true);
+    legend_->setBorderPen(Qt::NoPen);
+    legend_->setBrush(theme_.background);
+    legend_->setMargins(QMargins(10, 6, 10, 4));
+    legend_->setFont(theme_.legend_font);
+    legend_->setTextColor(theme_.text);
+    legend_->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    legend_->setRowSpacing(theme_.presenter ? 4 : 1);
+    legend_->setColumnSpacing(theme_.presenter ? 18 : 12);
+    const int icon = QFontMetrics(theme_.legend_font).height();
+    legend_->setIconSize(icon * 3 / 2, icon);
+    legend_signature_ = ~uint64_t(0);
+
+    if (model_.has_workers()) add_segment_rect(View::Workers, view_title(View::Workers), model_.workers());
+    if (model_.has_cores()) add_segment_rect(View::Cores, view_title(View::Cores), model_.cores());
+    if (model_.has_gil()) {
+        add_segment_rect(View::Gil, QStringLiteral("GIL"), model_.gil());
+        QCPAxisRect* holder = rects_.back().rect;
+        // Markers ride on the holder lane: drop requests at its top edge, forced switches at its bottom.
+        add_markers(holder, &model_.drop_requests(), -0.42, QColor(0xD5, 0x5E, 0x00),
+                    QCPScatterStyle::ssTriangleInverted);
+        add_markers(holder, &model_.forced_switches(), 0.42, QColor(0x00, 0x00, 0x00),
+                    QCPScatterStyle::ssTriangle);
+        add_series_rect(View::Gil, QStringLiteral("GIL waiters"));
+        QCPAxisRect* waiting = rects_.back().rect;
+        add_feed(waiting, &model_.gil_waiting(), state_colour(SegState::GilWait), true);
+        add_feed(waiting, &model_.gil_forced_waiting(), state_colour(SegState::ForcedWait), false);
+    }
+    if (model_.has_loop()) {
+        add_segment_rect(View::Loop, view_title(View::Loop), model_.loop());
+        loop_rect_ = rects_.back().rect;
+        add_series_rect(View::Loop, QStringLiteral("ready tasks"));
+        add_feed(rects_.back().rect, &model_.ready_length(), QColor(0x33, 0x22, 0x88), true);
+    }
+    if (model_.has_utilisation()) {
+        add_series_rect(View::Utilisation, view_title(View::Utilisation));
+        QCPAxisRect* rect = rects_.back().rect;
+        rect->axis(QCPAxis::atLeft)->setRange(0, 105);
+        plot_->plotLayout()->setRowStretchFactor(plot_->plotLayout()->rowCount() - 1,
+                                                 kSeriesRectPx * (theme_.presenter ? 2.0 : 1.4));
+        for (size_t i = 0; i < model_.utilisation().size(); ++i) {
+            SeriesFeed& feed = add_feed(rect, &model_.utilisation()[i], utilisation_colour(i), false);
+            feed.graph->setLineStyle(QCPGraph::lsLine);
+        }
+    }
+
+    if (rects_.empty()) {
+        placeholder_ = new QCPTextElement(
+            plot_, QStringLiteral("Run the experiment to see its timeline here."), theme_.title_font);
+        placeholder_->setTextColor(theme_.axis);
+        plot_->plotLayout()->addElement(1, 0, placeholder_);
+        plot_->plotLayout()->setRowStretchFactor(1, 1.0);
+    } else {
+        // Only the bottom rect prints time labels; the others keep the grid.
+        for (size_t i = 0; i < rects_.size(); ++i) {
+            QCPAxis* x = rects_[i].rect->axis(QCPAxis::atBottom);
+            const bool last = i + 1 == rects_.size();
+            x->setTickLabels(last);
+            x->setLabel(last ? QStringLiteral("seconds since the start of the run") : QString());
+        }
+    }
+    applied_revision_ = ~uint64_t(0);
+    rebuild_decorations();
+    if (!following_ && keep.size() > 0) {
+        set_time_range(keep.lower, keep.upper);
+    }
+}
+
+void TimelineView::style_axis_rect(QCPAxisRect* rect) {
+    rect->setBackground(Qt::NoBrush); // the plot's background is already there: no second full fill
+    for (QCPAxis* axis : rect->axes()) {
+        axis->setBasePen(QPen(theme_.axis, theme_.axis_pen_width));
+        axis->setTickPen(QPen(theme_.axis, theme_.axis_pen_width));
+        axis->setSubTickPen(QPen(theme_.axis, 1));
+        axis->setTickLabelColor(theme_.text);
+        axis->setLabelColor(theme_.text);
+        axis->setTickLabelFont(theme_.font);
+        axis->setLabelFont(theme_.title_font);
+        axis->grid()->setPen(QPen(theme_.grid, 1, Qt::SolidLine));
+        axis->grid()->setSubGridVisible(false);
+        axis->grid()->setZeroLinePen(Qt::NoPen);
+    }
+    rect->axis(QCPAxis::atBottom)->grid()->setLayer(QStringLiteral("grid"));
+    rect->setMinimumMargins(QMargins(6, 2, theme_.presenter ? 24 : 16, 2));
+}
+
+// Lane names on the left axis; with more lanes than fit, every k-th, so labels never overlap.
+void TimelineView::update_lane_labels() {
+    const int text_px = QFontMetrics(theme_.font).height();
+    for (size_t i = 0; i < rects_.size(); ++i) {
+        const Rect& r = rects_[i];
+        if (!r.store) continue;
+        const int rows = int(r.store->lane_count());
+        const double lane_px = rows > 0 ? double(r.rect->height()) / rows : 0.0;
+        const int step = lane_px <= 0.0 ? 1 : std::max(1, int(std::ceil(text_px * 1.05 / lane_px)));
+        if (label_steps_[i] == step &&
+            r.rect->axis(QCPAxis::atLeft)->ticker().dynamicCast<QCPAxisTickerText>())
+            continue;
+        label_steps_[i] = step;
+        auto ticker = QSharedPointer<QCPAxisTickerText>::create();
+        for (int row = 0; row < rows; row += step)
+            ticker->addTick(row, QString::fromStdString(r.store->lane(size_t(row)).name));
+        r.rect->axis(QCPAxis::atLeft)->setTicker(ticker);
+    }
+}
+
+void TimelineView::feed_series() {
+    for (SeriesFeed& feed : feeds_) {
+        const size_t n = feed.t->size();
+        if (n < feed.fed) feed.fed = 0; // the model was reset under us
+        if (n == feed.fed) continue;
+        QVector<double> keys(feed.t->begin() + long(feed.fed), feed.t->end());
+        QVector<double> values = feed.v ? QVector<double>(feed.v->begin() + long(feed.fed), feed.v->end())
+                                        : QVector<double>(int(n - feed.fed), feed.fixed_value);
+        feed.graph->addData(keys, values, false);
+        feed.fed = n;
+    }
+    // Step plots keep their current value up to "now", and the count axes grow to fit.
+    for (const Rect& r : rects_) {
+        if (r.store || r.view == View::Utilisation) continue;
+        double top = 1.0;
+        for (const SeriesFeed& feed : feeds_)
+            if (feed.v && feed.graph->valueAxis() == r.rect->axis(QCPAxis::atLeft) && !feed.v->empty())
+                top = std::max(top, *std::max_element(feed.v->begin(), feed.v->end()));
+        r.rect->axis(QCPAxis::atLeft)->setRange(0, top * 1.15);
+    }
+}
+
+void TimelineView::feed_slow_callbacks() {
+    if (!loop_rect_) return;
+    const auto& slow = model_.slow_callbacks();
+    for (; slow_fed_ < slow.size(); ++slow_fed_) {
+        auto* item = new QCPItemRect(plot_);
+        item->setClipAxisRect(loop_rect_);
+        for (QCPItemPosition* p : {item->topLeft, item->bottomRight}) {
+            p->setAxisRect(loop_rect_);
+            p->setAxes(loop_rect_->axis(QCPAxis::atBottom), loop_rect_->axis(QCPAxis::atLeft));
+            p->setTypeX(QCPItemPosition::ptPlotCoords);
+            p->setTypeY(QCPItemPosition::ptAxisRectRatio);
+        }
+        item->topLeft->setCoords(slow[slow_fed_].start, 0.0);
+        item->bottomRight->setCoords(slow[slow_fed_].end, 1.0);
+        QColor fill = theme_.slow;
+        fill.setAlpha(40);
+        item->setBrush(fill);
+        item->setPen(QPen(theme_.slow, theme_.presenter ? 3 : 2));
+    }
+}
+
+// --- time range ------------------------------------------------------------------------------------
+
+QCPRange TimelineView::time_range() const {
+    if (rects_.empty()) return QCPRange(0, 0);
+    return rects_.front().rect->axis(QCPAxis::atBottom)->range();
+}
+
+void TimelineView::set_time_range(double t0, double t1) {
+    if (!(t1 > t0)) return;
+    following_ = false;
+    setting_range_ = true;
+    for (const Rect& r : rects_)
+        r.rect->axis(QCPAxis::atBottom)->setRange(t0, t1);
+    setting_range_ = false;
+    emit time_range_changed(t0, t1);
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void TimelineView::zoom_to_fit() {
+    following_ = true;
+    follow_live_edge();
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void TimelineView::follow_live_edge() {
+    // The whole run so far, with a little room on the right so the live edge is visible.
+    const double end = std::max(model_.end_seconds(), 1e-3);
+    setting_range_ = true;
+    for (const Rect& r : rects_)
+        r.rect->axis(QCPAxis::atBottom)->setRange(0.0, end * 1.02);
+    setting_range_ = false;
+}
+
+void TimelineView::on_x_range_changed(const QCPRange& range) {
+    if (setting_range_) return;
+    // The user dragged or zoomed one rect: the others follow, and we stop following the live edge.
+    following_ = false;
+    setting_range_ = true;
+    for (const Rect& r : rects_)
+        if (r.rect->axis(QCPAxis::atBottom)->range() != range)
+            r.rect->axis(QCPAxis::atBottom)->setRange(range);
+    setting_range_ = false;
+    emit time_range_changed(range.lower, range.upper);
+}
+
+void TimelineView::set_presenter(bool on) {
+    if (on == theme_.presenter) return;
+    theme_ = on ? Theme::presenter_theme() : Theme::desk();
+    structure_dirty_ = true;
+    replot_now();
+}
+
+void TimelineView::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    update_legend_wrap();
+}
+
+void TimelineView::on_mouse_move(QMouseEvent* event) {
+    if (event->buttons() != Qt::NoButton) return; // dragging: no tooltips
+    const QPoint pos = event->pos();
+    const QString text = describe_at(pos);
+    if (text.isEmpty())
+        QToolTip::hideText();
+    else
+        QToolTip::showText(plot_->mapToGlobal(pos), text, plot_);
+}
+
+} // namespace clab::plots

@@ -1,0 +1,150 @@
+// The timeline widget: one QCustomPlot with stacked axis rects that share one time axis (seconds
+// from the run's start): Workers, Cores, GIL, Event loop, CPU utilisation. Views that do not apply
+// to the run are hidden. Zoom and pan with the mouse (time only), hover for what a segment is,
+// double-click to see the whole run again. A legend explains every colour on screen.
+//
+// Feeding: the GUI polls the run and calls ingest()/set_now() 30-60 times a second; the view coalesces
+// the changes and replots with queued replots at most ~60 times a second.
+#pragma once
+
+#include "palette.h"
+#include "timeline_model.h"
+
+#include <QTimer>
+#include <QWidget>
+#include <qcustomplot.h>
+#include <vector>
+
+namespace clab::plots {
+
+class SegmentPlottable;
+
+class TimelineView : public QWidget {
+    Q_OBJECT
+public:
+    enum class View { Workers, Cores, Gil, Loop, Utilisation };
+
+    explicit TimelineView(QWidget* parent = nullptr);
+    ~TimelineView() override;
+
+    // --- feeding (each schedules a replot) ------------------------------------------------------
+    void reset();
+    void ingest(const std::vector<Event>& new_events, const std::vector<LaneInfo>& lanes, int64_t origin_ns);
+    void set_now(int64_t now_ns);
+    void finish(int64_t end_ns);
+    void load_trace(const Trace& trace);
+    TimelineModel& model() { return model_; }
+    const TimelineModel& model() const { return model_; }
+    void model_changed(); // after editing model() directly
+
+    // --- what is shown ---------------------------------------------------------------------------
+    bool is_view_shown(View view) const;
+    void set_presenter(bool on);
+    bool presenter() const { return theme_.presenter; }
+    const Theme& theme() const { return theme_; }
+
+    // --- time range: setting one stops following the live edge; zoom_to_fit follows it again ----
+    void set_time_range(double t0, double t1);
+    void zoom_to_fit();
+    QCPRange time_range() const;
+
+    // --- pointing at things (lessons: "look at the GIL lane between 0 and 0.2 s") -----------------
+    // A lane by name ("GIL", "Thread-2", "CPU 1", the loop's name), case-insensitive; false if none.
+    bool highlight_lane(const QString& name);
+    void highlight_time_range(double t0, double t1);
+    void clear_highlights();
+    void add_bookmark(double t, const QString& label);
+    void clear_bookmarks();
+    void set_time_cursor(double t); // replay position
+    void clear_time_cursor();
+
+    // What a tooltip says at a position of plot() (empty if nothing there).
+    QString describe_at(const QPoint& pos) const;
+    // Applies pending model changes and repaints now (tests, screenshots).
+    void replot_now();
+    QCustomPlot* plot() const { return plot_; }
+    // The plottable drawing a view's lanes (nullptr if the view is hidden).
+    SegmentPlottable* segment_plottable(View view) const;
+    // The axis rect of a view (its first one), or nullptr.
+    QCPAxisRect* axis_rect(View view) const;
+
+signals:
+    void time_range_changed(double t0, double t1);
+
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
+private:
+    struct Rect {
+        View view;
+        QCPAxisRect* rect = nullptr;
+        SegmentPlottable* plottable = nullptr; // when the rect draws lanes of segments
+        const SegmentStore* store = nullptr;
+    };
+    struct SeriesFeed { // a graph fed incrementally from a model series
+        QCPGraph* graph = nullptr;
+        const std::vector<double>* t = nullptr;
+        const std::vector<double>* v = nullptr; // nullptr: markers at a fixed value
+        double fixed_value = 0.0;
+        size_t fed = 0;
+    };
+    struct Bookmark {
+        double t;
+        QString label;
+    };
+
+    void schedule_refresh();
+    void apply_model();
+    std::vector<int> structure_signature() const;
+    void rebuild();
+    QCPAxisRect* add_rect(View view, const QString& title, double stretch);
+    void add_segment_rect(View view, const QString& title, const SegmentStore& store);
+    void add_series_rect(View view, const QString& title);
+    SeriesFeed& add_feed(QCPAxisRect* rect, const TimeSeries* series, const QColor& colour, bool fill);
+    SeriesFeed& add_markers(QCPAxisRect* rect, const std::vector<double>* times, double value,
+                            const QColor& colour, QCPScatterStyle::ScatterShape shape);
+    void feed_series();
+    void feed_slow_callbacks();
+    void style_axis_rect(QCPAxisRect* rect);
+    void update_lane_labels();
+    void rebuild_legend();
+    uint64_t legend_signature() const;
+    void update_legend_wrap();
+    void rebuild_decorations();
+    void follow_live_edge();
+    void on_x_range_changed(const QCPRange& range);
+    void on_mouse_move(QMouseEvent* event);
+    QString describe_segment(const Rect& rect, const QPoint& pos) const;
+    QString describe_series(const Rect& rect, const QPoint& pos) const;
+
+    TimelineModel model_;
+    Theme theme_ = Theme::desk();
+    QCustomPlot* plot_ = nullptr;
+    QCPLegend* legend_ = nullptr;
+    QCPMarginGroup* margins_ = nullptr;
+    QCPTextElement* placeholder_ = nullptr;
+    std::vector<Rect> rects_;
+    std::vector<SeriesFeed> feeds_;
+    size_t slow_fed_ = 0;
+    QCPAxisRect* loop_rect_ = nullptr;
+    std::vector<int> signature_;
+    uint64_t legend_signature_ = ~uint64_t(0);
+    uint64_t applied_revision_ = ~uint64_t(0);
+    std::vector<int> label_steps_;
+    QTimer refresh_timer_;
+    bool following_ = true;
+    bool setting_range_ = false;
+    bool structure_dirty_ = true;
+
+    // Decorations, kept as values so they survive a rebuild of the axis rects.
+    QString highlighted_lane_;
+    double highlight_t0_ = 0.0;
+    double highlight_t1_ = 0.0;
+    bool has_time_highlight_ = false;
+    std::vector<Bookmark> bookmarks_;
+    double cursor_t_ = 0.0;
+    bool has_cursor_ = false;
+    std::vector<QCPAbstractItem*> decoration_items_;
+};
+
+} // namespace clab::plots

@@ -1,0 +1,115 @@
+// The timeline's legend: every colour on screen, explained; nothing that is not on screen.
+#include "legend_swatch.h"
+#include "timeline_view.h"
+
+namespace clab::plots {
+
+namespace {
+uint64_t mix(uint64_t h, uint64_t v) {
+    return (h ^ v) * 0x100000001B3ull + (h >> 29);
+}
+
+uint64_t worker_keys(const SegmentStore& store) {
+    return store.keys_present() & (((uint64_t(1) << kWorkerColours) - 1) << kWorkerKeyBase);
+}
+} // namespace
+
+uint64_t TimelineView::legend_signature() const {
+    uint64_t h = 1469598103934665603ull;
+    for (const Rect& r : rects_)
+        if (r.store) h = mix(h, r.store->keys_present());
+    h = mix(h, model_.drop_requests().empty());
+    h = mix(h, model_.forced_switches().empty());
+    h = mix(h, model_.gil_forced_waiting().empty());
+    h = mix(h, model_.slow_callbacks().empty());
+    h = mix(h, model_.utilisation().size());
+    h = mix(h, model_.workers().lane_count());
+    h = mix(h, model_.slot_lanes().size());
+    return h;
+}
+
+void TimelineView::rebuild_legend() {
+    legend_signature_ = legend_signature();
+    if (!legend_) return;
+    legend_->clearItems();
+    auto add = [this](const QColor& colour, const QString& text,
+                      LegendSwatch::Shape shape = LegendSwatch::Shape::Box,
+                      QCPScatterStyle::ScatterShape marker = QCPScatterStyle::ssNone) {
+        auto* item = new LegendSwatch(legend_, colour, text, shape, marker);
+        item->setTextColor(theme_.text);
+        legend_->addItem(item);
+    };
+
+    // States, in the order of SegState (running first).
+    uint64_t state_keys = 0;
+    uint64_t by_worker = 0;
+    for (const Rect& r : rects_) {
+        if (!r.store) continue;
+        const uint64_t keys = r.store->keys_present();
+        state_keys |= keys & ((uint64_t(1) << int(SegState::Count)) - 1);
+        by_worker |= worker_keys(*r.store);
+    }
+    for (int s = 0; s < int(SegState::Count); ++s)
+        if (state_keys & (uint64_t(1) << s)) add(state_colour(SegState(s)), state_label(SegState(s)));
+
+    // Worker colours (cores, the GIL holder, loop callbacks): name the workers behind each colour.
+    if (by_worker) {
+        add(theme_.text, QStringLiteral("who ran:"), LegendSwatch::Shape::Heading);
+        const std::vector<uint32_t>& slot_lanes = model_.slot_lanes();
+        for (int slot = 0; slot < kWorkerColours; ++slot) {
+            if (!(by_worker & (uint64_t(1) << (kWorkerKeyBase + slot)))) continue;
+            QStringList names;
+            int count = 0;
+            for (size_t i = size_t(slot); i < slot_lanes.size(); i += kWorkerColours, ++count)
+                if (names.size() < 2)
+                    if (const LaneInfo* info = model_.lane(slot_lanes[i]))
+                        names << QString::fromStdString(info->name);
+            QString text = names.join(QStringLiteral(", "));
+            if (count > 2) text += QStringLiteral(" +%1").arg(count - 2);
+            add(worker_colour(uint32_t(slot)), text);
+        }
+    }
+
+    // Series and markers.
+    if (is_view_shown(View::Gil)) {
+        add(state_colour(SegState::GilWait), QStringLiteral("threads waiting for the GIL"),
+            LegendSwatch::Shape::Line);
+        if (!model_.gil_forced_waiting().empty())
+            add(state_colour(SegState::ForcedWait), QStringLiteral("forced-switch waits"),
+                LegendSwatch::Shape::Line);
+        if (!model_.drop_requests().empty())
+            add(QColor(0xD5, 0x5E, 0x00), QStringLiteral("drop request"), LegendSwatch::Shape::Marker,
+                QCPScatterStyle::ssTriangleInverted);
+        if (!model_.forced_switches().empty())
+            add(Qt::black, QStringLiteral("forced switch"), LegendSwatch::Shape::Marker,
+                QCPScatterStyle::ssTriangle);
+    }
+    if (is_view_shown(View::Loop)) {
+        add(QColor(0x33, 0x22, 0x88), QStringLiteral("ready-queue length"), LegendSwatch::Shape::Line);
+        if (!model_.slow_callbacks().empty())
+            add(theme_.slow, QStringLiteral("slow callback (blocks the loop)"));
+    }
+    if (is_view_shown(View::Utilisation))
+        for (size_t i = 0; i < model_.utilisation().size(); ++i)
+            add(utilisation_colour(i),
+                QString::fromStdString(model_.utilisation()[i].name) + QStringLiteral(" busy"),
+                LegendSwatch::Shape::Line);
+    update_legend_wrap();
+}
+
+// As many columns as fit the width, so the legend never clips and takes as few rows as it can.
+void TimelineView::update_legend_wrap() {
+    if (!legend_ || legend_->itemCount() == 0) return;
+    int widest = 1;
+    for (int i = 0; i < legend_->itemCount(); ++i) // cells of a wrapped grid may be empty
+        if (QCPAbstractLegendItem* item = legend_->item(i))
+            widest = std::max(widest, item->minimumOuterSizeHint().width());
+    const int available = std::max(1, plot_->width() - 40);
+    const int columns = std::max(1, available / (widest + legend_->columnSpacing()));
+    if (legend_->wrap() != columns) {
+        legend_->setWrap(columns);
+        legend_->setFillOrder(QCPLayoutGrid::foColumnsFirst, true); // re-flows the existing items
+    }
+}
+
+} // namespace clab::plots

@@ -1,0 +1,135 @@
+// Pointing at things on the timeline: a highlighted lane, a highlighted time range, bookmarks and
+// the replay cursor. Kept as values and redrawn as QCustomPlot items whenever the rects are rebuilt.
+#include "segment_plottable.h"
+#include "timeline_view.h"
+
+namespace clab::plots {
+
+namespace {
+void place_x(QCPItemPosition* p, QCPAxisRect* rect, double t, double y_ratio) {
+    p->setAxisRect(rect);
+    p->setAxes(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+    p->setTypeX(QCPItemPosition::ptPlotCoords);
+    p->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    p->setCoords(t, y_ratio);
+}
+} // namespace
+
+bool TimelineView::highlight_lane(const QString& name) {
+    highlighted_lane_ = name;
+    rebuild_decorations();
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+    if (name.isEmpty()) return true;
+    for (const Rect& r : rects_)
+        if (r.plottable && r.plottable->highlighted_row() >= 0) return true;
+    return false;
+}
+
+void TimelineView::highlight_time_range(double t0, double t1) {
+    highlight_t0_ = std::min(t0, t1);
+    highlight_t1_ = std::max(t0, t1);
+    has_time_highlight_ = true;
+    rebuild_decorations();
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void TimelineView::clear_highlights() {
+    highlighted_lane_.clear();
+    has_time_highlight_ = false;
+    rebuild_decorations();
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void TimelineView::add_bookmark(double t, const QString& label) {
+    bookmarks_.push_back({t, label});
+    rebuild_decorations();
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void TimelineView::clear_bookmarks() {
+    bookmarks_.clear();
+    rebuild_decorations();
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void TimelineView::set_time_cursor(double t) {
+    cursor_t_ = t;
+    has_cursor_ = true;
+    rebuild_decorations();
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void TimelineView::clear_time_cursor() {
+    has_cursor_ = false;
+    rebuild_decorations();
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void TimelineView::rebuild_decorations() {
+    for (QCPAbstractItem* item : decoration_items_)
+        plot_->removeItem(item);
+    decoration_items_.clear();
+
+    // The lane: matched by name in every view that draws lanes ("GIL" finds the GIL holder lane).
+    for (const Rect& r : rects_) {
+        if (!r.plottable) continue;
+        int row = -1;
+        if (!highlighted_lane_.isEmpty()) {
+            for (size_t i = 0; i < r.store->lane_count() && row < 0; ++i) {
+                const QString name = QString::fromStdString(r.store->lane(i).name);
+                if (name.compare(highlighted_lane_, Qt::CaseInsensitive) == 0) row = int(i);
+            }
+            for (size_t i = 0; i < r.store->lane_count() && row < 0; ++i) {
+                const QString name = QString::fromStdString(r.store->lane(i).name);
+                if (name.startsWith(highlighted_lane_, Qt::CaseInsensitive)) row = int(i);
+            }
+            for (size_t i = 0; i < r.store->lane_count() && row < 0; ++i) { // "loop" finds "event loop"
+                const QString name = QString::fromStdString(r.store->lane(i).name);
+                if (name.contains(highlighted_lane_, Qt::CaseInsensitive)) row = int(i);
+            }
+        }
+        r.plottable->set_highlighted_row(row, theme_.highlight);
+    }
+
+    for (const Rect& r : rects_) {
+        if (has_time_highlight_) {
+            auto* band = new QCPItemRect(plot_);
+            band->setClipAxisRect(r.rect);
+            place_x(band->topLeft, r.rect, highlight_t0_, 0.0);
+            place_x(band->bottomRight, r.rect, highlight_t1_, 1.0);
+            band->setBrush(theme_.highlight);
+            band->setPen(QPen(theme_.highlight.darker(160), 1, Qt::DashLine));
+            decoration_items_.push_back(band);
+        }
+        auto vertical_line = [&](double t, const QColor& colour, int width, Qt::PenStyle style) {
+            auto* line = new QCPItemLine(plot_);
+            line->setClipAxisRect(r.rect);
+            place_x(line->start, r.rect, t, 0.0);
+            place_x(line->end, r.rect, t, 1.0);
+            line->setPen(QPen(colour, width, style));
+            decoration_items_.push_back(line);
+        };
+        for (const Bookmark& b : bookmarks_)
+            vertical_line(b.t, theme_.bookmark, theme_.presenter ? 2 : 1, Qt::DashLine);
+        if (has_cursor_) vertical_line(cursor_t_, theme_.cursor, theme_.presenter ? 3 : 2, Qt::SolidLine);
+    }
+    // Bookmark labels once, at the top of the first rect.
+    if (!rects_.empty()) {
+        QCPAxisRect* top = rects_.front().rect;
+        for (const Bookmark& b : bookmarks_) {
+            auto* text = new QCPItemText(plot_);
+            text->setClipToAxisRect(false);
+            place_x(text->position, top, b.t, 0.0);
+            text->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
+            text->setText(b.label);
+            text->setFont(theme_.font);
+            text->setColor(theme_.text);
+            text->setBrush(QColor(255, 255, 255, 220));
+            text->setPen(QPen(theme_.bookmark));
+            text->setPadding(QMargins(3, 1, 3, 1));
+            decoration_items_.push_back(text);
+        }
+    }
+}
+
+} // namespace clab::plots

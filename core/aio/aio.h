@@ -1,0 +1,13 @@
+// Everything of core/aio in one include: the event loop, futures, tasks and asyncio's helpers.
+#pragma once
+
+#include "event_loop.h"
+#include "executor.h"
+#include "future.h"
+#include "gather.h"
+#include "run_in_executor.h"
+#include "semaphore.h"
+#include "sleep.h"
+#include "streams.h"
+#include "task.h"
+#include "wait_for.h"

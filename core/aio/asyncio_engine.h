@@ -1,0 +1,32 @@
+// The asyncio engine: runs an experiment as `asyncio.run(main())` on a real EventLoop, one
+// coroutine task per spec task, on the Runner's thread.
+//
+//   sleep       each task: io_count × `await asyncio.sleep(io_ms)`
+//   net         each task: open_connection to the loopback slow server, io_count requests of io_ms
+//               (write a line, drain, readexactly the reply); `concurrency` > 0 wraps each task in
+//               `async with Semaphore(concurrency)`
+//   cpu         each task counts to `iterations` without awaiting: it blocks the loop
+//   mixed       task 0 is cpu; the others do io_count sleeps of io_ms and measure how late they wake
+//   blend       cpu_percent % of `iterations` as CPU work, then io_count sleeps of the rest of io_ms
+//   block-loop  task 0 first sleeps io_ms, then blocks: `blocker` cpu counts to `iterations`,
+//               sleep calls time.sleep() for as long as that count takes; `offload` thread runs it
+//               with asyncio.to_thread, process in a forked child. The other tasks tick every
+//               io_ms, io_count times, and measure their lateness: the loop lag.
+//
+// Summary: loop_iterations, task_switches (task steps), max_loop_lag_s (the latest any timer or
+// tick ran after its due time), slow_callbacks (debug mode, >= 100 ms), io latencies.
+// Cancel: a watcher thread turns ctx.cancel into main_task.cancel() through
+// call_soon_threadsafe; blocking work checks the flag itself. Everything is closed and joined
+// before run() returns.
+#pragma once
+
+#include "core/experiment/engine.h"
+
+namespace clab::aio {
+
+class AsyncioEngine final : public Engine {
+public:
+    void run(const ExperimentSpec& spec, RunContext& ctx, Summary& summary) override;
+};
+
+} // namespace clab::aio

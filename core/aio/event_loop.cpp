@@ -1,0 +1,468 @@
+#include "event_loop.h"
+
+#include "core/net/socket_util.h"
+#include "core/trace/recorder.h"
+#include "executor.h"
+#include "future.h"
+#include "task.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+#include <utility>
+
+namespace clab::aio {
+
+namespace {
+thread_local EventLoop* t_running_loop = nullptr;
+
+// asyncio's _MIN_SCHEDULED_TIMER_HANDLES and _MIN_CANCELLED_TIMER_HANDLES_FRACTION.
+constexpr size_t kMinScheduledTimerHandles = 100;
+constexpr double kMinCancelledTimerHandlesFraction = 0.5;
+constexpr int kMaxEventsPerSelect = 1024;
+
+Event stamped(int64_t t, uint32_t lane, EventKind kind, uint16_t cpu, uint64_t arg) {
+    Event e;
+    e.t_ns = t;
+    e.lane = lane;
+    e.kind = kind;
+    e.cpu = cpu;
+    e.arg = arg;
+    return e;
+}
+} // namespace
+
+void Handle::cancel() {
+    if (!state_ || state_->cancelled) return;
+    state_->cancelled = true;
+    if (state_->in_heap && state_->loop) state_->loop->timer_cancelled();
+    // Drop what the callback captured now (asyncio sets _callback = None); a running callback
+    // holds its own copy (see run_callback).
+    std::function<void()>().swap(state_->fn);
+}
+
+EventLoop::EventLoop(LoopOptions options)
+    : options_(std::move(options)) {
+    epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
+    wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (epoll_fd_ < 0 || wake_fd_ < 0)
+        throw std::runtime_error(net::errno_message("event loop: epoll/eventfd"));
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.fd = wake_fd_;
+    epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &ev);
+    if (options_.recorder)
+        lane_ = options_.recorder->add_lane(LaneKind::Loop, options_.lane_name, options_.parent_lane);
+}
+
+EventLoop::~EventLoop() {
+    close();
+}
+
+EventLoop* EventLoop::current() {
+    return t_running_loop;
+}
+
+int64_t EventLoop::time() const {
+    return now_ns();
+}
+
+void EventLoop::record(uint32_t lane, EventKind kind, uint64_t arg) noexcept {
+    if (options_.recorder && lane != kNoLane) options_.recorder->record(lane, kind, arg);
+}
+
+// --- scheduling ---------------------------------------------------------------------------------
+
+void EventLoop::call_soon(std::function<void()> fn, CallbackKind kind) {
+    ReadyItem item;
+    item.fn = std::move(fn);
+    item.kind = kind;
+    ready_.push_back(std::move(item));
+}
+
+Handle EventLoop::call_soon_handle(std::function<void()> fn, CallbackKind kind) {
+    auto state = std::make_shared<HandleState>();
+    state->fn = std::move(fn);
+    state->kind = kind;
+    ReadyItem item;
+    item.handle = state;
+    item.kind = kind;
+    ready_.push_back(std::move(item));
+    return Handle(std::move(state));
+}
+
+void EventLoop::schedule_step(TaskCore* task) {
+    ReadyItem item;
+    item.task = task;
+    item.kind = CallbackKind::TaskStep;
+    ready_.push_back(std::move(item));
+}
+
+TimerHandle EventLoop::call_later(int64_t delay_ns, std::function<void()> fn, CallbackKind kind) {
+    return call_at(time() + std::max<int64_t>(0, delay_ns), std::move(fn), kind);
+}
+
+TimerHandle EventLoop::call_at(int64_t when_ns, std::function<void()> fn, CallbackKind kind) {
+    auto state = std::make_shared<HandleState>();
+    state->fn = std::move(fn);
+    state->kind = kind;
+    state->timer = true;
+    state->when_ns = when_ns;
+    state->in_heap = true;
+    state->loop = this;
+    timers_.push_back(TimerEntry{when_ns, timer_seq_++, state});
+    std::push_heap(timers_.begin(), timers_.end(), TimerLater{});
+    return TimerHandle(std::move(state));
+}
+
+void EventLoop::call_soon_threadsafe(std::function<void()> fn) {
+    {
+        std::lock_guard lock(inbox_mutex_);
+        inbox_.push_back(std::move(fn));
+    }
+    // One eventfd write per wake-up is enough; the loop clears the flag before it drains.
+    if (!wake_pending_.exchange(true)) {
+        const uint64_t one = 1;
+        [[maybe_unused]] const ssize_t n = ::write(wake_fd_, &one, sizeof one);
+    }
+}
+
+void EventLoop::drain_threadsafe_inbox() {
+    uint64_t count = 0;
+    [[maybe_unused]] const ssize_t n = ::read(wake_fd_, &count, sizeof count);
+    wake_pending_.store(false);
+    std::vector<std::function<void()>> arrived;
+    {
+        std::lock_guard lock(inbox_mutex_);
+        arrived.swap(inbox_);
+    }
+    for (auto& fn : arrived)
+        call_soon(std::move(fn), CallbackKind::Threadsafe);
+}
+
+// --- I/O readiness --------------------------------------------------------------------------------
+
+void EventLoop::update_epoll(int fd, FdWatch& watch) {
+    const uint32_t mask = (watch.reader ? uint32_t(EPOLLIN) : 0u) | (watch.writer ? uint32_t(EPOLLOUT) : 0u);
+    if (mask == watch.registered) return;
+    epoll_event ev{};
+    ev.events = mask;
+    ev.data.fd = fd;
+    const int op = watch.registered == 0 ? EPOLL_CTL_ADD : mask == 0 ? EPOLL_CTL_DEL : EPOLL_CTL_MOD;
+    if (epoll_ctl(epoll_fd_, op, fd, &ev) != 0 && op != EPOLL_CTL_DEL)
+        throw std::runtime_error(net::errno_message("epoll_ctl"));
+    watch.registered = mask;
+}
+
+void EventLoop::add_reader(int fd, std::function<void()> fn) {
+    FdWatch& watch = fds_[fd];
+    if (watch.reader) Handle(watch.reader).cancel();
+    watch.reader = std::make_shared<HandleState>();
+    watch.reader->fn = std::move(fn);
+    watch.reader->kind = CallbackKind::IoReady;
+    update_epoll(fd, watch);
+}
+
+bool EventLoop::remove_reader(int fd) {
+    const auto it = fds_.find(fd);
+    if (it == fds_.end() || !it->second.reader) return false;
+    Handle(std::exchange(it->second.reader, nullptr)).cancel(); // a queued run is skipped
+    update_epoll(fd, it->second);
+    if (!it->second.writer) fds_.erase(it);
+    return true;
+}
+
+void EventLoop::add_writer(int fd, std::function<void()> fn) {
+    FdWatch& watch = fds_[fd];
+    if (watch.writer) Handle(watch.writer).cancel();
+    watch.writer = std::make_shared<HandleState>();
+    watch.writer->fn = std::move(fn);
+    watch.writer->kind = CallbackKind::IoReady;
+    update_epoll(fd, watch);
+}
+
+bool EventLoop::remove_writer(int fd) {
+    const auto it = fds_.find(fd);
+    if (it == fds_.end() || !it->second.writer) return false;
+    Handle(std::exchange(it->second.writer, nullptr)).cancel();
+    update_epoll(fd, it->second);
+    if (!it->second.reader) fds_.erase(it);
+    return true;
+}
+
+// --- one iteration: base_events.py BaseEventLoop._run_once -----------------------------------
+
+void EventLoop::run_once() {
+    // Coroutines find their loop through EventLoop::current() (asyncio.get_running_loop).
+    struct CurrentLoop {
+        EventLoop* outer;
+        explicit CurrentLoop(EventLoop* loop)
+            : outer(std::exchange(t_running_loop, loop)) {}
+        ~CurrentLoop() { t_running_loop = outer; }
+    } current(this);
+    ++stats_.iterations;
+    record(lane_, EventKind::LoopIteration, (uint64_t(ready_.size()) << 32) | uint64_t(timers_.size()));
+    drop_cancelled_timers();
+    select_and_queue_io(compute_timeout());
+    queue_due_timers();
+    record(lane_, EventKind::ReadyLength, ready_.size());
+    run_ready_snapshot();
+}
+
+void EventLoop::drop_cancelled_timers() {
+    const size_t scheduled = timers_.size();
+    if (scheduled > kMinScheduledTimerHandles &&
+        double(timer_cancelled_count_) / double(scheduled) > kMinCancelledTimerHandlesFraction) {
+        // Too many dead entries: rebuild the heap without them (saves memory).
+        std::erase_if(timers_, [](const TimerEntry& t) {
+            if (!t.handle->cancelled) return false;
+            t.handle->in_heap = false;
+            return true;
+        });
+        std::make_heap(timers_.begin(), timers_.end(), TimerLater{});
+        timer_cancelled_count_ = 0;
+    } else {
+        // Else only those at the head, which would otherwise decide the timeout.
+        while (!timers_.empty() && timers_.front().handle->cancelled) {
+            --timer_cancelled_count_;
+            std::pop_heap(timers_.begin(), timers_.end(), TimerLater{});
+            timers_.back().handle->in_heap = false;
+            timers_.pop_back();
+        }
+    }
+}
+
+int64_t EventLoop::compute_timeout() const {
+    if (!ready_.empty() || stopping_) return 0;
+    if (!timers_.empty()) return std::max<int64_t>(0, timers_.front().when_ns - time());
+    return -1; // nothing to do until an fd is ready
+}
+
+void EventLoop::select_and_queue_io(int64_t timeout_ns) {
+    epoll_event events[kMaxEventsPerSelect];
+    record(lane_, EventKind::SelectBegin, timeout_ns < 0 ? UINT64_MAX : uint64_t(timeout_ns));
+    int n = net::epoll_wait_ns(epoll_fd_, events, kMaxEventsPerSelect, timeout_ns);
+    if (n < 0) n = 0; // EINTR: an empty select
+    record(lane_, EventKind::SelectEnd, uint64_t(n));
+    for (int i = 0; i < n; ++i) {
+        const int fd = events[i].data.fd;
+        const uint32_t mask = events[i].events;
+        if (fd == wake_fd_) {
+            drain_threadsafe_inbox();
+            continue;
+        }
+        const auto it = fds_.find(fd);
+        if (it == fds_.end()) continue;
+        // Errors and hang-ups wake both sides: the callbacks find out by reading/writing.
+        const bool readable = mask & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP);
+        const bool writable = mask & (EPOLLOUT | EPOLLHUP | EPOLLERR);
+        if (readable && it->second.reader) {
+            ReadyItem item;
+            item.handle = it->second.reader;
+            item.kind = CallbackKind::IoReady;
+            ready_.push_back(std::move(item));
+        }
+        if (writable && it->second.writer) {
+            ReadyItem item;
+            item.handle = it->second.writer;
+            item.kind = CallbackKind::IoReady;
+            ready_.push_back(std::move(item));
+        }
+    }
+}
+
+void EventLoop::queue_due_timers() {
+    const int64_t now = time();
+    while (!timers_.empty() && timers_.front().when_ns <= now) {
+        std::pop_heap(timers_.begin(), timers_.end(), TimerLater{});
+        TimerEntry entry = std::move(timers_.back());
+        timers_.pop_back();
+        entry.handle->in_heap = false;
+        if (entry.handle->cancelled) {
+            --timer_cancelled_count_;
+            continue;
+        }
+        record(lane_, EventKind::TimerFire, uint64_t(now - entry.when_ns));
+        ReadyItem item;
+        item.handle = std::move(entry.handle);
+        item.kind = item.handle->kind;
+        ready_.push_back(std::move(item));
+    }
+}
+
+void EventLoop::run_ready_snapshot() {
+    // The snapshot count: callbacks that these callbacks schedule run in the next iteration.
+    const size_t ntodo = ready_.size();
+    for (size_t i = 0; i < ntodo && !ready_.empty(); ++i) {
+        ReadyItem item = std::move(ready_.front());
+        ready_.pop_front();
+        run_callback(item);
+    }
+}
+
+void EventLoop::run_callback(ReadyItem& item) {
+    if (item.handle && item.handle->cancelled) return;
+    Recorder* const rec = options_.recorder;
+    const bool is_timer = item.handle && item.handle->timer;
+    // One clock read at each end serves the loop lane, the task lane, the slow-callback check and
+    // the lag: recording must not dominate a task switch.
+    const int64_t t0 = now_ns();
+    uint16_t cpu = 0xFFFF;
+    uint32_t task_lane = kNoLane;
+    uint64_t task_number = 0;
+    if (item.task) {
+        task_lane = item.task->lane();
+        task_number = item.task->number();
+    }
+    if (rec) {
+        cpu = current_cpu();
+        const uint64_t who = task_lane == kNoLane ? 0 : uint64_t(task_lane) + 1;
+        rec->record_event(
+            stamped(t0, lane_, EventKind::CallbackBegin, cpu, uint64_t(item.kind) | (who << 32)));
+        if (task_lane != kNoLane)
+            rec->record_event(stamped(t0, task_lane, EventKind::TaskStepBegin, cpu, task_number));
+    }
+    if (is_timer) stats_.max_timer_lag_ns = std::max(stats_.max_timer_lag_ns, t0 - item.handle->when_ns);
+    ++stats_.callbacks;
+
+    try {
+        if (item.task) {
+            ++stats_.task_steps;
+            item.task->step(); // may free the task (it finished): use nothing of it below
+        } else if (item.handle) {
+            // One-shot handles give up their callback; I/O handles stay registered and are
+            // copied, so remove_reader() inside the callback cannot free the running function.
+            const bool persistent = item.kind == CallbackKind::IoReady;
+            std::function<void()> fn = persistent ? item.handle->fn : std::move(item.handle->fn);
+            if (fn) fn();
+        } else if (item.fn) {
+            item.fn();
+        }
+    } catch (...) {
+        // asyncio logs "Exception in callback ..." and carries on; so do we (a Task never lets an
+        // exception out of its step: it keeps it as its result).
+        ++stats_.callback_errors;
+    }
+
+    const int64_t t1 = now_ns();
+    const int64_t duration = t1 - t0;
+    stats_.max_callback_ns = std::max(stats_.max_callback_ns, duration);
+    if (rec) {
+        if (task_lane != kNoLane)
+            rec->record_event(stamped(t1, task_lane, EventKind::TaskStepEnd, cpu, uint64_t(step_outcome_)));
+        rec->record_event(stamped(t1, lane_, EventKind::CallbackEnd, cpu, uint64_t(item.kind)));
+    }
+    if (options_.debug && duration >= options_.slow_callback_ns) {
+        ++stats_.slow_callbacks;
+        record(lane_, EventKind::SlowCallback, uint64_t(duration));
+    }
+}
+
+// --- running --------------------------------------------------------------------------------
+
+void EventLoop::run_forever() {
+    if (closed_) throw std::logic_error("the event loop is closed");
+    if (running_) throw std::logic_error("this event loop is already running");
+    if (t_running_loop) throw std::logic_error("another event loop is running on this thread");
+    running_ = true;
+    t_running_loop = this;
+    for (;;) {
+        run_once();
+        if (stopping_) break;
+    }
+    stopping_ = false;
+    running_ = false;
+    t_running_loop = nullptr;
+}
+
+void EventLoop::stop() {
+    stopping_ = true;
+}
+
+void EventLoop::run_until_done(const std::shared_ptr<FutureBase>& future) {
+    future->add_done_callback([this] { stop(); }, CallbackKind::Other);
+    while (!future->done())
+        run_forever();
+}
+
+// --- tasks ------------------------------------------------------------------------------------
+
+void EventLoop::register_task(std::shared_ptr<FutureBase> task, TaskCore* core) {
+    core->registry_slot = tasks_.size();
+    tasks_.emplace_back(std::move(task), core);
+}
+
+void EventLoop::unregister_task(TaskCore* core) {
+    const size_t slot = core->registry_slot;
+    if (slot >= tasks_.size() || tasks_[slot].second != core) return;
+    std::shared_ptr<FutureBase> keep = std::move(tasks_[slot].first);
+    if (slot + 1 != tasks_.size()) {
+        tasks_[slot] = std::move(tasks_.back());
+        tasks_[slot].second->registry_slot = slot;
+    }
+    tasks_.pop_back();
+    // `keep` may be the last reference: the task is freed here, after the registry is consistent.
+}
+
+ThreadPoolExecutor& EventLoop::default_executor() {
+    if (!executor_) {
+        ExecutorOptions o;
+        o.max_workers = options_.executor_workers;
+        o.recorder = options_.recorder;
+        o.parent_lane = lane_;
+        executor_ = std::make_unique<ThreadPoolExecutor>(o);
+    }
+    return *executor_;
+}
+
+void EventLoop::close() {
+    if (closed_) return;
+    if (running_) throw std::logic_error("cannot close a running event loop");
+    // asyncio.run's clean-up: cancel every task still pending and let them unwind, so their
+    // `finally` blocks and destructors run on the loop (bounded: a task that refuses to end is
+    // dropped below).
+    if (!tasks_.empty()) {
+        std::vector<std::shared_ptr<FutureBase>> pending;
+        for (auto& [task, core] : tasks_)
+            pending.push_back(task);
+        for (auto& task : pending)
+            task->cancel();
+        pending.clear();
+        const int64_t deadline = time() + 1'000'000'000;
+        t_running_loop = this;
+        running_ = true;
+        stopping_ = true; // select never blocks here
+        while (!tasks_.empty() && time() < deadline)
+            run_once();
+        stopping_ = false;
+        running_ = false;
+        t_running_loop = nullptr;
+    }
+    if (executor_) executor_->shutdown(); // joins its threads; their reports are dropped below
+
+    auto stuck = std::move(tasks_);
+    tasks_.clear();
+    for (auto& [task, core] : stuck)
+        core->destroy_frames();
+    stuck.clear();
+    ready_.clear();
+    timers_.clear();
+    {
+        std::lock_guard lock(inbox_mutex_);
+        inbox_.clear();
+    }
+    for (auto& [fd, watch] : fds_)
+        epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+    fds_.clear();
+    executor_.reset();
+    ::close(epoll_fd_);
+    ::close(wake_fd_);
+    epoll_fd_ = wake_fd_ = -1;
+    closed_ = true;
+}
+
+} // namespace clab::aio

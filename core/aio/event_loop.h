@@ -1,0 +1,183 @@
+// EventLoop: asyncio's event loop (Lib/asyncio/base_events.py) for C++20 coroutines, one thread,
+// real epoll. ARCHITECTURE.md "asyncio's event loop" describes it; run_once() reads the same:
+//
+//   1. drop_cancelled_timers()   cancelled timers leave the heap (all at once when they are
+//                                more than half of a heap of > 100, else those at its head)
+//   2. compute_timeout()         0 if anything is ready (or we are stopping), else the time to the
+//                                earliest timer, else block
+//   3. select_and_queue_io()     epoll; each ready fd's callback goes to the ready queue; the
+//                                wake-up eventfd moves call_soon_threadsafe callbacks there
+//   4. queue_due_timers()        every due timer goes to the ready queue
+//   5. run_ready_snapshot()      run exactly as many callbacks as are ready now: callbacks added
+//                                while they run wait for the next iteration. Debug mode flags a
+//                                callback that ran >= 100 ms (a "slow callback").
+//
+// Differences from CPython, on purpose: epoll waits with nanosecond timeouts (asyncio rounds up
+// to the next millisecond) and call_soon_threadsafe callbacks enter the ready queue when the loop
+// wakes up on the eventfd (CPython appends them at once and writes to its self-pipe).
+//
+// Everything here runs on the loop's thread except call_soon_threadsafe().
+#pragma once
+
+#include "core/trace/event.h"
+#include "core/trace/lane.h"
+#include "handle.h"
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace clab {
+class Recorder;
+}
+
+namespace clab::aio {
+
+class FutureBase;
+class TaskCore;
+class ThreadPoolExecutor;
+
+struct LoopOptions {
+    Recorder* recorder = nullptr;   // nullptr: record nothing (benchmarks of the bare loop)
+    uint32_t parent_lane = kNoLane; // the thread that runs the loop
+    std::string lane_name = "event loop";
+    bool debug = false;                     // flag slow callbacks
+    int64_t slow_callback_ns = 100'000'000; // asyncio's loop.slow_callback_duration = 0.1 s
+    int executor_workers = 0;               // default executor size; 0: min(32, cpus + 4)
+};
+
+struct LoopStats {
+    uint64_t iterations = 0;
+    uint64_t callbacks = 0;
+    uint64_t task_steps = 0; // task switches: each step resumes one task
+    uint64_t slow_callbacks = 0;
+    uint64_t callback_errors = 0; // callbacks that threw (asyncio logs them and carries on)
+    int64_t max_timer_lag_ns = 0; // latest a timer callback ran after its due time
+    int64_t max_callback_ns = 0;
+};
+
+class EventLoop {
+public:
+    explicit EventLoop(LoopOptions options = {});
+    ~EventLoop(); // close()
+    EventLoop(const EventLoop&) = delete;
+    EventLoop& operator=(const EventLoop&) = delete;
+
+    // --- scheduling (loop thread) -------------------------------------------------------------
+    void call_soon(std::function<void()> fn, CallbackKind kind = CallbackKind::Other);
+    Handle call_soon_handle(std::function<void()> fn, CallbackKind kind = CallbackKind::Other);
+    TimerHandle call_later(int64_t delay_ns, std::function<void()> fn,
+                           CallbackKind kind = CallbackKind::Timer);
+    TimerHandle call_at(int64_t when_ns, std::function<void()> fn, CallbackKind kind = CallbackKind::Timer);
+    // Any thread: queue `fn` and wake the loop through its eventfd.
+    void call_soon_threadsafe(std::function<void()> fn);
+    int64_t time() const; // the loop's clock: CLOCK_MONOTONIC ns
+
+    // --- I/O readiness (loop thread): the callback is queued each iteration the fd is ready ----
+    void add_reader(int fd, std::function<void()> fn);
+    bool remove_reader(int fd);
+    void add_writer(int fd, std::function<void()> fn);
+    bool remove_writer(int fd);
+
+    // --- running --------------------------------------------------------------------------------
+    void run_once();
+    void run_forever(); // until stop()
+    void stop();        // finish this iteration, then return from run_forever
+    bool is_running() const { return running_; }
+    // Runs until `future` is done (it does not return its result: read it from the future).
+    void run_until_done(const std::shared_ptr<FutureBase>& future);
+    // Cancels every pending task, lets them finish (bounded), joins the executor, releases the
+    // frames of tasks that still would not finish, closes epoll and the eventfd. Idempotent.
+    void close();
+    bool closed() const { return closed_; }
+
+    // The loop running on this thread (asyncio.get_running_loop), or nullptr.
+    static EventLoop* current();
+
+    // --- tasks (used by Task) -------------------------------------------------------------------
+    void schedule_step(TaskCore* task); // call_soon(task.__step), kind TaskStep
+    void register_task(std::shared_ptr<FutureBase> task, TaskCore* core);
+    void unregister_task(TaskCore* core);
+    size_t pending_tasks() const { return tasks_.size(); }
+    uint64_t next_task_number() { return ++task_counter_; }
+    void note_step_outcome(StepOutcome outcome) { step_outcome_ = outcome; }
+
+    ThreadPoolExecutor& default_executor();
+
+    // --- recording ------------------------------------------------------------------------------
+    Recorder* recorder() const { return options_.recorder; }
+    uint32_t lane() const { return lane_; }
+    bool debug() const { return options_.debug; }
+    void record(uint32_t lane, EventKind kind, uint64_t arg = 0) noexcept;
+    const LoopStats& stats() const { return stats_; }
+    size_t ready_count() const { return ready_.size(); }
+    size_t timer_count() const { return timers_.size(); }
+
+private:
+    struct ReadyItem {
+        TaskCore* task = nullptr;            // a task step (kept alive by tasks_)
+        std::shared_ptr<HandleState> handle; // a cancellable callback (timers, I/O, call_soon_handle)
+        std::function<void()> fn;            // a plain callback
+        CallbackKind kind = CallbackKind::Other;
+    };
+    struct TimerEntry {
+        int64_t when_ns;
+        uint64_t seq; // FIFO among equal deadlines, like asyncio's heap of (when, handle)
+        std::shared_ptr<HandleState> handle;
+    };
+    struct TimerLater {
+        bool operator()(const TimerEntry& a, const TimerEntry& b) const {
+            return a.when_ns != b.when_ns ? a.when_ns > b.when_ns : a.seq > b.seq;
+        }
+    };
+    struct FdWatch {
+        std::shared_ptr<HandleState> reader, writer;
+        uint32_t registered = 0; // the epoll mask now in force
+    };
+
+    // run_once's phases, in order.
+    void drop_cancelled_timers();
+    int64_t compute_timeout() const;
+    void select_and_queue_io(int64_t timeout_ns);
+    void queue_due_timers();
+    void run_ready_snapshot();
+
+    void run_callback(ReadyItem& item);
+    void drain_threadsafe_inbox();
+    void update_epoll(int fd, FdWatch& watch);
+    friend class Handle;
+    void timer_cancelled() { ++timer_cancelled_count_; }
+
+    LoopOptions options_;
+    uint32_t lane_ = kNoLane;
+    int epoll_fd_ = -1;
+    int wake_fd_ = -1; // eventfd: call_soon_threadsafe writes, the loop reads (the "self-pipe")
+
+    std::deque<ReadyItem> ready_;
+    std::vector<TimerEntry> timers_; // min-heap by (when, seq)
+    uint64_t timer_seq_ = 0;
+    size_t timer_cancelled_count_ = 0;
+    std::unordered_map<int, FdWatch> fds_;
+
+    std::mutex inbox_mutex_;
+    std::vector<std::function<void()>> inbox_;
+    std::atomic<bool> wake_pending_{false};
+
+    std::vector<std::pair<std::shared_ptr<FutureBase>, TaskCore*>> tasks_;
+    uint64_t task_counter_ = 0;
+    StepOutcome step_outcome_ = StepOutcome::Awaiting;
+    std::unique_ptr<ThreadPoolExecutor> executor_;
+
+    bool running_ = false;
+    bool stopping_ = false;
+    bool closed_ = false;
+    LoopStats stats_;
+};
+
+} // namespace clab::aio

@@ -1,0 +1,88 @@
+// loop.run_in_executor / asyncio.to_thread: run a blocking function on the default executor's
+// threads and get a future for its result. The worker reports back with call_soon_threadsafe,
+// which wakes the loop through its eventfd (asyncio: the self-pipe). Recorded: ExecutorSubmit on
+// the loop's lane when submitted, ExecutorDone when the result reached the loop.
+//
+// Like in Python, cancelling the future does not stop the function: it runs to its end.
+#pragma once
+
+#include "executor.h"
+#include "task.h"
+
+#include <atomic>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <type_traits>
+
+namespace clab::aio {
+
+namespace detail {
+uint64_t next_executor_job_id();
+}
+
+// `fn` is called as fn() or fn(worker_lane) (to record I/O on the worker's lane).
+template <typename F> auto run_in_executor(EventLoop& loop, ThreadPoolExecutor& executor, F fn) {
+    using R = decltype([] {
+        if constexpr (std::is_invocable_v<F, uint32_t>)
+            return std::type_identity<std::invoke_result_t<F, uint32_t>>{};
+        else
+            return std::type_identity<std::invoke_result_t<F>>{};
+    }())::type;
+    using Stored = std::conditional_t<std::is_void_v<R>, std::monostate, R>;
+    struct Outcome {
+        std::optional<Stored> value;
+        std::exception_ptr error;
+    };
+
+    auto future = make_future<R>(loop);
+    const uint64_t job = detail::next_executor_job_id();
+    loop.record(loop.lane(), EventKind::ExecutorSubmit, job);
+    EventLoop* lp = &loop;
+    const bool queued = executor.submit(
+        [lp, future, job, fn = std::move(fn)](uint32_t lane) mutable {
+            auto outcome = std::make_shared<Outcome>();
+            try {
+                if constexpr (std::is_void_v<R>) {
+                    if constexpr (std::is_invocable_v<F, uint32_t>)
+                        fn(lane);
+                    else
+                        fn();
+                    outcome->value.emplace();
+                } else {
+                    if constexpr (std::is_invocable_v<F, uint32_t>)
+                        outcome->value.emplace(fn(lane));
+                    else
+                        outcome->value.emplace(fn());
+                }
+            } catch (...) {
+                outcome->error = std::current_exception();
+            }
+            lp->call_soon_threadsafe([lp, future, job, outcome] {
+                lp->record(lp->lane(), EventKind::ExecutorDone, job);
+                if (future->done()) return; // cancelled meanwhile: the result is dropped
+                if (outcome->error) {
+                    future->set_exception(outcome->error);
+                } else if constexpr (std::is_void_v<R>) {
+                    future->set_result();
+                } else {
+                    future->set_result(std::move(*outcome->value));
+                }
+            });
+        },
+        job);
+    if (!queued)
+        future->set_exception(std::make_exception_ptr(std::runtime_error("the executor is shut down")));
+    return future;
+}
+
+template <typename F> auto run_in_executor(EventLoop& loop, F fn) {
+    return run_in_executor(loop, loop.default_executor(), std::move(fn));
+}
+
+// asyncio.to_thread(fn): run_in_executor on the running loop's default executor.
+template <typename F> auto to_thread(F fn) {
+    return run_in_executor(*EventLoop::current(), std::move(fn));
+}
+
+} // namespace clab::aio

@@ -1,0 +1,335 @@
+#include "runner.h"
+
+#include "core/net/slow_server.h"
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <mutex>
+#include <sched.h>
+#include <sstream>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <vector>
+
+namespace clab {
+
+namespace {
+
+double process_cpu_s() {
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    rusage children{};
+    getrusage(RUSAGE_CHILDREN, &children);
+    auto tv = [](const timeval& t) { return double(t.tv_sec) + double(t.tv_usec) * 1e-6; };
+    return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9 + tv(children.ru_utime) + tv(children.ru_stime);
+}
+
+// Resets this process's peak RSS (VmHWM) so the run's own peak can be read afterwards.
+void reset_peak_rss() {
+    if (FILE* f = fopen("/proc/self/clear_refs", "w")) {
+        fputs("5", f);
+        fclose(f);
+    }
+}
+
+double peak_rss_mb() {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind("VmHWM:", 0) == 0) return std::atof(line.c_str() + 6) / 1024.0; // kB
+    return 0;
+}
+
+long children_maxrss_kb() {
+    rusage children{};
+    getrusage(RUSAGE_CHILDREN, &children);
+    return children.ru_maxrss;
+}
+
+struct CpuTimes {
+    uint64_t busy = 0, total = 0;
+};
+
+// Per-core jiffies from /proc/stat (index = CPU number).
+std::vector<CpuTimes> read_proc_stat() {
+    std::vector<CpuTimes> cores;
+    std::ifstream stat("/proc/stat");
+    std::string line;
+    while (std::getline(stat, line)) {
+        if (line.rfind("cpu", 0) != 0 || line.size() < 4 || line[3] < '0' || line[3] > '9') continue;
+        std::istringstream in(line.substr(3));
+        size_t cpu = 0;
+        uint64_t user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
+        in >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal;
+        if (cpu >= cores.size()) cores.resize(cpu + 1);
+        cores[cpu].total = user + nice + system + idle + iowait + irq + softirq + steal;
+        cores[cpu].busy = cores[cpu].total - idle - iowait;
+    }
+    return cores;
+}
+
+// The monitor: samples core utilisation and enforces the timeout until stopped.
+class Monitor {
+public:
+    // `on_cancel` runs once, on the monitor thread, within ~50 ms of the run being cancelled.
+    Monitor(Recorder& recorder, std::vector<uint32_t> core_lanes, std::atomic<bool>& cancel, int64_t start_ns,
+            double timeout_s, std::function<void()> on_cancel)
+        : recorder_(recorder)
+        , core_lanes_(std::move(core_lanes))
+        , cancel_(cancel)
+        , on_cancel_(std::move(on_cancel))
+        , deadline_ns_(timeout_s > 0 ? start_ns + int64_t(timeout_s * 1e9) : INT64_MAX)
+        , thread_([this] { loop(); }) {}
+    ~Monitor() { stop(); }
+    void stop() {
+        {
+            std::lock_guard lock(mutex_);
+            stop_ = true;
+        }
+        cond_.notify_all();
+        if (thread_.joinable()) thread_.join();
+    }
+    bool timed_out() const { return timed_out_.load(); }
+
+private:
+    void loop() {
+        std::vector<CpuTimes> previous = read_proc_stat();
+        std::unique_lock lock(mutex_);
+        while (!stop_) {
+            const int64_t now = now_ns();
+            const int64_t wake = std::min(now + 50'000'000, deadline_ns_);
+            cond_.wait_for(lock, std::chrono::nanoseconds(std::max<int64_t>(wake - now, 0)));
+            if (stop_) break;
+            if (now_ns() >= deadline_ns_ && !timed_out_.load()) {
+                timed_out_.store(true);
+                cancel_.store(true);
+            }
+            if (on_cancel_ && cancel_.load()) {
+                on_cancel_();
+                on_cancel_ = nullptr;
+            }
+            std::vector<CpuTimes> current = read_proc_stat();
+            for (size_t cpu = 0; cpu < core_lanes_.size() && cpu < current.size() && cpu < previous.size();
+                 ++cpu) {
+                const uint64_t total = current[cpu].total - previous[cpu].total;
+                const uint64_t busy = current[cpu].busy - previous[cpu].busy;
+                if (total == 0) continue; // less than a jiffy passed: nothing to say yet
+                recorder_.record(core_lanes_[cpu], EventKind::CoreUtilisation,
+                                 std::min<uint64_t>(1000, busy * 1000 / total));
+            }
+            previous = std::move(current);
+        }
+    }
+
+    Recorder& recorder_;
+    std::vector<uint32_t> core_lanes_;
+    std::atomic<bool>& cancel_;
+    std::function<void()> on_cancel_;
+    const int64_t deadline_ns_;
+    std::atomic<bool> timed_out_{false};
+    std::mutex mutex_;
+    std::condition_variable cond_;
+    bool stop_ = false;
+    std::thread thread_; // last: starts after everything above is ready
+};
+
+// Restricts the calling thread to the first `n` CPUs it may use; restores the old mask on scope exit.
+class Pinning {
+public:
+    explicit Pinning(int n) {
+        if (n <= 0 || sched_getaffinity(0, sizeof old_, &old_) != 0) return;
+        cpu_set_t mask;
+        CPU_ZERO(&mask);
+        int picked = 0;
+        for (int cpu = 0; cpu < CPU_SETSIZE && picked < n; ++cpu)
+            if (CPU_ISSET(cpu, &old_)) {
+                CPU_SET(cpu, &mask);
+                ++picked;
+            }
+        active_ = sched_setaffinity(0, sizeof mask, &mask) == 0;
+    }
+    ~Pinning() {
+        if (active_) sched_setaffinity(0, sizeof old_, &old_);
+    }
+
+private:
+    cpu_set_t old_{};
+    bool active_ = false;
+};
+
+} // namespace
+
+ExperimentSpec time_scaled(const ExperimentSpec& spec) {
+    ExperimentSpec s = spec;
+    const double k = spec.time_scale;
+    if (k == 1.0) return s;
+    s.iterations = int64_t(double(spec.iterations) * k + 0.5);
+    s.io_ms = spec.io_ms * k;
+    s.switch_interval_ms = spec.switch_interval_ms * k;
+    return s;
+}
+
+int workers_used(const ExperimentSpec& spec) {
+    switch (spec.engine) {
+    case EngineKind::Sequential:
+        return 1;
+    case EngineKind::Threads:
+    case EngineKind::Processes:
+        return spec.workers > 0 ? std::min(spec.workers, spec.tasks) : spec.tasks;
+    case EngineKind::ThreadPool: {
+        const int pool =
+            spec.workers > 0 ? spec.workers : int(std::min(32u, std::thread::hardware_concurrency() + 4));
+        return std::min(pool, spec.tasks);
+    }
+    case EngineKind::ProcessPool: {
+        const int pool =
+            spec.workers > 0 ? spec.workers : int(std::max(1u, std::thread::hardware_concurrency()));
+        return std::min(pool, spec.tasks);
+    }
+    case EngineKind::Asyncio:
+        return 1;
+    }
+    return 1;
+}
+
+Runner::Runner()
+    : recorder_(std::make_unique<Recorder>()) {}
+
+Runner::~Runner() {
+    cancel();
+    if (thread_.joinable()) thread_.join();
+}
+
+bool Runner::start(const ExperimentSpec& spec) {
+    if (running_.load()) {
+        error_ = "a run is already going";
+        return false;
+    }
+    if (const auto problem = validate(spec)) {
+        error_ = *problem;
+        return false;
+    }
+    if (thread_.joinable()) thread_.join();
+    error_.clear();
+    summary_ = Summary{};
+    trace_ = Trace{};
+    recorder_ = std::make_unique<Recorder>();
+    cancel_.store(false);
+    finished_.store(false);
+    running_.store(true);
+    thread_ = std::thread([this, spec] { body(spec); });
+    return true;
+}
+
+void Runner::cancel() {
+    cancel_.store(true);
+}
+
+const Summary& Runner::wait() {
+    if (thread_.joinable()) thread_.join();
+    return summary_;
+}
+
+bool Runner::running() const {
+    return running_.load();
+}
+bool Runner::finished() const {
+    return finished_.load();
+}
+
+void Runner::body(ExperimentSpec spec) {
+    Summary s;
+    s.spec = spec;
+    Recorder& recorder = *recorder_;
+    const uint32_t main_lane =
+        recorder.add_lane(LaneKind::Main, "MainThread", kNoLane, int64_t(syscall(SYS_gettid)));
+    std::vector<uint32_t> core_lanes;
+    const long cpus = sysconf(_SC_NPROCESSORS_CONF);
+    for (long cpu = 0; cpu < std::max(1L, cpus); ++cpu)
+        core_lanes.push_back(recorder.add_lane(LaneKind::Core, "core " + std::to_string(cpu), kNoLane, cpu));
+
+    std::unique_ptr<Engine> engine = make_engine(spec.engine);
+    std::unique_ptr<net::SlowServer> server;
+    if (!engine) {
+        s.error = "the " + std::string(to_string(spec.engine)) + " engine is not built into this program";
+    } else if (spec.workload == WorkloadKind::Net) {
+        server = std::make_unique<net::SlowServer>();
+        std::string why;
+        if (!server->start(&why)) s.error = "could not start the loopback slow server: " + why;
+    }
+
+    const int64_t start_ns = now_ns();
+    if (s.error.empty()) {
+        reset_peak_rss();
+        const long children_rss_before = children_maxrss_kb();
+        const double cpu_before = process_cpu_s();
+        RunContext ctx{recorder, cancel_, main_lane, start_ns};
+        ctx.server_port = server ? server->port() : 0;
+        // A thread blocked in a socket read cannot see the cancel flag: stopping the server closes
+        // its connections, so every blocking request returns at once.
+        net::SlowServer* const to_stop = server.get();
+        Monitor monitor(recorder, core_lanes, cancel_, start_ns, spec.timeout_s, [to_stop] {
+            if (to_stop) to_stop->stop();
+        });
+        {
+            Pinning pin(spec.cpus);
+            engine->run(time_scaled(spec), ctx, s);
+        }
+        const int64_t end_ns = now_ns();
+        monitor.stop();
+        s.wall_s = double(end_ns - start_ns) * 1e-9;
+        s.cpu_s = process_cpu_s() - cpu_before;
+        s.peak_rss_mb = peak_rss_mb();
+        const long children_rss = children_maxrss_kb();
+        if (children_rss > children_rss_before) s.peak_rss_mb += double(children_rss) / 1024.0;
+        if (monitor.timed_out() && s.error.empty() && !s.deadlock)
+            s.error = "stopped after the time limit of " + std::to_string(spec.timeout_s) + " s";
+    }
+    if (server) server->stop();
+
+    // Everything the engine recorded is published now (its threads have ended).
+    std::vector<Event> events;
+    recorder.snapshot(events);
+    trace_.origin_ns = recorder.origin_ns();
+    trace_.lanes = recorder.lanes();
+    trace_.append(std::move(events));
+    summarize_trace(trace_, std::max(trace_.end_ns(), start_ns), s);
+
+    s.cancelled = cancel_.load();
+    s.completed = !s.cancelled && !s.deadlock && !s.broken && s.error.empty();
+    summary_ = std::move(s);
+    running_.store(false);
+    finished_.store(true);
+}
+
+Summary Runner::run(const ExperimentSpec& spec, Trace* trace_out) {
+    Runner runner;
+    if (!runner.start(spec)) {
+        Summary s;
+        s.spec = spec;
+        s.error = runner.error();
+        return s;
+    }
+    Summary s = runner.wait();
+    if (trace_out) *trace_out = runner.trace();
+    return s;
+}
+
+Summary Runner::run_with_baseline(const ExperimentSpec& spec, Trace* trace_out) {
+    Summary s = run(spec, trace_out);
+    if (!s.completed) return s;
+    const Summary base = run(sequential_baseline(spec));
+    if (!base.completed || s.wall_s <= 0) return s;
+    s.baseline_wall_s = base.wall_s;
+    s.speedup = base.wall_s / s.wall_s;
+    s.efficiency = s.speedup / std::max(1, workers_used(spec));
+    return s;
+}
+
+} // namespace clab

@@ -1,0 +1,84 @@
+#include "gil.h"
+
+#include "core/trace/recorder.h"
+
+#include <chrono>
+
+namespace clab {
+
+Gil::Gil(Recorder* recorder, int64_t interval_ns, const std::atomic<bool>* cancel)
+    : recorder_(recorder)
+    , interval_ns_(interval_ns < 1000 ? 1000 : interval_ns)
+    , cancel_(cancel) {}
+
+void Gil::record(uint32_t lane, EventKind kind, uint64_t arg) noexcept {
+    if (recorder_) recorder_->record(lane, kind, arg);
+}
+
+uint64_t Gil::switch_number() const {
+    std::lock_guard lock(mutex_);
+    return switch_number_;
+}
+
+void Gil::take(uint32_t lane) {
+    std::unique_lock lock(mutex_);
+    const int64_t wait_begin = now_ns();
+    if (locked_) {
+        record(lane, EventKind::GilWaitBegin);
+        while (locked_) {
+            const uint64_t saved_switch_number = switch_number_;
+            const bool timed_out =
+                cond_.wait_for(lock, std::chrono::nanoseconds(interval_ns_)) == std::cv_status::timeout;
+            // A full interval passed and nobody switched in the meantime: ask the holder to drop.
+            // If another thread got the GIL meanwhile, the next round waits a fresh full interval.
+            if (timed_out && locked_ && switch_number_ == saved_switch_number) {
+                drop_request_.store(true, std::memory_order_relaxed);
+                drop_requests_.fetch_add(1, std::memory_order_relaxed);
+                record(lane, EventKind::GilDropRequest, holder_);
+            }
+        }
+    }
+    {
+        std::lock_guard switch_lock(switch_mutex_);
+        locked_ = true;
+        holder_ = lane;
+        if (last_holder_.load(std::memory_order_relaxed) != lane) {
+            last_holder_.store(lane, std::memory_order_relaxed);
+            ++switch_number_;
+        }
+        switch_cond_.notify_one(); // the forced-switch waiter may go on
+    }
+    // The request (if any) was for the previous holder; it has been served.
+    drop_request_.store(false, std::memory_order_relaxed);
+    record(lane, EventKind::GilAcquired, uint64_t(now_ns() - wait_begin));
+}
+
+void Gil::drop(uint32_t lane, GilReleaseReason reason) {
+    last_holder_.store(lane, std::memory_order_relaxed);
+    {
+        std::lock_guard lock(mutex_);
+        record(lane, EventKind::GilRelease, uint64_t(reason));
+        locked_ = false;
+        holder_ = kNoHolder;
+        cond_.notify_one();
+    }
+    // A drop on request is a forced switch, whether or not the taker beats us to the check below.
+    if (reason == GilReleaseReason::Interval) forced_switches_.fetch_add(1, std::memory_order_relaxed);
+    if (reason == GilReleaseReason::Exit || !drop_request_.load(std::memory_order_relaxed)) return;
+
+    // Forced switching: we were asked to drop. Wait until another thread has taken the GIL.
+    std::unique_lock switch_lock(switch_mutex_);
+    if (last_holder_.load(std::memory_order_relaxed) == lane) {
+        drop_request_.store(false, std::memory_order_relaxed);
+        record(lane, EventKind::GilForcedWaitBegin);
+        // CPython waits once, untimed; we re-check in bounded slices so a cancelled run (whose
+        // requester might have given up) can never leave us here.
+        while (last_holder_.load(std::memory_order_relaxed) == lane) {
+            switch_cond_.wait_for(switch_lock, std::chrono::milliseconds(20));
+            if (cancel_ && cancel_->load(std::memory_order_relaxed)) break;
+        }
+        record(lane, EventKind::GilForcedWaitEnd);
+    }
+}
+
+} // namespace clab

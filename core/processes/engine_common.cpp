@@ -1,0 +1,53 @@
+#include "engine_common.h"
+
+#include "core/workload/calibration.h"
+
+#include <thread>
+
+namespace clab::proc {
+
+std::optional<std::string> unsupported_workload(const ExperimentSpec& spec) {
+    switch (spec.workload) {
+    case WorkloadKind::Cpu:
+    case WorkloadKind::Sleep:
+    case WorkloadKind::Blend:
+    case WorkloadKind::Payload:
+        return std::nullopt;
+    default:
+        return "the " + std::string(to_string(spec.workload)) +
+               " workload does not run on the processes engines (use cpu, sleep, blend or payload)";
+    }
+}
+
+TaskParams task_params(const ExperimentSpec& spec) {
+    TaskParams p;
+    p.workload = spec.workload;
+    p.iterations = spec.iterations;
+    p.steps_per_iteration = calibration().steps_per_iteration;
+    p.io_ms = spec.io_ms;
+    p.io_count = spec.io_count;
+    p.cpu_percent = spec.cpu_percent;
+    p.time_scale = spec.time_scale;
+    p.crash_task = spec.crash_task;
+    return p;
+}
+
+std::shared_ptr<const std::vector<uint8_t>> make_payload(const ExperimentSpec& spec) {
+    if (spec.workload != WorkloadKind::Payload) return nullptr;
+    auto bytes = std::make_shared<std::vector<uint8_t>>(size_t(spec.payload_bytes));
+    uint64_t x = 0x9E3779B97F4A7C15ULL;
+    for (auto& b : *bytes) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        b = uint8_t(x);
+    }
+    return bytes;
+}
+
+int cpu_count() {
+    const unsigned n = std::thread::hardware_concurrency();
+    return n == 0 ? 1 : int(n);
+}
+
+} // namespace clab::proc

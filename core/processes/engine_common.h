@@ -1,0 +1,24 @@
+// What both process engines derive from an ExperimentSpec.
+#pragma once
+
+#include "core/experiment/spec.h"
+#include "wire.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace clab::proc {
+
+// nullopt if the processes engines can run this workload, else a sentence saying why not.
+std::optional<std::string> unsupported_workload(const ExperimentSpec& spec);
+// The task parameters workers need; calibrates Python speed here, in the parent, so no child ever
+// measures it again (and a fork child does not run python3).
+TaskParams task_params(const ExperimentSpec& spec);
+// The Payload workload's bytes (a deterministic pattern), or null for other workloads.
+std::shared_ptr<const std::vector<uint8_t>> make_payload(const ExperimentSpec& spec);
+// os.cpu_count(): the pool's default size.
+int cpu_count();
+
+} // namespace clab::proc

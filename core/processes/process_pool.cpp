@@ -1,0 +1,492 @@
+#include "process_pool.h"
+
+#include "engine_common.h"
+#include "worker.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace clab::proc {
+
+namespace {
+constexpr int kManagerPollMs = 100;     // a safety net: the wake-up pipe normally ends the wait at once
+constexpr size_t kReadChunk = 64 << 10; // one default pipe buffer
+
+const char* const kBrokenMessage = "BrokenProcessPool: A process in the process pool was terminated abruptly "
+                                   "while the future was running or pending.";
+} // namespace
+
+// ---- WorkFuture ------------------------------------------------------------------------------
+
+bool WorkFuture::wait_for(int64_t timeout_ns) const {
+    std::unique_lock lock(mutex_);
+    return cv_.wait_for(lock, std::chrono::nanoseconds(timeout_ns), [&] { return done_; });
+}
+bool WorkFuture::done() const {
+    std::lock_guard lock(mutex_);
+    return done_;
+}
+bool WorkFuture::ok() const {
+    std::lock_guard lock(mutex_);
+    return done_ && ok_;
+}
+std::string WorkFuture::error() const {
+    std::lock_guard lock(mutex_);
+    return error_;
+}
+std::vector<TaskResult> WorkFuture::take_results() {
+    std::lock_guard lock(mutex_);
+    return std::move(results_);
+}
+void WorkFuture::set_results(std::vector<TaskResult> results) {
+    {
+        std::lock_guard lock(mutex_);
+        if (done_) return;
+        results_ = std::move(results);
+        ok_ = done_ = true;
+    }
+    cv_.notify_all();
+}
+void WorkFuture::set_error(std::string error) {
+    {
+        std::lock_guard lock(mutex_);
+        if (done_) return;
+        error_ = std::move(error);
+        done_ = true;
+    }
+    cv_.notify_all();
+}
+
+// ---- ProcessPool: the submitting side --------------------------------------------------------
+
+ProcessPool::ProcessPool(PoolOptions options, RunStats& stats)
+    : options_(options)
+    , max_workers_(options.max_workers > 0 ? options.max_workers : cpu_count())
+    , stats_(stats) {}
+
+ProcessPool::~ProcessPool() {
+    terminate();
+}
+
+WorkFuturePtr ProcessPool::submit(std::vector<uint64_t> tasks, const TaskParams& params,
+                                  std::shared_ptr<const std::vector<uint8_t>> payload) {
+    std::unique_lock lock(mutex_);
+    if (broken_) return nullptr;
+    if (shutdown_ || terminate_) {
+        error_ = "cannot schedule new futures after shutdown";
+        return nullptr;
+    }
+    if (!started_) {
+        std::string error;
+        if (!start_workers_locked(&error)) {
+            error_ = error;
+            broken_ = true;
+            return nullptr;
+        }
+    }
+    const uint64_t id = next_work_id_++;
+    WorkItem item;
+    item.call.work_id = id;
+    item.call.params = params;
+    item.call.tasks = std::move(tasks);
+    item.call.payload = std::move(payload);
+    item.future = std::make_shared<WorkFuture>();
+    WorkFuturePtr future = item.future;
+    items_.emplace(id, std::move(item));
+    pending_ids_.push_back(id);
+    lock.unlock();
+    wake();
+    return future;
+}
+
+std::vector<WorkFuturePtr> ProcessPool::map(uint64_t count, int chunksize, const TaskParams& params,
+                                            std::shared_ptr<const std::vector<uint8_t>> payload) {
+    // _get_chunks: consecutive slices of `chunksize` inputs, each one call item (_process_chunk).
+    std::vector<WorkFuturePtr> futures;
+    const uint64_t chunk = uint64_t(std::max(chunksize, 1));
+    for (uint64_t first = 0; first < count; first += chunk) {
+        std::vector<uint64_t> tasks;
+        for (uint64_t t = first; t < std::min(count, first + chunk); ++t)
+            tasks.push_back(t);
+        WorkFuturePtr f = submit(std::move(tasks), params, payload);
+        if (!f) break;
+        futures.push_back(std::move(f));
+    }
+    return futures;
+}
+
+bool ProcessPool::start_workers_locked(std::string* error) {
+    Pipe call, result, call_lock, result_lock, wakeup;
+    if (!make_pipe(call, error) || !make_pipe(result, error) || !make_pipe(call_lock, error) ||
+        !make_pipe(result_lock, error) || !make_pipe(wakeup, error))
+        return false;
+    set_nonblocking(result.read.get(), true);
+    set_nonblocking(wakeup.read.get(), true);
+    set_nonblocking(wakeup.write.get(), true);
+    const char token = 1; // each lock starts free
+    write_all(call_lock.write.get(), &token, 1);
+    write_all(result_lock.write.get(), &token, 1);
+
+    manager_lane_ =
+        stats_.recorder().add_lane(LaneKind::Thread, "ExecutorManagerThread", options_.parent_lane);
+    feeder_lane_ = stats_.recorder().add_lane(LaneKind::Thread, "QueueFeederThread", options_.parent_lane);
+    const bool needs_control = options_.method != StartMethod::Fork;
+    workers_.resize(size_t(max_workers_));
+    for (int i = 0; i < max_workers_; ++i) {
+        WorkerProc& w = workers_[size_t(i)];
+        w.index = uint32_t(i);
+        w.name = std::string(process_class_name(options_.method, true)) + "-" + std::to_string(i + 1);
+        w.lane = stats_.add_worker_lane(w.name, options_.parent_lane);
+        Pipe control;
+        if (needs_control && !make_pipe(control, error)) break;
+        ChildEnds ends;
+        ends.control() = control.read.get();
+        ends.result() = result.write.get();
+        ends.call() = call.read.get();
+        ends.fds[3] = call_lock.read.get();
+        ends.fds[4] = call_lock.write.get();
+        ends.fds[5] = result_lock.read.get();
+        ends.fds[6] = result_lock.write.get();
+        Preparation prep;
+        prep.worker_index = uint32_t(i);
+        prep.method = options_.method;
+        prep.cpus = options_.cpus;
+        prep.pool = 1;
+        stats_.record(w.lane, EventKind::ProcessStartBegin, uint64_t(options_.method));
+        if (!start_worker(options_.method, prep, ends, control.write.get(), w.child, error)) {
+            workers_.resize(size_t(i));
+            for (auto& started : workers_)
+                kill_child(started.child);
+            for (auto& started : workers_)
+                reap_child(started.child, 1000);
+            workers_.clear();
+            return false;
+        }
+        w.name += " (pid " + std::to_string(w.child.pid) + ")";
+        stats_.rename(w.lane, w.name);
+    }
+    // The children hold their ends now; keeping ours would hide a dead queue from the feeder.
+    call_write_ = std::move(call.write);
+    result_read_ = std::move(result.read);
+    wakeup_read_ = std::move(wakeup.read);
+    wakeup_write_ = std::move(wakeup.write);
+    started_ = true;
+    manager_ = std::thread([this] { manager_loop(); });
+    feeder_ = std::thread([this] { feeder_loop(); });
+    return true;
+}
+
+void ProcessPool::wake() {
+    std::lock_guard lock(mutex_);
+    if (!wakeup_write_.valid()) return;
+    const char byte = 1;
+    (void)!::write(wakeup_write_.get(), &byte, 1); // full pipe = a wake-up is pending anyway
+}
+
+void ProcessPool::shutdown(bool wait, bool cancel_futures) {
+    {
+        std::lock_guard lock(mutex_);
+        shutdown_ = true;
+        cancel_pending_ = cancel_pending_ || cancel_futures;
+    }
+    wake();
+    if (wait) {
+        if (manager_.joinable()) manager_.join();
+        stop_feeder();
+    }
+}
+
+void ProcessPool::terminate() {
+    {
+        std::lock_guard lock(mutex_);
+        terminate_ = true;
+        shutdown_ = true;
+    }
+    wake();
+    if (manager_.joinable()) manager_.join();
+    stop_feeder();
+}
+
+bool ProcessPool::broken() const {
+    std::lock_guard lock(mutex_);
+    return broken_;
+}
+
+std::string ProcessPool::error() const {
+    std::lock_guard lock(mutex_);
+    return error_;
+}
+
+std::vector<pid_t> ProcessPool::worker_pids() const {
+    std::lock_guard lock(mutex_);
+    std::vector<pid_t> pids;
+    for (const auto& w : workers_)
+        pids.push_back(w.child.pid);
+    return pids;
+}
+
+// ---- the manager thread (_ExecutorManagerThread.run) -----------------------------------------
+
+void ProcessPool::manager_loop() {
+    for (;;) {
+        // 1. Fill the call queue (bounded: workers + 1 items waiting for a worker).
+        add_call_items_to_queue();
+
+        // 2. Wait for a result, a wake-up, or a worker's death.
+        std::vector<pollfd> fds;
+        fds.push_back({wakeup_read_.get(), POLLIN, 0});
+        fds.push_back({result_eof_ ? -1 : result_read_.get(), POLLIN, 0});
+        for (const auto& w : workers_)
+            fds.push_back({w.gone ? -1 : w.child.sentinel.get(), POLLIN, 0});
+        if (::poll(fds.data(), fds.size(), kManagerPollMs) < 0 && errno != EINTR) break;
+        if (fds[0].revents & POLLIN) {
+            char drain[64];
+            while (::read(wakeup_read_.get(), drain, sizeof drain) > 0) {
+            }
+        }
+        if (fds[1].revents & (POLLIN | POLLHUP)) read_results();
+
+        if (parser_.corrupt()) { // the result stream lost its framing: nothing after it can be trusted
+            terminate_broken(nullptr);
+            return;
+        }
+
+        // 3. A sentinel that fired: a goodbye we expected, or a broken pool.
+        for (size_t i = 0; i < workers_.size(); ++i)
+            if (!workers_[i].gone && (fds[2 + i].revents & (POLLIN | POLLHUP))) {
+                on_sentinel(workers_[i]);
+                if (broken()) return;
+            }
+
+        // 4. Terminate, shutdown, or keep going.
+        bool terminate_now = false, cancel_pending = false, shutting_down = false, idle = false;
+        {
+            std::lock_guard lock(mutex_);
+            terminate_now = terminate_;
+            cancel_pending = cancel_pending_;
+            shutting_down = shutdown_;
+        }
+        if (terminate_now) {
+            kill_and_reap_all(true);
+            fail_all_pending("cancelled: the process pool was terminated");
+            return;
+        }
+        if (shutting_down) {
+            std::lock_guard lock(mutex_);
+            if (cancel_pending) {
+                for (const uint64_t id : pending_ids_) {
+                    items_.at(id).future->set_error("cancelled");
+                    items_.erase(id);
+                }
+                pending_ids_.clear();
+            }
+            idle = items_.empty();
+        }
+        if (shutting_down && idle && !stops_sent_) {
+            // One None sentinel per worker: each takes one and leaves.
+            for (const auto& w : workers_)
+                if (!w.gone) push_feeder(FeederJob{true, {}});
+            stops_sent_ = true;
+        }
+        if (std::all_of(workers_.begin(), workers_.end(), [](const WorkerProc& w) { return w.gone; })) {
+            fail_all_pending("the process pool has no workers left");
+            return;
+        }
+    }
+}
+
+void ProcessPool::add_call_items_to_queue() {
+    while (in_call_queue_ < max_workers_ + 1) {
+        FeederJob job;
+        {
+            std::lock_guard lock(mutex_);
+            if (pending_ids_.empty()) return;
+            const uint64_t id = pending_ids_.front();
+            pending_ids_.pop_front();
+            job.item = items_.at(id).call; // the payload is shared, not copied
+        }
+        push_feeder(std::move(job));
+        ++in_call_queue_;
+    }
+}
+
+void ProcessPool::read_results() {
+    std::vector<uint8_t> chunk(kReadChunk);
+    for (;;) {
+        // A large body goes straight into its own buffer; small frames through the staging chunk.
+        const bool direct = parser_.body_remaining() >= kReadChunk;
+        uint8_t* into = direct ? parser_.body_space() : chunk.data();
+        const size_t room = direct ? parser_.body_remaining() : chunk.size();
+        const ssize_t n = ::read(result_read_.get(), into, room);
+        if (n < 0 && errno == EINTR) continue;
+        if (n == 0) result_eof_ = true;
+        if (n <= 0) break;
+        if (direct)
+            parser_.commit_body(size_t(n));
+        else
+            parser_.feed(chunk.data(), size_t(n));
+        if (recv_begin_ns_ < 0) recv_begin_ns_ = now_ns(); // bytes of a new message arrived
+        FrameHeader header;
+        std::vector<uint8_t> body;
+        bool corrupt = false;
+        while (parser_.next(header, body, corrupt)) {
+            handle_frame(header, body);
+            recv_begin_ns_ = parser_.partial() ? now_ns() : -1;
+        }
+        if (parser_.corrupt()) return; // the manager loop treats it as a broken pool
+    }
+}
+
+void ProcessPool::handle_frame(const FrameHeader& header, std::vector<uint8_t>& body) {
+    if (header.sender >= workers_.size()) return;
+    WorkerProc& worker = workers_[header.sender];
+    switch (MsgType(header.type)) {
+    case MsgType::Events: {
+        std::vector<Event> events;
+        if (decode_events(header, body, events)) stats_.ingest(worker.lane, events);
+        break;
+    }
+    case MsgType::Took:
+        --in_call_queue_; // a worker pulled an item: room for the next one
+        break;
+    case MsgType::Result: {
+        const uint64_t bytes = sizeof header + body.size();
+        stats_.record_at(recv_begin_ns_ >= 0 ? recv_begin_ns_ : now_ns(), manager_lane_,
+                         EventKind::IpcRecvBegin);
+        stats_.record(manager_lane_, EventKind::IpcRecvEnd, bytes);
+        stats_.add_ipc_bytes(bytes);
+        stats_.record(manager_lane_, EventKind::DeserializeBegin, body.size());
+        std::optional<ResultItem> result = decode_result(header, body);
+        stats_.record(manager_lane_, EventKind::DeserializeEnd);
+        if (!result) break;
+        WorkFuturePtr future;
+        {
+            std::lock_guard lock(mutex_);
+            if (auto it = items_.find(result->work_id); it != items_.end()) {
+                future = it->second.future;
+                items_.erase(it);
+            }
+        }
+        if (future) future->set_results(std::move(result->results));
+        break;
+    }
+    case MsgType::Exiting:
+        worker.exiting = true;
+        break;
+    default:
+        break;
+    }
+}
+
+void ProcessPool::on_sentinel(WorkerProc& worker) {
+    const int64_t fired_at = now_ns();
+    read_results(); // whatever it sent before dying is still in the pipe
+    reap_child(worker.child, 1000);
+    worker.gone = true;
+    const int status = worker.child.wait_status;
+    if (worker.exiting && WIFEXITED(status)) {
+        stats_.record_at(fired_at, worker.lane, EventKind::WorkerExit,
+                         uint64_t(int64_t(exitcode_of(status))));
+        return;
+    }
+    stats_.record_at(fired_at, manager_lane_, EventKind::SentinelFired, uint64_t(worker.child.pid));
+    if (WIFSIGNALED(status))
+        stats_.record_at(fired_at, worker.lane, EventKind::WorkerCrashed, uint64_t(WTERMSIG(status)));
+    else
+        stats_.record_at(fired_at, worker.lane, EventKind::WorkerExit,
+                         uint64_t(int64_t(exitcode_of(status))));
+    terminate_broken(&worker);
+}
+
+// _terminate_broken: fail every pending future, mark the pool broken, end the other workers.
+void ProcessPool::terminate_broken(const WorkerProc* dead) {
+    size_t pending = 0;
+    const std::string cause = dead ? "A worker process (" + dead->name + ") died with " +
+                                         describe_wait_status(dead->child.wait_status)
+                                   : std::string("The result queue carried a corrupt message");
+    {
+        std::lock_guard lock(mutex_);
+        pending = items_.size();
+        broken_ = true;
+        error_ =
+            cause + " while tasks were running or pending: the process pool is broken (BrokenProcessPool). " +
+            std::to_string(pending) + " pending call item(s) failed and the other workers were terminated.";
+    }
+    stats_.record(manager_lane_, EventKind::PoolBroken, pending);
+    fail_all_pending(std::string(kBrokenMessage) + " " + cause + ".");
+    kill_and_reap_all(true);
+}
+
+void ProcessPool::kill_and_reap_all(bool record_exit) {
+    for (auto& w : workers_)
+        if (!w.gone) kill_child(w.child);
+    for (auto& w : workers_) {
+        if (w.gone) continue;
+        reap_child(w.child, 1000);
+        w.gone = true;
+        if (record_exit)
+            stats_.record(w.lane, EventKind::WorkerExit, uint64_t(int64_t(exitcode_of(w.child.wait_status))));
+    }
+}
+
+void ProcessPool::fail_all_pending(const std::string& error) {
+    std::map<uint64_t, WorkItem> items;
+    {
+        std::lock_guard lock(mutex_);
+        items.swap(items_);
+        pending_ids_.clear();
+    }
+    for (auto& [id, item] : items)
+        item.future->set_error(error);
+}
+
+// ---- the feeder thread (multiprocessing.Queue._feed) -----------------------------------------
+
+void ProcessPool::push_feeder(FeederJob job) {
+    {
+        std::lock_guard lock(feeder_mutex_);
+        feeder_jobs_.push_back(std::move(job));
+    }
+    feeder_cv_.notify_one();
+}
+
+void ProcessPool::stop_feeder() {
+    {
+        std::lock_guard lock(feeder_mutex_);
+        feeder_quit_ = true;
+    }
+    feeder_cv_.notify_one();
+    if (feeder_.joinable()) feeder_.join();
+}
+
+void ProcessPool::feeder_loop() {
+    SigpipeGuard sigpipe; // every worker dead = EPIPE here, not a dead application
+    for (;;) {
+        FeederJob job;
+        {
+            std::unique_lock lock(feeder_mutex_);
+            feeder_cv_.wait(lock, [&] { return feeder_quit_ || !feeder_jobs_.empty(); });
+            if (feeder_quit_) return;
+            job = std::move(feeder_jobs_.front());
+            feeder_jobs_.pop_front();
+        }
+        if (job.stop) {
+            const Frame frame = encode_stop();
+            write_all(call_write_.get(), frame.data(), frame.size());
+            continue;
+        }
+        const uint64_t payload = job.item.payload ? job.item.payload->size() * job.item.tasks.size() : 0;
+        stats_.record(feeder_lane_, EventKind::SerializeBegin, payload);
+        const Frame frame = encode_call(job.item);
+        stats_.record(feeder_lane_, EventKind::SerializeEnd);
+        stats_.record(feeder_lane_, EventKind::IpcSendBegin, frame.size());
+        const bool ok = write_all(call_write_.get(), frame.data(), frame.size());
+        stats_.record(feeder_lane_, EventKind::IpcSendEnd);
+        if (ok) stats_.add_ipc_bytes(frame.size());
+    }
+}
+
+} // namespace clab::proc

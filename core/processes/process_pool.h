@@ -1,0 +1,162 @@
+// ProcessPool: concurrent.futures.ProcessPoolExecutor, with the same moving parts.
+//
+//   submitting thread   submit()/map() put work items in `pending`; the first submit starts the
+//                       workers (ProcessStartBegin on each worker's lane)
+//   manager thread      ExecutorManagerThread: moves pending items into the call queue while it
+//                       holds fewer than workers + 1 items, then waits (poll) on the result pipe,
+//                       the wake-up pipe and one sentinel per worker; hands results to futures; a
+//                       sentinel that fires without a goodbye breaks the pool
+//   feeder thread       the call queue's QueueFeederThread: pickles call items and writes them
+//                       into the call pipe
+//   call queue          one pipe all workers read from, guarded by a one-token lock pipe: an idle
+//                       worker pulls the next item
+//   result queue        one pipe all workers write to, guarded by its own lock pipe
+//
+// A broken pool fails every pending future with a BrokenProcessPool error, kills the surviving
+// workers and refuses later submits. The destructor kills and reaps whatever still runs: no
+// process outlives the pool.
+#pragma once
+
+#include "launcher.h"
+#include "run_stats.h"
+#include "wire.h"
+
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace clab::proc {
+
+struct PoolOptions {
+    int max_workers = 0; // 0: os.cpu_count()
+    StartMethod method = StartMethod::Fork;
+    int cpus = 0;                   // pin every worker to the first N cores
+    uint32_t parent_lane = kNoLane; // worker lanes hang under this one
+};
+
+// A Future for one call item (one submit, or one map chunk).
+class WorkFuture {
+public:
+    // Waits up to `timeout_ns`; true once the future is done (result or error).
+    bool wait_for(int64_t timeout_ns) const;
+    bool done() const;
+    bool ok() const;                        // done with results
+    std::string error() const;              // done with an error: what happened
+    std::vector<TaskResult> take_results(); // the results, in task order (moved out)
+
+private:
+    friend class ProcessPool;
+    void set_results(std::vector<TaskResult> results);
+    void set_error(std::string error);
+
+    mutable std::mutex mutex_;
+    mutable std::condition_variable cv_;
+    bool done_ = false;
+    bool ok_ = false;
+    std::string error_;
+    std::vector<TaskResult> results_;
+};
+using WorkFuturePtr = std::shared_ptr<WorkFuture>;
+
+class ProcessPool {
+public:
+    ProcessPool(PoolOptions options, RunStats& stats);
+    ~ProcessPool(); // terminate(): kills and reaps every worker, joins its threads
+    ProcessPool(const ProcessPool&) = delete;
+    ProcessPool& operator=(const ProcessPool&) = delete;
+
+    // executor.submit(fn, *tasks): one call item. nullptr (and error()) if broken or shut down.
+    WorkFuturePtr submit(std::vector<uint64_t> tasks, const TaskParams& params,
+                         std::shared_ptr<const std::vector<uint8_t>> payload = nullptr);
+    // executor.map(fn, range(count), chunksize=…): one future per chunk, in input order.
+    std::vector<WorkFuturePtr> map(uint64_t count, int chunksize, const TaskParams& params,
+                                   std::shared_ptr<const std::vector<uint8_t>> payload = nullptr);
+    // executor.shutdown(wait, cancel_futures): no more submits; the workers get the None sentinel
+    // once the pending work is done; `wait` joins everything.
+    void shutdown(bool wait = true, bool cancel_futures = false);
+    // Stop now: kill every worker, fail what is pending, reap, join. Returns within ~100 ms.
+    void terminate();
+
+    bool broken() const;
+    std::string error() const; // why the pool is broken (or why a submit failed)
+    int max_workers() const { return max_workers_; }
+    std::vector<pid_t> worker_pids() const;
+
+private:
+    struct WorkerProc {
+        uint32_t index = 0;
+        uint32_t lane = 0;
+        std::string name;
+        Child child;
+        bool exiting = false; // said goodbye: its death is expected
+        bool gone = false;    // sentinel fired and reaped
+    };
+    struct FeederJob {
+        bool stop = false; // the None sentinel instead of a call item
+        CallItem item;
+    };
+    struct WorkItem {
+        CallItem call;
+        WorkFuturePtr future;
+    };
+
+    bool start_workers_locked(std::string* error);
+    void manager_loop();
+    void add_call_items_to_queue();
+    void read_results();
+    void handle_frame(const FrameHeader& header, std::vector<uint8_t>& body);
+    void on_sentinel(WorkerProc& worker);
+    void terminate_broken(const WorkerProc* dead); // nullptr: the result stream is corrupt
+    void kill_and_reap_all(bool record_exit);
+    void fail_all_pending(const std::string& error);
+    void feeder_loop();
+    void wake();
+    void push_feeder(FeederJob job);
+    void stop_feeder();
+
+    const PoolOptions options_;
+    const int max_workers_;
+    RunStats& stats_;
+    uint32_t manager_lane_ = kNoLane;
+    uint32_t feeder_lane_ = kNoLane;
+
+    // Shared state (mutex_).
+    mutable std::mutex mutex_;
+    std::deque<uint64_t> pending_ids_;   // work ids not yet in the call queue
+    std::map<uint64_t, WorkItem> items_; // every work item not yet finished
+    uint64_t next_work_id_ = 0;
+    bool started_ = false;
+    bool shutdown_ = false;
+    bool cancel_pending_ = false;
+    bool terminate_ = false;
+    bool broken_ = false;
+    bool finished_ = false; // the manager has ended
+    std::string error_;
+
+    // Manager-owned once started.
+    std::vector<WorkerProc> workers_;
+    UniqueFd result_read_;
+    UniqueFd wakeup_read_, wakeup_write_;
+    FrameParser parser_;
+    int64_t recv_begin_ns_ = -1;
+    bool result_eof_ = false;
+    int in_call_queue_ = 0; // items handed to the feeder and not yet taken by a worker
+    bool stops_sent_ = false;
+
+    // Feeder (feeder_mutex_).
+    std::mutex feeder_mutex_;
+    std::condition_variable feeder_cv_;
+    std::deque<FeederJob> feeder_jobs_;
+    bool feeder_quit_ = false;
+    UniqueFd call_write_;
+
+    std::thread manager_;
+    std::thread feeder_;
+};
+
+} // namespace clab::proc

@@ -1,0 +1,21 @@
+// Template part of wire.h: the blocking frame reader.
+#pragma once
+
+#include "fd_io.h"
+
+namespace clab::proc {
+
+template <typename OnHeader>
+bool read_frame(int fd, FrameHeader& header, std::vector<uint8_t>& body, OnHeader&& on_header) {
+    if (!read_all(fd, &header, sizeof header) || !header_ok(header)) return false;
+    on_header(header);
+    body.resize(header.length);
+    if (header.length > 0 && !read_all(fd, body.data(), body.size())) return false;
+    return true;
+}
+
+inline bool read_frame(int fd, FrameHeader& header, std::vector<uint8_t>& body) {
+    return read_frame(fd, header, body, [](const FrameHeader&) {});
+}
+
+} // namespace clab::proc

@@ -1,0 +1,168 @@
+#include "worker.h"
+
+#include "fd_io.h"
+#include "task_runner.h"
+
+#include <csignal>
+#include <sched.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+namespace clab::proc {
+
+namespace {
+
+// A cross-process lock made of a pipe holding one token byte: read it to acquire, write it back to
+// release. Works across fork, exec and the forkserver alike (it is just two inherited fds), like
+// the semaphore behind multiprocessing.Queue's reader/writer locks. fd -1: no lock.
+class TokenLock {
+public:
+    TokenLock(int read_fd, int write_fd)
+        : r_(read_fd)
+        , w_(write_fd) {}
+    bool acquire() const noexcept {
+        char token;
+        return r_ < 0 || read_all(r_, &token, 1);
+    }
+    void release() const noexcept {
+        const char token = 1;
+        if (w_ >= 0) write_all(w_, &token, 1);
+    }
+
+private:
+    int r_, w_;
+};
+
+// Collects this process's events and streams them to the parent over the result pipe.
+class StreamingSink final : public EventSink {
+public:
+    StreamingSink(uint16_t sender, int fd, const TokenLock& lock)
+        : sender_(sender)
+        , fd_(fd)
+        , lock_(lock) {
+        events_.reserve(4096);
+    }
+    void add(EventKind kind, uint64_t arg = 0) noexcept override { add_at(now_ns(), kind, arg); }
+    void add_at(int64_t t_ns, EventKind kind, uint64_t arg) noexcept {
+        Event e;
+        e.t_ns = t_ns;
+        e.lane = 0; // "my lane": the parent maps the sender to its lane
+        e.kind = kind;
+        e.cpu = current_cpu();
+        e.arg = arg;
+        events_.push_back(e);
+        if (events_.size() >= kMaxBuffered) flush();
+    }
+    void progress() noexcept override { flush(); }
+    void flush() noexcept override {
+        if (events_.empty()) return;
+        lock_.acquire();
+        write_locked();
+        lock_.release();
+    }
+    // With the output lock held: the buffered events, then `frame`.
+    bool send_with_events(const Frame& frame) noexcept {
+        lock_.acquire();
+        write_locked();
+        const bool ok = write_all(fd_, frame.data(), frame.size());
+        lock_.release();
+        return ok;
+    }
+
+private:
+    static constexpr size_t kMaxBuffered = 8192;
+    void write_locked() noexcept {
+        if (events_.empty()) return;
+        const Frame frame = encode_events(sender_, events_.data(), events_.size());
+        events_.clear();
+        if (!write_all(fd_, frame.data(), frame.size())) _exit(0); // parent gone: nothing left to do
+    }
+
+    uint16_t sender_;
+    int fd_;
+    const TokenLock& lock_;
+    std::vector<Event> events_;
+};
+
+} // namespace
+
+void prepare_child_process(int cpus) noexcept {
+    // A worker never outlives the parent thread that started it (no orphans if the app dies).
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    signal(SIGPIPE, SIG_DFL);
+    if (cpus > 0) {
+        // `cpus` = the first N cores this process may use (lesson 2: two processes on one core).
+        cpu_set_t allowed, pinned;
+        CPU_ZERO(&pinned);
+        if (sched_getaffinity(0, sizeof allowed, &allowed) == 0) {
+            int taken = 0;
+            for (int cpu = 0; cpu < CPU_SETSIZE && taken < cpus; ++cpu)
+                if (CPU_ISSET(cpu, &allowed)) {
+                    CPU_SET(cpu, &pinned);
+                    ++taken;
+                }
+            if (taken > 0) sched_setaffinity(0, sizeof pinned, &pinned);
+        }
+    }
+}
+
+// _process_worker: get a call item, run it, put the result; until the None sentinel (Stop).
+int run_worker(const Preparation& prep) {
+    const bool pool = prep.pool != 0;
+    const int in_fd = pool ? kFdCall : kFdControl;
+    const TokenLock in_lock = pool ? TokenLock(kFdCallLockR, kFdCallLockW) : TokenLock(-1, -1);
+    const TokenLock out_lock = pool ? TokenLock(kFdResultLockR, kFdResultLockW) : TokenLock(-1, -1);
+    const auto sender = uint16_t(prep.worker_index);
+    StreamingSink sink(sender, kFdResult, out_lock);
+
+    sink.add(EventKind::ProcessStartEnd, uint64_t(prep.method)); // the process can run Python now
+    FrameHeader header;
+    std::vector<uint8_t> body;
+    for (;;) {
+        // 1. Wait for work (blocked on the call queue; its lock first, in a pool).
+        sink.add(EventKind::Idle);
+        sink.flush();
+        if (!in_lock.acquire()) return 0;
+        const bool got =
+            read_frame(in_fd, header, body, [&](const FrameHeader&) { sink.add(EventKind::IpcRecvBegin); });
+        in_lock.release();
+        if (!got) return 0; // the parent closed the queue: leave quietly
+        sink.add(EventKind::IpcRecvEnd, sizeof header + body.size());
+        if (MsgType(header.type) == MsgType::Stop) {
+            sink.send_with_events(encode_exiting(sender, getpid()));
+            return 0;
+        }
+        if (MsgType(header.type) != MsgType::Call) return 3;
+
+        // 2. Unpickle the call item.
+        sink.add(EventKind::DeserializeBegin, body.size());
+        const std::optional<CallItem> item = decode_call(header, body);
+        sink.add(EventKind::DeserializeEnd);
+        if (!item || item->tasks.empty()) return 3;
+        const uint64_t first = item->tasks.front();
+        sink.add(EventKind::WorkerGet, first);
+        if (pool) sink.send_with_events(encode_took(sender, item->work_id));
+
+        // 3. Run its tasks (_process_chunk: one after another).
+        ResultItem result;
+        result.work_id = item->work_id;
+        result.results.resize(item->tasks.size());
+        for (size_t i = 0; i < item->tasks.size(); ++i)
+            run_task(*item, item->tasks[i], sink, result.results[i]);
+
+        // 4. Pickle the result and put it on the result queue.
+        const int64_t serialize_begin = now_ns();
+        const Frame frame = encode_result(sender, result);
+        sink.add_at(serialize_begin, EventKind::SerializeBegin, frame.size());
+        sink.add(EventKind::SerializeEnd);
+        sink.add(EventKind::IpcSendBegin, frame.size());
+        if (!sink.send_with_events(frame)) return 0;
+        sink.add(EventKind::IpcSendEnd);
+        sink.add(EventKind::WorkerPut, first);
+    }
+}
+
+} // namespace clab::proc

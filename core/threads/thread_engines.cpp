@@ -1,0 +1,117 @@
+#include "thread_engines.h"
+
+#include "core/trace/recorder.h"
+#include "core/workload/workload.h"
+#include "gil_set.h"
+#include "thread_pool.h"
+
+#include <thread>
+#include <vector>
+
+namespace clab {
+
+namespace {
+
+int64_t interval_ns(const ExperimentSpec& spec) {
+    return ms_to_ns(spec.switch_interval_ms);
+}
+
+void fill_gil_counters(const GilSet& gils, Summary& summary) {
+    summary.gil_switches = gils.switches();
+    summary.forced_switches = gils.forced_switches();
+}
+
+// MainThread: runs Python from the start of the run to its end.
+struct MainThread {
+    MainThread(RunContext& ctx, GilSet& gils, const Workload& work)
+        : thread(ctx.recorder, ctx.main_lane, gils.for_new_thread(), ctx.cancel, work.abort_flag()) {
+        ctx.recorder.record(ctx.main_lane, EventKind::WorkerStart);
+        thread.enter();
+    }
+    void exit() {
+        thread.leave(GilReleaseReason::Exit);
+        thread.recorder().record(thread.lane(), EventKind::WorkerExit);
+    }
+    PyThread thread;
+};
+
+} // namespace
+
+void SequentialEngine::run(const ExperimentSpec& spec, RunContext& ctx, Summary& summary) {
+    GilSet gils(spec.gil, ctx.recorder, interval_ns(spec), ctx.cancel);
+    Workload work(spec, ctx);
+    MainThread main(ctx, gils, work);
+    for (int i = 0; i < spec.tasks; ++i)
+        if (!work.run_task(main.thread, i)) break;
+    work.finish(summary, ctx.main_lane);
+    main.exit();
+    fill_gil_counters(gils, summary);
+}
+
+void ThreadEngine::run(const ExperimentSpec& spec, RunContext& ctx, Summary& summary) {
+    GilSet gils(spec.gil, ctx.recorder, interval_ns(spec), ctx.cancel);
+    Workload work(spec, ctx);
+    MainThread main(ctx, gils, work);
+
+    const int thread_count = spec.workers > 0 ? std::min(spec.workers, spec.tasks) : spec.tasks;
+    std::vector<std::thread> threads;
+    threads.reserve(size_t(thread_count));
+    for (int k = 0; k < thread_count; ++k) {
+        // Python names a thread "Thread-N (target)" from 3.10 on.
+        const uint32_t lane = ctx.recorder.add_lane(
+            LaneKind::Thread, "Thread-" + std::to_string(k + 1) + " (worker)", ctx.main_lane);
+        Gil* gil = gils.for_new_thread();
+        threads.emplace_back([&, lane, gil, k] {
+            PyThread t(ctx.recorder, lane, gil, ctx.cancel, work.abort_flag());
+            ctx.recorder.record(lane, EventKind::WorkerStart);
+            t.enter();
+            for (int task = k; task < spec.tasks; task += thread_count)
+                if (!work.run_task(t, task)) break;
+            t.leave(GilReleaseReason::Exit);
+            ctx.recorder.record(lane, EventKind::WorkerExit);
+        });
+    }
+    // for t in threads: t.join()  (blocks without the GIL)
+    main.thread.begin_blocking(IoKind::Join);
+    for (auto& t : threads)
+        t.join();
+    main.thread.end_blocking();
+    work.finish(summary, ctx.main_lane);
+    main.exit();
+    fill_gil_counters(gils, summary);
+}
+
+void ThreadPoolEngine::run(const ExperimentSpec& spec, RunContext& ctx, Summary& summary) {
+    GilSet gils(spec.gil, ctx.recorder, interval_ns(spec), ctx.cancel);
+    Workload work(spec, ctx);
+    MainThread main(ctx, gils, work);
+    {
+        ThreadPoolExecutor::Options options;
+        options.max_workers = spec.workers;
+        options.gil_for_thread = [&gils] { return gils.for_new_thread(); };
+        options.abort = work.abort_flag();
+        ThreadPoolExecutor pool(ctx.recorder, ctx.cancel, options);
+
+        // list(executor.map(task, range(tasks))): submit everything, then results in input order.
+        std::vector<std::shared_ptr<WorkFuture>> futures;
+        futures.reserve(size_t(spec.tasks));
+        for (int i = 0; i < spec.tasks; ++i)
+            futures.push_back(pool.submit([&work, i](PyThread& t) { work.run_task(t, i); }));
+        for (const auto& future : futures) {
+            if (future->done()) continue;
+            main.thread.begin_blocking(IoKind::Join);
+            const bool ran = future->wait(ctx.cancel);
+            main.thread.end_blocking();
+            if (!ran) break;
+        }
+        // shutdown(wait=True) joins the workers, without the GIL.
+        main.thread.begin_blocking(IoKind::Join);
+        pool.shutdown();
+        main.thread.end_blocking();
+    }
+    work.finish(summary, ctx.main_lane);
+    main.exit();
+    fill_gil_counters(gils, summary);
+}
+
+} // namespace clab

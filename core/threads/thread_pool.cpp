@@ -1,0 +1,146 @@
+#include "thread_pool.h"
+
+#include "core/trace/recorder.h"
+
+#include <algorithm>
+#include <chrono>
+
+namespace clab {
+
+bool WorkFuture::wait(const std::atomic<bool>& cancel) {
+    std::unique_lock lock(mutex_);
+    while (!done_) {
+        if (cancel.load(std::memory_order_relaxed)) return false;
+        cond_.wait_for(lock, std::chrono::milliseconds(20));
+    }
+    return ran_;
+}
+
+bool WorkFuture::done() const {
+    std::lock_guard lock(mutex_);
+    return done_;
+}
+
+uint32_t WorkFuture::worker_lane() const {
+    std::lock_guard lock(mutex_);
+    return lane_;
+}
+
+int64_t WorkFuture::finished_ns() const {
+    std::lock_guard lock(mutex_);
+    return finished_ns_;
+}
+
+void WorkFuture::finish(bool ran, uint32_t lane) {
+    {
+        std::lock_guard lock(mutex_);
+        done_ = true;
+        ran_ = ran;
+        lane_ = lane;
+        finished_ns_ = now_ns();
+    }
+    cond_.notify_all();
+}
+
+int ThreadPoolExecutor::default_max_workers() {
+    const unsigned cpus = std::max(1u, std::thread::hardware_concurrency());
+    return int(std::min(32u, cpus + 4));
+}
+
+ThreadPoolExecutor::ThreadPoolExecutor(Recorder& recorder, const std::atomic<bool>& cancel, Options options)
+    : recorder_(recorder)
+    , cancel_(cancel)
+    , options_(std::move(options))
+    , max_workers_(options_.max_workers > 0 ? options_.max_workers : default_max_workers()) {}
+
+ThreadPoolExecutor::~ThreadPoolExecutor() {
+    shutdown();
+}
+
+std::shared_ptr<WorkFuture> ThreadPoolExecutor::submit(Work work) {
+    auto future = std::make_shared<WorkFuture>();
+    std::lock_guard lock(mutex_);
+    if (shutdown_) {
+        future->finish(false, kNoLane);
+        return future;
+    }
+    queue_.push_back({std::move(work), future});
+    cond_.notify_one();
+    adjust_thread_count();
+    return future;
+}
+
+void ThreadPoolExecutor::adjust_thread_count() {
+    // "if idle threads are available, don't spin new threads"
+    if (idle_semaphore_ > 0) {
+        --idle_semaphore_;
+        return;
+    }
+    const int num_threads = int(threads_.size());
+    if (num_threads >= max_workers_) return;
+    const std::string name = options_.name_prefix + "_" + std::to_string(num_threads);
+    const uint32_t lane = recorder_.add_lane(LaneKind::Thread, name);
+    Gil* gil = options_.gil_for_thread ? options_.gil_for_thread() : nullptr;
+    lanes_.push_back(lane);
+    threads_.emplace_back([this, lane, gil] { worker(lane, gil); });
+}
+
+void ThreadPoolExecutor::worker(uint32_t lane, Gil* gil) {
+    PyThread thread(recorder_, lane, gil, cancel_, options_.abort);
+    recorder_.record(lane, EventKind::WorkerStart);
+    thread.enter();
+    std::unique_lock lock(mutex_);
+    for (;;) {
+        if (queue_.empty() && !shutdown_ && !thread.stopping()) {
+            // work_queue.get(block=True): waits without the GIL.
+            lock.unlock();
+            thread.leave(GilReleaseReason::Io);
+            recorder_.record(lane, EventKind::Idle);
+            lock.lock();
+            while (queue_.empty() && !shutdown_ && !thread.stopping())
+                cond_.wait_for(lock, std::chrono::milliseconds(20));
+        }
+        if (queue_.empty() || thread.stopping()) break;
+        Item item = std::move(queue_.front());
+        queue_.pop_front();
+        lock.unlock();
+        if (!thread.holds_gil()) thread.enter();
+        item.work(thread);
+        item.future->finish(!thread.stopping(), lane);
+        item = {};
+        lock.lock();
+        ++idle_semaphore_;
+    }
+    // Whatever is still queued when the run stops will never run.
+    while (!queue_.empty()) {
+        queue_.front().future->finish(false, kNoLane);
+        queue_.pop_front();
+    }
+    lock.unlock();
+    thread.leave(GilReleaseReason::Exit);
+    recorder_.record(lane, EventKind::WorkerExit);
+}
+
+void ThreadPoolExecutor::shutdown() {
+    std::vector<std::thread> threads;
+    {
+        std::lock_guard lock(mutex_);
+        shutdown_ = true;
+        threads.swap(threads_);
+    }
+    cond_.notify_all();
+    for (auto& t : threads)
+        t.join();
+}
+
+size_t ThreadPoolExecutor::threads_created() const {
+    std::lock_guard lock(mutex_);
+    return lanes_.size();
+}
+
+std::vector<uint32_t> ThreadPoolExecutor::worker_lanes() const {
+    std::lock_guard lock(mutex_);
+    return lanes_;
+}
+
+} // namespace clab

@@ -1,0 +1,97 @@
+// ThreadPoolExecutor, as in Lib/concurrent/futures/thread.py:
+//  - one unbounded FIFO work queue shared by every worker;
+//  - workers are created lazily: each submit() first tries the idle semaphore (a worker that
+//    finished an item and is free); only if none is idle and fewer than max_workers exist does it
+//    start a new thread ("ThreadPoolExecutor-0_N");
+//  - max_workers defaults to min(32, cpus + 4);
+//  - shutdown() lets the workers drain the queue, then joins them (the destructor does too).
+// Workers are PyThreads: they hold the GIL while they run an item and release it while they wait
+// for work (lane state Idle).
+#pragma once
+
+#include "core/workload/python_thread.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace clab {
+
+class Recorder;
+
+// concurrent.futures.Future, reduced to what the engines need.
+class WorkFuture {
+public:
+    // Blocks until the item ran (true) or was cancelled / the run stopped (false). Waits in
+    // slices, so `cancel` is seen within 20 ms.
+    bool wait(const std::atomic<bool>& cancel);
+    bool done() const;
+    uint32_t worker_lane() const; // the lane of the worker that ran it (kNoLane before)
+    int64_t finished_ns() const;
+
+private:
+    friend class ThreadPoolExecutor;
+    void finish(bool ran, uint32_t lane);
+
+    mutable std::mutex mutex_;
+    std::condition_variable cond_;
+    bool done_ = false;
+    bool ran_ = false;
+    uint32_t lane_ = kNoLane;
+    int64_t finished_ns_ = 0;
+};
+
+class ThreadPoolExecutor {
+public:
+    using Work = std::function<void(PyThread&)>;
+    struct Options {
+        int max_workers = 0; // 0: default_max_workers()
+        std::string name_prefix = "ThreadPoolExecutor-0";
+        std::function<Gil*()> gil_for_thread;     // the GIL a new worker uses (nullptr: GIL off)
+        const std::atomic<bool>* abort = nullptr; // a second stop flag (the workload's)
+    };
+
+    ThreadPoolExecutor(Recorder& recorder, const std::atomic<bool>& cancel, Options options);
+    ~ThreadPoolExecutor(); // shutdown()
+    ThreadPoolExecutor(const ThreadPoolExecutor&) = delete;
+    ThreadPoolExecutor& operator=(const ThreadPoolExecutor&) = delete;
+
+    std::shared_ptr<WorkFuture> submit(Work work);
+    // Workers finish the queue (or drop it when the run is cancelled), then are joined.
+    void shutdown();
+
+    int max_workers() const { return max_workers_; }
+    size_t threads_created() const;
+    std::vector<uint32_t> worker_lanes() const;
+
+    static int default_max_workers(); // min(32, os.cpu_count() + 4)
+
+private:
+    struct Item {
+        Work work;
+        std::shared_ptr<WorkFuture> future;
+    };
+    void adjust_thread_count(); // called with mutex_ held
+    void worker(uint32_t lane, Gil* gil);
+
+    Recorder& recorder_;
+    const std::atomic<bool>& cancel_;
+    Options options_;
+    int max_workers_;
+
+    mutable std::mutex mutex_;
+    std::condition_variable cond_;
+    std::deque<Item> queue_;
+    int idle_semaphore_ = 0;
+    bool shutdown_ = false;
+    std::vector<std::thread> threads_;
+    std::vector<uint32_t> lanes_;
+};
+
+} // namespace clab

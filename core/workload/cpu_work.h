@@ -1,0 +1,17 @@
+// The unit of CPU work: a "step", one dependent 64-bit multiply-add. The empty asm keeps the
+// compiler from folding or vectorising the chain, so n steps really cost n times one step.
+#pragma once
+
+#include <cstdint>
+
+namespace clab {
+
+inline uint64_t spin_steps(uint64_t x, uint32_t steps) noexcept {
+    for (uint32_t i = 0; i < steps; ++i) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        asm volatile("" : "+r"(x));
+    }
+    return x;
+}
+
+} // namespace clab

@@ -1,0 +1,97 @@
+// The compare table of pinned runs: a well-behaved item model (QAbstractItemModelTester watches
+// every change), figures that compare fairly (slow motion divided out) and dashes where a counter
+// does not apply to an engine.
+#include "classroom/compare_model.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace clab;
+using namespace clab::classroom;
+
+namespace {
+RunPtr make_run(const char* name, EngineKind engine, double wall_s, double scale = 1.0) {
+    auto run = std::make_shared<RunRecord>();
+    run->name = QString::fromLatin1(name);
+    run->spec.engine = engine;
+    run->spec.tasks = 4;
+    run->spec.workers = 4;
+    run->spec.time_scale = scale;
+    run->summary.spec = run->spec;
+    run->summary.completed = true;
+    run->summary.wall_s = wall_s;
+    run->summary.gil_switches = 321;
+    run->summary.ipc_bytes = 2'500'000;
+    run->summary.max_loop_lag_s = 0.0125;
+    return run;
+}
+QString text(const CompareModel& m, int row, int column) {
+    return m.data(m.index(row, column)).toString();
+}
+} // namespace
+
+class TestCompare : public QObject {
+    Q_OBJECT
+private slots:
+    void modelStaysConsistent() {
+        CompareModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy pinned(&model, &CompareModel::pinnedChanged);
+        const RunPtr a = make_run("threads", EngineKind::Threads, 2.0);
+        const RunPtr b = make_run("processes", EngineKind::Processes, 1.0);
+        const RunPtr c = make_run("asyncio", EngineKind::Asyncio, 4.0);
+        QCOMPARE(model.pin(a), 0);
+        QCOMPARE(model.pin(b), 1);
+        QCOMPARE(model.pin(a), 0); // pinning twice keeps one row
+        QCOMPARE(model.pin(c), 2);
+        QCOMPARE(model.rowCount(), 3);
+        QCOMPARE(pinned.count(), 3);
+        QVERIFY(model.setData(model.index(1, CompareModel::Name), QStringLiteral("4 processes")));
+        QCOMPARE(b->name, QStringLiteral("4 processes"));
+        QVERIFY(!model.setData(model.index(1, CompareModel::WallTime), 3.0)); // only names are editable
+        model.unpin(0);
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(model.run(0), b);
+        model.unpin(7); // out of range: ignored
+        model.clear();
+        QCOMPARE(model.rowCount(), 0);
+    }
+
+    void figuresCompareFairly() {
+        CompareModel model;
+        model.pin(make_run("threads", EngineKind::Threads, 2.0));
+        model.pin(make_run("processes slow", EngineKind::Processes, 10.0, 10.0)); // 1.0 s at normal speed
+        model.pin(make_run("asyncio", EngineKind::Asyncio, 4.0));
+        QCOMPARE(model.data(model.index(1, CompareModel::WallTime), CompareModel::SortRole).toDouble(), 1.0);
+        QCOMPARE(text(model, 1, CompareModel::WallTime), QStringLiteral("1.000 s"));
+        QCOMPARE(text(model, 1, CompareModel::VsFirst), QStringLiteral("2.00×"));
+        QCOMPARE(text(model, 2, CompareModel::VsFirst), QStringLiteral("0.50×"));
+        QCOMPARE(text(model, 0, CompareModel::Speedup), QStringLiteral("–")); // no baseline was run
+        // Counters appear only where the engine produces them.
+        QCOMPARE(text(model, 0, CompareModel::GilSwitches), QStringLiteral("321"));
+        QCOMPARE(text(model, 1, CompareModel::GilSwitches), QStringLiteral("–"));
+        QCOMPARE(text(model, 1, CompareModel::IpcBytes), QStringLiteral("2.5 MB"));
+        QCOMPARE(text(model, 0, CompareModel::IpcBytes), QStringLiteral("–"));
+        QCOMPARE(text(model, 2, CompareModel::LoopLag), QStringLiteral("12.5 ms"));
+        QCOMPARE(text(model, 0, CompareModel::LostUpdates), QStringLiteral("–"));
+        QVERIFY(model.data(model.index(1, CompareModel::WallTime), Qt::ToolTipRole)
+                    .toString()
+                    .contains("slow motion"));
+    }
+
+    void unpinningTheFirstRowRefreshesVsFirst() {
+        CompareModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.pin(make_run("a", EngineKind::Threads, 2.0));
+        model.pin(make_run("b", EngineKind::Threads, 1.0));
+        QCOMPARE(text(model, 1, CompareModel::VsFirst), QStringLiteral("2.00×"));
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        model.unpin(0);
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(text(model, 0, CompareModel::VsFirst), QStringLiteral("1.00×"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCompare)
+#include "tst_compare.moc"

@@ -1,0 +1,85 @@
+// Lesson 18's comparison: the same workload on four engines, pinned, shown stacked on one time axis
+// with the table of figures. Real runs of the lesson's own experiment (waits shortened unless a
+// screenshot is wanted). With CLAB_SCREENSHOT_DIR set, saves compare.png there.
+#include "classroom/compare_window.h"
+#include "classroom/run_record.h"
+#include "core/builtin_engines.h"
+#include "core/experiment/runner.h"
+#include "lessons/step_spec.h"
+#include "plots/timeline_view.h"
+
+#include <QTableView>
+#include <QTest>
+
+using namespace clab;
+using namespace clab::classroom;
+
+class TestCompareWindow : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() { register_builtin_engines(); }
+
+    void fourEnginesOnOneTimeAxis() {
+        const QString shots = qEnvironmentVariable("CLAB_SCREENSHOT_DIR");
+        lessons::StepExperiment step;
+        QString error;
+        // Step 3: half computing, half waiting, on two cores.
+        QVERIFY2(lessons::find_step_experiment(QString(), QStringLiteral("18"), 3, step, error),
+                 qPrintable(error));
+        QCOMPARE(step.compare.size(), 4);
+        ExperimentSpec base = step.spec;
+        if (shots.isEmpty()) { // keep the suite quick: same shape, a tenth of the work
+            base.iterations /= 10;
+            base.io_ms /= 10;
+        }
+        base.timeout_s = 60;
+
+        CompareModel model;
+        for (const QString& engine : step.compare) {
+            ExperimentSpec spec = base;
+            spec.engine = *parse_engine(engine.toStdString());
+            auto run = std::make_shared<RunRecord>();
+            run->spec = spec;
+            run->summary = Runner::run_with_baseline(spec, &run->trace);
+            QVERIFY2(run->summary.completed, run->summary.error.c_str());
+            run->name = QStringLiteral("%1").arg(engine);
+            model.pin(run);
+        }
+        QCOMPARE(model.rowCount(), 4);
+
+        CompareWindow window(&model, [](QWidget* parent, const RunRecord& run) -> QWidget* {
+            auto* view = new plots::TimelineView(parent);
+            view->load_trace(run.trace);
+            view->replot_now();
+            return view;
+        });
+        window.resize(1600, shots.isEmpty() ? 1150 : 2100); // screenshots: room for every lane
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QCOMPARE(window.timelines().size(), 4);
+        // One time axis: every row spans 0 .. the longest run.
+        double longest = 0;
+        for (const RunPtr& r : model.runs())
+            longest = std::max(longest, r->trace.seconds(r->trace.end_ns()));
+        for (QWidget* w : window.timelines()) {
+            auto* view = qobject_cast<plots::TimelineView*>(w);
+            QVERIFY(view);
+            QCOMPARE(view->time_range().lower, 0.0);
+            QVERIFY(std::abs(view->time_range().upper - longest * 1.02) < 1e-9);
+        }
+        for (int row = 0; row < 4; ++row)
+            qInfo("%-10s wall %s  speedup %s",
+                  qPrintable(model.data(model.index(row, CompareModel::Name)).toString()),
+                  qPrintable(model.data(model.index(row, CompareModel::WallTime)).toString()),
+                  qPrintable(model.data(model.index(row, CompareModel::Speedup)).toString()));
+        if (!shots.isEmpty()) {
+            QTest::qWait(300);
+            for (QWidget* w : window.timelines())
+                qobject_cast<plots::TimelineView*>(w)->replot_now();
+            QVERIFY(window.grab().save(QDir(shots).filePath(QStringLiteral("compare.png"))));
+        }
+    }
+};
+
+QTEST_MAIN(TestCompareWindow)
+#include "tst_compare_window.moc"

@@ -1,0 +1,72 @@
+// `expect:` lines: what parses, what a measured figure must be to pass, and what is refused.
+#include "lessons/expectation.h"
+
+#include <QTest>
+
+using clab::lessons::Expectation;
+using clab::lessons::parse_expectation;
+
+class TestLessonExpectation : public QObject {
+    Q_OBJECT
+private slots:
+    void holds_data() {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<double>("measured");
+        QTest::addColumn<bool>("holds");
+        QTest::newRow("below, yes") << "speedup < 1.3" << 1.1 << true;
+        QTest::newRow("below is strict") << "speedup < 1.3" << 1.3 << false;
+        QTest::newRow("above, yes") << "lost_updates > 100" << 2500.0 << true;
+        QTest::newRow("above, no") << "lost_updates > 100" << 0.0 << false;
+        QTest::newRow("range includes its ends") << "wall_s 1.8..2.8" << 2.8 << true;
+        QTest::newRow("range, below") << "wall_s 1.8..2.8" << 1.7 << false;
+        QTest::newRow("an engine's metric") << "processes.speedup > 1.5" << 1.9 << true;
+        QTest::newRow("a boolean as 0/1") << "deadlock > 0" << 1.0 << true;
+        QTest::newRow("underscores in numbers") << "ipc_bytes > 99_000_000" << 1e8 << true;
+    }
+    void holds() {
+        QFETCH(QString, text);
+        QFETCH(double, measured);
+        QFETCH(bool, holds);
+        QString error;
+        const auto expectation = parse_expectation(text, error);
+        QVERIFY2(expectation, qPrintable(error));
+        QCOMPARE(expectation->holds(measured), holds);
+    }
+
+    void engineAndMetricAreSplit() {
+        QString error;
+        const auto expectation = parse_expectation(QStringLiteral("thread-pool.wall_s 1..2"), error);
+        QVERIFY2(expectation, qPrintable(error));
+        QCOMPARE(expectation->engine, QStringLiteral("thread-pool"));
+        QCOMPARE(expectation->metric, QStringLiteral("wall_s"));
+        QCOMPARE(expectation->op, Expectation::Op::Between);
+        QCOMPARE(expectation->toString(), QStringLiteral("thread-pool.wall_s 1..2"));
+    }
+
+    void refused_data() {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("unknown metric") << "speed < 2"
+                                        << "not a number of the run's summary";
+        QTest::newRow("no operator") << "speedup 2"
+                                     << "expect takes";
+        QTest::newRow("not a number") << "speedup < two"
+                                      << "not a number";
+        QTest::newRow("empty range") << "wall_s 3..2"
+                                     << "min > max";
+        QTest::newRow("infinity") << "wall_s < inf"
+                                  << "not a number";
+        QTest::newRow("empty") << ""
+                               << "expect takes";
+    }
+    void refused() {
+        QFETCH(QString, text);
+        QFETCH(QString, message);
+        QString error;
+        QVERIFY(!parse_expectation(text, error));
+        QVERIFY2(error.contains(message), qPrintable(error));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLessonExpectation)
+#include "tst_lesson_expectation.moc"

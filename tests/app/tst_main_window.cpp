@@ -1,0 +1,388 @@
+// The main window end to end (offscreen): opening lessons and steps, keyboard navigation, Run and
+// Stop mid-run, the views each engine shows, the timeline's segments against the trace's, the
+// prediction revealed after the run, error messages in the window, settings that persist, and a
+// random mash of controls and Run/Stop that must not crash.
+#include "core/builtin_engines.h"
+#include "core/trace/segments.h"
+#include "gui/controls_panel.h"
+#include "gui/info_bar.h"
+#include "gui/lab_panel.h"
+#include "gui/lesson_navigator_model.h"
+#include "gui/main_window.h"
+#include "gui/prediction_box.h"
+#include "gui/run_controller.h"
+#include "gui/step_view.h"
+#include "gui/timeline_pane.h"
+#include "lessons/lesson_progress.h"
+#include "plots/timeline_view.h"
+
+#include <QAbstractItemModelTester>
+#include <QAction>
+#include <QComboBox>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QRandomGenerator>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSlider>
+#include <QSplitter>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeView>
+
+using namespace clab;
+using namespace clab::gui;
+
+namespace {
+constexpr int kRunTimeoutMs = 60'000;
+
+lessons::Step experiment_step(EngineKind engine, WorkloadKind workload, int tasks) {
+    lessons::Step step;
+    step.title = QStringLiteral("test step");
+    step.markdown = QStringLiteral("Some *text*.\n\n```python\nprint('hi')\n```\n");
+    step.has_experiment = true;
+    step.spec.engine = engine;
+    step.spec.workload = workload;
+    step.spec.tasks = tasks;
+    step.spec.iterations = 300'000;
+    step.spec.io_ms = 30;
+    step.spec.io_count = 2;
+    step.spec.timeout_s = 60;
+    step.controls = {{"tasks", false, 1, 8}, {"engine", true, 0, 0}, {"switch_interval_ms", false, 0.5, 50}};
+    return step;
+}
+
+plots::TimelineView* timeline_view(MainWindow& w) {
+    return w.lab()->timeline()->findChild<plots::TimelineView*>();
+}
+
+bool wait_idle(MainWindow& w, int ms = kRunTimeoutMs) {
+    return QTest::qWaitFor([&] { return !w.lab()->busy(); }, ms);
+}
+} // namespace
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+    QTemporaryDir settings_dir_;
+
+private slots:
+    void initTestCase() {
+        register_builtin_engines();
+        QVERIFY(settings_dir_.isValid());
+        // Never touch the developer's own settings and progress.
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settings_dir_.path());
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settings_dir_.path());
+        QCoreApplication::setOrganizationName(QStringLiteral("ConcurrencyLabTests"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_main_window"));
+    }
+    void init() { QSettings().clear(); }
+
+    void opensTheLessonAndStepOfTheCommandLine() {
+        cli::GuiOptions options;
+        options.lesson = QStringLiteral("gil");
+        options.step = 2;
+        MainWindow w(options);
+        QVERIFY(w.lesson());
+        QCOMPARE(w.lesson()->id, QStringLiteral("gil"));
+        QCOMPARE(w.currentStep(), 1);
+        QCOMPARE(w.stepView()->title(), w.lesson()->steps[1].title);
+        QVERIFY(!w.stepView()->textBrowser()->toPlainText().isEmpty());
+        QVERIFY(w.lab()->hasExperiment());
+        QVERIFY(!w.infoBar()->isVisible());
+        // The navigator shows where we are.
+        const QModelIndex current = w.navigator()->currentIndex();
+        QCOMPARE(current.data(LessonNavigatorModel::StepIndexRole).toInt(), 1);
+        QVERIFY(current.data(LessonNavigatorModel::VisitedRole).toBool());
+    }
+
+    void byNumberAndOutOfRangeSteps() {
+        cli::GuiOptions options;
+        options.lesson = QStringLiteral("4");
+        options.step = 99;
+        MainWindow w(options);
+        QCOMPARE(w.lesson()->id, QStringLiteral("gil"));
+        QCOMPARE(w.currentStep(), int(w.lesson()->steps.size()) - 1);
+        QVERIFY(w.infoBar()->text().contains(QStringLiteral("has")));
+    }
+
+    void anUnknownLessonIsAMessageNotACrash() {
+        cli::GuiOptions options;
+        options.lesson = QStringLiteral("no-such-lesson");
+        MainWindow w(options);
+        QVERIFY(w.infoBar()->text().contains(QStringLiteral("no-such-lesson")));
+        QVERIFY(w.lesson()); // it still opens somewhere useful
+    }
+
+    void keyboardMovesBetweenSteps() {
+        cli::GuiOptions options;
+        options.lesson = QStringLiteral("gil");
+        MainWindow w(options);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        const int steps = int(w.lesson()->steps.size());
+        QCOMPARE(w.currentStep(), 0);
+        QTest::keyClick(&w, Qt::Key_Right, Qt::AltModifier);
+        QCOMPARE(w.currentStep(), 1);
+        w.navigator()->clearFocus();
+        w.setFocus();
+        QTest::keyClick(&w, Qt::Key_Right);
+        QCOMPARE(w.currentStep(), 2);
+        QTest::keyClick(&w, Qt::Key_Left, Qt::AltModifier);
+        QCOMPARE(w.currentStep(), 1);
+        // Next on the last step goes on to the next lesson; Back comes back to the last step.
+        w.openStep(w.currentLesson(), steps - 1);
+        const int lesson = w.currentLesson();
+        w.next();
+        QCOMPARE(w.currentLesson(), lesson + 1);
+        QCOMPARE(w.currentStep(), 0);
+        w.back();
+        QCOMPARE(w.currentLesson(), lesson);
+        QCOMPARE(w.currentStep(), steps - 1);
+        // The recap's check questions are on the last step.
+        QVERIFY(!w.lesson()->steps.last().checks.isEmpty());
+    }
+
+    void spaceRunsAndEscapeStopsMidRun() {
+        MainWindow w(cli::GuiOptions{});
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        lessons::Step step = experiment_step(EngineKind::Threads, WorkloadKind::Sleep, 3);
+        step.spec.io_ms = 20'000; // only Stop ends this
+        step.spec.io_count = 1;
+        w.lab()->setStep(step);
+        QSignalSpy finished(w.lab(), &LabPanel::runFinished);
+        w.setFocus();
+        QTest::keyClick(&w, Qt::Key_Space);
+        QVERIFY(w.lab()->busy());
+        QTRY_VERIFY_WITH_TIMEOUT(w.lab()->controller()->trace().events.size() > 3, 10'000);
+        QElapsedTimer clock;
+        clock.start();
+        QTest::keyClick(&w, Qt::Key_Escape);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10'000);
+        qInfo("Esc -> finished in %lld ms", clock.elapsed());
+        QVERIFY(clock.elapsed() < 1500);
+        QVERIFY(finished.at(0).at(0).value<Summary>().cancelled);
+        QVERIFY(wait_idle(w, 5000));
+    }
+
+    void everyViewAppearsForItsEngine_data() {
+        QTest::addColumn<int>("engine");
+        QTest::addColumn<int>("workload");
+        QTest::addColumn<bool>("gil");
+        QTest::addColumn<bool>("loop");
+        QTest::newRow("threads") << int(EngineKind::Threads) << int(WorkloadKind::Cpu) << true << false;
+        QTest::newRow("processes") << int(EngineKind::Processes) << int(WorkloadKind::Cpu) << false << false;
+        QTest::newRow("asyncio") << int(EngineKind::Asyncio) << int(WorkloadKind::Sleep) << false << true;
+    }
+    void everyViewAppearsForItsEngine() {
+        QFETCH(int, engine);
+        QFETCH(int, workload);
+        QFETCH(bool, gil);
+        QFETCH(bool, loop);
+        MainWindow w(cli::GuiOptions{});
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.lab()->controller()->setBaselineEnabled(false);
+        w.lab()->setStep(experiment_step(EngineKind(engine), WorkloadKind(workload), 2));
+        QSignalSpy finished(w.lab(), &LabPanel::runFinished);
+        w.lab()->run();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kRunTimeoutMs);
+        QVERIFY(finished.at(0).at(0).value<Summary>().completed);
+        plots::TimelineView* view = timeline_view(w);
+        QVERIFY(view);
+        view->replot_now();
+        using V = plots::TimelineView::View;
+        if (!loop) QVERIFY(view->is_view_shown(V::Workers));
+        QCOMPARE(view->is_view_shown(V::Gil), gil);
+        QCOMPARE(view->is_view_shown(V::Loop), loop);
+        if (engine != int(EngineKind::Asyncio)) QVERIFY(view->is_view_shown(V::Cores));
+    }
+
+    void theTimelinesSegmentsAreTheTraces() {
+        MainWindow w(cli::GuiOptions{});
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.lab()->controller()->setBaselineEnabled(false);
+        lessons::Step step = experiment_step(EngineKind::Threads, WorkloadKind::Cpu, 3);
+        step.spec.iterations = 1'000'000;
+        w.lab()->setStep(step);
+        QSignalSpy finished(w.lab(), &LabPanel::runFinished);
+        w.lab()->run();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kRunTimeoutMs);
+        const Trace& trace = w.lab()->controller()->trace();
+        const plots::TimelineModel& model = timeline_view(w)->model();
+        const SegmentSet expected = build_segments(trace, trace.end_ns());
+        QVERIFY(model.workers().lane_count() > 0);
+        size_t compared = 0;
+        for (size_t row = 0; row < model.workers().lane_count(); ++row) {
+            const auto& lane = model.workers().lane(row);
+            QVERIFY(lane.source < expected.by_lane.size());
+            const std::vector<Segment>& want = expected.by_lane[lane.source];
+            QCOMPARE(lane.segments.size(), want.size());
+            for (size_t i = 0; i < want.size(); ++i) {
+                const plots::SegmentRecord got = lane.segments.at(i);
+                QCOMPARE(got.state, uint8_t(want[i].state));
+                QCOMPARE(got.start, trace.seconds(want[i].start_ns));
+                QCOMPARE(got.end, trace.seconds(want[i].end_ns));
+            }
+            compared += want.size();
+        }
+        qInfo("compared %zu segments on %zu lanes", compared, model.workers().lane_count());
+        QVERIFY(compared > 10);
+    }
+
+    void thePredictionIsRevealedAfterTheRun() {
+        cli::GuiOptions options;
+        options.lesson = QStringLiteral("gil");
+        MainWindow w(options);
+        w.show();
+        const lessons::Lesson lesson = *w.lesson();
+        QVERIFY(lesson.steps[0].prediction);
+        // The lesson's step, with less work so the test stays short.
+        lessons::Step step = lesson.steps[0];
+        step.spec.iterations = 400'000;
+        w.lab()->setStep(step);
+        PredictionBox* box = w.stepView()->predictionBox();
+        QVERIFY(box->isVisible());
+        PredictionAnswer answer;
+        answer.choice = 2;
+        box->setAnswer(answer);
+        QVERIFY(w.navigatorModel()->answered(lesson.id, 0));
+        QVERIFY(w.progress()->prediction(lesson.id, 1).has_value());
+        w.lab()->run();
+        QVERIFY(wait_idle(w));
+        const QString verdict = box->verdictText();
+        QVERIFY2(verdict.contains(QStringLiteral("You said")), qPrintable(verdict));
+        QVERIFY2(verdict.contains(QStringLiteral("Measured:")), qPrintable(verdict));
+        QVERIFY2(verdict.contains(QStringLiteral("×")), qPrintable(verdict));
+    }
+
+    void aBrokenLessonFileIsShownAsAMessage() {
+        QTemporaryDir dir;
+        QVERIFY(QFile::copy(QStringLiteral(CLAB_SOURCE_LESSONS_DIR "/04-gil.md"), dir.filePath("04-gil.md")));
+        QFile bad(dir.filePath("05-broken.md"));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write("---\nid: broken\nnumber: 5\n---\n\n## A step\n\n```experiment\nengine: warp-drive\n```\n");
+        bad.close();
+        cli::GuiOptions options;
+        options.lessons_dir = dir.path();
+        options.lesson = QStringLiteral("broken");
+        MainWindow w(options);
+        w.show();
+        QVERIFY2(w.infoBar()->text().contains(QStringLiteral("05-broken.md")),
+                 qPrintable(w.infoBar()->text()));
+        QCOMPARE(w.navigatorModel()->rowCount(), 1); // the good lesson still loads
+        QVERIFY(w.lesson());
+    }
+
+    void anEmptyLessonFolderSaysSo() {
+        QTemporaryDir dir;
+        cli::GuiOptions options;
+        options.lessons_dir = dir.path();
+        MainWindow w(options);
+        w.show();
+        QCOMPARE(w.navigatorModel()->rowCount(), 0);
+        QVERIFY(w.stepView()->title().contains(QStringLiteral("No lessons")));
+        QVERIFY(!w.lab()->hasExperiment());
+        QTest::keyClick(&w, Qt::Key_Space); // nothing to run: nothing happens
+        QVERIFY(!w.lab()->busy());
+    }
+
+    void layoutAndPositionPersist() {
+        QList<int> sizes;
+        {
+            cli::GuiOptions options;
+            options.lesson = QStringLiteral("gil");
+            options.step = 2;
+            MainWindow w(options);
+            w.resize(1400, 900);
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            auto* split = w.findChild<QSplitter*>(QStringLiteral("mainSplitter"));
+            split->setSizes({300, 500, 580});
+            sizes = split->sizes();
+            w.close();
+        }
+        MainWindow again(cli::GuiOptions{});
+        again.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&again));
+        QCOMPARE(again.findChild<QSplitter*>(QStringLiteral("mainSplitter"))->sizes(), sizes);
+        QCOMPARE(again.lesson()->id, QStringLiteral("gil")); // where the student left off
+        QCOMPARE(again.currentStep(), 1);
+    }
+
+    void presenterModeGoesFullScreenWithLargerFonts() {
+        MainWindow w(cli::GuiOptions{});
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        const qreal normal = w.font().pointSizeF();
+        QSignalSpy changed(&w, &MainWindow::presenterModeChanged);
+        w.action(QStringLiteral("presenter"))->trigger();
+        QVERIFY(w.presenterMode());
+        QVERIFY(w.windowState() & Qt::WindowFullScreen);
+        QVERIFY(w.font().pointSizeF() > normal * 1.2);
+        QCOMPARE(changed.count(), 1);
+        w.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&w));
+        QTest::keyClick(&w, Qt::Key_F11);
+        QVERIFY(!w.presenterMode());
+        QCOMPARE(w.font().pointSizeF(), normal);
+    }
+
+    void mashingControlsAndRunStopDoesNotCrash() {
+        MainWindow w(cli::GuiOptions{});
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        lessons::Step step = experiment_step(EngineKind::Threads, WorkloadKind::Cpu, 2);
+        w.lab()->setStep(step);
+        auto* rng = QRandomGenerator::global();
+        QElapsedTimer clock;
+        clock.start();
+        int actions = 0;
+        while (clock.elapsed() < 8000) {
+            switch (rng->bounded(9)) {
+            case 0:
+            case 1:
+                w.lab()->run();
+                break;
+            case 2:
+                w.lab()->stop();
+                break;
+            case 3:
+                if (auto* s = qobject_cast<QSlider*>(w.lab()->controls()->editor("tasks")))
+                    s->setValue(rng->bounded(s->maximum() + 1));
+                break;
+            case 4:
+                if (auto* c = qobject_cast<QComboBox*>(w.lab()->controls()->editor("engine")))
+                    c->setCurrentIndex(rng->bounded(c->count()));
+                break;
+            case 5:
+                if (auto* s = qobject_cast<QSlider*>(w.lab()->controls()->editor("switch_interval_ms")))
+                    s->setValue(rng->bounded(s->maximum() + 1));
+                break;
+            case 6:
+                w.lab()->resetControls();
+                break;
+            case 7:
+                QTest::keyClick(&w, rng->bounded(2) ? Qt::Key_Space : Qt::Key_Escape);
+                break;
+            case 8:
+                // Leave the step and come back: runs of a step no longer shown are dropped.
+                w.lab()->setStep(step);
+                break;
+            }
+            ++actions;
+            QTest::qWait(rng->bounded(60));
+        }
+        w.lab()->stop();
+        QVERIFY(wait_idle(w, 10'000));
+        qInfo("%d random actions", actions);
+        w.lab()->run(); // still works after all that
+        QVERIFY(wait_idle(w));
+        QVERIFY(!w.lab()->controller()->trace().events.empty());
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_main_window.moc"

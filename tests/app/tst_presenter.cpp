@@ -1,0 +1,119 @@
+// Presenter mode, classroom half: the high-contrast theme comes and goes with presenter mode, the
+// lab-only layout hides the lesson text (and only while presenting), open replay/compare windows
+// follow the theme, and the classroom keys work from the keyboard.
+#include "classroom/classroom_controller.h"
+#include "classroom/compare_window.h"
+#include "classroom/presenter_mode.h"
+
+#include <QAction>
+#include <QDockWidget>
+#include <QLabel>
+#include <QMainWindow>
+#include <QMenuBar>
+#include <QTest>
+
+using namespace clab;
+using namespace clab::classroom;
+
+namespace {
+void fake_finished_run(Trace& trace, Summary& summary) {
+    trace.origin_ns = 1000;
+    trace.lanes.push_back(LaneInfo{0, LaneKind::Main, "MainThread", kNoLane, 1});
+    trace.append({Event{1000, 0, EventKind::Running, 0, 0}, Event{5000, 0, EventKind::WorkerExit, 0, 0}});
+    summary.completed = true;
+    summary.wall_s = 4e-6;
+    summary.events = 2;
+}
+} // namespace
+
+class TestPresenter : public QObject {
+    Q_OBJECT
+private slots:
+    void themeAndLayoutFollowPresenterMode() {
+        QMainWindow window;
+        auto* lesson = new QLabel(QStringLiteral("lesson"), &window);
+        window.setCentralWidget(lesson);
+        const QColor desk = window.palette().color(QPalette::Window);
+        ClassroomHost host;
+        host.window = &window;
+        host.lesson_widgets = {lesson};
+        ClassroomController classroom(host);
+        classroom.install();
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+
+        QVERIFY(!classroom.action("labOnly")->isEnabled()); // a presenter layout only
+        classroom.setPresenterMode(true);
+        QCOMPARE(window.palette().color(QPalette::Window), QColor(Qt::black));
+        QCOMPARE(window.palette().color(QPalette::WindowText), QColor(Qt::white));
+        QVERIFY(window.styleSheet().contains("QSlider::handle"));
+        QVERIFY(classroom.action("labOnly")->isEnabled());
+        classroom.setLabOnly(true);
+        QVERIFY(lesson->isHidden());
+        QVERIFY(classroom.action("labOnly")->isChecked());
+
+        // Windows opened while presenting get the theme too.
+        CompareWindow* compare = classroom.openCompare();
+        QCOMPARE(compare->palette().color(QPalette::Window), QColor(Qt::black));
+
+        classroom.setPresenterMode(false);
+        QVERIFY(!lesson->isHidden()); // leaving presenter mode brings the lesson back
+        QCOMPARE(window.palette().color(QPalette::Window), desk);
+        QVERIFY(window.styleSheet().isEmpty());
+        QVERIFY(compare->styleSheet().isEmpty());
+    }
+
+    void contrastIsHigh() {
+        // WCAG contrast ratio of text on background: >= 7 is "AAA"; black on white is 21.
+        auto luminance = [](QColor c) {
+            auto channel = [](double v) {
+                return v <= 0.03928 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4);
+            };
+            return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF());
+        };
+        const QPalette p = high_contrast_palette();
+        auto ratio = [&](QPalette::ColorRole fg, QPalette::ColorRole bg) {
+            const double a = luminance(p.color(fg)), b = luminance(p.color(bg));
+            return (std::max(a, b) + 0.05) / (std::min(a, b) + 0.05);
+        };
+        QVERIFY(ratio(QPalette::WindowText, QPalette::Window) >= 7);
+        QVERIFY(ratio(QPalette::Text, QPalette::Base) >= 7);
+        QVERIFY(ratio(QPalette::HighlightedText, QPalette::Highlight) >= 7);
+        QVERIFY(ratio(QPalette::ButtonText, QPalette::Button) >= 7);
+    }
+
+    void keyboardDrivesTheClassroom() {
+        QMainWindow window;
+        window.menuBar()->addMenu(QStringLiteral("&File"));
+        auto* lesson = new QLabel(QStringLiteral("lesson"), &window);
+        window.setCentralWidget(lesson);
+        ClassroomHost host;
+        host.window = &window;
+        host.lesson_widgets = {lesson};
+        ClassroomController classroom(host);
+        classroom.install();
+        window.show();
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+
+        Trace trace;
+        Summary summary;
+        fake_finished_run(trace, summary);
+        classroom.onRunFinished(summary, trace);
+        QCOMPARE(classroom.history()->rowCount(), 1);
+
+        QTest::keyClick(&window, Qt::Key_P); // pin
+        QCOMPARE(classroom.pinned()->rowCount(), 1);
+        classroom.setPresenterMode(true);
+        QTest::keyClick(&window, Qt::Key_L); // lab only
+        QVERIFY(lesson->isHidden());
+        QTest::keyClick(&window, Qt::Key_L);
+        QVERIFY(!lesson->isHidden());
+        QTest::keyClick(&window, Qt::Key_F9); // history dock
+        QVERIFY(classroom.historyDock()->isVisible());
+        classroom.setPresenterMode(false);
+    }
+};
+
+QTEST_MAIN(TestPresenter)
+#include "tst_presenter.moc"

@@ -1,0 +1,205 @@
+// The summary in words: headlines for every way a run ends, the rows each engine shows, metric
+// lookup for lessons, prediction verdicts, the baseline arithmetic, and the panel widget.
+#include "gui/baseline.h"
+#include "gui/prediction_verdict.h"
+#include "gui/summary_panel.h"
+#include "gui/summary_text.h"
+
+#include <QTest>
+
+using namespace clab;
+using namespace clab::gui;
+
+namespace {
+Summary threads_summary() {
+    Summary s;
+    s.spec.engine = EngineKind::Threads;
+    s.spec.tasks = 2;
+    s.completed = true;
+    s.wall_s = 2.0;
+    s.cpu_s = 2.1;
+    s.gil_switches = 400;
+    s.forced_switches = 390;
+    s.gil_wait_s = 1.9;
+    s.median_gil_slice_ms = 5.0;
+    return s;
+}
+QStringList keys(const QList<SummaryRow>& rows) {
+    QStringList k;
+    for (const SummaryRow& r : rows)
+        k << r.key;
+    return k;
+}
+} // namespace
+
+class TestSummary : public QObject {
+    Q_OBJECT
+private slots:
+    void headlines_data() {
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<QString>("contains");
+        QTest::addColumn<int>("severity");
+        QTest::newRow("finished") << 0 << "Finished in 2.00 s" << int(Severity::Good);
+        QTest::newRow("stopped") << 1 << "Stopped" << int(Severity::Warning);
+        QTest::newRow("deadlock") << 2 << "Deadlock" << int(Severity::Error);
+        QTest::newRow("broken pool") << 3 << "pool broke" << int(Severity::Error);
+        QTest::newRow("engine error") << 4 << "worker 2 crashed" << int(Severity::Error);
+    }
+    void headlines() {
+        QFETCH(int, kind);
+        QFETCH(QString, contains);
+        QFETCH(int, severity);
+        Summary s = threads_summary();
+        if (kind == 1) {
+            s.completed = false;
+            s.cancelled = true;
+        } else if (kind == 2) {
+            s.completed = false;
+            s.deadlock = true;
+        } else if (kind == 3) {
+            s.completed = false;
+            s.broken = true;
+        } else if (kind == 4) {
+            s.completed = false;
+            s.error = "worker 2 crashed (signal 9)";
+        }
+        const Headline h = summary_headline(s);
+        QVERIFY2(h.text.contains(contains), qPrintable(h.text));
+        QCOMPARE(int(h.severity), severity);
+    }
+    void rowsFollowTheEngine() {
+        Summary t = threads_summary();
+        QVERIFY(keys(summary_rows(t)).contains("gil_switches"));
+        QVERIFY(!keys(summary_rows(t)).contains("loop_iterations"));
+        QVERIFY(!keys(summary_rows(t)).contains("speedup")); // no baseline yet
+
+        Summary a;
+        a.spec.engine = EngineKind::Asyncio;
+        a.completed = true;
+        a.wall_s = 1;
+        a.loop_iterations = 12;
+        a.slow_callbacks = 1;
+        const QList<SummaryRow> rows = summary_rows(a);
+        QVERIFY(keys(rows).contains("loop_iterations"));
+        QVERIFY(keys(rows).contains("max_loop_lag_s"));
+        QVERIFY(!keys(rows).contains("gil_switches"));
+        for (const SummaryRow& r : rows)
+            if (r.key == "slow_callbacks") QCOMPARE(r.severity, Severity::Error);
+
+        Summary p;
+        p.spec.engine = EngineKind::ProcessPool;
+        p.completed = true;
+        p.wall_s = 1;
+        p.process_start_s = 0.004;
+        QVERIFY(keys(summary_rows(p)).contains("process_start_s"));
+
+        Summary c = threads_summary();
+        c.spec.workload = WorkloadKind::Counter;
+        c.counter_expected = 400000;
+        c.counter_value = 312345;
+        c.lost_updates = 87655;
+        bool found = false;
+        for (const SummaryRow& r : summary_rows(c))
+            if (r.key == "lost_updates") {
+                found = true;
+                QCOMPARE(r.value, QStringLiteral("87,655"));
+                QCOMPARE(r.severity, Severity::Error);
+            }
+        QVERIFY(found);
+    }
+    void baselineGivesSpeedupAndEfficiency() {
+        Summary s = threads_summary();
+        apply_baseline(s, 1.94);
+        QCOMPARE(s.baseline_wall_s, 1.94);
+        QCOMPARE(s.speedup, 0.97);
+        QCOMPARE(s.efficiency, 0.97 / 2);
+        QCOMPARE(format_metric("speedup", s.speedup), QStringLiteral("0.97×"));
+        QVERIFY(keys(summary_rows(s)).contains("speedup"));
+        QVERIFY(keys(summary_rows(s)).contains("efficiency"));
+    }
+    void baselineCacheKeysOnTheBaselinesSpec() {
+        BaselineCache cache;
+        ExperimentSpec threads;
+        threads.engine = EngineKind::Threads;
+        threads.tasks = 2;
+        cache.store(threads, 1.5);
+        // The same work on processes has the same sequential baseline ...
+        ExperimentSpec processes = threads;
+        processes.engine = EngineKind::Processes;
+        QCOMPARE(cache.find(processes).value_or(0), 1.5);
+        // ... but more work does not.
+        ExperimentSpec more = threads;
+        more.iterations *= 2;
+        QVERIFY(!cache.find(more));
+        QCOMPARE(spec_key(threads), spec_key(threads));
+        QVERIFY(spec_key(threads) != spec_key(more));
+    }
+    void metricsByName() {
+        const Summary s = threads_summary();
+        QCOMPARE(summary_metric(s, "wall_s").value_or(-1), 2.0);
+        QCOMPARE(summary_metric(s, "gil_switches").value_or(-1), 400.0);
+        QVERIFY(!summary_metric(s, "no_such_metric"));
+        QCOMPARE(format_metric("wall_s", 2.0), QStringLiteral("2.00 s"));
+        QCOMPARE(format_metric("wall_s", 0.0123), QStringLiteral("12.3 ms"));
+        QCOMPARE(metric_label("speedup"), QStringLiteral("Speedup"));
+    }
+    void predictionVerdicts_data() {
+        QTest::addColumn<int>("choice");
+        QTest::addColumn<QString>("expected");
+        QTest::addColumn<bool>("right");
+        QTest::newRow("right") << 2 << "You said 'about the same'. Measured: 0.97× — right." << true;
+        QTest::newRow("wrong")
+            << 1 << "You said 'twice as fast'. Measured: 0.97× — the answer is 'about the same'." << false;
+        QTest::newRow("no answer") << 0 << "The answer: 'about the same'. Measured: 0.97×." << false;
+    }
+    void predictionVerdicts() {
+        QFETCH(int, choice);
+        QFETCH(QString, expected);
+        QFETCH(bool, right);
+        lessons::Prediction p;
+        p.question = "Two threads count to 10 million each. Compared with one after another, they are:";
+        p.choices = {"twice as fast", "about the same", "slower"};
+        p.answer = 2;
+        p.reveal = "speedup";
+        Summary s = threads_summary();
+        apply_baseline(s, 1.94);
+        PredictionAnswer a;
+        a.choice = choice;
+        const Verdict v = prediction_verdict(p, a, s);
+        QCOMPARE(v.text, expected);
+        QCOMPARE(v.right, right);
+        QCOMPARE(v.answered, choice > 0);
+    }
+    void numericPredictionsUseTheTolerance() {
+        lessons::Prediction p;
+        p.numeric = true;
+        p.number = 2.0;
+        p.tolerance = 0.3;
+        p.reveal = "wall_s";
+        const Summary s = threads_summary(); // 2.0 s measured
+        PredictionAnswer close;
+        close.number = 2.4;
+        QVERIFY(prediction_verdict(p, close, s).right);
+        PredictionAnswer far;
+        far.number = 6.0;
+        const Verdict v = prediction_verdict(p, far, s);
+        QVERIFY(!v.right);
+        QVERIFY2(v.text.contains("Measured: 2.00 s"), qPrintable(v.text));
+    }
+    void panelShowsEveryRow() {
+        SummaryPanel panel;
+        Summary s = threads_summary();
+        apply_baseline(s, 1.94);
+        panel.showSummary(s);
+        QVERIFY(panel.headline().startsWith("Finished"));
+        const QStringList rows = panel.rowTexts();
+        QCOMPARE(rows.size(), summary_rows(s).size());
+        QVERIFY(rows.contains("Speedup: 0.97×"));
+        panel.clear("nothing yet");
+        QVERIFY(panel.rowTexts().isEmpty());
+        QCOMPARE(panel.headline(), QStringLiteral("nothing yet"));
+    }
+};
+
+QTEST_MAIN(TestSummary)
+#include "tst_summary.moc"

@@ -1,0 +1,196 @@
+// The stacked timeline widget: which views appear for which engine, the legend, highlights and
+// bookmarks, tooltips, the presenter theme, and a real run streamed live into it.
+#include "core/builtin_engines.h"
+#include "core/experiment/runner.h"
+#include "plots/segment_plottable.h"
+#include "plots/timeline_view.h"
+
+#include <QElapsedTimer>
+#include <QTest>
+#include <map>
+
+using namespace clab;
+using namespace clab::plots;
+using View = TimelineView::View;
+
+namespace {
+ExperimentSpec spec_for(EngineKind engine, WorkloadKind workload, int tasks) {
+    ExperimentSpec spec;
+    spec.engine = engine;
+    spec.workload = workload;
+    spec.tasks = tasks;
+    spec.iterations = 400'000;
+    spec.io_ms = 20;
+    spec.io_count = 3;
+    spec.timeout_s = 20;
+    return spec;
+}
+
+Trace real_run(const ExperimentSpec& spec) {
+    Trace trace;
+    Runner::run(spec, &trace);
+    return trace;
+}
+
+int legend_items(const TimelineView& view) {
+    int n = 0;
+    for (int i = 0; i < view.plot()->plotLayout()->elementCount(); ++i)
+        if (auto* legend = qobject_cast<QCPLegend*>(view.plot()->plotLayout()->elementAt(i)))
+            for (int j = 0; j < legend->itemCount(); ++j)
+                n += legend->item(j) ? 1 : 0;
+    return n;
+}
+} // namespace
+
+class TestTimelineView : public QObject {
+    Q_OBJECT
+    std::map<QString, Trace> traces_;
+
+private slots:
+    void initTestCase() {
+        register_builtin_engines();
+        traces_["threads"] = real_run(spec_for(EngineKind::Threads, WorkloadKind::Cpu, 2));
+        traces_["asyncio"] = real_run(spec_for(EngineKind::Asyncio, WorkloadKind::Sleep, 3));
+        traces_["processes"] = real_run(spec_for(EngineKind::Processes, WorkloadKind::Cpu, 2));
+    }
+
+    void emptyViewShowsNothingButAHint() {
+        TimelineView view;
+        view.resize(800, 500);
+        view.replot_now();
+        QVERIFY(!view.is_view_shown(View::Workers));
+        QVERIFY(view.describe_at(QPoint(400, 250)).isEmpty());
+    }
+
+    void viewsPerEngine_data() {
+        QTest::addColumn<QString>("run");
+        QTest::addColumn<bool>("gil");
+        QTest::addColumn<bool>("loop");
+        QTest::newRow("threads: GIL, no loop") << "threads" << true << false;
+        QTest::newRow("asyncio: loop, no GIL") << "asyncio" << false << true;
+        QTest::newRow("processes: neither") << "processes" << false << false;
+    }
+    void viewsPerEngine() {
+        QFETCH(QString, run);
+        QFETCH(bool, gil);
+        QFETCH(bool, loop);
+        TimelineView view;
+        view.resize(1200, 800);
+        view.load_trace(traces_.at(run));
+        view.replot_now();
+        QVERIFY(view.is_view_shown(View::Workers));
+        QCOMPARE(view.is_view_shown(View::Gil), gil);
+        QCOMPARE(view.is_view_shown(View::Loop), loop);
+        QCOMPARE(view.is_view_shown(View::Cores), view.model().has_cores());
+        QCOMPARE(view.highlight_lane(QStringLiteral("GIL")), gil);
+        QVERIFY(legend_items(view) >= 2);
+        // The whole run is in view after loading.
+        QVERIFY(view.time_range().upper >= view.model().end_seconds());
+    }
+
+    // Hovering a worker lane names the lane and the state.
+    void tooltipNamesLaneAndState() {
+        TimelineView view;
+        view.resize(1200, 800);
+        view.load_trace(traces_.at("threads"));
+        view.replot_now();
+        QCPAxisRect* rect = view.axis_rect(View::Workers);
+        QVERIFY(rect);
+        const SegmentStore& workers = view.model().workers();
+        bool described = false;
+        for (size_t row = 0; row < workers.lane_count() && !described; ++row) {
+            const LaneSegments& segs = workers.lane(row).segments;
+            if (segs.empty()) continue;
+            const SegmentRecord s = segs.at(segs.size() / 2);
+            const double x = rect->axis(QCPAxis::atBottom)->coordToPixel((s.start + s.end) / 2);
+            const double y = rect->axis(QCPAxis::atLeft)->coordToPixel(double(row));
+            const QString text = view.describe_at(QPoint(int(x), int(y)));
+            QVERIFY2(text.contains(QString::fromStdString(workers.lane(row).name)), qPrintable(text));
+            QVERIFY2(text.contains(QStringLiteral("from ")), qPrintable(text));
+            described = true;
+        }
+        QVERIFY(described);
+    }
+
+    void zoomPanAndMarks() {
+        TimelineView view;
+        view.resize(1200, 800);
+        view.load_trace(traces_.at("threads"));
+        view.replot_now();
+        view.set_time_range(0.01, 0.02);
+        QCOMPARE(view.time_range().lower, 0.01);
+        // Every stacked rect shares the one time axis.
+        for (View v : {View::Workers, View::Cores, View::Gil})
+            if (QCPAxisRect* rect = view.axis_rect(v))
+                QCOMPARE(rect->axis(QCPAxis::atBottom)->range().upper, 0.02);
+        view.highlight_time_range(0.0, 0.2);
+        view.add_bookmark(0.015, QStringLiteral("look here"));
+        view.set_time_cursor(0.012);
+        view.replot_now();
+        QVERIFY(view.plot()->itemCount() > 0);
+        view.clear_highlights();
+        view.clear_bookmarks();
+        view.clear_time_cursor();
+        view.zoom_to_fit();
+        QCOMPARE(view.time_range().lower, 0.0);
+        QVERIFY(!view.highlight_lane(QStringLiteral("no such lane")));
+    }
+
+    void presenterThemeSwitchesAtRunTime() {
+        TimelineView view;
+        view.resize(1200, 800);
+        view.load_trace(traces_.at("threads"));
+        view.replot_now();
+        const double desk =
+            view.axis_rect(View::Workers)->axis(QCPAxis::atLeft)->tickLabelFont().pointSizeF();
+        view.set_presenter(true);
+        QVERIFY(view.presenter());
+        QVERIFY(view.is_view_shown(View::Gil));
+        const double big = view.axis_rect(View::Workers)->axis(QCPAxis::atLeft)->tickLabelFont().pointSizeF();
+        QVERIFY(big > desk * 1.3);
+        view.set_presenter(false);
+        QVERIFY(!view.presenter());
+    }
+
+    // A real run streamed as the GUI does it: poll the recorder, ingest, set_now; at the end the view
+    // holds exactly the run's segments.
+    void liveRunStreamsIn() {
+        Runner runner;
+        ExperimentSpec spec = spec_for(EngineKind::Threads, WorkloadKind::Cpu, 2);
+        spec.iterations = 2'000'000;
+        QVERIFY(runner.start(spec));
+        TimelineView view;
+        view.resize(1200, 800);
+        view.show();
+        Trace polled;
+        QElapsedTimer clock;
+        clock.start();
+        int polls = 0;
+        while (!runner.finished() && clock.elapsed() < 30'000) {
+            std::vector<Event> batch;
+            runner.recorder().drain(batch);
+            view.ingest(batch, runner.recorder().lanes(), runner.recorder().origin_ns());
+            view.set_now(now_ns());
+            QTest::qWait(20);
+            ++polls;
+        }
+        QVERIFY(runner.finished());
+        runner.wait();
+        std::vector<Event> rest;
+        runner.recorder().drain(rest);
+        view.ingest(rest, runner.recorder().lanes(), runner.recorder().origin_ns());
+        const Trace& trace = runner.trace();
+        view.finish(trace.end_ns());
+        view.replot_now();
+        QVERIFY(polls > 0);
+        QVERIFY(view.is_view_shown(View::Gil));
+        const SegmentSet want = build_segments(trace, trace.end_ns());
+        size_t want_count = 0;
+        for (const auto& lane : want.by_lane)
+            want_count += lane.size();
+        QCOMPARE(view.model().workers().segment_count() + view.model().loop().segment_count(), want_count);
+    }
+};
+
+QTEST_MAIN(TestTimelineView)
+#include "tst_timeline_view.moc"

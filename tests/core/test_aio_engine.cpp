@@ -1,0 +1,187 @@
+// The asyncio engine end to end through the Runner: real sockets, 10,000 tasks, the blocked loop
+// and its fixes, cancel, and a clean shutdown. Timing checks are ratios with wide margins.
+#include "core/aio/asyncio_engine.h"
+#include "core/experiment/runner.h"
+#include "core/net/slow_server.h"
+#include "core/trace/recorder.h"
+
+#include <algorithm>
+#include <dirent.h>
+#include <gtest/gtest.h>
+#include <thread>
+
+namespace {
+
+using namespace clab;
+
+int count_entries(const char* dir) {
+    int n = 0;
+    if (DIR* d = opendir(dir)) {
+        while (readdir(d))
+            ++n;
+        closedir(d);
+    }
+    return n;
+}
+
+ExperimentSpec asyncio_spec(WorkloadKind workload, int tasks, double io_ms, int io_count = 1) {
+    ExperimentSpec s;
+    s.engine = EngineKind::Asyncio;
+    s.workload = workload;
+    s.tasks = tasks;
+    s.io_ms = io_ms;
+    s.io_count = io_count;
+    return s;
+}
+
+size_t count_kind(const Trace& trace, EventKind kind) {
+    return size_t(std::count_if(trace.events.begin(), trace.events.end(),
+                                [kind](const Event& e) { return e.kind == kind; }));
+}
+
+TEST(AsyncioEngine, SleepingTasksOverlap) {
+    Trace trace;
+    const Summary s = Runner::run(asyncio_spec(WorkloadKind::Sleep, 3, 100, 2), &trace);
+    ASSERT_TRUE(s.completed) << s.error;
+    // One after another: 3 x 2 x 100 ms = 600 ms. Overlapped: about 200 ms.
+    EXPECT_LT(s.wall_s, 0.6 / 1.8);
+    EXPECT_GE(s.wall_s, 0.2);
+    // Each task steps 3 times (start, after each sleep), plus main's steps.
+    EXPECT_GE(s.task_switches, 9u);
+    EXPECT_GE(s.loop_iterations, 3u);
+    EXPECT_EQ(count_kind(trace, EventKind::LoopIteration), s.loop_iterations);
+    EXPECT_EQ(count_kind(trace, EventKind::TaskStepBegin), s.task_switches);
+    // Lanes: the loop, main (Task-1) and Task-2..Task-4.
+    int tasks = 0, loops = 0;
+    for (const auto& lane : trace.lanes) {
+        tasks += lane.kind == LaneKind::Task;
+        loops += lane.kind == LaneKind::Loop;
+    }
+    EXPECT_EQ(tasks, 4);
+    EXPECT_EQ(loops, 1);
+    ASSERT_NE(trace.lane(trace.lanes.back().id), nullptr);
+    EXPECT_EQ(trace.lanes.back().name, "Task-4");
+}
+
+TEST(AsyncioEngine, TaskStepCallbacksNameTheirTaskLane) {
+    Trace trace;
+    const Summary s = Runner::run(asyncio_spec(WorkloadKind::Sleep, 2, 5), &trace);
+    ASSERT_TRUE(s.completed) << s.error;
+    size_t steps = 0;
+    for (const Event& e : trace.events) {
+        if (e.kind != EventKind::CallbackBegin || CallbackKind(e.arg & 0xFFFFFFFF) != CallbackKind::TaskStep)
+            continue;
+        ++steps;
+        const uint64_t who = e.arg >> 32;
+        ASSERT_GT(who, 0u);
+        const LaneInfo* lane = trace.lane(uint32_t(who - 1));
+        ASSERT_NE(lane, nullptr);
+        EXPECT_EQ(lane->kind, LaneKind::Task);
+    }
+    EXPECT_EQ(steps, s.task_switches);
+}
+
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+constexpr int kManyTasks = 2'000; // sanitizers slow every syscall down ~10x: keep the run short
+#else
+constexpr int kManyTasks = 10'000;
+#endif
+
+TEST(AsyncioEngine, TenThousandConcurrentRequestsAgainstTheSlowServer) {
+    // Drive the engine directly to count what the server really answered.
+    net::SlowServer server;
+    std::string error;
+    ASSERT_TRUE(server.start(&error)) << error;
+    Recorder recorder;
+    std::atomic<bool> cancel{false};
+    RunContext ctx{recorder, cancel, recorder.add_lane(LaneKind::Main, "MainThread"), now_ns()};
+    ctx.server_port = server.port();
+    Summary s;
+    const int64_t t0 = now_ns();
+    ExperimentSpec spec = asyncio_spec(WorkloadKind::Net, kManyTasks, 200, 2);
+    aio::AsyncioEngine().run(spec, ctx, s);
+    const double wall = double(now_ns() - t0) * 1e-9;
+    ASSERT_TRUE(s.error.empty()) << s.error;
+    EXPECT_EQ(server.requests_served(), uint64_t(2 * kManyTasks));
+    EXPECT_GE(s.io_latency_median_ms, 200.0); // never sooner than the server's latency
+    // Sequentially: 10,000 x 2 x 200 ms = over an hour. Concurrently: seconds (the connect burst
+    // overflows the listen backlog, somaxconn = 4096, and dropped SYNs are retried after 1 s).
+    EXPECT_LT(wall, kManyTasks * 2 * 0.2 / 50);
+}
+
+TEST(AsyncioEngine, SemaphoreLimitsHowManyRequestsRunAtOnce) {
+    ExperimentSpec spec = asyncio_spec(WorkloadKind::Net, 20, 100);
+    spec.concurrency = 5;
+    const Summary limited = Runner::run(spec);
+    ASSERT_TRUE(limited.completed) << limited.error;
+    spec.concurrency = 0;
+    const Summary unlimited = Runner::run(spec);
+    ASSERT_TRUE(unlimited.completed) << unlimited.error;
+    // 20 requests of 100 ms, 5 at a time: at least 4 waves (a floor, not a race); all at once
+    // it is one wave plus overhead.
+    EXPECT_GE(limited.wall_s, 0.4);
+    EXPECT_LT(unlimited.wall_s, limited.wall_s);
+}
+
+ExperimentSpec block_loop(Blocker blocker, Offload offload) {
+    ExperimentSpec s = asyncio_spec(WorkloadKind::BlockLoop, 4, 10, 40); // tickers: 40 x 10 ms
+    s.blocker = blocker;
+    s.offload = offload;
+    s.iterations = 250'000'000 / 35; // a blocking call of roughly 250 ms of Python
+    return s;
+}
+
+TEST(AsyncioEngine, BlockingTheLoopStallsEveryTaskAndOffloadingFixesIt) {
+    const Summary blocked = Runner::run(block_loop(Blocker::Sleep, Offload::None));
+    ASSERT_TRUE(blocked.completed) << blocked.error;
+    const Summary threaded = Runner::run(block_loop(Blocker::Sleep, Offload::Thread));
+    ASSERT_TRUE(threaded.completed) << threaded.error;
+    EXPECT_GE(blocked.slow_callbacks, 1u); // the blocking step took well over 100 ms
+    EXPECT_GT(blocked.max_loop_lag_s, 0.1);
+    EXPECT_LT(threaded.max_loop_lag_s * 4, blocked.max_loop_lag_s);
+}
+
+TEST(AsyncioEngine, CpuWorkInAProcessLeavesTheLoopFree) {
+    const Summary blocked = Runner::run(block_loop(Blocker::Cpu, Offload::None));
+    ASSERT_TRUE(blocked.completed) << blocked.error;
+    const Summary process = Runner::run(block_loop(Blocker::Cpu, Offload::Process));
+    ASSERT_TRUE(process.completed) << process.error;
+    EXPECT_GT(blocked.max_loop_lag_s, 0.05);
+    EXPECT_LT(process.max_loop_lag_s * 3, blocked.max_loop_lag_s);
+}
+
+TEST(AsyncioEngine, CancelStopsQuicklyAndLeavesNothingBehind) {
+    const int fds_before = count_entries("/proc/self/fd");
+    const int threads_before = count_entries("/proc/self/task");
+    for (auto workload : {WorkloadKind::Sleep, WorkloadKind::Net, WorkloadKind::BlockLoop}) {
+        ExperimentSpec spec = asyncio_spec(workload, 50, 10'000); // 10 s waits
+        spec.iterations = 10'000'000'000LL;                       // and minutes of CPU work
+        spec.offload = Offload::Thread;
+        Runner runner;
+        ASSERT_TRUE(runner.start(spec)) << runner.error();
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        const int64_t t0 = now_ns();
+        runner.cancel();
+        const Summary& s = runner.wait();
+        EXPECT_TRUE(s.cancelled);
+        EXPECT_LT(double(now_ns() - t0) * 1e-9, 10.0 / 5) << to_string(workload); // far below the waits
+    }
+    EXPECT_EQ(count_entries("/proc/self/fd"), fds_before);
+    EXPECT_EQ(count_entries("/proc/self/task"), threads_before);
+}
+
+TEST(AsyncioEngine, CpuBoundCoroutinesRunOneAfterAnother) {
+    ExperimentSpec spec = asyncio_spec(WorkloadKind::Cpu, 3, 0);
+    spec.iterations = 1'000'000;
+    const Summary s = Runner::run(spec);
+    ASSERT_TRUE(s.completed) << s.error;
+    EXPECT_EQ(s.task_switches, 3u + 2u); // each worker: one step; main: start + after gather
+}
+
+TEST(AsyncioEngine, RefusesWorkloadsItDoesNotHave) {
+    const Summary s = Runner::run(asyncio_spec(WorkloadKind::Counter, 2, 0));
+    EXPECT_FALSE(s.completed);
+    EXPECT_NE(s.error.find("asyncio"), std::string::npos) << s.error;
+}
+
+} // namespace

@@ -1,0 +1,430 @@
+// The event loop's ordering guarantees, futures, tasks, cancellation and the asyncio helpers.
+// Ordering is asserted on recorded sequences and iteration numbers, never on absolute times.
+#include "core/aio/aio.h"
+
+#include <gtest/gtest.h>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace clab::aio;
+
+TEST(EventLoop, CallSoonRunsInFifoOrder) {
+    EventLoop loop;
+    std::vector<int> order;
+    for (int i = 0; i < 5; ++i)
+        loop.call_soon([&order, i] { order.push_back(i); });
+    loop.run_once();
+    EXPECT_EQ(order, (std::vector<int>{0, 1, 2, 3, 4}));
+}
+
+TEST(EventLoop, CallbacksAddedDuringAnIterationRunInTheNextOne) {
+    EventLoop loop;
+    std::vector<std::pair<std::string, uint64_t>> log;
+    loop.call_soon([&] {
+        log.emplace_back("a", loop.stats().iterations);
+        loop.call_soon([&] { log.emplace_back("c", loop.stats().iterations); });
+    });
+    loop.call_soon([&] { log.emplace_back("b", loop.stats().iterations); });
+    loop.run_once();
+    ASSERT_EQ(log.size(), 2u); // the snapshot was 2 callbacks: "c" waits
+    loop.run_once();
+    ASSERT_EQ(log.size(), 3u);
+    EXPECT_EQ(log[0], std::make_pair(std::string("a"), uint64_t(1)));
+    EXPECT_EQ(log[1], std::make_pair(std::string("b"), uint64_t(1)));
+    EXPECT_EQ(log[2], std::make_pair(std::string("c"), uint64_t(2)));
+}
+
+TEST(EventLoop, FutureCallbacksGoThroughTheReadyQueue) {
+    EventLoop loop;
+    auto fut = make_future<int>(loop);
+    bool called = false;
+    fut->add_done_callback([&] { called = true; });
+    fut->set_result(7);
+    EXPECT_FALSE(called); // never called directly
+    EXPECT_EQ(loop.ready_count(), 1u);
+    loop.run_once();
+    EXPECT_TRUE(called);
+    bool late = false;
+    fut->add_done_callback([&] { late = true; }); // already done: still scheduled, not called
+    EXPECT_FALSE(late);
+    loop.run_once();
+    EXPECT_TRUE(late);
+    EXPECT_EQ(fut->result(), 7);
+    EXPECT_THROW(fut->set_result(8), InvalidStateError);
+}
+
+TEST(EventLoop, TimersFireInDeadlineOrderAndCancelledOnesNever) {
+    EventLoop loop;
+    std::vector<int> order;
+    loop.call_later(30'000'000, [&] { order.push_back(30); });
+    loop.call_later(10'000'000, [&] { order.push_back(10); });
+    auto cancelled = loop.call_later(5'000'000, [&] { order.push_back(5); });
+    loop.call_later(20'000'000, [&] { order.push_back(20); });
+    cancelled.cancel();
+    const int64_t t0 = clab::now_ns();
+    loop.call_later(40'000'000, [&] { loop.stop(); });
+    loop.run_forever();
+    EXPECT_EQ(order, (std::vector<int>{10, 20, 30}));
+    EXPECT_GE(clab::now_ns() - t0, 40'000'000); // a floor: timers never fire early
+    EXPECT_EQ(loop.timer_count(), 0u);
+}
+
+TEST(EventLoop, ManyCancelledTimersAreSweptFromTheHeap) {
+    EventLoop loop;
+    std::vector<TimerHandle> handles;
+    for (int i = 0; i < 300; ++i)
+        handles.push_back(loop.call_later(3'600'000'000'000, [] {}));
+    for (int i = 0; i < 200; ++i)
+        handles[size_t(i)].cancel();
+    loop.call_soon([] {});
+    loop.run_once(); // more than half cancelled and > 100: the heap is rebuilt without them
+    EXPECT_EQ(loop.timer_count(), 100u);
+}
+
+TEST(EventLoop, CallSoonThreadsafeWakesABlockedSelect) {
+    EventLoop loop;
+    std::thread other([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        loop.call_soon_threadsafe([&] { loop.stop(); });
+    });
+    loop.run_forever(); // nothing else to do: blocks in epoll until the eventfd wakes it
+    other.join();
+    EXPECT_GE(loop.stats().iterations, 1u);
+}
+
+Coro<int> add_later(int a, int b) {
+    co_await sleep(0.001);
+    co_return a + b;
+}
+
+Coro<int> nested() {
+    int x = co_await add_later(1, 2);
+    int y = co_await add_later(x, 10);
+    co_return y;
+}
+
+TEST(Task, CoroutinesNestAndReturnValues) {
+    EventLoop loop;
+    EXPECT_EQ(run(loop, nested()), 13);
+}
+
+TEST(Task, CreateTaskRunsNothingUntilTheCreatorYields) {
+    EventLoop loop;
+    std::vector<std::string> log;
+    auto child = [&]() -> Coro<void> {
+        log.push_back("child");
+        co_return;
+    };
+    auto main = [&]() -> Coro<void> {
+        auto task = create_task(child());
+        log.push_back("created");
+        co_await yield_now(); // sleep(0)
+        log.push_back("after yield");
+        co_await task;
+    };
+    run(loop, main());
+    EXPECT_EQ(log, (std::vector<std::string>{"created", "child", "after yield"}));
+}
+
+TEST(Task, YieldingTasksInterleaveRoundRobin) {
+    EventLoop loop;
+    std::string trace;
+    auto worker = [&](char name) -> Coro<void> {
+        for (int i = 0; i < 3; ++i) {
+            trace += name;
+            co_await yield_now();
+        }
+    };
+    auto main = [&]() -> Coro<void> { co_await gather(loop, worker('a'), worker('b'), worker('c')); };
+    run(loop, main());
+    EXPECT_EQ(trace, "abcabcabc");
+}
+
+TEST(Task, ExceptionsPropagateToTheAwaiter) {
+    EventLoop loop;
+    auto failing = []() -> Coro<int> {
+        co_await yield_now();
+        throw std::runtime_error("boom");
+    };
+    auto main = [&]() -> Coro<std::string> {
+        try {
+            co_await create_task(failing());
+        } catch (const std::runtime_error& e) {
+            co_return std::string(e.what());
+        }
+        co_return "no error";
+    };
+    EXPECT_EQ(run(loop, main()), "boom");
+}
+
+TEST(Gather, ResultsComeInArgumentOrderNotFinishingOrder) {
+    EventLoop loop;
+    auto delayed = [](int value, double seconds) -> Coro<int> {
+        co_await sleep(seconds);
+        co_return value;
+    };
+    auto main = [&]() -> Coro<std::vector<int>> {
+        co_return co_await gather(loop, delayed(1, 0.03), delayed(2, 0.01), delayed(3, 0.02));
+    };
+    EXPECT_EQ(run(loop, main()), (std::vector<int>{1, 2, 3}));
+}
+
+TEST(Gather, TheFirstErrorPropagatesAndTheOthersKeepRunning) {
+    EventLoop loop;
+    bool slow_finished = false;
+    std::shared_ptr<Task<int>> slow;
+    auto fail_soon = []() -> Coro<int> {
+        co_await sleep(0.005);
+        throw std::runtime_error("first");
+    };
+    auto fail_later = []() -> Coro<int> {
+        co_await sleep(0.015);
+        throw std::runtime_error("second");
+    };
+    auto slow_ok = [&]() -> Coro<int> {
+        co_await sleep(0.03);
+        slow_finished = true;
+        co_return 1;
+    };
+    auto main = [&]() -> Coro<std::string> {
+        slow = create_task(slow_ok());
+        std::string what;
+        // (g++ 12 cannot keep a braced list alive across a co_await: build the vector first)
+        std::vector<std::shared_ptr<Task<int>>> children{create_task(fail_soon()), create_task(fail_later()),
+                                                         slow};
+        try {
+            co_await gather(loop, children);
+        } catch (const std::runtime_error& e) {
+            what = e.what();
+        }
+        EXPECT_FALSE(slow->done()); // gather does not cancel the others on error
+        co_await slow;
+        co_return what;
+    };
+    EXPECT_EQ(run(loop, main()), "first");
+    EXPECT_TRUE(slow_finished);
+}
+
+TEST(Gather, CancellingTheGatherCancelsEveryChild) {
+    EventLoop loop;
+    std::vector<std::shared_ptr<Task<void>>> children;
+    auto main = [&]() -> Coro<bool> {
+        for (int i = 0; i < 3; ++i)
+            children.push_back(create_task(sleep(10.0)));
+        auto all = gather(loop, children);
+        co_await sleep(0.005);
+        all->cancel();
+        try {
+            co_await all;
+        } catch (const CancelledError&) {
+            co_return true;
+        }
+        co_return false;
+    };
+    EXPECT_TRUE(run(loop, main()));
+    for (auto& c : children)
+        EXPECT_TRUE(c->cancelled());
+}
+
+TEST(Cancel, ThrowsCancelledErrorAtTheAwaitAndRunsCleanup) {
+    EventLoop loop;
+    std::vector<std::string> log;
+    auto victim = [&]() -> Coro<void> {
+        try {
+            co_await sleep(10.0);
+            log.push_back("woke up");
+        } catch (const CancelledError&) {
+            log.push_back("cancelled at await");
+            throw;
+        }
+    };
+    auto main = [&]() -> Coro<void> {
+        auto task = create_task(victim());
+        co_await sleep(0.005);
+        EXPECT_TRUE(task->cancel());
+        EXPECT_FALSE(task->done()); // cancel() only requests: the task unwinds in its next step
+        try {
+            co_await task;
+        } catch (const CancelledError&) {
+            log.push_back("awaiter sees CancelledError");
+        }
+        EXPECT_TRUE(task->cancelled());
+        EXPECT_FALSE(task->cancel()); // already done
+    };
+    run(loop, main());
+    EXPECT_EQ(log, (std::vector<std::string>{"cancelled at await", "awaiter sees CancelledError"}));
+    EXPECT_EQ(loop.timer_count(), 0u); // sleep cancelled its timer on the way out
+}
+
+TEST(Cancel, ATaskCancelledBeforeItsFirstStepNeverRuns) {
+    EventLoop loop;
+    bool ran = false;
+    auto body = [&]() -> Coro<void> {
+        ran = true;
+        co_return;
+    };
+    auto main = [&]() -> Coro<void> {
+        auto task = create_task(body());
+        task->cancel();
+        try {
+            co_await task;
+        } catch (const CancelledError&) {
+        }
+        EXPECT_TRUE(task->cancelled());
+    };
+    run(loop, main());
+    EXPECT_FALSE(ran);
+}
+
+TEST(Cancel, ACoroutineMayCatchTheCancellationAndCarryOn) {
+    EventLoop loop;
+    auto stubborn = []() -> Coro<int> {
+        try {
+            co_await sleep(10.0);
+        } catch (const CancelledError&) {
+        }
+        co_return 42;
+    };
+    auto main = [&]() -> Coro<int> {
+        auto task = create_task(stubborn());
+        co_await yield_now();
+        task->cancel();
+        co_return co_await task;
+    };
+    EXPECT_EQ(run(loop, main()), 42);
+}
+
+TEST(WaitFor, TimesOutCancelsTheInnerTaskAndRaisesTimeoutError) {
+    EventLoop loop;
+    std::shared_ptr<Task<int>> inner;
+    auto slow = []() -> Coro<int> {
+        co_await sleep(10.0);
+        co_return 1;
+    };
+    auto main = [&]() -> Coro<bool> {
+        inner = create_task(slow());
+        try {
+            co_await wait_for(inner, 0.01);
+        } catch (const TimeoutError&) {
+            co_return true;
+        }
+        co_return false;
+    };
+    EXPECT_TRUE(run(loop, main()));
+    EXPECT_TRUE(inner->cancelled());
+}
+
+TEST(WaitFor, ReturnsTheResultWhenInTime) {
+    EventLoop loop;
+    auto main = [&]() -> Coro<int> { co_return co_await wait_for(create_task(add_later(2, 3)), 5.0); };
+    EXPECT_EQ(run(loop, main()), 5);
+}
+
+TEST(Semaphore, LimitsConcurrencyAndWakesWaitersInFifoOrder) {
+    EventLoop loop;
+    Semaphore sem(loop, 2);
+    std::vector<int> entered;
+    int inside = 0, max_inside = 0;
+    auto worker = [&](int id) -> Coro<void> {
+        co_await sem.acquire();
+        SemaphoreSlot slot(sem);
+        entered.push_back(id);
+        max_inside = std::max(max_inside, ++inside);
+        co_await sleep(0.002);
+        --inside;
+    };
+    auto main = [&]() -> Coro<void> {
+        std::vector<Coro<void>> workers;
+        for (int i = 0; i < 8; ++i)
+            workers.push_back(worker(i));
+        co_await gather(loop, std::move(workers));
+    };
+    run(loop, main());
+    EXPECT_EQ(max_inside, 2);
+    EXPECT_EQ(entered, (std::vector<int>{0, 1, 2, 3, 4, 5, 6, 7})); // first come, first served
+    EXPECT_EQ(sem.value(), 2);
+}
+
+TEST(Semaphore, ACancelledWaiterGivesItsTurnToTheNext) {
+    EventLoop loop;
+    Semaphore sem(loop, 1);
+    std::vector<int> entered;
+    auto worker = [&](int id) -> Coro<void> {
+        co_await sem.acquire();
+        SemaphoreSlot slot(sem);
+        entered.push_back(id);
+        co_await sleep(0.002);
+    };
+    auto main = [&]() -> Coro<void> {
+        auto a = create_task(worker(0));
+        auto b = create_task(worker(1));
+        auto c = create_task(worker(2));
+        co_await yield_now(); // all three are queued on the semaphore now (0 holds it)
+        b->cancel();
+        std::vector<std::shared_ptr<Task<void>>> survivors{a, c};
+        co_await gather(loop, survivors);
+        EXPECT_TRUE(b->cancelled());
+    };
+    run(loop, main());
+    EXPECT_EQ(entered, (std::vector<int>{0, 2}));
+    EXPECT_EQ(sem.value(), 1);
+}
+
+TEST(Executor, ToThreadRunsElsewhereAndReportsBackThroughTheLoop) {
+    EventLoop loop;
+    const auto loop_thread = std::this_thread::get_id();
+    auto main = [&]() -> Coro<bool> {
+        auto fut = to_thread([] { return std::this_thread::get_id(); });
+        const auto worker_thread = co_await fut;
+        co_return worker_thread != loop_thread;
+    };
+    EXPECT_TRUE(run(loop, main()));
+    EXPECT_GE(loop.default_executor().threads(), 1);
+}
+
+TEST(Executor, ExceptionsComeBackAsTheFuturesError) {
+    EventLoop loop;
+    auto main = [&]() -> Coro<std::string> {
+        try {
+            co_await to_thread([]() -> int { throw std::runtime_error("in a thread"); });
+        } catch (const std::runtime_error& e) {
+            co_return e.what();
+        }
+        co_return "";
+    };
+    EXPECT_EQ(run(loop, main()), "in a thread");
+}
+
+TEST(EventLoop, DebugModeFlagsSlowCallbacks) {
+    LoopOptions options;
+    options.debug = true;
+    options.slow_callback_ns = 20'000'000;
+    EventLoop loop(options);
+    loop.call_soon([] { std::this_thread::sleep_for(std::chrono::milliseconds(30)); });
+    loop.call_soon([] {});
+    loop.run_once();
+    EXPECT_EQ(loop.stats().slow_callbacks, 1u);
+}
+
+TEST(EventLoop, CloseCancelsPendingTasksAndRunsTheirCleanup) {
+    bool cleaned = false;
+    {
+        EventLoop loop;
+        auto forever = [&]() -> Coro<void> {
+            struct Cleanup {
+                bool& flag;
+                ~Cleanup() { flag = true; }
+            } cleanup{cleaned};
+            co_await sleep(3600.0);
+        };
+        auto task = create_task(loop, forever());
+        loop.run_once(); // the task starts and sleeps
+        loop.close();
+        EXPECT_TRUE(task->cancelled());
+    }
+    EXPECT_TRUE(cleaned);
+}
+
+} // namespace

@@ -1,0 +1,316 @@
+// ProcessPool (ProcessPoolExecutor): map in input order with chunks, a bounded call queue that
+// idle workers pull from, a killed worker that breaks the pool in words, Stop and destruction that
+// leave no process behind.
+#include "core/experiment/runner.h"
+#include "core/processes/engine_common.h"
+#include "core/processes/process_pool.h"
+#include "core/workload/cpu_work.h"
+#include "test_process_util.h"
+
+#include <chrono>
+#include <future>
+#include <gtest/gtest.h>
+#include <thread>
+
+using namespace clab;
+using namespace clab::proc;
+using namespace clab::testing_util;
+
+namespace {
+
+constexpr int64_t kSecond = 1'000'000'000;
+
+class ProcessPoolTest : public ::testing::Test {
+protected:
+    void TearDown() override {
+        EXPECT_TRUE(leftover_processes_after_settle().empty()) << "a worker process was left behind";
+    }
+};
+
+TaskParams cpu_params(int64_t iterations) {
+    ExperimentSpec spec;
+    spec.workload = WorkloadKind::Cpu;
+    spec.iterations = iterations;
+    return task_params(spec);
+}
+
+TaskParams sleep_params(double ms) {
+    ExperimentSpec spec;
+    spec.workload = WorkloadKind::Sleep;
+    spec.io_ms = ms;
+    spec.io_count = 1;
+    return task_params(spec);
+}
+
+// What the worker computes for a task, computed here.
+uint64_t expected_value(uint64_t task, const TaskParams& p) {
+    uint64_t x = task + 1;
+    for (int64_t i = 0; i < p.iterations; ++i)
+        x = spin_steps(x, p.steps_per_iteration);
+    return x;
+}
+
+std::vector<TaskResult> collect(const std::vector<WorkFuturePtr>& futures) {
+    std::vector<TaskResult> all;
+    for (const auto& f : futures) {
+        EXPECT_TRUE(f->wait_for(30 * kSecond));
+        EXPECT_TRUE(f->ok()) << f->error();
+        for (auto& r : f->take_results())
+            all.push_back(std::move(r));
+    }
+    return all;
+}
+
+class PoolStartMethods : public ProcessPoolTest, public ::testing::WithParamInterface<StartMethod> {};
+
+} // namespace
+
+TEST_P(PoolStartMethods, MapYieldsEveryResultInInputOrder) {
+    Recorder recorder;
+    RunStats stats(recorder);
+    const TaskParams params = cpu_params(2000);
+    PoolOptions options;
+    options.max_workers = 2;
+    options.method = GetParam();
+    {
+        ProcessPool pool(options, stats);
+        const auto futures = pool.map(10, 3, params);
+        ASSERT_EQ(futures.size(), 4u) << "chunks of 3: [0..2] [3..5] [6..8] [9]";
+        const auto results = collect(futures);
+        ASSERT_EQ(results.size(), 10u);
+        for (uint64_t i = 0; i < 10; ++i) {
+            EXPECT_EQ(results[i].task, i);
+            EXPECT_EQ(results[i].value, expected_value(i, params)) << "computed in the child";
+        }
+        pool.shutdown();
+    }
+    Trace trace;
+    trace.pull(recorder);
+    const auto lanes = process_lanes(trace);
+    ASSERT_EQ(lanes.size(), 2u);
+    const std::string prefix = GetParam() == StartMethod::Fork    ? "ForkProcess-"
+                               : GetParam() == StartMethod::Spawn ? "SpawnProcess-"
+                                                                  : "ForkServerProcess-";
+    for (const LaneInfo* lane : lanes)
+        EXPECT_EQ(lane->name.rfind(prefix, 0), 0u) << lane->name;
+    // One WorkerGet per call item, naming its first task.
+    std::vector<uint64_t> firsts;
+    for (const Event& e : trace.events)
+        if (e.kind == EventKind::WorkerGet) firsts.push_back(e.arg);
+    std::sort(firsts.begin(), firsts.end());
+    EXPECT_EQ(firsts, (std::vector<uint64_t>{0, 3, 6, 9}));
+    EXPECT_EQ(stats.start_durations_s().size(), 2u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Methods, PoolStartMethods,
+                         ::testing::Values(StartMethod::Fork, StartMethod::Spawn, StartMethod::Forkserver),
+                         [](const auto& info) { return std::string(to_string(info.param)); });
+
+TEST_F(ProcessPoolTest, TheCallQueueHoldsAtMostWorkersPlusOneItems) {
+    Recorder recorder;
+    RunStats stats(recorder);
+    PoolOptions options;
+    options.max_workers = 2;
+    {
+        ProcessPool pool(options, stats);
+        collect(pool.map(12, 1, sleep_params(15)));
+        pool.shutdown();
+    }
+    Trace trace;
+    trace.pull(recorder);
+    // At any moment: items the feeder began to send minus items a worker took <= workers + 1.
+    int sent = 0, taken = 0, max_in_queue = 0;
+    for (const Event& e : trace.events) {
+        if (e.kind == EventKind::IpcSendBegin && trace.lane(e.lane)->name == "QueueFeederThread") ++sent;
+        if (e.kind == EventKind::WorkerGet) ++taken;
+        max_in_queue = std::max(max_in_queue, sent - taken);
+    }
+    EXPECT_EQ(sent, 12);
+    EXPECT_EQ(taken, 12);
+    EXPECT_LE(max_in_queue, 3);
+    EXPECT_GE(max_in_queue, 2) << "the queue should fill up while both workers sleep";
+}
+
+TEST_F(ProcessPoolTest, IdleWorkersPullTheWork) {
+    // One long task and many short ones: the free worker takes the short ones.
+    Recorder recorder;
+    RunStats stats(recorder);
+    PoolOptions options;
+    options.max_workers = 2;
+    {
+        ProcessPool pool(options, stats);
+        auto long_one = pool.submit({0}, sleep_params(300));
+        std::vector<WorkFuturePtr> short_ones;
+        for (uint64_t t = 1; t <= 6; ++t)
+            short_ones.push_back(pool.submit({t}, sleep_params(10)));
+        collect(short_ones);
+        EXPECT_FALSE(long_one->done()) << "the six short tasks finished while the long one still ran";
+        collect({long_one});
+        pool.shutdown();
+    }
+    Trace trace;
+    trace.pull(recorder);
+    std::map<uint32_t, int> gets;
+    for (const Event& e : trace.events)
+        if (e.kind == EventKind::WorkerGet) ++gets[e.lane];
+    ASSERT_EQ(gets.size(), 2u);
+    std::vector<int> counts;
+    for (const auto& [lane, n] : gets)
+        counts.push_back(n);
+    std::sort(counts.begin(), counts.end());
+    EXPECT_EQ(counts, (std::vector<int>{1, 6}));
+}
+
+TEST_F(ProcessPoolTest, AKilledWorkerBreaksThePool) {
+    Recorder recorder;
+    RunStats stats(recorder);
+    PoolOptions options;
+    options.max_workers = 2;
+    TaskParams params = sleep_params(40);
+    params.crash_task = 2;
+    {
+        ProcessPool pool(options, stats);
+        const auto futures = pool.map(8, 1, params);
+        ASSERT_EQ(futures.size(), 8u);
+        int failed = 0;
+        for (const auto& f : futures) {
+            ASSERT_TRUE(f->wait_for(10 * kSecond)) << "a broken pool must not hang its futures";
+            if (!f->ok()) {
+                ++failed;
+                EXPECT_NE(f->error().find("BrokenProcessPool"), std::string::npos) << f->error();
+            }
+        }
+        EXPECT_GE(failed, 1);
+        EXPECT_TRUE(pool.broken());
+        EXPECT_NE(pool.error().find("signal 9"), std::string::npos) << pool.error();
+        EXPECT_NE(pool.error().find("pid "), std::string::npos) << pool.error();
+        EXPECT_EQ(pool.submit({9}, params), nullptr) << "a broken pool refuses new work";
+        // The survivors were terminated already, before anyone shut the pool down.
+        EXPECT_TRUE(leftover_processes_after_settle().empty());
+    }
+    Trace trace;
+    trace.pull(recorder);
+    EXPECT_EQ(count_kind(trace, EventKind::PoolBroken), 1u);
+    EXPECT_EQ(count_kind(trace, EventKind::SentinelFired), 1u);
+    const auto lanes = process_lanes(trace);
+    int crashed = 0, exited = 0;
+    for (const LaneInfo* lane : lanes) {
+        crashed += int(events_of(trace, lane->id, EventKind::WorkerCrashed).size());
+        exited += int(events_of(trace, lane->id, EventKind::WorkerExit).size());
+    }
+    EXPECT_EQ(crashed, 1);
+    EXPECT_EQ(exited, 1) << "the survivor was terminated and its end recorded";
+}
+
+TEST_F(ProcessPoolTest, ABrokenRunSaysWhatHappened) {
+    ExperimentSpec spec;
+    spec.engine = EngineKind::ProcessPool;
+    spec.workload = WorkloadKind::Sleep;
+    spec.io_ms = 30;
+    spec.tasks = 10;
+    spec.workers = 2;
+    spec.crash_task = 3;
+    Trace trace;
+    const Summary summary = run_engine(spec, trace);
+    EXPECT_TRUE(summary.broken);
+    EXPECT_FALSE(summary.completed);
+    EXPECT_NE(summary.error.find("A worker process"), std::string::npos) << summary.error;
+    EXPECT_NE(summary.error.find("died with signal 9"), std::string::npos) << summary.error;
+}
+
+TEST_F(ProcessPoolTest, CancelEndsTheRunWithin200ms) {
+    for (const StartMethod method : {StartMethod::Fork, StartMethod::Spawn}) {
+        ExperimentSpec spec;
+        spec.engine = EngineKind::ProcessPool;
+        spec.workload = WorkloadKind::Cpu;
+        spec.iterations = 5'000'000'000LL;
+        spec.tasks = 6;
+        spec.workers = 2;
+        spec.start_method = method;
+        Recorder recorder;
+        std::atomic<bool> cancel{false};
+        auto run = std::async(std::launch::async, [&] { return run_engine(spec, recorder, cancel); });
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        const auto t0 = std::chrono::steady_clock::now();
+        cancel = true;
+        ASSERT_EQ(run.wait_for(std::chrono::seconds(5)), std::future_status::ready);
+        const auto took = std::chrono::steady_clock::now() - t0;
+        const Summary summary = run.get();
+        EXPECT_TRUE(summary.cancelled);
+        EXPECT_FALSE(summary.broken);
+        EXPECT_LT(took, std::chrono::milliseconds(400)) << to_string(method);
+        EXPECT_TRUE(leftover_processes_after_settle().empty()) << to_string(method);
+    }
+}
+
+TEST_F(ProcessPoolTest, DestroyingABusyPoolKillsAndReapsItsWorkers) {
+    Recorder recorder;
+    RunStats stats(recorder);
+    PoolOptions options;
+    options.max_workers = 2;
+    std::vector<WorkFuturePtr> futures;
+    const auto t0 = std::chrono::steady_clock::now();
+    {
+        ProcessPool pool(options, stats);
+        futures = pool.map(4, 1, cpu_params(5'000'000'000LL));
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        EXPECT_EQ(leftover_processes().size(), 2u);
+    }
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(2));
+    for (const auto& f : futures) {
+        EXPECT_TRUE(f->done());
+        EXPECT_FALSE(f->ok());
+    }
+}
+
+TEST_F(ProcessPoolTest, ShutdownRefusesNewWork) {
+    Recorder recorder;
+    RunStats stats(recorder);
+    PoolOptions options;
+    options.max_workers = 1;
+    ProcessPool pool(options, stats);
+    collect({pool.submit({0}, cpu_params(10))});
+    pool.shutdown();
+    EXPECT_EQ(pool.submit({1}, cpu_params(10)), nullptr);
+    EXPECT_NE(pool.error().find("after shutdown"), std::string::npos);
+}
+
+TEST_F(ProcessPoolTest, TheForkserverCanBeStoppedAndLeavesNothing) {
+    Recorder recorder;
+    RunStats stats(recorder);
+    PoolOptions options;
+    options.max_workers = 2;
+    options.method = StartMethod::Forkserver;
+    {
+        ProcessPool pool(options, stats);
+        collect(pool.map(4, 1, cpu_params(100)));
+        pool.shutdown();
+    }
+    const pid_t server = Forkserver::instance().server_pid();
+    ASSERT_GT(server, 0);
+    Forkserver::instance().shutdown();
+    for (const auto& [pid, ppid] : process_table())
+        EXPECT_NE(pid, server) << "the forkserver was reaped";
+}
+
+TEST_F(ProcessPoolTest, TheRunnersStopEndsAPoolRunAndTheJsonSaysSo) {
+    ExperimentSpec spec;
+    spec.engine = EngineKind::ProcessPool;
+    spec.workload = WorkloadKind::Cpu;
+    spec.iterations = 5'000'000'000LL;
+    spec.tasks = 4;
+    spec.workers = 2;
+    spec.start_method = StartMethod::Forkserver;
+    Runner runner;
+    ASSERT_TRUE(runner.start(spec)) << runner.error();
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    const auto t0 = std::chrono::steady_clock::now();
+    runner.cancel();
+    const Summary& summary = runner.wait();
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(400));
+    EXPECT_TRUE(summary.cancelled);
+    EXPECT_TRUE(leftover_processes_after_settle().empty());
+    const std::string json = to_json(summary);
+    for (const char* key : {"\"process_start_s\"", "\"ipc_bytes\"", "\"serialize_s\"", "\"broken\""})
+        EXPECT_NE(json.find(key), std::string::npos) << key;
+}

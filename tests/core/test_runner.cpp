@@ -1,0 +1,165 @@
+// The Runner: cancel ends a run quickly and leaves no thread behind, the timeout works, the
+// summary is filled from real measurements, bad specs are refused.
+#include "core/experiment/runner.h"
+
+#include <dirent.h>
+#include <gtest/gtest.h>
+#include <set>
+#include <thread>
+
+using namespace clab;
+
+namespace {
+
+int thread_count() {
+    int n = 0;
+    if (DIR* dir = opendir("/proc/self/task")) {
+        while (dirent* entry = readdir(dir))
+            n += entry->d_name[0] != '.';
+        closedir(dir);
+    }
+    return n;
+}
+
+ExperimentSpec long_cpu_run(EngineKind engine) {
+    ExperimentSpec s;
+    s.engine = engine;
+    s.workload = WorkloadKind::Cpu;
+    s.tasks = 3;
+    s.iterations = 10'000'000'000LL; // minutes of work: only cancel ends it
+    return s;
+}
+
+} // namespace
+
+TEST(Runner, CancelEndsALongCpuRunQuicklyAndLeavesNoThread) {
+    // One short run first: whatever a runtime starts once per process (e.g. a sanitizer's helper
+    // thread) is then already there.
+    ExperimentSpec warm_up;
+    warm_up.iterations = 1000;
+    ASSERT_TRUE(Runner::run(warm_up).completed);
+    const int threads_before = thread_count();
+    for (EngineKind engine : {EngineKind::Sequential, EngineKind::Threads, EngineKind::ThreadPool}) {
+        Runner runner;
+        ASSERT_TRUE(runner.start(long_cpu_run(engine))) << runner.error();
+        while (runner.recorder().lane_count() < 2)
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        const int64_t asked = now_ns();
+        runner.cancel();
+        const Summary& s = runner.wait();
+        const double took_ms = double(now_ns() - asked) / 1e6;
+        // The requirement is 200 ms; the bound here only catches a hang on a loaded machine.
+        EXPECT_LT(took_ms, 1000) << to_string(engine);
+        EXPECT_TRUE(s.cancelled);
+        EXPECT_FALSE(s.completed);
+        RecordProperty(std::string(to_string(engine)) + "_cancel_ms", std::to_string(took_ms));
+    }
+    EXPECT_EQ(thread_count(), threads_before);
+}
+
+TEST(Runner, TimeoutStopsTheRun) {
+    ExperimentSpec s = long_cpu_run(EngineKind::Threads);
+    s.timeout_s = 0.2;
+    const Summary summary = Runner::run(s);
+    EXPECT_TRUE(summary.cancelled);
+    EXPECT_FALSE(summary.error.empty());
+    EXPECT_LT(summary.wall_s, 5.0);
+}
+
+TEST(Runner, SummaryHoldsRealMeasurements) {
+    ExperimentSpec s;
+    s.engine = EngineKind::Threads;
+    s.workload = WorkloadKind::Cpu;
+    s.tasks = 2;
+    s.iterations = 2'000'000;
+    const Summary summary = Runner::run(s);
+    ASSERT_TRUE(summary.completed) << summary.error;
+    EXPECT_GT(summary.wall_s, 0);
+    EXPECT_GT(summary.cpu_s, 0);
+    EXPECT_GT(summary.peak_rss_mb, 0);
+    EXPECT_GT(summary.events, 10u);
+    ASSERT_EQ(summary.workers.size(), 3u); // MainThread + 2 threads
+    double busy = 0, waited = 0;
+    for (const WorkerStats& w : summary.workers) {
+        busy += w.busy_s;
+        waited += w.gil_wait_s;
+    }
+    // Under the GIL the two threads take turns: while both live, one waits while the other runs.
+    EXPECT_GT(busy, 0);
+    EXPECT_GT(waited / busy, 0.1);
+    EXPECT_GT(summary.median_gil_slice_ms, 0);
+    const std::string json = to_json(summary);
+    for (const char* key : {"\"engine\":\"threads\"", "\"workload\":\"cpu\"", "\"tasks\":2", "\"wall_s\":",
+                            "\"cpu_s\":", "\"events\":", "\"gil_switches\":", "\"forced_switches\":",
+                            "\"gil_wait_s\":", "\"lost_updates\":", "\"deadlock\":false"})
+        EXPECT_NE(json.find(key), std::string::npos) << key << " missing in " << json;
+}
+
+TEST(Runner, CoreLanesCarryUtilisationSamples) {
+    ExperimentSpec s;
+    s.engine = EngineKind::Threads;
+    s.workload = WorkloadKind::Sleep;
+    s.tasks = 1;
+    s.io_ms = 160;
+    Trace trace;
+    const Summary summary = Runner::run(s, &trace);
+    ASSERT_TRUE(summary.completed) << summary.error;
+    int samples = 0;
+    for (const Event& e : trace.events)
+        if (e.kind == EventKind::CoreUtilisation) {
+            ++samples;
+            ASSERT_EQ(trace.lane(e.lane)->kind, LaneKind::Core);
+            EXPECT_LE(e.arg, 1000u);
+        }
+    EXPECT_GE(samples, 2);
+}
+
+TEST(Runner, PinningToOneCoreKeepsEveryThreadThere) {
+    ExperimentSpec s;
+    s.engine = EngineKind::Threads;
+    s.workload = WorkloadKind::Cpu;
+    s.gil = GilMode::Off;
+    s.tasks = 2;
+    s.iterations = 1'000'000;
+    s.cpus = 1;
+    Trace trace;
+    const Summary summary = Runner::run(s, &trace);
+    ASSERT_TRUE(summary.completed) << summary.error;
+    std::set<uint16_t> cpus;
+    for (const Event& e : trace.events)
+        if (e.kind == EventKind::TaskBegin || e.kind == EventKind::CpuMigrated) cpus.insert(e.cpu);
+    EXPECT_EQ(cpus.size(), 1u);
+}
+
+TEST(Runner, TimeScaleStretchesTheRun) {
+    ExperimentSpec s;
+    s.time_scale = 3;
+    s.iterations = 1000;
+    s.io_ms = 10;
+    s.switch_interval_ms = 5;
+    const ExperimentSpec scaled = time_scaled(s);
+    EXPECT_EQ(scaled.iterations, 3000);
+    EXPECT_DOUBLE_EQ(scaled.io_ms, 30);
+    EXPECT_DOUBLE_EQ(scaled.switch_interval_ms, 15);
+
+    ExperimentSpec sleep;
+    sleep.engine = EngineKind::Threads;
+    sleep.workload = WorkloadKind::Sleep;
+    sleep.io_ms = 40;
+    const double normal = Runner::run(sleep).wall_s;
+    sleep.time_scale = 4;
+    const double slow = Runner::run(sleep).wall_s;
+    EXPECT_GT(slow / normal, 2.0) << "ideal: 4";
+}
+
+TEST(Runner, RefusesAnInvalidSpec) {
+    Runner runner;
+    ExperimentSpec s;
+    s.tasks = 0;
+    EXPECT_FALSE(runner.start(s));
+    EXPECT_FALSE(runner.error().empty());
+    const Summary summary = Runner::run(s);
+    EXPECT_FALSE(summary.completed);
+    EXPECT_FALSE(summary.error.empty());
+}

@@ -1,0 +1,153 @@
+// Workloads: the shared-counter race appears exactly where CPython's can (a call between read and
+// write), never in a bare `counter += 1` loop under the GIL, always without the GIL; a Lock makes
+// it exact at the cost of lock waits; the two-lock deadlock is detected and Stop ends it; the
+// calibration gives an iteration the cost of a Python loop iteration.
+#include "core/experiment/runner.h"
+#include "core/workload/calibration.h"
+
+#include <gtest/gtest.h>
+#include <set>
+#include <thread>
+
+using namespace clab;
+
+namespace {
+
+ExperimentSpec counter(CounterUpdate update, GilMode gil, bool lock, int64_t iterations = 300'000) {
+    ExperimentSpec s;
+    s.engine = EngineKind::Threads;
+    s.workload = WorkloadKind::Counter;
+    s.tasks = 4;
+    s.iterations = iterations;
+    s.update = update;
+    s.gil = gil;
+    s.lock = lock;
+    s.switch_interval_ms = 1; // many switches in a short test
+    s.timeout_s = 60;
+    return s;
+}
+
+size_t count(const Trace& trace, EventKind kind) {
+    size_t n = 0;
+    for (const Event& e : trace.events)
+        n += e.kind == kind;
+    return n;
+}
+
+} // namespace
+
+TEST(Counter, InPlaceFormLosesNothingUnderTheGil) {
+    const Summary s = Runner::run(counter(CounterUpdate::InPlace, GilMode::On, false));
+    ASSERT_TRUE(s.completed) << s.error;
+    EXPECT_GT(s.gil_switches, 4u) << "the threads must really have interleaved";
+    EXPECT_EQ(s.counter_expected, 4 * 300'000);
+    EXPECT_EQ(s.counter_value, s.counter_expected);
+    EXPECT_EQ(s.lost_updates, 0u);
+}
+
+TEST(Counter, CallFormLosesUpdatesUnderTheGil) {
+    const Summary s = Runner::run(counter(CounterUpdate::Call, GilMode::On, false));
+    ASSERT_TRUE(s.completed) << s.error;
+    EXPECT_GT(s.lost_updates, 0u);
+    EXPECT_EQ(s.counter_value + int64_t(s.lost_updates), s.counter_expected);
+}
+
+TEST(Counter, WithoutTheGilEvenTheInPlaceFormLosesUpdates) {
+    const Summary s = Runner::run(counter(CounterUpdate::InPlace, GilMode::Off, false, 1'000'000));
+    ASSERT_TRUE(s.completed) << s.error;
+    EXPECT_GT(s.lost_updates, 0u);
+}
+
+TEST(Counter, ALockMakesItExactWithVisibleLockWaits) {
+    Trace trace;
+    const Summary s = Runner::run(counter(CounterUpdate::Call, GilMode::On, true, 100'000), &trace);
+    ASSERT_TRUE(s.completed) << s.error;
+    EXPECT_EQ(s.lost_updates, 0u);
+    EXPECT_EQ(s.counter_value, 4 * 100'000);
+    EXPECT_GT(count(trace, EventKind::LockWaitBegin), 0u);
+    EXPECT_EQ(count(trace, EventKind::LockWaitBegin), count(trace, EventKind::LockAcquired));
+
+    const Summary free = Runner::run(counter(CounterUpdate::InPlace, GilMode::Off, true, 100'000));
+    ASSERT_TRUE(free.completed) << free.error;
+    EXPECT_EQ(free.lost_updates, 0u);
+}
+
+TEST(Deadlock, OppositeOrderIsDetectedAndStopEndsIt) {
+    ExperimentSpec s;
+    s.engine = EngineKind::Threads;
+    s.workload = WorkloadKind::Deadlock;
+    s.tasks = 2;
+    s.io_ms = 20;
+    Runner runner;
+    ASSERT_TRUE(runner.start(s)) << runner.error();
+    // The watchdog needs two looks 20 ms apart once both threads wait; give it up to 10 s.
+    std::vector<Event> seen;
+    std::set<uint32_t> deadlocked;
+    for (int i = 0; i < 1000 && deadlocked.size() < 2; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        seen.clear();
+        runner.recorder().drain(seen);
+        for (const Event& e : seen)
+            if (e.kind == EventKind::DeadlockDetected) deadlocked.insert(e.lane);
+    }
+    EXPECT_EQ(deadlocked.size(), 2u);
+    EXPECT_TRUE(runner.running()) << "a deadlock does not end by itself";
+    const int64_t asked = now_ns();
+    runner.cancel();
+    const Summary& summary = runner.wait();
+    EXPECT_LT(double(now_ns() - asked) / 1e6, 1000); // 200 ms is the goal; this only catches a hang
+    EXPECT_TRUE(summary.deadlock);
+    EXPECT_FALSE(summary.completed);
+    EXPECT_FALSE(summary.error.empty());
+}
+
+TEST(Deadlock, TimeoutEndsItToo) {
+    ExperimentSpec s;
+    s.engine = EngineKind::ThreadPool;
+    s.workload = WorkloadKind::Deadlock;
+    s.tasks = 2;
+    s.io_ms = 10;
+    s.timeout_s = 0.4;
+    const Summary summary = Runner::run(s);
+    EXPECT_TRUE(summary.deadlock);
+    EXPECT_TRUE(summary.cancelled);
+}
+
+TEST(Deadlock, FixedOrderCompletes) {
+    ExperimentSpec s;
+    s.engine = EngineKind::Threads;
+    s.workload = WorkloadKind::Deadlock;
+    s.tasks = 2;
+    s.io_ms = 10;
+    s.io_count = 3;
+    s.lock_order_fixed = true;
+    s.timeout_s = 30;
+    const Summary summary = Runner::run(s);
+    EXPECT_TRUE(summary.completed) << summary.error;
+    EXPECT_FALSE(summary.deadlock);
+}
+
+TEST(Calibration, AnIterationCostsWhatAPythonIterationCosts) {
+    const Calibration& c = calibration();
+    ASSERT_GT(c.python_ns_per_iteration, 1);
+    ASSERT_GE(c.steps_per_iteration, 1u);
+    EXPECT_NEAR(c.steps_per_iteration * c.ns_per_step / c.python_ns_per_iteration, 1.0, 0.25);
+    EXPECT_FALSE(c.source.empty());
+}
+
+TEST(Blend, SplitsIterationsAndWaits) {
+    ExperimentSpec s;
+    s.engine = EngineKind::Sequential;
+    s.workload = WorkloadKind::Blend;
+    s.tasks = 1;
+    s.iterations = 100'000;
+    s.cpu_percent = 0; // all I/O: io_count waits of io_ms
+    s.io_ms = 30;
+    s.io_count = 2;
+    Trace trace;
+    const Summary summary = Runner::run(s, &trace);
+    ASSERT_TRUE(summary.completed) << summary.error;
+    EXPECT_EQ(count(trace, EventKind::IoBegin), 2u);
+    ASSERT_EQ(summary.workers.size(), 1u);
+    EXPECT_GT(summary.workers[0].blocked_s, 0.05);
+}

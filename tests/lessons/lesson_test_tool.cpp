@@ -1,0 +1,227 @@
+// Checks one lesson file for the lesson tests (tests/lessons/CMakeLists.txt):
+//   lesson_test_tool snippets FILE    every python snippet compiles (python3 -m py_compile); 77 = skip
+//   lesson_test_tool runs EXE FILE    every step's experiment runs headless
+//                                     (EXE run --lesson ID --step N --json) and every expect: holds
+// Exit 0 when all is well, 1 when something failed (each failure on one line), 77 when python3 is absent.
+#include "lessons/expectation.h"
+#include "lessons/lesson_parser.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <cstdio>
+#include <optional>
+
+using namespace clab::lessons;
+
+namespace {
+
+constexpr int kSkip = 77;
+constexpr int kRunTimeoutMs = 150'000; // one headless run; the longest lesson run takes seconds
+
+// Results go to stdout in order; only usage and file problems go to stderr.
+void say(FILE* to, const QString& text) {
+    fputs(qPrintable(text + QLatin1Char('\n')), to);
+    fflush(to);
+}
+
+std::optional<Lesson> load(const QString& file) {
+    ParsedLesson parsed = parse_lesson_file(file);
+    for (const LessonError& error : parsed.errors)
+        say(stderr, error.toString());
+    return parsed.lesson;
+}
+
+// ---- snippets -----------------------------------------------------------------------------------
+
+// One python3 for all snippets of the lesson (start-up dominates); py_compile reports each
+// broken file by name, and the names say which step and snippet they came from.
+int check_snippets(const QString& file) {
+    const QString python = QStandardPaths::findExecutable(QStringLiteral("python3"));
+    if (python.isEmpty()) {
+        say(stdout, QStringLiteral("python3 not found: skipping the snippets of %1").arg(file));
+        return kSkip;
+    }
+    const auto lesson = load(file);
+    if (!lesson) return 1;
+    QTemporaryDir dir;
+    QStringList paths;
+    QStringList origins; // "step1_snippet1.py is FILE:LINE"
+    for (qsizetype s = 0; s < lesson->steps.size(); ++s) {
+        const Step& step = lesson->steps[s];
+        for (qsizetype k = 0; k < step.python_snippets.size(); ++k) {
+            const QString name = QStringLiteral("step%1_snippet%2.py").arg(s + 1).arg(k + 1);
+            QFile out(dir.filePath(name));
+            if (!out.open(QIODevice::WriteOnly) || out.write(step.python_snippets[k].toUtf8()) < 0) {
+                say(stderr, QStringLiteral("cannot write %1").arg(out.fileName()));
+                return 1;
+            }
+            paths.append(out.fileName());
+            origins.append(QStringLiteral("  %1 is the snippet at %2:%3")
+                               .arg(name, file)
+                               .arg(step.python_lines.value(k)));
+        }
+    }
+    if (paths.isEmpty()) {
+        say(stdout, QStringLiteral("%1: no python snippets").arg(QFileInfo(file).fileName()));
+        return 0;
+    }
+    QProcess compile;
+    compile.start(python, QStringList{QStringLiteral("-m"), QStringLiteral("py_compile")} + paths);
+    const bool finished = compile.waitForFinished(60'000);
+    if (finished && compile.exitStatus() == QProcess::NormalExit && compile.exitCode() == 0) {
+        say(stdout, QStringLiteral("%1: %2 python snippets compile")
+                        .arg(QFileInfo(file).fileName())
+                        .arg(paths.size()));
+        return 0;
+    }
+    say(stderr, QStringLiteral("%1: python snippets do not compile:\n%2\n%3")
+                    .arg(file, QString::fromUtf8(compile.readAllStandardError()).trimmed(),
+                         origins.join(QLatin1Char('\n'))));
+    return 1;
+}
+
+// ---- runs ---------------------------------------------------------------------------------------
+
+struct RunResult {
+    bool ok = false;
+    QString problem;     // why there is no summary
+    QJsonObject summary; // the run's JSON summary
+    double seconds = 0;
+};
+
+// The summary of `engine` in the output: one object, or (a compare run) an array of them.
+std::optional<QJsonObject> summary_for(const QJsonDocument& doc, const QString& engine) {
+    if (doc.isObject()) return doc.object();
+    for (const QJsonValue& value : doc.array()) {
+        const QJsonObject object = value.toObject();
+        const QJsonValue named =
+            object.value(QStringLiteral("spec")).toObject().value(QStringLiteral("engine"));
+        if (named.toString() == engine || object.value(QStringLiteral("engine")).toString() == engine)
+            return object;
+    }
+    return std::nullopt;
+}
+
+RunResult run_step(const QString& exe, const QString& lessons_dir, const QString& id, int step,
+                   const QString& engine, bool override_engine) {
+    QStringList args{QStringLiteral("run"),    QStringLiteral("--lesson"), id,
+                     QStringLiteral("--step"), QString::number(step),      QStringLiteral("--json")};
+    if (override_engine) args << QStringLiteral("--engine") << engine;
+    QProcess process;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("CLAB_LESSONS_DIR"), lessons_dir);
+    process.setProcessEnvironment(env);
+    QElapsedTimer clock;
+    clock.start();
+    process.start(exe, args);
+    RunResult result;
+    const QString command = QStringLiteral("concurrency-lab %1").arg(args.join(QLatin1Char(' ')));
+    if (!process.waitForFinished(kRunTimeoutMs)) {
+        process.kill();
+        process.waitForFinished(5'000);
+        result.problem =
+            QStringLiteral("`%1` did not finish within %2 s").arg(command).arg(kRunTimeoutMs / 1000);
+        return result;
+    }
+    result.seconds = double(clock.elapsed()) / 1000.0;
+    const QString errors = QString::fromUtf8(process.readAllStandardError()).trimmed();
+    // Exit 1 is a run that failed on purpose (a deadlock, a broken pool): its summary still counts.
+    if (process.exitStatus() != QProcess::NormalExit ||
+        (process.exitCode() != 0 && process.exitCode() != 1)) {
+        result.problem =
+            QStringLiteral("`%1` exited with %2: %3").arg(command).arg(process.exitCode()).arg(errors);
+        return result;
+    }
+    QJsonParseError parse_error;
+    const QJsonDocument doc = QJsonDocument::fromJson(process.readAllStandardOutput(), &parse_error);
+    const auto summary = doc.isNull() ? std::nullopt : summary_for(doc, engine);
+    if (!summary) {
+        result.problem = QStringLiteral("`%1` printed no JSON summary for %2 (%3) %4")
+                             .arg(command, engine, parse_error.errorString(), errors);
+        return result;
+    }
+    result.ok = true;
+    result.summary = *summary;
+    return result;
+}
+
+std::optional<double> metric_of(const QJsonObject& summary, const QString& metric) {
+    const QJsonValue value = summary.value(metric);
+    if (value.isDouble()) return value.toDouble();
+    if (value.isBool()) return value.toBool() ? 1.0 : 0.0;
+    return std::nullopt;
+}
+
+int check_runs(const QString& exe, const QString& file) {
+    const auto lesson = load(file);
+    if (!lesson) return 1;
+    const QString dir = QFileInfo(file).absolutePath();
+    int failures = 0;
+    double total_s = 0;
+    for (qsizetype s = 0; s < lesson->steps.size(); ++s) {
+        const Step& step = lesson->steps[s];
+        if (!step.has_experiment) continue;
+        const int number = int(s) + 1;
+        const QString own = QString::fromLatin1(clab::to_string(step.spec.engine).data());
+        // Engines to run: the step's own, and each compared engine an expectation names.
+        QStringList engines{own};
+        QList<std::pair<Expectation, QString>> expectations; // with the text as the lesson writes it
+        for (const QString& text : step.expects) {
+            QString error;
+            auto expectation = parse_expectation(text, error);
+            if (!expectation) continue; // the parser already accepted the file; cannot happen
+            if (expectation->engine.isEmpty()) expectation->engine = own;
+            if (!engines.contains(expectation->engine)) engines.append(expectation->engine);
+            expectations.append({*expectation, text});
+        }
+        for (const QString& engine : engines) {
+            const RunResult run = run_step(exe, dir, lesson->id, number, engine, engine != own);
+            total_s += run.seconds;
+            const QString where = QStringLiteral("%1 step %2 (%3)").arg(lesson->id).arg(number).arg(engine);
+            if (!run.ok) {
+                ++failures;
+                say(stdout, QStringLiteral("FAIL %1: %2").arg(where, run.problem));
+                continue;
+            }
+            say(stdout, QStringLiteral("ran  %1 in %2 s").arg(where).arg(run.seconds, 0, 'f', 2));
+            for (const auto& [expectation, text] : expectations) {
+                if (expectation.engine != engine) continue;
+                const auto measured = metric_of(run.summary, expectation.metric);
+                const QString line = QStringLiteral("%1: expect %2").arg(where, text);
+                if (!measured) {
+                    ++failures;
+                    say(stdout, QStringLiteral("FAIL %1: the summary has no number '%2'")
+                                    .arg(line, expectation.metric));
+                } else if (!expectation.holds(*measured)) {
+                    ++failures;
+                    say(stdout, QStringLiteral("FAIL %1, measured %2").arg(line).arg(*measured));
+                } else {
+                    say(stdout, QStringLiteral("ok   %1, measured %2").arg(line).arg(*measured));
+                }
+            }
+        }
+    }
+    say(stdout, QStringLiteral("%1: %2 failures, %3 s of runs")
+                    .arg(QFileInfo(file).fileName())
+                    .arg(failures)
+                    .arg(total_s, 0, 'f', 1));
+    return failures == 0 ? 0 : 1;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    QCoreApplication app(argc, argv);
+    const QStringList args = app.arguments();
+    if (args.size() == 3 && args[1] == QLatin1String("snippets")) return check_snippets(args[2]);
+    if (args.size() == 4 && args[1] == QLatin1String("runs")) return check_runs(args[2], args[3]);
+    say(stderr, QStringLiteral("usage: lesson_test_tool snippets FILE | runs EXE FILE"));
+    return 2;
+}
