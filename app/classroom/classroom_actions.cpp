@@ -84,6 +84,7 @@ void ClassroomController::buildActions() {
     actions_.value(QStringLiteral("pin"))->setIconText(tr("Pin"));
     actions_.value(QStringLiteral("compare"))->setIconText(tr("Compare"));
     actions_.value(QStringLiteral("replay"))->setIconText(tr("Replay"));
+    lab_only->setIconText(tr("Lab only (L)"));
     actions_.value(QStringLiteral("compare"))
         ->setToolTip(tr("Pinned runs side by side on one time axis (F7)"));
     actions_.value(QStringLiteral("replay"))->setToolTip(tr("Scrub and step through a finished run (F6)"));
@@ -174,6 +175,9 @@ void ClassroomController::install() {
     tools->addAction(action(QStringLiteral("pin")));
     tools->addAction(action(QStringLiteral("compare")));
     tools->addAction(action(QStringLiteral("replay")));
+    tools->addSeparator();
+    // Discoverable where the teacher looks: greyed out at the desk, live in presenter mode.
+    tools->addAction(action(QStringLiteral("labOnly")));
     tools->addSeparator();
     tools->addWidget(slow_);
 }

@@ -6,7 +6,7 @@ namespace clab::classroom {
 
 QPalette high_contrast_palette() {
     const QColor black(0, 0, 0), ink(255, 255, 255), panel(20, 20, 20), accent(255, 215, 0),
-        dim(160, 160, 160);
+        dim(160, 160, 160), secondary(210, 210, 210);
     QPalette p;
     p.setColor(QPalette::Window, black);
     p.setColor(QPalette::WindowText, ink);
@@ -22,6 +22,7 @@ QPalette high_contrast_palette() {
     p.setColor(QPalette::ToolTipText, black);
     p.setColor(QPalette::Link, QColor(86, 180, 233)); // Okabe-Ito sky blue
     p.setColor(QPalette::PlaceholderText, dim);
+    p.setColor(QPalette::Mid, secondary); // secondary text (labels, notes): still > 7:1 on black
     p.setColor(QPalette::Disabled, QPalette::WindowText, dim);
     p.setColor(QPalette::Disabled, QPalette::Text, dim);
     p.setColor(QPalette::Disabled, QPalette::ButtonText, dim);
@@ -39,7 +40,17 @@ QString presenter_style_sheet() {
         "QToolBar { spacing: 10px; padding: 4px; }"
         "QPushButton:focus, QToolButton:focus, QSlider:focus, QComboBox:focus { outline: 3px solid #ffd700; }"
         "QSplitter::handle { background: #333; }"
-        "QHeaderView::section { background: #222; color: #fff; padding: 4px; font-weight: bold; }");
+        "QHeaderView::section { background: #222; color: #fff; padding: 4px; font-weight: bold; }"
+        // Panels with a light look of their own follow the palette. Explicit colours, because
+        // widgets created later under a style sheet may get the application's light palette.
+        "QLabel, QRadioButton, QCheckBox { color: #fff; }"
+        "QGroupBox { color: #fff; background: #000; border: 1px solid #666; border-radius: 4px;"
+        " margin-top: 1.6em; padding-top: 4px; }"
+        "QGroupBox::title { color: #ffd700; subcontrol-origin: margin; left: 8px; padding: 0 4px; }"
+        "QScrollArea, QScrollArea > QWidget > QWidget { background: #000; }"
+        "QTextBrowser { background: #141414; color: #fff; }"
+        "#summaryPanel { background: #000; border: 1px solid #666; }"
+        "QToolButton:checked { background: #ffd700; color: #000; }");
 }
 
 PresenterMode::PresenterMode(QWidget* window, QList<QWidget*> lesson_widgets)

@@ -1,5 +1,7 @@
 #include "check_questions_box.h"
 
+#include "summary_panel.h"
+
 #include <QButtonGroup>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -77,7 +79,9 @@ int CheckQuestionsBox::check() {
         if (!item.question.explain.isEmpty()) text += QLatin1Char(' ') + item.question.explain;
         item.result->setText(
             QStringLiteral("<span style='color:%1'>%2</span>")
-                .arg(ok ? QStringLiteral("#00734F") : QStringLiteral("#B34700"), text.toHtmlEscaped()));
+                .arg(
+                    severity_colour(ok ? Severity::Good : Severity::Warning, on_dark_background(this)).name(),
+                    text.toHtmlEscaped()));
         item.result->show();
     }
     score_->setText(tr("%1 of %2 right").arg(right).arg(items_.size()));

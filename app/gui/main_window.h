@@ -108,6 +108,7 @@ private:
     QString lesson_id_; // survives reloads that renumber the list
     bool presenter_ = false;
     QFont desk_font_;
+    QList<int> desk_main_sizes_; // the splitter as it was before presenter mode
     bool screenshot_done_ = false;
 };
 

@@ -32,6 +32,13 @@ QList<int> default_main_sizes(int width) {
     const int text = std::clamp(width * 35 / 100, 380, 640);
     return {nav, text, std::max(420, width - nav - text)};
 }
+// On a projector the lab is the show: a slim navigator, the lesson text still readable (about 30
+// characters of the large font per line at 1280 px), the lab more than half of the width.
+QList<int> presenter_main_sizes(int width) {
+    const int nav = std::clamp(width * 12 / 100, 170, 240);
+    const int text = std::clamp(width * 27 / 100, 340, 560);
+    return {nav, text, std::max(560, width - nav - text)};
+}
 // Controls as tall as they need, the summary a few lines, the timeline everything else.
 QList<int> default_lab_sizes(QSplitter* split, int height) {
     const int controls = split->widget(0)->sizeHint().height();
@@ -89,14 +96,18 @@ void MainWindow::setPresenterMode(bool on) {
         a->setChecked(on);
     }
     if (on) {
+        desk_main_sizes_ = main_split_->sizes();
         desk_font_ = font();
         QFont big = desk_font_;
         big.setPointSizeF(desk_font_.pointSizeF() * 1.45);
         setFont(big);
         showFullScreen();
+        const QScreen* screen = this->screen();
+        main_split_->setSizes(presenter_main_sizes(screen ? screen->geometry().width() : width()));
     } else {
         setFont(desk_font_);
         showNormal();
+        if (!desk_main_sizes_.isEmpty()) main_split_->setSizes(desk_main_sizes_);
     }
     lab_->timeline()->setPresenterMode(on);
     emit presenterModeChanged(on); // the classroom features hook in here

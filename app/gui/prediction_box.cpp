@@ -1,9 +1,13 @@
 #include "prediction_box.h"
 
+#include "summary_panel.h"
+
 #include <QButtonGroup>
 #include <QDoubleSpinBox>
+#include <QEvent>
 #include <QLabel>
 #include <QRadioButton>
+#include <QTimer>
 #include <QVBoxLayout>
 #include <cmath>
 
@@ -36,6 +40,7 @@ PredictionBox::PredictionBox(QWidget* parent)
     verdict_ = new QLabel(this);
     verdict_->setWordWrap(true);
     verdict_->setObjectName(QStringLiteral("verdict"));
+    verdict_->setTextFormat(Qt::PlainText);
     layout->addWidget(verdict_);
     setPrediction(std::nullopt);
 }
@@ -98,17 +103,34 @@ void PredictionBox::setAnswer(const PredictionAnswer& a) {
 Verdict PredictionBox::reveal(const Summary& summary) {
     if (!prediction_) return {};
     const Verdict v = prediction_verdict(*prediction_, answer(), summary);
-    const QString colour = !v.answered ? QStringLiteral("#444444")
-                           : v.right   ? QStringLiteral("#00734F")
-                                       : QStringLiteral("#B34700");
-    verdict_->setText(QStringLiteral("<span style='color:%1; font-weight:600'>%2</span>")
-                          .arg(colour, v.text.toHtmlEscaped()));
+    shown_verdict_ = v;
+    verdict_->setText(v.text);
+    colourVerdict();
     verdict_->show();
     // Mark the right choice so the answer stays visible while the student reads the timeline.
     if (!prediction_->numeric)
         if (QAbstractButton* right = group_->button(prediction_->answer))
             right->setText(prediction_->choices.value(prediction_->answer - 1) + QStringLiteral("  ✔"));
     return v;
+}
+
+void PredictionBox::colourVerdict() {
+    if (verdict_ == nullptr) return; // an event during construction
+    const bool dark = on_dark_background(this);
+    const Verdict& v = shown_verdict_;
+    const QString colour = !v.answered
+                               ? (dark ? QStringLiteral("#d8d8d8") : QStringLiteral("#444444"))
+                               : severity_colour(v.right ? Severity::Good : Severity::Warning, dark).name();
+    verdict_->setStyleSheet(QStringLiteral("color: %1; font-weight: 600;").arg(colour));
+    verdict_->setFont(font()); // as large as the question, in presenter mode too
+}
+
+void PredictionBox::changeEvent(QEvent* event) {
+    QGroupBox::changeEvent(event);
+    // Deferred: presenter mode sets the style sheet and the palette one after the other.
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::StyleChange ||
+        event->type() == QEvent::FontChange)
+        QTimer::singleShot(0, this, &PredictionBox::colourVerdict);
 }
 
 QString PredictionBox::verdictText() const {

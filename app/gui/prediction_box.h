@@ -31,7 +31,11 @@ public:
 signals:
     void answered(const clab::gui::PredictionAnswer& answer);
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
+    void colourVerdict(); // light colours on the projector's black, dark ones on the desk
     void clearChoices();
 
     std::optional<lessons::Prediction> prediction_;
@@ -41,6 +45,7 @@ private:
     QButtonGroup* group_ = nullptr;
     QDoubleSpinBox* number_ = nullptr;
     QLabel* verdict_ = nullptr;
+    Verdict shown_verdict_;
     bool number_given_ = false;
 };
 

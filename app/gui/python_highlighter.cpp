@@ -111,7 +111,7 @@ void PythonHighlighter::highlightBlock(const QString& text) {
     }
 }
 
-void style_code_blocks(QTextDocument* document, const QColor& background) {
+void style_code_blocks(QTextDocument* document, const QColor& background, const QColor& ink) {
     const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
     QTextCursor cursor(document);
     cursor.beginEditBlock();
@@ -129,6 +129,7 @@ void style_code_blocks(QTextDocument* document, const QColor& background) {
         QTextCharFormat cf;
         cf.setFontFamilies({mono.family()});
         cf.setFontFixedPitch(true);
+        if (ink.isValid()) cf.setForeground(ink);
         cursor.mergeCharFormat(cf);
     }
     cursor.endEditBlock();

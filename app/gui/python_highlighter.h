@@ -32,6 +32,8 @@ private:
 };
 
 // Gives every fenced code block of `document` a tinted background and a monospace font.
-void style_code_blocks(QTextDocument* document, const QColor& background);
+// `ink`, when valid, is the colour of code the highlighter leaves plain (it must suit `background`,
+// whatever the text colour of the page around it).
+void style_code_blocks(QTextDocument* document, const QColor& background, const QColor& ink = QColor());
 
 } // namespace clab::gui

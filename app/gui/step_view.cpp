@@ -3,7 +3,9 @@
 #include "check_questions_box.h"
 #include "prediction_box.h"
 #include "python_highlighter.h"
+#include "summary_panel.h"
 
+#include <QEvent>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -26,7 +28,6 @@ StepView::StepView(QWidget* parent)
 
     lesson_label_ = new QLabel(this);
     lesson_label_->setObjectName(QStringLiteral("lessonLabel"));
-    lesson_label_->setStyleSheet(QStringLiteral("color: palette(mid);"));
     layout->addWidget(lesson_label_);
 
     title_ = new QLabel(this);
@@ -89,6 +90,7 @@ StepView::StepView(QWidget* parent)
     nav->addWidget(position_, 1);
     nav->addWidget(next_);
     layout->addLayout(nav);
+    restyle();
     connect(back_, &QPushButton::clicked, this, &StepView::backRequested);
     connect(next_, &QPushButton::clicked, this, &StepView::nextRequested);
 }
@@ -98,7 +100,7 @@ void StepView::showStep(const lessons::Lesson& lesson, int step, bool has_previo
     lesson_label_->setText(tr("Lesson %1 · %2").arg(lesson.number).arg(lesson.title));
     title_->setText(s.title);
     text_->setMarkdown(s.markdown);
-    style_code_blocks(text_->document(), palette().color(QPalette::AlternateBase).darker(103));
+    restyle();
     highlighter_->rehighlight();
     prediction_->setPrediction(s.prediction);
     setNotices(s.notices);
@@ -141,6 +143,22 @@ void StepView::resizeEvent(QResizeEvent* event) {
 void StepView::changeEvent(QEvent* event) {
     QWidget::changeEvent(event);
     if (event->type() == QEvent::FontChange) updateFonts(); // presenter mode scales everything
+    // Deferred: presenter mode sets the style sheet and the palette one after the other.
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::StyleChange)
+        QTimer::singleShot(0, this, &StepView::restyle);
+}
+
+void StepView::restyle() {
+    if (text_ == nullptr || notices_label_ == nullptr) return; // an event during construction
+    const bool dark = on_dark_background(this);
+    lesson_label_->setStyleSheet(QStringLiteral("color: %1;").arg(secondary_text_colour(dark)));
+    // Code stays on light paper in both looks: the highlighter's colours are made for it, and on
+    // the projector a light block reads better than dark syntax colours on black.
+    if (dark)
+        style_code_blocks(text_->document(), QColor(0xF2, 0xF2, 0xF2), QColor(0x10, 0x10, 0x10));
+    else
+        style_code_blocks(text_->document(), palette().color(QPalette::AlternateBase).darker(103));
+    setNotices(notices_); // the links' colour
 }
 
 void StepView::updateFonts() {
@@ -161,12 +179,14 @@ QString StepView::title() const {
 void StepView::setNotices(const QList<lessons::Notice>& notices) {
     notices_ = notices;
     notices_box_->setVisible(!notices.isEmpty());
+    // Rich text takes its link colour from a palette that may be the light one: say it explicitly.
+    const QString link = on_dark_background(this) ? QStringLiteral(" style='color:#ffd700'") : QString();
     QString html;
     for (int i = 0; i < notices.size(); ++i) {
         const lessons::Notice& n = notices[i];
         html += QStringLiteral("<p style='margin-bottom:6px'>• %1").arg(n.text.toHtmlEscaped());
         if (!n.lane.isEmpty() || n.from_s >= 0)
-            html += QStringLiteral(" &nbsp;<a href='notice:%1'>%2</a>").arg(i).arg(tr("Show me"));
+            html += QStringLiteral(" &nbsp;<a href='notice:%1'%2>%3</a>").arg(i).arg(link, tr("Show me"));
         html += QStringLiteral("</p>");
     }
     notices_label_->setText(html);

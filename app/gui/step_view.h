@@ -44,6 +44,7 @@ protected:
     void changeEvent(QEvent* event) override;
 
 private:
+    void restyle(); // colours for the current background (desk or projector)
     void balanceSplit();
     void updateFonts();
     void setNotices(const QList<lessons::Notice>& notices);

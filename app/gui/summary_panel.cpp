@@ -3,6 +3,7 @@
 #include <QEvent>
 #include <QGridLayout>
 #include <QLabel>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace clab::gui {
@@ -25,6 +26,30 @@ QColor severity_colour(Severity severity) {
     return QColor();
 }
 
+QColor severity_colour(Severity severity, bool dark_background) {
+    if (!dark_background) return severity_colour(severity);
+    switch (severity) {
+    case Severity::Good:
+        return QColor(0x7C, 0xE8, 0xB0); // light green, ~13:1 on black
+    case Severity::Warning:
+        return QColor(0xFF, 0xD7, 0x00); // the classroom accent yellow
+    case Severity::Error:
+        return QColor(0xFF, 0x8A, 0x80); // light red, ~9:1 on black
+    case Severity::Info:
+        break;
+    }
+    return QColor(Qt::white);
+}
+
+bool on_dark_background(const QWidget* widget) {
+    const QWidget* w = widget ? widget->window() : nullptr;
+    return w && w->palette().color(QPalette::Window).lightness() < 128;
+}
+
+QString secondary_text_colour(bool dark_background) {
+    return dark_background ? QStringLiteral("#d8d8d8") : QStringLiteral("palette(mid)");
+}
+
 SummaryPanel::SummaryPanel(QWidget* parent)
     : QFrame(parent) {
     setObjectName(QStringLiteral("summaryPanel"));
@@ -43,15 +68,42 @@ SummaryPanel::SummaryPanel(QWidget* parent)
     rows_->setVerticalSpacing(3);
     layout->addWidget(rows_host_);
     baseline_note_ = new QLabel(this);
-    baseline_note_->setStyleSheet(QStringLiteral("color: palette(mid);"));
     layout->addWidget(baseline_note_);
     layout->addStretch(1);
+    restyle();
     clear(tr("Press Run (Space) to start the experiment. The numbers of the run appear here."));
 }
 
 void SummaryPanel::changeEvent(QEvent* event) {
     QFrame::changeEvent(event);
     if (event->type() == QEvent::FontChange) updateFonts(); // presenter mode scales everything
+    // Presenter mode swaps the palette and style sheet: recolour, or values vanish on black.
+    // Deferred: presenter mode sets the style sheet and the palette one after the other.
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::StyleChange ||
+        event->type() == QEvent::FontChange)
+        QTimer::singleShot(0, this, &SummaryPanel::restyle);
+}
+
+void SummaryPanel::restyle() {
+    if (headline_ == nullptr || baseline_note_ == nullptr) return; // an event during construction
+    const bool dark = on_dark_background(this);
+    const QString secondary = QStringLiteral("color: %1;").arg(secondary_text_colour(dark));
+    const QColor headline = severity_colour(headline_severity_, dark);
+    headline_->setStyleSheet(headline.isValid() ? QStringLiteral("color: %1;").arg(headline.name())
+                                                : QString());
+    baseline_note_->setStyleSheet(secondary);
+    // The rows are made after presenter mode scaled the fonts: give them the panel's explicitly.
+    for (QLabel* label : std::as_const(row_labels_)) {
+        label->setStyleSheet(secondary);
+        label->setFont(font());
+    }
+    for (QLabel* value : std::as_const(row_values_))
+        value->setFont(font());
+    baseline_note_->setFont(font());
+    for (int i = 0; i < row_values_.size() && i < shown_.size(); ++i) {
+        const QColor c = severity_colour(shown_[i].severity, dark);
+        row_values_[i]->setStyleSheet(c.isValid() ? QStringLiteral("color: %1;").arg(c.name()) : QString());
+    }
 }
 
 void SummaryPanel::updateFonts() {
@@ -62,9 +114,9 @@ void SummaryPanel::updateFonts() {
 }
 
 void SummaryPanel::setHeadline(const QString& text, Severity severity) {
-    const QColor c = severity_colour(severity);
-    headline_->setStyleSheet(c.isValid() ? QStringLiteral("color: %1;").arg(c.name()) : QString());
+    headline_severity_ = severity;
     headline_->setText(text);
+    restyle();
 }
 
 void SummaryPanel::clearRows() {
@@ -73,6 +125,8 @@ void SummaryPanel::clearRows() {
         delete item;
     }
     shown_.clear();
+    row_labels_.clear();
+    row_values_.clear();
 }
 
 void SummaryPanel::clear(const QString& note) {
@@ -98,18 +152,17 @@ void SummaryPanel::showSummary(const Summary& summary) {
         const int col = (i % kPairsPerLine) * 2;
         auto* label = new QLabel(r.label, rows_host_);
         label->setToolTip(r.hint);
-        label->setStyleSheet(QStringLiteral("color: palette(mid);"));
         auto* value = new QLabel(rows_host_);
         value->setObjectName(QStringLiteral("metric_") + r.key);
-        const QColor c = severity_colour(r.severity);
-        value->setText(QStringLiteral("<b%1>%2</b>")
-                           .arg(c.isValid() ? QStringLiteral(" style='color:%1'").arg(c.name()) : QString(),
-                                r.value.toHtmlEscaped()));
+        value->setText(QStringLiteral("<b>%1</b>").arg(r.value.toHtmlEscaped()));
         value->setToolTip(r.hint);
+        row_labels_.append(label);
+        row_values_.append(value);
         rows_->addWidget(label, line, col, Qt::AlignRight);
         rows_->addWidget(value, line, col + 1);
         rows_->setColumnStretch(col + 1, 1);
     }
+    restyle(); // the new rows get the colours of the current background
     if (summary.baseline_wall_s <= 0 && summary.completed) baseline_note_->setText(QString());
 }
 

@@ -32,14 +32,26 @@ private:
     void updateFonts();
     void setHeadline(const QString& text, Severity severity);
     void clearRows();
+    void restyle(); // colours for the current background (desk or projector)
 
     QLabel* headline_ = nullptr;
     QLabel* baseline_note_ = nullptr;
     QWidget* rows_host_ = nullptr;
     QGridLayout* rows_ = nullptr;
     QList<SummaryRow> shown_;
+    Severity headline_severity_ = Severity::Info;
+    QList<QLabel*> row_labels_;
+    QList<QLabel*> row_values_; // same order as shown_
 };
 
 QColor severity_colour(Severity severity);
+// The same meanings, light enough for a black background (>= 7:1 contrast, like the classroom palette).
+QColor severity_colour(Severity severity, bool dark_background);
+// True when `widget`'s window is dark (presenter mode): text colours must then be light. Asks the
+// window, whose palette is set explicitly, because children created under a style sheet may carry
+// the application's (light) palette instead of the one they should have inherited.
+bool on_dark_background(const QWidget* widget);
+// Secondary text (labels, notes) as a style-sheet colour.
+QString secondary_text_colour(bool dark_background);
 
 } // namespace clab::gui

@@ -129,7 +129,9 @@ Theme Theme::presenter_theme() {
     t.font.setPointSizeF(15.0);
     t.title_font = t.font;
     t.title_font.setBold(true);
+    // The legend is read once per run, the plots all the time: a smaller font keeps it a strip.
     t.legend_font = t.font;
+    t.legend_font.setPointSizeF(13.0);
     t.lane_fill = 0.86;
     t.axis_pen_width = 2;
     t.line_width = 4;

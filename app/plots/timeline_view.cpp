@@ -11,6 +11,14 @@ namespace clab::plots {
 
 namespace {
 constexpr int kRefreshMs = 16; // at most ~60 replots a second, however often the GUI feeds us
+// While following a live run the time axis grows in steps (the visible range becomes 1/kLiveGrowth
+// longer than the run so far), so tick labels and layout stay put between steps instead of being
+// recomputed on every frame; a finished run is fitted exactly.
+constexpr double kLiveGrowth = 1.25;
+constexpr double kFitMargin = 1.02;
+// New events reach the stores at most this long after they happened (the model's 30 ms holdback,
+// plus a margin): a visible range ending earlier than that before the live edge sees no new data.
+constexpr double kNewDataWindowS = 0.05;
 constexpr double kSeriesRectPx = 70.0;
 constexpr int kMaxLanePxForStretch = 28;
 
@@ -47,12 +55,20 @@ TimelineView::TimelineView(QWidget* parent)
     refresh_timer_.setSingleShot(true);
     refresh_timer_.setInterval(kRefreshMs);
     connect(&refresh_timer_, &QTimer::timeout, this, [this] {
-        apply_model();
+        // The model is applied even when hidden (cheap, and keeps the range right); drawing waits.
+        if (!apply_model()) return;
+        if (!isVisible()) {
+            stale_while_hidden_ = true;
+            return;
+        }
         plot_->replot(QCustomPlot::rpQueuedReplot);
     });
     connect(plot_, &QCustomPlot::mouseMove, this, &TimelineView::on_mouse_move);
     connect(plot_, &QCustomPlot::mouseDoubleClick, this, [this](QMouseEvent*) { zoom_to_fit(); });
-    connect(plot_, &QCustomPlot::afterLayout, this, &TimelineView::update_lane_labels);
+    connect(plot_, &QCustomPlot::afterLayout, this, [this] {
+        update_lane_labels();
+        fit_bookmark_labels();
+    });
     rebuild();
     plot_->replot();
 }
@@ -103,6 +119,14 @@ void TimelineView::replot_now() {
     plot_->replot(QCustomPlot::rpImmediateRefresh);
 }
 
+void TimelineView::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    if (stale_while_hidden_) {
+        stale_while_hidden_ = false;
+        plot_->replot(QCustomPlot::rpQueuedReplot);
+    }
+}
+
 // --- structure ------------------------------------------------------------------------------------
 
 bool TimelineView::is_view_shown(View view) const {
@@ -130,19 +154,56 @@ std::vector<int> TimelineView::structure_signature() const {
             theme_.presenter ? 1 : 0};
 }
 
-void TimelineView::apply_model() {
+bool TimelineView::apply_model() {
+    bool changed = false;
     const std::vector<int> signature = structure_signature();
     if (structure_dirty_ || signature != signature_) {
         signature_ = signature;
         rebuild();
+        changed = true;
     }
     if (applied_revision_ != model_.revision()) {
         applied_revision_ = model_.revision();
         feed_series();
         feed_slow_callbacks();
-        if (legend_signature() != legend_signature_) rebuild_legend();
-        if (following_) follow_live_edge();
+        if (legend_signature() != legend_signature_) {
+            rebuild_legend();
+            changed = true;
+        }
+        if (following_ && follow_live_edge()) changed = true;
+        if (visible_change()) changed = true;
     }
+    if (changed) {
+        drawn_.content = content_size();
+        drawn_.finished = model_.finished();
+        if (!rects_.empty())
+            drawn_.edge_px =
+                std::lround(rects_.front().rect->axis(QCPAxis::atBottom)->coordToPixel(model_.end_seconds()));
+    }
+    return changed;
+}
+
+uint64_t TimelineView::content_size() const {
+    uint64_t n = slow_fed_;
+    for (const Rect& r : rects_)
+        if (r.store) n += r.store->segment_count();
+    for (const SeriesFeed& feed : feeds_)
+        n += feed.fed;
+    return n;
+}
+
+// Would a replot show anything new? Only if the live edge moved at least a pixel, or new data
+// arrived while the newest part of the run is in view, or the run just finished (which may replay
+// it, see TimelineModel).
+bool TimelineView::visible_change() {
+    if (rects_.empty()) return false;
+    if (model_.finished() != drawn_.finished) return true;
+    const QCPAxis* x = rects_.front().rect->axis(QCPAxis::atBottom);
+    const QCPRange range = x->range();
+    const double end = model_.end_seconds();
+    if (range.upper < end - kNewDataWindowS) return false; // looking at the past: nothing changes
+    if (std::lround(x->coordToPixel(end)) != drawn_.edge_px && range.contains(end)) return true;
+    return content_size() != drawn_.content;
 }
 
 QCPAxisRect* TimelineView::add_rect(View view, const QString& title, double stretch) {
@@ -229,6 +290,7 @@ void TimelineView::rebuild() {
     const QCPRange keep = time_range();
     plot_->clearItems();
     decoration_items_.clear();
+    bookmark_labels_.clear();
     plot_->clearPlottables();
     plot_->plotLayout()->clear();
     plot_->plotLayout()->simplify();
@@ -361,17 +423,19 @@ void TimelineView::feed_series() {
         QVector<double> keys(feed.t->begin() + long(feed.fed), feed.t->end());
         QVector<double> values = feed.v ? QVector<double>(feed.v->begin() + long(feed.fed), feed.v->end())
                                         : QVector<double>(int(n - feed.fed), feed.fixed_value);
+        if (feed.v) feed.top = std::max(feed.top, *std::max_element(values.cbegin(), values.cend()));
         feed.graph->addData(keys, values, false);
         feed.fed = n;
     }
-    // Step plots keep their current value up to "now", and the count axes grow to fit.
+    // The count axes grow to fit (only when the largest value grows: no rescan, no new ticks).
     for (const Rect& r : rects_) {
         if (r.store || r.view == View::Utilisation) continue;
         double top = 1.0;
         for (const SeriesFeed& feed : feeds_)
-            if (feed.v && feed.graph->valueAxis() == r.rect->axis(QCPAxis::atLeft) && !feed.v->empty())
-                top = std::max(top, *std::max_element(feed.v->begin(), feed.v->end()));
-        r.rect->axis(QCPAxis::atLeft)->setRange(0, top * 1.15);
+            if (feed.v && feed.graph->valueAxis() == r.rect->axis(QCPAxis::atLeft))
+                top = std::max(top, feed.top);
+        QCPAxis* y = r.rect->axis(QCPAxis::atLeft);
+        if (y->range().upper != top * 1.15) y->setRange(0, top * 1.15);
     }
 }
 
@@ -420,13 +484,24 @@ void TimelineView::zoom_to_fit() {
     plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 
-void TimelineView::follow_live_edge() {
-    // The whole run so far, with a little room on the right so the live edge is visible.
+bool TimelineView::follow_live_edge() {
+    if (rects_.empty()) return false;
+    // The whole run so far, with a little room on the right so the live edge is visible. Live, the
+    // range grows in steps of kLiveGrowth and stays put while the run fits in it.
     const double end = std::max(model_.end_seconds(), 1e-3);
+    const QCPRange shown = time_range();
+    double upper = end * kFitMargin;
+    if (!model_.finished()) {
+        const bool fits = shown.lower == 0.0 && shown.upper >= end * kFitMargin &&
+                          shown.upper <= end * kLiveGrowth * kLiveGrowth;
+        upper = fits ? shown.upper : end * kLiveGrowth;
+    }
+    if (shown.lower == 0.0 && shown.upper == upper) return false;
     setting_range_ = true;
     for (const Rect& r : rects_)
-        r.rect->axis(QCPAxis::atBottom)->setRange(0.0, end * 1.02);
+        r.rect->axis(QCPAxis::atBottom)->setRange(0.0, upper);
     setting_range_ = false;
+    return true;
 }
 
 void TimelineView::on_x_range_changed(const QCPRange& range) {

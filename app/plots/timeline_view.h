@@ -73,6 +73,7 @@ signals:
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
+    void showEvent(QShowEvent* event) override;
 
 private:
     struct Rect {
@@ -87,6 +88,13 @@ private:
         const std::vector<double>* v = nullptr; // nullptr: markers at a fixed value
         double fixed_value = 0.0;
         size_t fed = 0;
+        double top = 0.0; // largest value fed so far (count axes grow to fit without a rescan)
+    };
+    // What the last replot showed, so a refresh that would draw the same pixels is skipped.
+    struct Drawn {
+        uint64_t content = ~uint64_t(0); // segments + series points + slow callbacks
+        long edge_px = -1;               // the live edge's pixel column
+        bool finished = false;
     };
     struct Bookmark {
         double t;
@@ -94,7 +102,9 @@ private:
     };
 
     void schedule_refresh();
-    void apply_model();
+    bool apply_model(); // true if what is on screen changed
+    bool visible_change();
+    uint64_t content_size() const;
     std::vector<int> structure_signature() const;
     void rebuild();
     QCPAxisRect* add_rect(View view, const QString& title, double stretch);
@@ -111,7 +121,9 @@ private:
     uint64_t legend_signature() const;
     void update_legend_wrap();
     void rebuild_decorations();
-    void follow_live_edge();
+    void fit_bookmark_labels();
+    QString describe_bookmark(const QPoint& pos) const;
+    bool follow_live_edge(); // true if the time range changed
     void on_x_range_changed(const QCPRange& range);
     void on_mouse_move(QMouseEvent* event);
     QString describe_segment(const Rect& rect, const QPoint& pos) const;
@@ -135,6 +147,8 @@ private:
     bool following_ = true;
     bool setting_range_ = false;
     bool structure_dirty_ = true;
+    bool stale_while_hidden_ = false;
+    Drawn drawn_;
 
     // Decorations, kept as values so they survive a rebuild of the axis rects.
     QString highlighted_lane_;
@@ -145,6 +159,7 @@ private:
     double cursor_t_ = 0.0;
     bool has_cursor_ = false;
     std::vector<QCPAbstractItem*> decoration_items_;
+    std::vector<QCPItemText*> bookmark_labels_; // one per bookmark, in the order of bookmarks_
 };
 
 } // namespace clab::plots

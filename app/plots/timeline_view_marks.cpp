@@ -69,6 +69,7 @@ void TimelineView::rebuild_decorations() {
     for (QCPAbstractItem* item : decoration_items_)
         plot_->removeItem(item);
     decoration_items_.clear();
+    bookmark_labels_.clear();
 
     // The lane: matched by name in every view that draws lanes ("GIL" finds the GIL holder lane).
     for (const Rect& r : rects_) {
@@ -113,23 +114,74 @@ void TimelineView::rebuild_decorations() {
             vertical_line(b.t, theme_.bookmark, theme_.presenter ? 2 : 1, Qt::DashLine);
         if (has_cursor_) vertical_line(cursor_t_, theme_.cursor, theme_.presenter ? 3 : 2, Qt::SolidLine);
     }
-    // Bookmark labels once, at the top of the first rect.
-    if (!rects_.empty()) {
-        QCPAxisRect* top = rects_.front().rect;
-        for (const Bookmark& b : bookmarks_) {
-            auto* text = new QCPItemText(plot_);
-            text->setClipToAxisRect(false);
-            place_x(text->position, top, b.t, 0.0);
-            text->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
-            text->setText(b.label);
-            text->setFont(theme_.font);
-            text->setColor(theme_.text);
-            text->setBrush(QColor(255, 255, 255, 220));
-            text->setPen(QPen(theme_.bookmark));
-            text->setPadding(QMargins(3, 1, 3, 1));
-            decoration_items_.push_back(text);
-        }
+    // Bookmark labels once, in a strip above the first rect, so they never cover a lane; each is
+    // shortened to the room it has in fit_bookmark_labels() (the tooltip has the full text).
+    if (rects_.empty()) return;
+    QCPAxisRect* top = rects_.front().rect;
+    const int label_px = QFontMetrics(theme_.font).height() + 4;
+    QMargins margins = top->minimumMargins();
+    margins.setTop(bookmarks_.empty() ? 2 : label_px + 2);
+    top->setMinimumMargins(margins);
+    for (const Bookmark& b : bookmarks_) {
+        auto* text = new QCPItemText(plot_);
+        text->setClipToAxisRect(false);
+        place_x(text->position, top, b.t, 0.0);
+        text->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
+        text->setText(b.label);
+        text->setFont(theme_.font);
+        text->setColor(theme_.text);
+        text->setBrush(QColor(255, 255, 255, 220));
+        text->setPen(QPen(theme_.bookmark));
+        text->setPadding(QMargins(3, 1, 3, 1));
+        decoration_items_.push_back(text);
+        bookmark_labels_.push_back(text);
     }
+}
+
+// Runs after every layout (so with the current axis range and rect): each label gets the room from
+// its bookmark to the next one (or the rect's right edge), elided with "…" if it needs more; a
+// bookmark near the right edge puts its label on the left of the line instead when that is roomier.
+void TimelineView::fit_bookmark_labels() {
+    if (rects_.empty() || bookmark_labels_.size() != bookmarks_.size()) return;
+    const QCPAxisRect* top = rects_.front().rect;
+    const QCPAxis* x = top->axis(QCPAxis::atBottom);
+    const QFontMetrics metrics(theme_.font);
+    constexpr int kPaddingPx = 8; // the label's padding and frame
+    std::vector<double> lines;
+    for (const Bookmark& b : bookmarks_)
+        lines.push_back(x->coordToPixel(b.t));
+    for (size_t i = 0; i < bookmarks_.size(); ++i) {
+        QCPItemText* text = bookmark_labels_[i];
+        const double px = lines[i];
+        const bool shown = x->range().contains(bookmarks_[i].t);
+        text->setVisible(shown);
+        if (!shown) continue;
+        double right = top->right();
+        double left = top->left();
+        for (size_t j = 0; j < lines.size(); ++j) {
+            if (j == i) continue;
+            if (lines[j] > px) right = std::min(right, lines[j]);
+            if (lines[j] < px) left = std::max(left, lines[j]);
+        }
+        const int needed = metrics.horizontalAdvance(bookmarks_[i].label) + kPaddingPx;
+        const bool on_left = needed > right - px && px - left > right - px;
+        const int room = int(on_left ? px - left : right - px) - kPaddingPx;
+        text->setPositionAlignment((on_left ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignBottom);
+        const QString shortened = metrics.elidedText(bookmarks_[i].label, Qt::ElideRight, std::max(room, 0));
+        text->setText(shortened);
+        text->setVisible(!shortened.isEmpty()); // no room at all: the line alone marks it
+    }
+}
+
+// The full text of a bookmark label under `pos` (labels may be elided), or empty.
+QString TimelineView::describe_bookmark(const QPoint& pos) const {
+    for (size_t i = 0; i < bookmark_labels_.size() && i < bookmarks_.size(); ++i) {
+        const QCPItemText* text = bookmark_labels_[i];
+        if (!text->visible()) continue;
+        const QRectF box(text->topLeft->pixelPosition(), text->bottomRight->pixelPosition());
+        if (box.normalized().contains(pos)) return bookmarks_[i].label.toHtmlEscaped();
+    }
+    return {};
 }
 
 } // namespace clab::plots

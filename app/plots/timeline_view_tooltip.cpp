@@ -22,6 +22,7 @@ QString duration_text(double s) {
 } // namespace
 
 QString TimelineView::describe_at(const QPoint& pos) const {
+    if (QString text = describe_bookmark(pos); !text.isEmpty()) return text;
     for (const Rect& r : rects_) {
         if (!r.rect->rect().contains(pos)) continue;
         return r.plottable ? describe_segment(r, pos) : describe_series(r, pos);

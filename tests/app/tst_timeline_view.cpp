@@ -136,6 +136,41 @@ private slots:
         QVERIFY(!view.highlight_lane(QStringLiteral("no such lane")));
     }
 
+    // A lesson notice is a long bookmark label: it is elided to the room it has, sits above the lanes
+    // (not over them), and the tooltip gives the whole text.
+    void longBookmarkLabelIsElidedAboveTheLanes() {
+        TimelineView view;
+        view.resize(700, 600);
+        view.show(); // the plot gets its size (and the label its room) once shown
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.load_trace(traces_.at("threads"));
+        const QString notice =
+            QStringLiteral("Zoom into the first tenth of a second of the GIL lane: the holder "
+                           "changes again and again, and at every moment exactly one thread "
+                           "holds it.");
+        view.add_bookmark(0.0, notice);
+        view.replot_now();
+        QCPItemText* label = nullptr;
+        for (int i = 0; i < view.plot()->itemCount(); ++i)
+            if (auto* text = qobject_cast<QCPItemText*>(view.plot()->item(i))) label = text;
+        QVERIFY(label);
+        QVERIFY(label->text().endsWith(QChar(0x2026)));
+        QVERIFY(label->text().size() < notice.size());
+        const QRectF box =
+            QRectF(label->topLeft->pixelPosition(), label->bottomRight->pixelPosition()).normalized();
+        QCPAxisRect* lanes = view.axis_rect(View::Workers);
+        QVERIFY(box.right() <= lanes->right() + 1);
+        QVERIFY(box.bottom() <= lanes->top() + 1);
+        QCOMPARE(view.describe_at(box.center().toPoint()), notice.toHtmlEscaped());
+        // A short label is left whole.
+        view.clear_bookmarks();
+        view.add_bookmark(0.0, QStringLiteral("look here"));
+        view.replot_now();
+        for (int i = 0; i < view.plot()->itemCount(); ++i)
+            if (auto* text = qobject_cast<QCPItemText*>(view.plot()->item(i)))
+                QCOMPARE(text->text(), QStringLiteral("look here"));
+    }
+
     void presenterThemeSwitchesAtRunTime() {
         TimelineView view;
         view.resize(1200, 800);
