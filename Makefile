@@ -11,7 +11,7 @@ PACKAGES := cmake g++ make pkg-config python3 \
             qt6-base-dev qt6-svg-dev libgl-dev libqcustomplot-dev \
             libgtest-dev libbenchmark-dev
 
-.PHONY: run test deps configure build bench test-asan test-tsan install format clean
+.PHONY: run test deps configure build bench test-asan test-tsan test-lessons install format clean
 
 deps: $(BUILD)/.deps-ok
 $(BUILD)/.deps-ok: Makefile
@@ -33,8 +33,13 @@ build: configure
 run: build
 	./$(BUILD)/app/concurrency-lab
 
+# lesson-runs are timings of whole lessons: they need a quiet machine, so they have their own target.
 test: build
-	cd $(BUILD) && QT_QPA_PLATFORM=offscreen ctest --output-on-failure --timeout 300
+	cd $(BUILD) && QT_QPA_PLATFORM=offscreen ctest --output-on-failure --timeout 300 -LE lesson-runs
+
+test-lessons:
+	$(MAKE) build CMAKE_ARGS="$(CMAKE_ARGS) -DCLAB_LESSON_RUNS=ON"
+	cd $(BUILD) && ctest --output-on-failure -L lesson-runs --repeat until-pass:2
 
 bench: build
 	@for b in $(BUILD)/tests/bench/bench_*; do [ -x "$$b" ] && "$$b"; done
