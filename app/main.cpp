@@ -7,7 +7,6 @@
 #include <QApplication>
 #include <QCoreApplication>
 #include <QIcon>
-
 #include <cstdio>
 #include <cstring>
 

@@ -1,9 +1,8 @@
 #include "commands.h"
 
+#include "core/processes/worker_entry.h"
 #include "lessons_command.h"
 #include "run_command.h"
-
-#include "core/processes/worker_entry.h"
 
 #include <cstdio>
 #include <cstring>

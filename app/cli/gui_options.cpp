@@ -1,7 +1,6 @@
 #include "gui_options.h"
 
 #include <QCommandLineParser>
-
 #include <cstdio>
 
 namespace clab::cli {
@@ -19,19 +18,22 @@ void print(FILE* to, const QString& text) {
 
 int parse_gui_options(const QStringList& arguments, GuiOptions& options) {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Concurrency Lab: learn Python concurrency by running it."));
-    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
+    parser.setApplicationDescription(
+        QStringLiteral("Concurrency Lab: learn Python concurrency by running it."));
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
+                                  QStringLiteral("Show this help."));
     const QCommandLineOption version({QStringLiteral("v"), QStringLiteral("version")},
                                      QStringLiteral("Show the version."));
-    const QCommandLineOption lesson(QStringLiteral("lesson"), QStringLiteral("Open lesson ID (number or short name)."),
+    const QCommandLineOption lesson(QStringLiteral("lesson"),
+                                    QStringLiteral("Open lesson ID (number or short name)."),
                                     QStringLiteral("ID"));
-    const QCommandLineOption step(QStringLiteral("step"), QStringLiteral("Open step N of the lesson (from 1)."),
-                                  QStringLiteral("N"));
+    const QCommandLineOption step(QStringLiteral("step"),
+                                  QStringLiteral("Open step N of the lesson (from 1)."), QStringLiteral("N"));
     const QCommandLineOption presenter(QStringLiteral("presenter"),
                                        QStringLiteral("Projector mode: full screen, large fonts."));
-    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
-                                        QStringLiteral("Save the window to FILE after the step's run, then quit."),
-                                        QStringLiteral("FILE"));
+    const QCommandLineOption screenshot(
+        QStringLiteral("screenshot"),
+        QStringLiteral("Save the window to FILE after the step's run, then quit."), QStringLiteral("FILE"));
     const QCommandLineOption lessons(QStringLiteral("lessons"), QStringLiteral("Load lessons from DIR."),
                                      QStringLiteral("DIR"));
     parser.addOptions({help, version, lesson, step, presenter, screenshot, lessons});

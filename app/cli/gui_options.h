@@ -7,11 +7,11 @@
 namespace clab::cli {
 
 struct GuiOptions {
-    QString lesson;        // lesson number or short name; empty: lesson 1 (or where the student left off)
-    int step = 1;          // 1-based
+    QString lesson; // lesson number or short name; empty: lesson 1 (or where the student left off)
+    int step = 1;   // 1-based
     bool presenter = false;
-    QString screenshot;    // save the window after the step's run finished, then quit
-    QString lessons_dir;   // an instructor's own lesson folder
+    QString screenshot;  // save the window after the step's run finished, then quit
+    QString lessons_dir; // an instructor's own lesson folder
 };
 
 // Returns -1 to go on and open the window, or the exit code (0 after --help/--version, 2 after a

@@ -87,7 +87,8 @@ QString lane_problem(const QString& lane, const Step& step) {
                    ? QString()
                    : QStringLiteral("lane 'loop' exists only in asyncio runs");
 
-    static const QRegularExpression named(QStringLiteral("^(Thread-|Process-|Task-|core )([0-9]{1,7})( \\(.*\\))?$"));
+    static const QRegularExpression named(
+        QStringLiteral("^(Thread-|Process-|Task-|core )([0-9]{1,7})( \\(.*\\))?$"));
     const auto match = named.match(lane);
     if (!match.hasMatch())
         return QStringLiteral("lane '%1' does not exist (lanes: %2)").arg(lane.left(40), kinds);

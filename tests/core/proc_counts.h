@@ -15,8 +15,12 @@ inline int count_entries(const char* dir) {
     return n;
 }
 
-inline int open_fds() { return count_entries("/proc/self/fd"); }
-inline int live_threads() { return count_entries("/proc/self/task"); }
+inline int open_fds() {
+    return count_entries("/proc/self/fd");
+}
+inline int live_threads() {
+    return count_entries("/proc/self/task");
+}
 
 // ThreadSanitizer starts a background thread of its own the first time it needs one, so under TSan
 // one extra thread after a run is the sanitizer's, not ours.

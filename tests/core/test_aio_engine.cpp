@@ -4,11 +4,10 @@
 #include "core/experiment/runner.h"
 #include "core/net/slow_server.h"
 #include "core/trace/recorder.h"
+#include "proc_counts.h"
 
 #include <algorithm>
 #include <dirent.h>
-#include "proc_counts.h"
-
 #include <gtest/gtest.h>
 #include <thread>
 

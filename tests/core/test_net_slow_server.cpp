@@ -3,11 +3,10 @@
 #include "core/net/blocking_client.h"
 #include "core/net/slow_server.h"
 #include "core/trace/event.h"
+#include "proc_counts.h"
 
 #include <cerrno>
 #include <dirent.h>
-#include "proc_counts.h"
-
 #include <gtest/gtest.h>
 #include <memory>
 #include <string>
