@@ -38,7 +38,10 @@ int parse_gui_options(const QStringList& arguments, GuiOptions& options) {
                                      QStringLiteral("DIR"));
     parser.addOptions({help, version, lesson, step, presenter, screenshot, lessons});
 
-    const QString usage = parser.helpText() + QString::fromLatin1(kUsageTail);
+    // No QCoreApplication exists yet (the GUI options are parsed before it), so Qt cannot know the
+    // program's name: put it in ourselves.
+    QString usage = parser.helpText() + QString::fromLatin1(kUsageTail);
+    usage.replace(QStringLiteral("<executable_name>"), QStringLiteral("concurrency-lab"));
     if (!parser.parse(arguments)) {
         print(stderr, QStringLiteral("concurrency-lab: %1\n\n").arg(parser.errorText()) + usage);
         return 2;
