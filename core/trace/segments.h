@@ -52,9 +52,11 @@ SegState state_after(const Event& event) noexcept;
 // True for states in which the lane's thread occupies a core (these feed the core lanes).
 bool occupies_core(SegState state) noexcept;
 
-// Incremental form, for live views: feed events in time order per lane (different lanes may
-// interleave in any order) and read the segments at any time. Feeding all of a trace's events and
-// then finish(end) gives exactly build_segments(trace, end).
+// Incremental form, for live views: feed events and read the segments at any time. Feeding all of
+// a trace's events in time order and then finish(end) gives exactly build_segments(trace, end).
+// Lane segments need only per-lane order; core segments (who ran on a core) also depend on the
+// order across lanes, so a live view should feed in global time order (TimelineModel holds back
+// the newest ~30 ms of events for that reason).
 class SegmentBuilder {
 public:
     SegmentBuilder();

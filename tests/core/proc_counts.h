@@ -8,8 +8,8 @@ namespace clab::testing {
 inline int count_entries(const char* dir) {
     int n = 0;
     if (DIR* d = opendir(dir)) {
-        while (readdir(d))
-            ++n;
+        while (dirent* entry = readdir(d))
+            n += entry->d_name[0] != '.';
         closedir(d);
     }
     return n;

@@ -15,8 +15,9 @@ namespace {
 
 using namespace clab;
 
-using clab::testing::count_entries;
 using clab::testing::kSanitizerThreads;
+using clab::testing::live_threads;
+using clab::testing::open_fds;
 
 ExperimentSpec asyncio_spec(WorkloadKind workload, int tasks, double io_ms, int io_count = 1) {
     ExperimentSpec s;
@@ -145,8 +146,8 @@ TEST(AsyncioEngine, CpuWorkInAProcessLeavesTheLoopFree) {
 }
 
 TEST(AsyncioEngine, CancelStopsQuicklyAndLeavesNothingBehind) {
-    const int fds_before = count_entries("/proc/self/fd");
-    const int threads_before = count_entries("/proc/self/task");
+    const int fds_before = open_fds();
+    const int threads_before = live_threads();
     for (auto workload : {WorkloadKind::Sleep, WorkloadKind::Net, WorkloadKind::BlockLoop}) {
         ExperimentSpec spec = asyncio_spec(workload, 50, 10'000); // 10 s waits
         spec.iterations = 10'000'000'000LL;                       // and minutes of CPU work
@@ -160,9 +161,9 @@ TEST(AsyncioEngine, CancelStopsQuicklyAndLeavesNothingBehind) {
         EXPECT_TRUE(s.cancelled);
         EXPECT_LT(double(now_ns() - t0) * 1e-9, 10.0 / 5) << to_string(workload); // far below the waits
     }
-    EXPECT_EQ(count_entries("/proc/self/fd"), fds_before);
-    EXPECT_GE(count_entries("/proc/self/task"), threads_before);
-    EXPECT_LE(count_entries("/proc/self/task"), threads_before + kSanitizerThreads);
+    EXPECT_EQ(open_fds(), fds_before);
+    EXPECT_GE(live_threads(), threads_before);
+    EXPECT_LE(live_threads(), threads_before + kSanitizerThreads);
 }
 
 TEST(AsyncioEngine, CpuBoundCoroutinesRunOneAfterAnother) {

@@ -21,8 +21,9 @@ using clab::net::BlockingClient;
 using clab::net::ServerHost;
 using clab::net::SlowServer;
 
-using clab::testing::count_entries;
 using clab::testing::kSanitizerThreads;
+using clab::testing::live_threads;
+using clab::testing::open_fds;
 
 class SlowServerTest : public testing::TestWithParam<ServerHost> {};
 
@@ -105,8 +106,8 @@ TEST_P(SlowServerTest, MalformedLineClosesTheConnection) {
 }
 
 TEST_P(SlowServerTest, StopClosesOpenConnectionsAndLeavesNothingBehind) {
-    const int fds_before = count_entries("/proc/self/fd");
-    const int threads_before = count_entries("/proc/self/task");
+    const int fds_before = open_fds();
+    const int threads_before = live_threads();
     {
         SlowServer server(GetParam());
         ASSERT_TRUE(server.start());
@@ -124,9 +125,9 @@ TEST_P(SlowServerTest, StopClosesOpenConnectionsAndLeavesNothingBehind) {
         EXPECT_EQ(server.port(), 0);
         server.stop(); // idempotent
     }
-    EXPECT_EQ(count_entries("/proc/self/fd"), fds_before);
-    EXPECT_GE(count_entries("/proc/self/task"), threads_before);
-    EXPECT_LE(count_entries("/proc/self/task"), threads_before + kSanitizerThreads);
+    EXPECT_EQ(open_fds(), fds_before);
+    EXPECT_GE(live_threads(), threads_before);
+    EXPECT_LE(live_threads(), threads_before + kSanitizerThreads);
     errno = 0;
     EXPECT_EQ(waitpid(-1, nullptr, WNOHANG), -1); // no child left, not even a zombie
     EXPECT_EQ(errno, ECHILD);

@@ -1,6 +1,7 @@
 // The Runner: cancel ends a run quickly and leaves no thread behind, the timeout works, the
 // summary is filled from real measurements, bad specs are refused.
 #include "core/experiment/runner.h"
+#include "proc_counts.h"
 
 #include <dirent.h>
 #include <gtest/gtest.h>
@@ -11,15 +12,7 @@ using namespace clab;
 
 namespace {
 
-int thread_count() {
-    int n = 0;
-    if (DIR* dir = opendir("/proc/self/task")) {
-        while (dirent* entry = readdir(dir))
-            n += entry->d_name[0] != '.';
-        closedir(dir);
-    }
-    return n;
-}
+using clab::testing::live_threads;
 
 ExperimentSpec long_cpu_run(EngineKind engine) {
     ExperimentSpec s;
@@ -38,7 +31,7 @@ TEST(Runner, CancelEndsALongCpuRunQuicklyAndLeavesNoThread) {
     ExperimentSpec warm_up;
     warm_up.iterations = 1000;
     ASSERT_TRUE(Runner::run(warm_up).completed);
-    const int threads_before = thread_count();
+    const int threads_before = live_threads();
     for (EngineKind engine : {EngineKind::Sequential, EngineKind::Threads, EngineKind::ThreadPool}) {
         Runner runner;
         ASSERT_TRUE(runner.start(long_cpu_run(engine))) << runner.error();
@@ -55,7 +48,7 @@ TEST(Runner, CancelEndsALongCpuRunQuicklyAndLeavesNoThread) {
         EXPECT_FALSE(s.completed);
         RecordProperty(std::string(to_string(engine)) + "_cancel_ms", std::to_string(took_ms));
     }
-    EXPECT_EQ(thread_count(), threads_before);
+    EXPECT_EQ(live_threads(), threads_before);
 }
 
 TEST(Runner, TimeoutStopsTheRun) {
