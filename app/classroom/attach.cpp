@@ -48,6 +48,7 @@ ClassroomController* attach_classroom(MainWindow* window) {
         controller->onRunFinished(summary, lab->controller()->trace());
     });
     QObject::connect(lab, &gui::LabPanel::summaryUpdated, controller, &ClassroomController::onSummaryUpdated);
+    QObject::connect(lab, &gui::LabPanel::compareFinished, controller, &ClassroomController::compareLatest);
     QObject::connect(window, &MainWindow::presenterModeChanged, controller,
                      &ClassroomController::setPresenterMode);
     QObject::connect(controller, &ClassroomController::message, window,

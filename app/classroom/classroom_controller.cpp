@@ -16,6 +16,7 @@
 #include <QItemSelectionModel>
 #include <QListView>
 #include <QMainWindow>
+#include <algorithm>
 
 namespace clab::classroom {
 
@@ -142,6 +143,15 @@ int ClassroomController::pinSelected() {
     const int row = pinned_->pin(run);
     emit message(tr("Pinned “%1” for comparison (%2 pinned)").arg(run->name).arg(pinned_->rowCount()));
     return row;
+}
+
+CompareWindow* ClassroomController::compareLatest(int runs) {
+    const QList<RunPtr>& all = history_->runs();
+    pinned_->clear();
+    for (qsizetype i = std::max<qsizetype>(0, all.size() - runs); i < all.size(); ++i)
+        pinned_->pin(all[i]);
+    emit message(tr("%1 runs side by side: the same work on each engine").arg(pinned_->rowCount()));
+    return openCompare();
 }
 
 CompareWindow* ClassroomController::openCompare() {

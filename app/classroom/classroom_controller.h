@@ -72,6 +72,9 @@ public:
     bool exportSummaries(const QString& path, QString& error); // pinned runs, else the selected one
     int pinSelected();                                         // row in the compare table, -1 if none
     CompareWindow* openCompare();
+    // The lab's "Run all" finished: pins exactly the newest `runs` runs (in the order they ran) and
+    // opens the comparison.
+    CompareWindow* compareLatest(int runs);
     ReplayWindow* openReplay(const RunPtr& run);
     // Drops a bookmark on the selected run at t_s and shows it on the lab's timeline.
     bool addBookmark(double t_s, const QString& label);

@@ -7,7 +7,9 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QRadioButton>
+#include <QSignalBlocker>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace clab::gui {
 
@@ -87,6 +89,25 @@ int CheckQuestionsBox::check() {
     score_->setText(tr("%1 of %2 right").arg(right).arg(items_.size()));
     emit checked(right, int(items_.size()));
     return right;
+}
+
+QList<int> CheckQuestionsBox::answers() const {
+    QList<int> picked;
+    for (const Item& item : items_)
+        picked.append(std::max(0, item.group->checkedId()));
+    return picked;
+}
+
+void CheckQuestionsBox::restoreAnswers(const QList<int>& answers) {
+    bool any = false;
+    for (qsizetype i = 0; i < items_.size() && i < answers.size(); ++i)
+        if (QAbstractButton* b = items_[i].group->button(answers[i])) {
+            b->setChecked(true);
+            any = true;
+        }
+    if (!any) return;
+    const QSignalBlocker quiet(this);
+    check();
 }
 
 } // namespace clab::gui

@@ -19,6 +19,10 @@ public:
     void setQuestions(const QList<lessons::CheckQuestion>& questions); // hides the box when empty
     // Grades every question; returns how many were right.
     int check();
+    // The picked choice of each question (1-based; 0: none picked), in question order.
+    QList<int> answers() const;
+    // Puts back answers saved earlier and grades them again, as the student left the box. Emits nothing.
+    void restoreAnswers(const QList<int>& answers);
 
 signals:
     void checked(int right, int total);

@@ -1,20 +1,36 @@
 #include "lab_panel.h"
 
+#include "control_catalog.h"
 #include "controls_panel.h"
 #include "run_controller.h"
 #include "summary_panel.h"
 #include "timeline_pane.h"
 
+#include <QComboBox>
 #include <QElapsedTimer>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
+#include <QSignalBlocker>
 #include <QSplitter>
 #include <QStyle>
+#include <QTimer>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace clab::gui {
+
+namespace {
+// "ThreadPoolExecutor" for "thread-pool": the engine control's own words.
+QString engine_title(const QString& engine) {
+    if (const ControlDef* def = find_control(QStringLiteral("engine"))) {
+        const qsizetype i = def->choices.indexOf(engine);
+        if (i >= 0 && i < def->choice_labels.size()) return def->choice_labels[i];
+    }
+    return engine;
+}
+} // namespace
 
 LabPanel::LabPanel(QWidget* parent)
     : QWidget(parent) {
@@ -42,6 +58,15 @@ LabPanel::LabPanel(QWidget* parent)
     reset_ = new QPushButton(style()->standardIcon(QStyle::SP_BrowserReload), tr("Reset"), top);
     reset_->setObjectName(QStringLiteral("resetButton"));
     reset_->setToolTip(tr("Put every control back to the step's values"));
+    engine_label_ = new QLabel(tr("Engine:"), top);
+    engine_choice_ = new QComboBox(top);
+    engine_choice_->setObjectName(QStringLiteral("compareEngine"));
+    engine_choice_->setToolTip(tr("Which engine Run uses; Run all runs every one of them in turn"));
+    engine_label_->setBuddy(engine_choice_);
+    compare_ = new QPushButton(style()->standardIcon(QStyle::SP_MediaSeekForward), tr("Run all"), top);
+    compare_->setObjectName(QStringLiteral("compareButton"));
+    compare_->setToolTip(tr("Run the same experiment on every engine of this step, one after another, "
+                            "then show them side by side"));
     description_ = new QLabel(top);
     description_->setObjectName(QStringLiteral("experimentDescription"));
     description_->setWordWrap(true);
@@ -50,6 +75,10 @@ LabPanel::LabPanel(QWidget* parent)
     buttons->addWidget(run_);
     buttons->addWidget(stop_);
     buttons->addWidget(reset_);
+    buttons->addSpacing(12);
+    buttons->addWidget(engine_label_);
+    buttons->addWidget(engine_choice_);
+    buttons->addWidget(compare_);
     buttons->addSpacing(12);
     buttons->addWidget(description_, 1);
     buttons->addWidget(running_label_);
@@ -71,6 +100,8 @@ LabPanel::LabPanel(QWidget* parent)
     connect(run_, &QPushButton::clicked, this, &LabPanel::run);
     connect(stop_, &QPushButton::clicked, this, &LabPanel::stop);
     connect(reset_, &QPushButton::clicked, this, &LabPanel::resetControls);
+    connect(compare_, &QPushButton::clicked, this, &LabPanel::runCompare);
+    connect(engine_choice_, &QComboBox::currentIndexChanged, this, &LabPanel::updateDescription);
     connect(controls_, &ControlsPanel::specChanged, this, &LabPanel::updateDescription);
 
     connect(controller_, &RunController::started, this, [this](quint64 run, const ExperimentSpec& spec) {
@@ -112,6 +143,7 @@ LabPanel::LabPanel(QWidget* parent)
         if (run <= ignore_up_to_) return; // a run of a step no longer shown
         summary_->clear();
         summary_->showRunning(tr("The experiment could not run: %1").arg(message));
+        endCompare();
         emit runFailed(message);
     });
     connect(controller_, &RunController::busyChanged, this, &LabPanel::onBusyChanged);
@@ -128,6 +160,20 @@ void LabPanel::setStep(const lessons::Step& step) {
     timeline_->clear();
     running_label_->clear();
     has_experiment_ = step.has_experiment;
+    endCompare();
+    compare_engines_ = step.has_experiment ? step.compare : QStringList{};
+    {
+        const QSignalBlocker quiet(engine_choice_);
+        engine_choice_->clear();
+        for (const QString& engine : compare_engines_)
+            engine_choice_->addItem(engine_title(engine), engine);
+        const int own = engine_choice_->findData(QString::fromLatin1(to_string(step.spec.engine).data()));
+        engine_choice_->setCurrentIndex(std::max(own, 0));
+    }
+    for (QWidget* w : {static_cast<QWidget*>(engine_label_), static_cast<QWidget*>(engine_choice_),
+                       static_cast<QWidget*>(compare_)})
+        w->setVisible(!compare_engines_.isEmpty());
+    compare_->setText(tr("Run all %1").arg(compare_engines_.size()));
     controls_->setStep(step.spec, step.has_experiment ? step.controls : QList<lessons::Control>{});
     controls_->setVisible(step.has_experiment);
     run_->setEnabled(step.has_experiment);
@@ -145,6 +191,9 @@ bool LabPanel::busy() const {
 ExperimentSpec LabPanel::runSpec() const {
     ExperimentSpec spec = controls_->spec();
     if (!controls_->keys().contains(QStringLiteral("time_scale"))) spec.time_scale = time_scale_;
+    if (!compare_engines_.isEmpty())
+        if (const auto engine = parse_engine(engine_choice_->currentData().toString().toStdString()))
+            spec.engine = *engine;
     return spec;
 }
 
@@ -153,7 +202,40 @@ void LabPanel::run() {
     controller_->start(runSpec());
 }
 
+void LabPanel::runCompare() {
+    if (!has_experiment_ || compare_engines_.isEmpty()) return;
+    if (controller_->busy()) controller_->stop();
+    compare_queue_ = compare_engines_;
+    compare_total_ = int(compare_engines_.size());
+    startNextCompared();
+}
+
+void LabPanel::startNextCompared() {
+    if (compare_total_ == 0) return;
+    if (compare_queue_.isEmpty()) {
+        const int runs = compare_total_;
+        endCompare();
+        emit compareFinished(runs);
+        return;
+    }
+    const QString engine = compare_queue_.takeFirst();
+    {
+        const QSignalBlocker quiet(engine_choice_); // the chooser follows, so the timeline's title is right
+        engine_choice_->setCurrentIndex(engine_choice_->findData(engine));
+    }
+    updateDescription();
+    const int done = compare_total_ - int(compare_queue_.size());
+    emit status(tr("Run all: %1 (%2 of %3)…").arg(engine_title(engine)).arg(done).arg(compare_total_));
+    if (controller_->start(runSpec()) == 0) endCompare();
+}
+
+void LabPanel::endCompare() {
+    compare_queue_.clear();
+    compare_total_ = 0;
+}
+
 void LabPanel::stop() {
+    endCompare(); // Stop ends a "Run all" too
     if (!controller_->busy()) return;
     controller_->stop();
     emit status(tr("Stopping…"));
@@ -178,12 +260,14 @@ void LabPanel::onBusyChanged(bool busy) {
     if (!busy) {
         running_label_->clear();
         emit settled();
+        // "Run all": the next engine once this run and its baseline are done. Queued, so every
+        // listener of settled() sees this run before the next one starts.
+        if (comparing()) QTimer::singleShot(0, this, &LabPanel::startNextCompared);
     }
 }
 
 void LabPanel::updateDescription() {
-    description_->setText(has_experiment_ ? describe_spec(controls_->spec())
-                                          : tr("No experiment in this step."));
+    description_->setText(has_experiment_ ? describe_spec(runSpec()) : tr("No experiment in this step."));
 }
 
 } // namespace clab::gui

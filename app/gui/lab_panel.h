@@ -9,6 +9,7 @@
 #include <QElapsedTimer>
 #include <QWidget>
 
+class QComboBox;
 class QLabel;
 class QPushButton;
 class QSplitter;
@@ -41,10 +42,17 @@ public:
     double timeScale() const { return time_scale_; }
     // The spec Run would start now.
     ExperimentSpec runSpec() const;
+    // The engines of the step's `compare:` line (empty in an ordinary step). In such a step an engine
+    // chooser picks which one Run starts, and "Run all" runs each in turn.
+    const QStringList& compareEngines() const { return compare_engines_; }
+    bool comparing() const { return compare_total_ > 0; }
 
 public slots:
     void run();
     void stop();
+    // Runs the same experiment on every engine of the step's compare list, one after another
+    // (each with its baseline), then emits compareFinished. Does nothing in an ordinary step.
+    void runCompare();
     void resetControls();
     void highlight(const clab::lessons::Notice& notice);
     void shutdown(); // cancel and join (quit)
@@ -57,10 +65,13 @@ signals:
     void busyChanged(bool busy);
     void status(const QString& text); // for the status bar
     void settled();                   // the run and its baseline are done
+    void compareFinished(int runs);   // "Run all" completed: the last `runs` runs are the comparison
 
 private:
     void onBusyChanged(bool busy);
     void updateDescription();
+    void startNextCompared(); // runCompare's next engine, or compareFinished
+    void endCompare();
 
     RunController* controller_ = nullptr;
     ControlsPanel* controls_ = nullptr;
@@ -70,12 +81,18 @@ private:
     QPushButton* run_ = nullptr;
     QPushButton* stop_ = nullptr;
     QPushButton* reset_ = nullptr;
+    QLabel* engine_label_ = nullptr;
+    QComboBox* engine_choice_ = nullptr; // compare steps only
+    QPushButton* compare_ = nullptr;     // compare steps only
     QLabel* description_ = nullptr;
     QLabel* running_label_ = nullptr;
     QElapsedTimer clock_;
     double time_scale_ = 1.0;
     bool has_experiment_ = false;
     quint64 ignore_up_to_ = 0; // results of these runs belong to an earlier step
+    QStringList compare_engines_;
+    QStringList compare_queue_; // engines "Run all" has yet to start
+    int compare_total_ = 0;     // engines of the "Run all" under way; 0: none
 };
 
 } // namespace clab::gui

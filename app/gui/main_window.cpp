@@ -1,5 +1,6 @@
 #include "main_window.h"
 
+#include "check_questions_box.h"
 #include "classroom/attach.h"
 #include "info_bar.h"
 #include "lab_panel.h"
@@ -119,6 +120,13 @@ void MainWindow::buildLayout() {
                 progress_->setPrediction(l->id, step_ + 1, stored);
                 model_->setAnswered(l->id, step_);
             });
+    connect(step_view_->checkQuestions(), &gui::CheckQuestionsBox::checked, this, [this](int, int) {
+        const lessons::Lesson* l = lesson();
+        if (!l) return;
+        const QList<int> picked = step_view_->checkQuestions()->answers();
+        for (int q = 0; q < picked.size(); ++q)
+            if (picked[q] > 0) progress_->setCheckAnswer(l->id, step_ + 1, q + 1, picked[q]);
+    });
     connect(lab_, &gui::LabPanel::runStarted, this, [this](const ExperimentSpec&) {
         status_run_->setText(tr("● running"));
         statusBar()->showMessage(tr("Running the experiment of “%1”…").arg(step_view_->title()));
@@ -215,6 +223,11 @@ bool MainWindow::openStep(int lesson_index, int step) {
         const QSignalBlocker block(step_view_->predictionBox());
         step_view_->predictionBox()->setAnswer(a);
     }
+
+    QList<int> checks;
+    for (int q = 1; q <= l.steps[step].checks.size(); ++q)
+        checks.append(progress_->checkAnswer(l.id, step + 1, q).value_or(0));
+    step_view_->checkQuestions()->restoreAnswers(checks);
 
     progress_->markVisited(l.id, step + 1);
     progress_->setLastPosition(l.id, step + 1);

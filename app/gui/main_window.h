@@ -63,6 +63,9 @@ public slots:
     void next();
     void back();
     void openLessonsFolder();
+    // Forgets visited steps and answers: of the open lesson, or of the whole course. No dialog
+    // (the menu commands ask first).
+    void resetProgress(bool whole_course);
     void showShortcuts();
     void showAbout();
 

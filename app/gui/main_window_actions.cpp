@@ -108,6 +108,25 @@ void MainWindow::buildActions() {
             lab_->controls()->nudge(QStringLiteral("tasks"), -1);
     });
 
+    QAction* reset_lesson =
+        make(QStringLiteral("resetLessonProgress"), tr("Reset progress of this &lesson…"));
+    connect(reset_lesson, &QAction::triggered, this, [this] {
+        const lessons::Lesson* l = lesson();
+        if (!l) return;
+        if (QMessageBox::question(
+                this, tr("Reset progress"),
+                tr("Forget which steps of “%1” you visited and what you answered?").arg(l->title)) ==
+            QMessageBox::Yes)
+            resetProgress(false);
+    });
+    QAction* reset_all = make(QStringLiteral("resetAllProgress"), tr("Reset progress of the &whole course…"));
+    connect(reset_all, &QAction::triggered, this, [this] {
+        if (QMessageBox::question(this, tr("Reset progress"),
+                                  tr("Forget every visited step and every answer of the whole course?")) ==
+            QMessageBox::Yes)
+            resetProgress(true);
+    });
+
     QAction* open = make(QStringLiteral("openLessons"), tr("&Open lessons folder…"), QStyle::SP_DirOpenIcon);
     open->setShortcut(QKeySequence::Open);
     connect(open, &QAction::triggered, this, &MainWindow::openLessonsFolder);
@@ -137,6 +156,9 @@ void MainWindow::buildMenus() {
     QMenu* go = menuBar()->addMenu(tr("&Lesson"));
     go->addAction(action("back"));
     go->addAction(action("next"));
+    go->addSeparator();
+    go->addAction(action("resetLessonProgress"));
+    go->addAction(action("resetAllProgress"));
     QMenu* run = menuBar()->addMenu(tr("&Run"));
     run->addAction(action("run"));
     run->addAction(action("stop"));

@@ -123,6 +123,21 @@ void MainWindow::openLessonsFolder() {
     if (lesson_ < 0 && !model_->lessons().isEmpty()) openStep(0, 0);
 }
 
+void MainWindow::resetProgress(bool whole_course) {
+    const lessons::Lesson* l = lesson();
+    if (whole_course)
+        progress_->resetAll();
+    else if (l)
+        progress_->resetLesson(l->id);
+    progress_->sync();
+    syncProgressMarks();
+    // Show the open step afresh: its prediction and check answers are gone too.
+    if (l) openStep(lesson_, step_);
+    statusBar()->showMessage(whole_course ? tr("Progress of the whole course reset")
+                                          : tr("Progress of “%1” reset").arg(l ? l->title : QString()),
+                             8000);
+}
+
 void MainWindow::startScreenshot() {
     if (lesson_ < 0) {
         finishScreenshot(1, tr("no lesson to show (%1)")

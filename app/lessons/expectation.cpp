@@ -56,8 +56,27 @@ bool Expectation::holds(double measured) const {
     return false;
 }
 
+QString MetricRef::toString() const {
+    return engine.isEmpty() ? metric : engine + QLatin1Char('.') + metric;
+}
+
+QList<MetricRef> Expectation::operands() const {
+    QList<MetricRef> refs{MetricRef{engine, metric}};
+    if (divisor) refs.append(*divisor);
+    return refs;
+}
+
+std::optional<double> Expectation::measure(const Lookup& lookup) const {
+    const auto value = lookup(engine, metric);
+    if (!value || !divisor) return value;
+    const auto by = lookup(divisor->engine, divisor->metric);
+    if (!by || *by == 0) return std::nullopt;
+    return *value / *by;
+}
+
 QString Expectation::toString() const {
-    const QString name = engine.isEmpty() ? metric : engine + QLatin1Char('.') + metric;
+    QString name = MetricRef{engine, metric}.toString();
+    if (divisor) name += QStringLiteral(" / ") + divisor->toString();
     switch (op) {
     case Op::Below:
         return QStringLiteral("%1 < %2").arg(name).arg(high);
@@ -70,39 +89,47 @@ QString Expectation::toString() const {
 }
 
 std::optional<Expectation> parse_expectation(const QString& text, QString& error) {
-    // NAME < X | NAME > X | NAME X..Y, where NAME is METRIC or ENGINE.METRIC
+    // NAME < X | NAME > X | NAME X..Y, where NAME is REF or REF / REF and REF is METRIC or ENGINE.METRIC
+    static const QString ref = QStringLiteral("(?:([a-z][a-z-]*)\\.)?([a-z_]+)");
     static const QRegularExpression pattern(
-        QStringLiteral("^(?:([a-z][a-z-]*)\\.)?([a-z_]+)\\s*(?:(<|>)\\s*(\\S+)|\\s(\\S+?)\\.\\.(\\S+))$"));
+        QStringLiteral("^%1(?:\\s*/\\s*%1)?\\s*(?:(<|>)\\s*(\\S+)|\\s(\\S+?)\\.\\.(\\S+))$").arg(ref));
     const auto match = pattern.match(text.trimmed());
     if (!match.hasMatch()) {
-        error = QStringLiteral("expect takes 'METRIC < X', 'METRIC > X' or 'METRIC X..Y', got '%1'")
+        error = QStringLiteral("expect takes 'METRIC < X', 'METRIC > X' or 'METRIC X..Y' (METRIC may be a "
+                               "ratio 'A / B'), got '%1'")
                     .arg(text.left(60));
         return std::nullopt;
     }
+    const auto known = [&](const QString& metric) {
+        if (summary_metrics().contains(metric)) return true;
+        error = QStringLiteral("expect names '%1', which is not a number of the run's summary (known: %2)")
+                    .arg(metric, summary_metrics().join(QStringLiteral(", ")));
+        return false;
+    };
     Expectation expectation;
     expectation.engine = match.captured(1);
     expectation.metric = match.captured(2);
-    if (!summary_metrics().contains(expectation.metric)) {
-        error = QStringLiteral("expect names '%1', which is not a number of the run's summary (known: %2)")
-                    .arg(expectation.metric, summary_metrics().join(QStringLiteral(", ")));
-        return std::nullopt;
+    if (!known(expectation.metric)) return std::nullopt;
+    if (!match.captured(4).isEmpty()) {
+        expectation.divisor = MetricRef{match.captured(3), match.captured(4)};
+        if (!known(expectation.divisor->metric)) return std::nullopt;
     }
     const auto number = [&](const QString& s) {
         const auto value = parse_number(s);
         if (!value) error = QStringLiteral("expect: '%1' is not a number").arg(s.left(30));
         return value;
     };
-    if (!match.captured(3).isEmpty()) {
-        const auto value = number(match.captured(4));
+    if (!match.captured(5).isEmpty()) {
+        const auto value = number(match.captured(6));
         if (!value) return std::nullopt;
         expectation.op =
-            match.captured(3) == QLatin1String("<") ? Expectation::Op::Below : Expectation::Op::Above;
+            match.captured(5) == QLatin1String("<") ? Expectation::Op::Below : Expectation::Op::Above;
         (expectation.op == Expectation::Op::Below ? expectation.high : expectation.low) = *value;
         return expectation;
     }
-    const auto low = number(match.captured(5));
+    const auto low = number(match.captured(7));
     if (!low) return std::nullopt;
-    const auto high = number(match.captured(6));
+    const auto high = number(match.captured(8));
     if (!high) return std::nullopt;
     if (*low > *high) {
         error = QStringLiteral("expect: the range %1..%2 is empty (min > max)").arg(*low).arg(*high);

@@ -237,12 +237,14 @@ void read_expect(const Field& field, Step& step, Problems& problems) {
         return;
     }
     const QString own_engine = QString::fromLatin1(to_string(step.spec.engine).data());
-    if (!expectation->engine.isEmpty() && expectation->engine != own_engine &&
-        !step.compare.contains(expectation->engine)) {
-        problems.add(field.line,
-                     QStringLiteral("expect names engine '%1', which is not in this step's compare list")
-                         .arg(expectation->engine));
-        return;
+    for (const MetricRef& operand : expectation->operands()) {
+        if (!operand.engine.isEmpty() && operand.engine != own_engine &&
+            !step.compare.contains(operand.engine)) {
+            problems.add(field.line,
+                         QStringLiteral("expect names engine '%1', which is not in this step's compare list")
+                             .arg(operand.engine));
+            return;
+        }
     }
     step.expects.append(field.value.simplified());
 }

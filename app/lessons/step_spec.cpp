@@ -14,7 +14,9 @@ bool step_needs_baseline(const Step& step) {
     for (const QString& text : step.expects) {
         QString ignored;
         const auto expectation = parse_expectation(text, ignored);
-        if (expectation && needs_baseline(expectation->metric)) return true;
+        if (!expectation) continue;
+        for (const MetricRef& operand : expectation->operands())
+            if (needs_baseline(operand.metric)) return true;
     }
     return step.prediction && needs_baseline(step.prediction->reveal);
 }

@@ -43,6 +43,35 @@ private slots:
         QCOMPARE(expectation->toString(), QStringLiteral("thread-pool.wall_s 1..2"));
     }
 
+    void ratioReadsTwoRuns() {
+        QString error;
+        const auto expectation =
+            parse_expectation(QStringLiteral("threads.cpu_s / asyncio.cpu_s > 1.5"), error);
+        QVERIFY2(expectation, qPrintable(error));
+        QCOMPARE(expectation->operands().size(), 2);
+        QCOMPARE(expectation->operands()[1].engine, QStringLiteral("asyncio"));
+        QCOMPARE(expectation->toString(), QStringLiteral("threads.cpu_s / asyncio.cpu_s > 1.5"));
+        const auto cpu = [](double threads, double asyncio) {
+            return [=](const QString& engine, const QString& metric) -> std::optional<double> {
+                if (metric != QLatin1String("cpu_s")) return std::nullopt;
+                return engine == QLatin1String("threads") ? threads : asyncio;
+            };
+        };
+        QCOMPARE(*expectation->measure(cpu(0.9, 0.3)), 3.0);
+        QVERIFY(expectation->holds(*expectation->measure(cpu(0.9, 0.3))));
+        QVERIFY(!expectation->holds(*expectation->measure(cpu(0.4, 0.3))));
+        QVERIFY2(!expectation->measure(cpu(0.4, 0.0)), "a ratio over zero has no value");
+    }
+
+    void ratioWithinOneRun() {
+        QString error;
+        const auto expectation = parse_expectation(QStringLiteral("gil_wait_s / wall_s 0.2..0.9"), error);
+        QVERIFY2(expectation, qPrintable(error));
+        QVERIFY(expectation->engine.isEmpty() && expectation->divisor &&
+                expectation->divisor->engine.isEmpty());
+        QCOMPARE(expectation->op, Expectation::Op::Between);
+    }
+
     void refused_data() {
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("message");
@@ -56,6 +85,10 @@ private slots:
                                      << "min > max";
         QTest::newRow("infinity") << "wall_s < inf"
                                   << "not a number";
+        QTest::newRow("unknown divisor") << "cpu_s / speed > 2"
+                                         << "not a number of the run's summary";
+        QTest::newRow("ratio without a divisor") << "cpu_s / > 2"
+                                                 << "expect takes";
         QTest::newRow("empty") << ""
                                << "expect takes";
     }

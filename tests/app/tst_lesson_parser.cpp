@@ -162,6 +162,9 @@ private slots:
         QTest::newRow("expect names an engine not compared")
             << with("processes.speedup", "thread-pool.speedup") << QByteArray("thread-pool.speedup")
             << "not in this step's compare list";
+        QTest::newRow("ratio over an engine not compared")
+            << with("processes.speedup", "processes.speedup / thread-pool.speedup")
+            << QByteArray("thread-pool.speedup") << "'thread-pool', which is not in this step's compare list";
         QTest::newRow("compare with a bad engine") << with("sequential, threads", "sequential, fibers")
                                                    << QByteArray("compare:") << "'fibers' is not an engine";
         QTest::newRow("two experiments")

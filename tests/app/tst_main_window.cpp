@@ -2,8 +2,10 @@
 // Stop mid-run, the views each engine shows, the timeline's segments against the trace's, the
 // prediction revealed after the run, error messages in the window, settings that persist, and a
 // random mash of controls and Run/Stop that must not crash.
+#include "classroom/classroom_controller.h"
 #include "core/builtin_engines.h"
 #include "core/trace/segments.h"
+#include "gui/check_questions_box.h"
 #include "gui/controls_panel.h"
 #include "gui/info_bar.h"
 #include "gui/lab_panel.h"
@@ -22,6 +24,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QRadioButton>
 #include <QRandomGenerator>
 #include <QSettings>
 #include <QSignalSpy>
@@ -328,6 +331,93 @@ private slots:
         QTest::keyClick(&w, Qt::Key_F11);
         QVERIFY(!w.presenterMode());
         QCOMPARE(w.font().pointSizeF(), normal);
+    }
+
+    // A compare step: the engine chooser picks what Run starts; Run all runs every engine in turn,
+    // then the classroom pins exactly those runs and opens them side by side.
+    void runAllComparesEveryEngineOfTheStep() {
+        cli::GuiOptions options;
+        options.lesson = QStringLiteral("gil");
+        MainWindow w(options);
+        w.show();
+        lessons::Step step = experiment_step(EngineKind::Sequential, WorkloadKind::Cpu, 2);
+        step.compare = {QStringLiteral("sequential"), QStringLiteral("threads")};
+        w.lab()->setStep(step);
+        auto* chooser = w.lab()->findChild<QComboBox*>(QStringLiteral("compareEngine"));
+        QVERIFY(chooser && chooser->isVisible());
+        QCOMPARE(chooser->count(), 2);
+        chooser->setCurrentIndex(1);
+        QCOMPARE(w.lab()->runSpec().engine, EngineKind::Threads);
+
+        QSignalSpy finished(w.lab(), &LabPanel::compareFinished);
+        w.lab()->runCompare();
+        QVERIFY(w.lab()->comparing());
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 2 * kRunTimeoutMs);
+        QCOMPARE(finished.front().front().toInt(), 2);
+        auto* classroom = w.findChild<classroom::ClassroomController*>(QStringLiteral("classroom"));
+        QVERIFY(classroom);
+        const QList<classroom::RunPtr>& pinned = classroom->pinned()->runs();
+        QCOMPARE(pinned.size(), 2);
+        QCOMPARE(pinned[0]->spec.engine, EngineKind::Sequential);
+        QCOMPARE(pinned[1]->spec.engine, EngineKind::Threads);
+        for (const classroom::RunPtr& run : pinned)
+            QVERIFY2(run->summary.completed && !run->trace.events.empty(), run->summary.error.c_str());
+
+        // Stop in the middle of Run all ends it: nothing more starts.
+        QSignalSpy more(w.lab(), &LabPanel::compareFinished);
+        w.lab()->runCompare();
+        w.lab()->stop();
+        QVERIFY(!w.lab()->comparing());
+        QVERIFY(wait_idle(w));
+        QTest::qWait(200);
+        QVERIFY(!w.lab()->busy());
+        QCOMPARE(more.count(), 0);
+    }
+
+    // Lesson > Reset progress: visited marks, predictions and check answers are forgotten.
+    void progressCanBeReset() {
+        cli::GuiOptions options;
+        options.lesson = QStringLiteral("gil");
+        MainWindow w(options);
+        const QString id = w.lesson()->id;
+        PredictionAnswer answer;
+        answer.choice = 1;
+        w.stepView()->predictionBox()->setAnswer(answer);
+        QVERIFY(w.progress()->prediction(id, 1));
+        QVERIFY(w.openStep(w.currentLesson(), 1));
+        QCOMPARE(w.progress()->visitedSteps(id), (QList<int>{1, 2}));
+        QVERIFY(w.action(QStringLiteral("resetLessonProgress")));
+        w.resetProgress(false);
+        QVERIFY(!w.progress()->prediction(id, 1));
+        QCOMPARE(w.progress()->visitedSteps(id), QList<int>{2}); // the open step is visited again
+        QVERIFY(!w.navigatorModel()->answered(id, 0));
+        w.resetProgress(true);
+        QCOMPARE(w.progress()->visitedSteps(id), QList<int>{2});
+    }
+
+    // The recap's check answers come back when the student returns, graded as they left them.
+    void checkAnswersPersist() {
+        cli::GuiOptions options;
+        options.lesson = QStringLiteral("gil");
+        int recap = -1;
+        QString id;
+        {
+            MainWindow w(options);
+            id = w.lesson()->id;
+            recap = int(w.lesson()->steps.size()) - 1;
+            QVERIFY(!w.lesson()->steps[recap].checks.isEmpty());
+            QVERIFY(w.openStep(w.currentLesson(), recap));
+            auto* box = w.stepView()->checkQuestions();
+            QVERIFY(box->answers().value(0) == 0);
+            QList<QRadioButton*> radios = box->findChildren<QRadioButton*>();
+            radios.front()->setChecked(true); // question 1, choice 1
+            box->check();
+            QCOMPARE(w.progress()->checkAnswer(id, recap + 1, 1), std::optional<int>(1));
+        }
+        options.step = recap + 1;
+        MainWindow again(options);
+        QCOMPARE(again.currentStep(), recap);
+        QCOMPARE(again.stepView()->checkQuestions()->answers().value(0), 1);
     }
 
     void mashingControlsAndRunStopDoesNotCrash() {
