@@ -2,6 +2,8 @@
 
 #include "control_catalog.h"
 #include "controls_panel.h"
+#include "core/trace/io_latency.h"
+#include "latency_histogram.h"
 #include "run_controller.h"
 #include "summary_panel.h"
 #include "timeline_pane.h"
@@ -120,6 +122,7 @@ LabPanel::LabPanel(QWidget* parent)
     connect(controller_, &RunController::finished, this, [this](quint64 run, const Summary& summary) {
         if (run <= ignore_up_to_) return; // a run of a step no longer shown
         timeline_->finishRun(controller_->trace(), summary);
+        summary_->latencyHistogram()->setRun(io_latencies(controller_->trace()), summary.spec);
         summary_->showSummary(summary);
         running_label_->clear();
         emit runFinished(summary);

@@ -1,7 +1,10 @@
 #include "summary_panel.h"
 
+#include "latency_histogram.h"
+
 #include <QEvent>
 #include <QGridLayout>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -9,8 +12,10 @@
 namespace clab::gui {
 
 namespace {
-constexpr int kPairsPerLine = 3; // metric columns: the panel is wide and short
-}
+// Metric columns: the panel is wide and short; with the latency histogram beside them, two.
+constexpr int kPairsPerLine = 3;
+constexpr int kPairsBesideHistogram = 2;
+} // namespace
 
 QColor severity_colour(Severity severity) {
     switch (severity) {
@@ -54,8 +59,13 @@ SummaryPanel::SummaryPanel(QWidget* parent)
     : QFrame(parent) {
     setObjectName(QStringLiteral("summaryPanel"));
     setFrameShape(QFrame::StyledPanel);
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(10, 8, 10, 8);
+    auto* outer = new QHBoxLayout(this);
+    outer->setContentsMargins(10, 8, 10, 8);
+    auto* layout = new QVBoxLayout;
+    layout->setContentsMargins(0, 0, 0, 0);
+    outer->addLayout(layout, 3);
+    histogram_ = new LatencyHistogram(this);
+    outer->addWidget(histogram_, 2);
     headline_ = new QLabel(this);
     headline_->setObjectName(QStringLiteral("summaryHeadline"));
     headline_->setWordWrap(true);
@@ -124,6 +134,8 @@ void SummaryPanel::clearRows() {
         delete item->widget();
         delete item;
     }
+    for (int col = 0; col < rows_->columnCount(); ++col)
+        rows_->setColumnStretch(col, 0); // the next summary may use fewer columns
     shown_.clear();
     row_labels_.clear();
     row_values_.clear();
@@ -131,12 +143,14 @@ void SummaryPanel::clearRows() {
 
 void SummaryPanel::clear(const QString& note) {
     clearRows();
+    histogram_->clear();
     baseline_note_->clear();
     setHeadline(note, Severity::Info);
 }
 
 void SummaryPanel::showRunning(const QString& what) {
     clearRows();
+    histogram_->clear();
     baseline_note_->clear();
     setHeadline(what, Severity::Info);
 }
@@ -146,10 +160,12 @@ void SummaryPanel::showSummary(const Summary& summary) {
     const Headline h = summary_headline(summary);
     setHeadline(h.text, h.severity);
     shown_ = summary_rows(summary);
+    const int pairs =
+        histogram_->calls() >= LatencyHistogram::kMinCalls ? kPairsBesideHistogram : kPairsPerLine;
     for (int i = 0; i < shown_.size(); ++i) {
         const SummaryRow& r = shown_[i];
-        const int line = i / kPairsPerLine;
-        const int col = (i % kPairsPerLine) * 2;
+        const int line = i / pairs;
+        const int col = (i % pairs) * 2;
         auto* label = new QLabel(r.label, rows_host_);
         label->setToolTip(r.hint);
         auto* value = new QLabel(rows_host_);

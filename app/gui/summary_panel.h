@@ -11,6 +11,8 @@ class QLabel;
 
 namespace clab::gui {
 
+class LatencyHistogram;
+
 class SummaryPanel : public QFrame {
     Q_OBJECT
 public:
@@ -20,6 +22,8 @@ public:
     void showRunning(const QString& what);
     void showSummary(const Summary& summary);
     void setBaselineNote(const QString& note); // "measuring the sequential baseline…"
+    // Beside the figures: the run's I/O latency histogram (hidden when the run made few blocking calls).
+    LatencyHistogram* latencyHistogram() const { return histogram_; }
 
     QString headline() const;
     // "label: value" of every row shown (tests, exports).
@@ -35,6 +39,7 @@ private:
     void restyle(); // colours for the current background (desk or projector)
 
     QLabel* headline_ = nullptr;
+    LatencyHistogram* histogram_ = nullptr;
     QLabel* baseline_note_ = nullptr;
     QWidget* rows_host_ = nullptr;
     QGridLayout* rows_ = nullptr;

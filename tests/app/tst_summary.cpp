@@ -1,11 +1,16 @@
 // The summary in words: headlines for every way a run ends, the rows each engine shows, metric
 // lookup for lessons, prediction verdicts, the baseline arithmetic, and the panel widget.
+#include "core/builtin_engines.h"
+#include "core/experiment/runner.h"
 #include "gui/baseline.h"
+#include "gui/latency_histogram.h"
 #include "gui/prediction_verdict.h"
 #include "gui/summary_panel.h"
 #include "gui/summary_text.h"
 
 #include <QTest>
+#include <numeric>
+#include <qcustomplot.h>
 
 using namespace clab;
 using namespace clab::gui;
@@ -198,6 +203,56 @@ private slots:
         panel.clear("nothing yet");
         QVERIFY(panel.rowTexts().isEmpty());
         QCOMPARE(panel.headline(), QStringLiteral("nothing yet"));
+    }
+
+    // The latency histogram counts every blocking call once, marks the asked latency and the
+    // switch interval, and stays hidden for runs with only a few calls.
+    void latencyHistogramCountsEveryCall() {
+        LatencyHistogram histogram;
+        ExperimentSpec spec;
+        spec.io_ms = 1;
+        spec.switch_interval_ms = 5;
+        std::vector<IoLatency> few(3, IoLatency{1, IoKind::Sleep, 0, 1'000'000, 1'000'000});
+        histogram.setRun(few, spec);
+        QVERIFY(histogram.isHidden());
+
+        std::vector<IoLatency> calls;
+        for (int i = 0; i < 40; ++i) // 20 near 1 ms, 20 stretched to about 6 ms by the GIL
+            calls.push_back(
+                IoLatency{1, IoKind::Sleep, 0, 1'000'000, i < 20 ? 1'100'000 : 6'000'000 + i * 10'000});
+        histogram.setRun(calls, spec);
+        QVERIFY(!histogram.isHidden());
+        QCOMPARE(histogram.calls(), 40);
+        const QList<int> counts = histogram.counts();
+        QCOMPARE(std::accumulate(counts.begin(), counts.end(), 0), 40);
+        const int near_asked = counts[int(1.1 / histogram.binWidthMs())];
+        const int near_switch = counts[int(6.0 / histogram.binWidthMs())];
+        QCOMPARE(near_asked, 20);
+        QVERIFY2(near_switch >= 10, qPrintable(QString::number(near_switch)));
+        QVERIFY(histogram.plot()->itemCount() >= 4); // two dashed lines, two labels
+    }
+
+    // On a real convoy run the panel shows the histogram beside the figures.
+    void panelShowsTheHistogramOfAConvoyRun() {
+        register_builtin_engines();
+        ExperimentSpec spec;
+        spec.engine = EngineKind::Threads;
+        spec.workload = WorkloadKind::Mixed;
+        spec.tasks = 2;
+        spec.iterations = 3'000'000;
+        spec.io_ms = 1;
+        spec.io_count = 20;
+        spec.timeout_s = 30;
+        Trace trace;
+        const Summary summary = Runner::run(spec, &trace);
+        QVERIFY2(summary.completed, summary.error.c_str());
+        SummaryPanel panel;
+        panel.latencyHistogram()->setRun(io_latencies(trace), summary.spec);
+        panel.showSummary(summary);
+        QVERIFY(!panel.latencyHistogram()->isHidden());
+        QVERIFY(panel.latencyHistogram()->calls() >= 20);
+        panel.clear();
+        QVERIFY(panel.latencyHistogram()->isHidden());
     }
 };
 
