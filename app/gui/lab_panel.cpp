@@ -1,5 +1,6 @@
 #include "lab_panel.h"
 
+#include "baseline.h"
 #include "control_catalog.h"
 #include "controls_panel.h"
 #include "core/trace/io_latency.h"
@@ -136,9 +137,13 @@ LabPanel::LabPanel(QWidget* parent)
     connect(controller_, &RunController::summaryUpdated, this, [this](quint64 run, const Summary& summary) {
         if (run <= ignore_up_to_) return; // a run of a step no longer shown
         summary_->showSummary(summary);
+        const double least_s = baseline_minimum_wait_s(sequential_baseline(summary.spec));
         summary_->setBaselineNote(
-            summary.baseline_wall_s > 0
-                ? QString()
+            summary.baseline_wall_s > 0 ? QString()
+            : least_s > controller_->baselineTimeout()
+                ? tr("No sequential baseline: one task after another would wait at least %1 s, so it was "
+                     "not measured and there is no speedup.")
+                      .arg(least_s, 0, 'f', 0)
                 : tr("No sequential baseline: it did not finish in time, so no speedup."));
         emit summaryUpdated(summary);
     });

@@ -46,6 +46,7 @@ public:
     void setPollInterval(int ms) { poll_.setInterval(ms); }
     // Longest a baseline may take before it is given up (seconds).
     void setBaselineTimeout(double seconds) { baseline_timeout_s_ = seconds; }
+    double baselineTimeout() const { return baseline_timeout_s_; }
 
 signals:
     void started(quint64 run, const clab::ExperimentSpec& spec);

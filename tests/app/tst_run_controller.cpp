@@ -160,6 +160,27 @@ private slots:
         QCOMPARE(finished.at(0).at(1).value<Summary>().speedup, 1.0);
     }
 
+    // A baseline that must take longer than its timeout (its waits alone add up to more) is not
+    // started: the summary arrives at once, without a speedup, and the controller is idle.
+    void aBaselineThatCannotFinishIsNotStarted() {
+        RunController controller;
+        controller.setBaselineTimeout(2.0);
+        QSignalSpy baseline(&controller, &RunController::baselineStarted);
+        QSignalSpy updated(&controller, &RunController::summaryUpdated);
+        ExperimentSpec spec;
+        spec.engine = EngineKind::Threads;
+        spec.workload = WorkloadKind::Sleep;
+        spec.tasks = 40;
+        spec.io_ms = 100; // 40 × 0.1 s = 4 s one after another, more than the 2 s allowed
+        spec.timeout_s = 60;
+        QCOMPARE(baseline_minimum_wait_s(sequential_baseline(spec)), 4.0);
+        controller.start(spec);
+        QTRY_COMPARE_WITH_TIMEOUT(updated.count(), 1, kRunTimeoutMs);
+        QCOMPARE(baseline.count(), 0);
+        QCOMPARE(updated.at(0).at(1).value<Summary>().baseline_wall_s, 0.0);
+        QVERIFY(!controller.busy());
+    }
+
     void aBadSpecFailsWithAMessage() {
         RunController controller;
         QSignalSpy failed(&controller, &RunController::failed);
