@@ -1,8 +1,8 @@
 // Everything of core/aio in one include: the event loop, futures, tasks and asyncio's helpers.
 #pragma once
 
+#include "core/threads/thread_pool.h"
 #include "event_loop.h"
-#include "executor.h"
 #include "future.h"
 #include "gather.h"
 #include "run_in_executor.h"

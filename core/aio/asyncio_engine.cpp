@@ -4,7 +4,9 @@
 #include "blocking_work.h"
 #include "cancel_watcher.h"
 #include "core/net/socket_util.h"
+#include "core/threads/gil_set.h"
 #include "core/trace/recorder.h"
+#include "core/workload/workload.h"
 #include "offload_process.h"
 
 #include <algorithm>
@@ -44,15 +46,21 @@ Coro<void> sleeper(RunState& st, int count, int64_t each_ns, bool measure) {
     }
 }
 
+// Python work on the loop's thread: counts with the loop's GIL (a waiting executor thread gets
+// it at the next drop request) and stops when the run is cancelled.
+bool count_on_loop(RunState& st, int64_t iterations) {
+    return st.loop.python_thread().run_iterations(iterations);
+}
+
 // A coroutine that never awaits while it counts: its one step holds the loop.
 Coro<void> cpu_bound(RunState& st, int64_t iterations) {
-    throw_if_cancelled(python_cpu_work(iterations, &st.ctx.cancel));
+    throw_if_cancelled(count_on_loop(st, iterations));
     co_return;
 }
 
 Coro<void> blend(RunState& st) {
     const int64_t cpu = st.spec.iterations * st.spec.cpu_percent / 100;
-    throw_if_cancelled(python_cpu_work(cpu, &st.ctx.cancel));
+    throw_if_cancelled(count_on_loop(st, cpu));
     co_await sleeper(st, st.spec.io_count, st.io_ns * (100 - st.spec.cpu_percent) / 100, false);
 }
 
@@ -81,21 +89,29 @@ Coro<void> blocker(RunState& st) {
     const int64_t iterations = st.spec.iterations;
     const bool cpu = st.spec.blocker == Blocker::Cpu;
     const int64_t sleep_ns_total = python_cpu_work_ns(iterations); // as long as the count would take
-    const std::atomic<bool>* cancel = &st.ctx.cancel;
-    Recorder* rec = &st.ctx.recorder;
-    auto blocking_call = [=](uint32_t lane) {
-        if (cpu) return python_cpu_work(iterations, cancel);
-        if (lane != kNoLane) rec->record(lane, EventKind::IoBegin, uint64_t(IoKind::Sleep));
-        const bool finished = blocking_sleep(sleep_ns_total, cancel);
-        if (lane != kNoLane) rec->record(lane, EventKind::IoEnd, uint64_t(sleep_ns_total));
-        return finished;
-    };
     switch (st.spec.offload) {
-    case Offload::None: // right here, on the loop's thread: everything else stalls
-        throw_if_cancelled(blocking_call(current_task()->lane()));
+    case Offload::None: { // right here, on the loop's thread: everything else stalls
+        if (cpu) {
+            throw_if_cancelled(count_on_loop(st, iterations));
+            break;
+        }
+        // time.sleep releases the GIL, but the loop is stuck all the same. Recorded on the task's
+        // lane: the coroutine made the call.
+        PyThread& python = st.loop.python_thread();
+        const bool held = python.holds_gil();
+        if (held) python.leave(GilReleaseReason::Io);
+        const uint32_t lane = current_task()->lane();
+        st.ctx.recorder.record(lane, EventKind::IoBegin, uint64_t(IoKind::Sleep));
+        const bool finished = blocking_sleep(sleep_ns_total, &st.ctx.cancel);
+        st.ctx.recorder.record(lane, EventKind::IoEnd, uint64_t(sleep_ns_total));
+        if (held) python.enter();
+        throw_if_cancelled(finished);
         break;
-    case Offload::Thread: // await asyncio.to_thread(work)
-        throw_if_cancelled(co_await to_thread(blocking_call));
+    }
+    case Offload::Thread: // await asyncio.to_thread(work): a Python thread sharing the loop's GIL
+        throw_if_cancelled(co_await to_thread([=](PyThread& thread) {
+            return cpu ? thread.run_iterations(iterations) : thread.blocking_sleep(sleep_ns_total);
+        }));
         break;
     case Offload::Process: // await loop.run_in_executor(process_pool, work)
         co_await run_in_process(
@@ -172,10 +188,15 @@ void AsyncioEngine::run(const ExperimentSpec& spec, RunContext& ctx, Summary& su
     }
     net::raise_fd_limit(); // 10,000 connections
 
+    // One GIL for the loop's thread and the executor's threads (gil: on), none (off), or one per
+    // thread (per-interpreter). A process offload has its own GIL in its own process.
+    GilSet gils(spec.gil, ctx.recorder, ms_to_ns(spec.switch_interval_ms), ctx.cancel);
     LoopOptions options;
     options.recorder = &ctx.recorder;
     options.parent_lane = ctx.main_lane;
     options.debug = spec.debug;
+    options.gil_for_thread = [&gils] { return gils.for_new_thread(); };
+    options.cancel = &ctx.cancel;
     EventLoop loop(options);
     RunState st{spec, ctx, loop, int64_t(spec.io_ms * 1e6), nullptr, {}, 0};
     if (spec.concurrency > 0) st.semaphore = std::make_unique<Semaphore>(loop, spec.concurrency);
@@ -202,6 +223,8 @@ void AsyncioEngine::run(const ExperimentSpec& spec, RunContext& ctx, Summary& su
     summary.task_switches = stats.task_steps;
     summary.slow_callbacks = stats.slow_callbacks;
     summary.max_loop_lag_s = double(std::max(stats.max_timer_lag_ns, st.max_tick_lag_ns)) * 1e-9;
+    summary.gil_switches = gils.switches();
+    summary.forced_switches = gils.forced_switches();
     if (!st.latencies_ns.empty()) {
         summary.io_latency_max_ms =
             double(*std::max_element(st.latencies_ns.begin(), st.latencies_ns.end())) * 1e-6;

@@ -13,8 +13,15 @@
 //               with asyncio.to_thread, process in a forked child. The other tasks tick every
 //               io_ms, io_count times, and measure their lateness: the loop lag.
 //
+// The GIL (`gil`, `switch_interval_ms`): the loop's thread and the default executor's threads are
+// Python threads of one interpreter and share one GIL, as in CPython. A CPU-bound count handed to
+// asyncio.to_thread keeps the GIL, so each wake-up of the loop waits about one switch interval for
+// it (GIL lane, GilWait on the loop lane); with `gil: off` the ticks stay on time. A process
+// offload has its own GIL in the child.
+//
 // Summary: loop_iterations, task_switches (task steps), max_loop_lag_s (the latest any timer or
-// tick ran after its due time), slow_callbacks (debug mode, >= 100 ms), io latencies.
+// tick ran after its due time), slow_callbacks (debug mode, >= 100 ms), io latencies,
+// gil_switches and forced_switches.
 // Cancel: a watcher thread turns ctx.cancel into main_task.cancel() through
 // call_soon_threadsafe; blocking work checks the flag itself. Everything is closed and joined
 // before run() returns.

@@ -1,8 +1,8 @@
 #include "event_loop.h"
 
 #include "core/net/socket_util.h"
+#include "core/threads/thread_pool.h"
 #include "core/trace/recorder.h"
-#include "executor.h"
 #include "future.h"
 #include "task.h"
 
@@ -57,6 +57,7 @@ EventLoop::EventLoop(LoopOptions options)
     epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &ev);
     if (options_.recorder)
         lane_ = options_.recorder->add_lane(LaneKind::Loop, options_.lane_name, options_.parent_lane);
+    if (options_.gil_for_thread) gil_ = options_.gil_for_thread();
 }
 
 EventLoop::~EventLoop() {
@@ -244,10 +245,15 @@ int64_t EventLoop::compute_timeout() const {
 
 void EventLoop::select_and_queue_io(int64_t timeout_ns) {
     epoll_event events[kMaxEventsPerSelect];
+    // select() runs without the GIL, whatever the timeout: the executor's threads get it meanwhile,
+    // and the loop has to win it back before it can run what became ready.
+    const bool release_gil = python_ && python_->holds_gil();
+    if (release_gil) python_->leave(GilReleaseReason::Io);
     record(lane_, EventKind::SelectBegin, timeout_ns < 0 ? UINT64_MAX : uint64_t(timeout_ns));
     int n = net::epoll_wait_ns(epoll_fd_, events, kMaxEventsPerSelect, timeout_ns);
     if (n < 0) n = 0; // EINTR: an empty select
     record(lane_, EventKind::SelectEnd, uint64_t(n));
+    if (release_gil) python_->enter();
     for (int i = 0; i < n; ++i) {
         const int fd = events[i].data.fd;
         const uint32_t mask = events[i].events;
@@ -370,13 +376,25 @@ void EventLoop::run_forever() {
     if (t_running_loop) throw std::logic_error("another event loop is running on this thread");
     running_ = true;
     t_running_loop = this;
+    enter_python();
     for (;;) {
         run_once();
         if (stopping_) break;
     }
+    leave_python();
     stopping_ = false;
     running_ = false;
     t_running_loop = nullptr;
+}
+
+void EventLoop::enter_python() {
+    if (gil_ && gil_in_play_ && !python_thread().holds_gil()) python_->enter();
+}
+
+void EventLoop::leave_python() {
+    if (!python_ || !python_->holds_gil()) return;
+    python_->leave(GilReleaseReason::Io);
+    record(lane_, EventKind::Idle); // not running Python: the lane must not look like it holds the GIL
 }
 
 void EventLoop::stop() {
@@ -410,13 +428,33 @@ void EventLoop::unregister_task(TaskCore* core) {
 
 ThreadPoolExecutor& EventLoop::default_executor() {
     if (!executor_) {
-        ExecutorOptions o;
+        ThreadPoolExecutor::Options o;
         o.max_workers = options_.executor_workers;
-        o.recorder = options_.recorder;
+        o.name_prefix = "asyncio"; // asyncio's default executor names its threads asyncio_N
+        o.lane_kind = LaneKind::Executor;
         o.parent_lane = lane_;
-        executor_ = std::make_unique<ThreadPoolExecutor>(o);
+        o.gil_for_thread = options_.gil_for_thread;
+        executor_ = std::make_unique<ThreadPoolExecutor>(thread_recorder(), cancel_flag(), std::move(o));
+        // A second Python thread is coming: from now on the loop competes for the GIL.
+        gil_in_play_ = true;
+        if (running_) enter_python();
     }
     return *executor_;
+}
+
+PyThread& EventLoop::python_thread() {
+    if (!python_) python_ = std::make_unique<PyThread>(thread_recorder(), lane_, gil_, cancel_flag());
+    return *python_;
+}
+
+Recorder& EventLoop::thread_recorder() {
+    if (options_.recorder) return *options_.recorder;
+    if (!own_recorder_) own_recorder_ = std::make_unique<Recorder>();
+    return *own_recorder_;
+}
+
+const std::atomic<bool>& EventLoop::cancel_flag() const {
+    return options_.cancel ? *options_.cancel : never_cancelled_;
 }
 
 void EventLoop::close() {
@@ -436,13 +474,17 @@ void EventLoop::close() {
         t_running_loop = this;
         running_ = true;
         stopping_ = true; // select never blocks here
+        enter_python();
         while (!tasks_.empty() && time() < deadline)
             run_once();
+        leave_python();
         stopping_ = false;
         running_ = false;
         t_running_loop = nullptr;
     }
-    if (executor_) executor_->shutdown(); // joins its threads; their reports are dropped below
+    // Joins its threads (their reports are dropped below); they may need the GIL to finish, and
+    // the loop's thread does not hold it here.
+    if (executor_) executor_->shutdown();
 
     auto stuck = std::move(tasks_);
     tasks_.clear();

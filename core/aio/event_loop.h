@@ -16,6 +16,15 @@
 // to the next millisecond) and call_soon_threadsafe callbacks enter the ready queue when the loop
 // wakes up on the eventfd (CPython appends them at once and writes to its self-pipe).
 //
+// The GIL (when the run has one): the loop's thread is a Python thread. It holds the GIL while the
+// loop runs (callbacks and the loop's own bookkeeping) and releases it around the epoll wait, as
+// CPython's select releases it, even with a zero timeout. The default executor's threads take the
+// same GIL while they run Python, so a CPU-bound function given to asyncio.to_thread still
+// competes with the loop: every wake-up of the loop waits for a drop request to be honoured.
+// The loop starts holding the GIL when the executor's first thread appears: before that it is
+// the only Python thread, nobody can wait for the GIL, and holding it would change nothing but
+// the recording (a pure-asyncio run has no GIL lane).
+//
 // Everything here runs on the loop's thread except call_soon_threadsafe().
 #pragma once
 
@@ -34,14 +43,16 @@
 #include <vector>
 
 namespace clab {
+class Gil;
+class PyThread;
 class Recorder;
-}
+class ThreadPoolExecutor;
+} // namespace clab
 
 namespace clab::aio {
 
 class FutureBase;
 class TaskCore;
-class ThreadPoolExecutor;
 
 struct LoopOptions {
     Recorder* recorder = nullptr;   // nullptr: record nothing (benchmarks of the bare loop)
@@ -50,6 +61,11 @@ struct LoopOptions {
     bool debug = false;                     // flag slow callbacks
     int64_t slow_callback_ns = 100'000'000; // asyncio's loop.slow_callback_duration = 0.1 s
     int executor_workers = 0;               // default executor size; 0: min(32, cpus + 4)
+    // The GIL of each new Python thread: asked once for the loop's own thread (at construction)
+    // and once per default-executor thread. Empty or nullptr: no GIL (free-threaded).
+    std::function<Gil*()> gil_for_thread;
+    // Stops Python work on the loop's and the executor's threads (a long count notices it).
+    const std::atomic<bool>* cancel = nullptr;
 };
 
 struct LoopStats {
@@ -109,6 +125,9 @@ public:
     void note_step_outcome(StepOutcome outcome) { step_outcome_ = outcome; }
 
     ThreadPoolExecutor& default_executor();
+    // The loop's thread as a Python thread: what callbacks use to run Python work (its check
+    // points honour the GIL's drop requests) and blocking calls. Loop thread only.
+    PyThread& python_thread();
 
     // --- recording ------------------------------------------------------------------------------
     Recorder* recorder() const { return options_.recorder; }
@@ -151,6 +170,10 @@ private:
     void run_callback(ReadyItem& item);
     void drain_threadsafe_inbox();
     void update_epoll(int fd, FdWatch& watch);
+    void enter_python(); // take the GIL (if there is one) for a stretch of loop iterations
+    void leave_python(); // and drop it: the loop is not running Python any more
+    Recorder& thread_recorder();
+    const std::atomic<bool>& cancel_flag() const;
     friend class Handle;
     void timer_cancelled() { ++timer_cancelled_count_; }
 
@@ -172,6 +195,14 @@ private:
     std::vector<std::pair<std::shared_ptr<FutureBase>, TaskCore*>> tasks_;
     uint64_t task_counter_ = 0;
     StepOutcome step_outcome_ = StepOutcome::Awaiting;
+
+    // The Python threads: the loop's own and the default executor's. Declared in this order so
+    // that the threads go before the recorder and the flag they use.
+    std::unique_ptr<Recorder> own_recorder_; // for the Python threads when nobody records
+    std::atomic<bool> never_cancelled_{false};
+    Gil* gil_ = nullptr;
+    bool gil_in_play_ = false;         // another Python thread exists: the loop holds the GIL while it runs
+    std::unique_ptr<PyThread> python_; // created on first use
     std::unique_ptr<ThreadPoolExecutor> executor_;
 
     bool running_ = false;

@@ -3,10 +3,12 @@
 // which wakes the loop through its eventfd (asyncio: the self-pipe). Recorded: ExecutorSubmit on
 // the loop's lane when submitted, ExecutorDone when the result reached the loop.
 //
-// Like in Python, cancelling the future does not stop the function: it runs to its end.
+// The function runs on a Python thread of the executor (holding the GIL, when there is one, that
+// the loop's thread shares). Like in Python, cancelling the future does not stop the function: it
+// runs to its end.
 #pragma once
 
-#include "executor.h"
+#include "core/threads/thread_pool.h"
 #include "task.h"
 
 #include <atomic>
@@ -21,11 +23,12 @@ namespace detail {
 uint64_t next_executor_job_id();
 }
 
-// `fn` is called as fn() or fn(worker_lane) (to record I/O on the worker's lane).
+// `fn` is called as fn() or fn(thread), `thread` being the worker's PyThread: Python work that
+// honours the GIL's drop requests (thread.run_iterations) and blocking calls that release it.
 template <typename F> auto run_in_executor(EventLoop& loop, ThreadPoolExecutor& executor, F fn) {
     using R = decltype([] {
-        if constexpr (std::is_invocable_v<F, uint32_t>)
-            return std::type_identity<std::invoke_result_t<F, uint32_t>>{};
+        if constexpr (std::is_invocable_v<F, PyThread&>)
+            return std::type_identity<std::invoke_result_t<F, PyThread&>>{};
         else
             return std::type_identity<std::invoke_result_t<F>>{};
     }())::type;
@@ -39,39 +42,38 @@ template <typename F> auto run_in_executor(EventLoop& loop, ThreadPoolExecutor& 
     const uint64_t job = detail::next_executor_job_id();
     loop.record(loop.lane(), EventKind::ExecutorSubmit, job);
     EventLoop* lp = &loop;
-    const bool queued = executor.submit(
-        [lp, future, job, fn = std::move(fn)](uint32_t lane) mutable {
-            auto outcome = std::make_shared<Outcome>();
-            try {
-                if constexpr (std::is_void_v<R>) {
-                    if constexpr (std::is_invocable_v<F, uint32_t>)
-                        fn(lane);
-                    else
-                        fn();
-                    outcome->value.emplace();
-                } else {
-                    if constexpr (std::is_invocable_v<F, uint32_t>)
-                        outcome->value.emplace(fn(lane));
-                    else
-                        outcome->value.emplace(fn());
-                }
-            } catch (...) {
-                outcome->error = std::current_exception();
+    const auto submitted = executor.submit([lp, future, job, fn = std::move(fn)](PyThread& thread) mutable {
+        auto outcome = std::make_shared<Outcome>();
+        try {
+            if constexpr (std::is_void_v<R>) {
+                if constexpr (std::is_invocable_v<F, PyThread&>)
+                    fn(thread);
+                else
+                    fn();
+                outcome->value.emplace();
+            } else {
+                if constexpr (std::is_invocable_v<F, PyThread&>)
+                    outcome->value.emplace(fn(thread));
+                else
+                    outcome->value.emplace(fn());
             }
-            lp->call_soon_threadsafe([lp, future, job, outcome] {
-                lp->record(lp->lane(), EventKind::ExecutorDone, job);
-                if (future->done()) return; // cancelled meanwhile: the result is dropped
-                if (outcome->error) {
-                    future->set_exception(outcome->error);
-                } else if constexpr (std::is_void_v<R>) {
-                    future->set_result();
-                } else {
-                    future->set_result(std::move(*outcome->value));
-                }
-            });
-        },
-        job);
-    if (!queued)
+        } catch (...) {
+            outcome->error = std::current_exception();
+        }
+        lp->call_soon_threadsafe([lp, future, job, outcome] {
+            lp->record(lp->lane(), EventKind::ExecutorDone, job);
+            if (future->done()) return; // cancelled meanwhile: the result is dropped
+            if (outcome->error) {
+                future->set_exception(outcome->error);
+            } else if constexpr (std::is_void_v<R>) {
+                future->set_result();
+            } else {
+                future->set_result(std::move(*outcome->value));
+            }
+        });
+    });
+    // Refused (shut down): done at once without ever reaching a worker.
+    if (submitted->done() && submitted->worker_lane() == kNoLane)
         future->set_exception(std::make_exception_ptr(std::runtime_error("the executor is shut down")));
     return future;
 }

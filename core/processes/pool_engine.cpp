@@ -1,7 +1,10 @@
 #include "pool_engine.h"
 
+#include "core/workload/workload.h"
 #include "engine_common.h"
 #include "process_pool.h"
+
+#include <memory>
 
 namespace clab::proc {
 
@@ -17,11 +20,21 @@ void ProcessPoolEngine::run(const ExperimentSpec& spec, RunContext& ctx, Summary
     RunStats stats(ctx.recorder);
     const TaskParams params = task_params(spec);
     const auto payload = make_payload(spec);
+    // The parent's GIL: the main thread, the pool's manager and feeder threads share it (a
+    // per-interpreter GIL changes nothing here: they all live in the main interpreter).
+    std::unique_ptr<Gil> gil;
+    if (spec.gil != GilMode::Off)
+        gil = std::make_unique<Gil>(&ctx.recorder, ms_to_ns(spec.switch_interval_ms), &ctx.cancel);
+    PyThread main_thread(ctx.recorder, ctx.main_lane, gil.get(), ctx.cancel);
+    ctx.recorder.record(ctx.main_lane, EventKind::WorkerStart);
+    main_thread.enter();
     PoolOptions options;
     options.max_workers = spec.workers;
     options.method = spec.start_method;
     options.cpus = spec.cpus;
     options.parent_lane = ctx.main_lane;
+    options.gil = gil.get();
+    options.submitter = &main_thread;
 
     int tasks_done = 0;
     bool cancelled = false;
@@ -30,10 +43,15 @@ void ProcessPoolEngine::run(const ExperimentSpec& spec, RunContext& ctx, Summary
         const std::vector<WorkFuturePtr> futures =
             pool.map(uint64_t(spec.tasks), spec.chunksize, params, payload);
         if (futures.empty()) summary.error = "the process pool could not start: " + pool.error();
-        // for result in ex.map(...): in input order, whatever order they finish in.
+        // for result in ex.map(...): in input order, whatever order they finish in. Waiting for a
+        // result (Future.result) runs without the GIL.
         for (const WorkFuturePtr& future : futures) {
-            while (!future->wait_for(kCancelPollNs))
-                if (ctx.cancel.load(std::memory_order_relaxed)) break;
+            if (!future->done()) {
+                main_thread.begin_blocking(IoKind::Join);
+                while (!future->wait_for(kCancelPollNs))
+                    if (ctx.cancel.load(std::memory_order_relaxed)) break;
+                main_thread.end_blocking();
+            }
             if (ctx.cancel.load(std::memory_order_relaxed)) {
                 cancelled = true;
                 break;
@@ -50,7 +68,13 @@ void ProcessPoolEngine::run(const ExperimentSpec& spec, RunContext& ctx, Summary
             summary.error = pool.error();
         }
     } // the pool is gone: every worker reaped, its threads joined
+    main_thread.leave(GilReleaseReason::Exit);
+    ctx.recorder.record(ctx.main_lane, EventKind::WorkerExit);
     stats.fill(summary);
+    if (gil) {
+        summary.gil_switches = gil->switch_number() > 0 ? gil->switch_number() - 1 : 0;
+        summary.forced_switches = gil->forced_switches();
+    }
     summary.cancelled = summary.cancelled || cancelled;
     summary.completed = !cancelled && !summary.broken && summary.error.empty() && tasks_done == spec.tasks;
 }

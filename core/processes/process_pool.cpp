@@ -17,6 +17,30 @@ constexpr size_t kReadChunk = 64 << 10; // one default pipe buffer
 
 const char* const kBrokenMessage = "BrokenProcessPool: A process in the process pool was terminated abruptly "
                                    "while the future was running or pending.";
+
+// A blocking call of the submitting thread (os.write, thread.join): it runs without the GIL.
+// Nothing to do when there is no submitting Python thread, or it does not hold the GIL.
+class SubmitterBlocked {
+public:
+    SubmitterBlocked(PyThread* thread, IoKind kind)
+        : thread_(thread && thread->holds_gil() ? thread : nullptr) {
+        if (thread_) thread_->begin_blocking(kind);
+    }
+    ~SubmitterBlocked() {
+        if (thread_) thread_->end_blocking();
+    }
+    SubmitterBlocked(const SubmitterBlocked&) = delete;
+    SubmitterBlocked& operator=(const SubmitterBlocked&) = delete;
+
+private:
+    PyThread* thread_;
+};
+
+// A system call's result with its errno, read before anything else can overwrite it.
+struct SysResult {
+    ssize_t n;
+    int error;
+};
 } // namespace
 
 // ---- WorkFuture ------------------------------------------------------------------------------
@@ -73,6 +97,7 @@ ProcessPool::~ProcessPool() {
 
 WorkFuturePtr ProcessPool::submit(std::vector<uint64_t> tasks, const TaskParams& params,
                                   std::shared_ptr<const std::vector<uint8_t>> payload) {
+    if (options_.submitter) options_.submitter->check_point(); // the eval breaker at the call
     std::unique_lock lock(mutex_);
     if (broken_) return nullptr;
     if (shutdown_ || terminate_) {
@@ -98,7 +123,11 @@ WorkFuturePtr ProcessPool::submit(std::vector<uint64_t> tasks, const TaskParams&
     items_.emplace(id, std::move(item));
     pending_ids_.push_back(id);
     lock.unlock();
-    wake();
+    {
+        // _executor_manager_thread_wakeup.wakeup(): an os.write, without the GIL.
+        SubmitterBlocked blocked(options_.submitter, IoKind::Pipe);
+        wake();
+    }
     return future;
 }
 
@@ -174,8 +203,8 @@ bool ProcessPool::start_workers_locked(std::string* error) {
     wakeup_read_ = std::move(wakeup.read);
     wakeup_write_ = std::move(wakeup.write);
     started_ = true;
-    manager_ = std::thread([this] { manager_loop(); });
-    feeder_ = std::thread([this] { feeder_loop(); });
+    manager_ = std::thread([this] { python_thread_main(manager_lane_, &ProcessPool::manager_loop); });
+    feeder_ = std::thread([this] { python_thread_main(feeder_lane_, &ProcessPool::feeder_loop); });
     return true;
 }
 
@@ -192,6 +221,7 @@ void ProcessPool::shutdown(bool wait, bool cancel_futures) {
         shutdown_ = true;
         cancel_pending_ = cancel_pending_ || cancel_futures;
     }
+    SubmitterBlocked blocked(options_.submitter, IoKind::Join); // the threads need the GIL to finish
     wake();
     if (wait) {
         if (manager_.joinable()) manager_.join();
@@ -205,6 +235,8 @@ void ProcessPool::terminate() {
         terminate_ = true;
         shutdown_ = true;
     }
+    terminating_.store(true);
+    SubmitterBlocked blocked(options_.submitter, IoKind::Join); // the threads need the GIL to finish
     wake();
     if (manager_.joinable()) manager_.join();
     stop_feeder();
@@ -228,10 +260,25 @@ std::vector<pid_t> ProcessPool::worker_pids() const {
     return pids;
 }
 
+// ---- the parent's Python threads --------------------------------------------------------------
+
+// The manager and the feeder are Python threads of the parent: they run holding the GIL and
+// release it in their blocking calls.
+void ProcessPool::python_thread_main(uint32_t lane, void (ProcessPool::*body)(PyThread&)) {
+    PyThread python(stats_.recorder(), lane, options_.gil, terminating_);
+    stats_.record(lane, EventKind::WorkerStart);
+    python.enter();
+    (this->*body)(python);
+    python.leave(GilReleaseReason::Exit);
+    stats_.record(lane, EventKind::WorkerExit);
+}
+
 // ---- the manager thread (_ExecutorManagerThread.run) -----------------------------------------
 
-void ProcessPool::manager_loop() {
+void ProcessPool::manager_loop(PyThread& python) {
     for (;;) {
+        python.check_point(); // the eval breaker at the loop's back-edge
+
         // 1. Fill the call queue (bounded: workers + 1 items waiting for a worker).
         add_call_items_to_queue();
 
@@ -241,13 +288,17 @@ void ProcessPool::manager_loop() {
         fds.push_back({result_eof_ ? -1 : result_read_.get(), POLLIN, 0});
         for (const auto& w : workers_)
             fds.push_back({w.gone ? -1 : w.child.sentinel.get(), POLLIN, 0});
-        if (::poll(fds.data(), fds.size(), kManagerPollMs) < 0 && errno != EINTR) break;
+        // connection.wait(): a select without the GIL.
+        const bool failed = python.blocking(IoKind::Pipe, [&] {
+            return ::poll(fds.data(), fds.size(), kManagerPollMs) < 0 && errno != EINTR;
+        });
+        if (failed) break;
         if (fds[0].revents & POLLIN) {
             char drain[64];
             while (::read(wakeup_read_.get(), drain, sizeof drain) > 0) {
             }
         }
-        if (fds[1].revents & (POLLIN | POLLHUP)) read_results();
+        if (fds[1].revents & (POLLIN | POLLHUP)) read_results(python);
 
         if (parser_.corrupt()) { // the result stream lost its framing: nothing after it can be trusted
             terminate_broken(nullptr);
@@ -257,7 +308,7 @@ void ProcessPool::manager_loop() {
         // 3. A sentinel that fired: a goodbye we expected, or a broken pool.
         for (size_t i = 0; i < workers_.size(); ++i)
             if (!workers_[i].gone && (fds[2 + i].revents & (POLLIN | POLLHUP))) {
-                on_sentinel(workers_[i]);
+                on_sentinel(workers_[i], python);
                 if (broken()) return;
             }
 
@@ -313,15 +364,19 @@ void ProcessPool::add_call_items_to_queue() {
     }
 }
 
-void ProcessPool::read_results() {
+void ProcessPool::read_results(PyThread& python) {
     std::vector<uint8_t> chunk(kReadChunk);
     for (;;) {
         // A large body goes straight into its own buffer; small frames through the staging chunk.
         const bool direct = parser_.body_remaining() >= kReadChunk;
         uint8_t* into = direct ? parser_.body_space() : chunk.data();
         const size_t room = direct ? parser_.body_remaining() : chunk.size();
-        const ssize_t n = ::read(result_read_.get(), into, room);
-        if (n < 0 && errno == EINTR) continue;
+        // recv_bytes reads with os.read: without the GIL.
+        const auto [n, read_error] = python.blocking(IoKind::Pipe, [&] {
+            const ssize_t got = ::read(result_read_.get(), into, room);
+            return SysResult{got, got < 0 ? errno : 0};
+        });
+        if (n < 0 && read_error == EINTR) continue;
         if (n == 0) result_eof_ = true;
         if (n <= 0) break;
         if (direct)
@@ -333,8 +388,9 @@ void ProcessPool::read_results() {
         std::vector<uint8_t> body;
         bool corrupt = false;
         while (parser_.next(header, body, corrupt)) {
-            handle_frame(header, body);
+            handle_frame(header, body); // unpickling and set_result: Python, under the GIL
             recv_begin_ns_ = parser_.partial() ? now_ns() : -1;
+            python.check_point();
         }
         if (parser_.corrupt()) return; // the manager loop treats it as a broken pool
     }
@@ -381,9 +437,9 @@ void ProcessPool::handle_frame(const FrameHeader& header, std::vector<uint8_t>& 
     }
 }
 
-void ProcessPool::on_sentinel(WorkerProc& worker) {
+void ProcessPool::on_sentinel(WorkerProc& worker, PyThread& python) {
     const int64_t fired_at = now_ns();
-    read_results(); // whatever it sent before dying is still in the pipe
+    read_results(python); // whatever it sent before dying is still in the pipe
     reap_child(worker.child, 1000);
     worker.gone = true;
     const int status = worker.child.wait_status;
@@ -462,29 +518,43 @@ void ProcessPool::stop_feeder() {
     if (feeder_.joinable()) feeder_.join();
 }
 
-void ProcessPool::feeder_loop() {
+void ProcessPool::feeder_loop(PyThread& python) {
     SigpipeGuard sigpipe; // every worker dead = EPIPE here, not a dead application
     for (;;) {
         FeederJob job;
         {
             std::unique_lock lock(feeder_mutex_);
-            feeder_cv_.wait(lock, [&] { return feeder_quit_ || !feeder_jobs_.empty(); });
+            if (feeder_jobs_.empty() && !feeder_quit_) {
+                // notempty.wait(): waits for work without the GIL.
+                lock.unlock();
+                python.leave(GilReleaseReason::Io);
+                stats_.record(feeder_lane_, EventKind::Idle);
+                lock.lock();
+                feeder_cv_.wait(lock, [&] { return feeder_quit_ || !feeder_jobs_.empty(); });
+            }
             if (feeder_quit_) return;
             job = std::move(feeder_jobs_.front());
             feeder_jobs_.pop_front();
         }
-        if (job.stop) {
+        if (!python.holds_gil()) python.enter(); // never while holding feeder_mutex_
+        python.check_point();
+        // The write (send_bytes) runs without the GIL.
+        if (job.stop) { // the None sentinel: nothing to pickle, no message to count
             const Frame frame = encode_stop();
-            write_all(call_write_.get(), frame.data(), frame.size());
+            python.blocking(IoKind::Pipe,
+                            [&] { return write_all(call_write_.get(), frame.data(), frame.size()); });
             continue;
         }
+        // Pickling is Python work, under the GIL.
         const uint64_t payload = job.item.payload ? job.item.payload->size() * job.item.tasks.size() : 0;
         stats_.record(feeder_lane_, EventKind::SerializeBegin, payload);
         const Frame frame = encode_call(job.item);
         stats_.record(feeder_lane_, EventKind::SerializeEnd);
+        python.leave(GilReleaseReason::Io);
         stats_.record(feeder_lane_, EventKind::IpcSendBegin, frame.size());
         const bool ok = write_all(call_write_.get(), frame.data(), frame.size());
         stats_.record(feeder_lane_, EventKind::IpcSendEnd);
+        python.enter();
         if (ok) stats_.add_ipc_bytes(frame.size());
     }
 }

@@ -15,12 +15,20 @@
 // A broken pool fails every pending future with a BrokenProcessPool error, kills the surviving
 // workers and refuses later submits. The destructor kills and reaps whatever still runs: no
 // process outlives the pool.
+//
+// The GIL of the parent: the submitting thread, the manager thread and the feeder thread are
+// Python threads of one interpreter, so they take turns on one GIL (PoolOptions::gil), as in
+// CPython. Each holds it while it runs Python, pickling (encode) and unpickling (decode) included,
+// and releases it in blocking calls: the manager's poll and pipe reads, the feeder's wait for work
+// and its pipe write, the submitter's wake-up write. Each worker process has its own GIL.
 #pragma once
 
+#include "core/workload/python_thread.h"
 #include "launcher.h"
 #include "run_stats.h"
 #include "wire.h"
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -37,6 +45,12 @@ struct PoolOptions {
     StartMethod method = StartMethod::Fork;
     int cpus = 0;                   // pin every worker to the first N cores
     uint32_t parent_lane = kNoLane; // worker lanes hang under this one
+    // The parent's GIL, shared by the manager, the feeder and the submitter (nullptr: no GIL, as
+    // in a free-threaded build).
+    Gil* gil = nullptr;
+    // The thread that calls submit/map/shutdown (the caller's Python thread), or nullptr. It holds
+    // the GIL around submit and map; the pool releases it while it joins its threads.
+    PyThread* submitter = nullptr;
 };
 
 // A Future for one call item (one submit, or one map chunk).
@@ -106,15 +120,16 @@ private:
     };
 
     bool start_workers_locked(std::string* error);
-    void manager_loop();
+    void python_thread_main(uint32_t lane, void (ProcessPool::*body)(PyThread&));
+    void manager_loop(PyThread& python);
     void add_call_items_to_queue();
-    void read_results();
+    void read_results(PyThread& python);
     void handle_frame(const FrameHeader& header, std::vector<uint8_t>& body);
-    void on_sentinel(WorkerProc& worker);
+    void on_sentinel(WorkerProc& worker, PyThread& python);
     void terminate_broken(const WorkerProc* dead); // nullptr: the result stream is corrupt
     void kill_and_reap_all(bool record_exit);
     void fail_all_pending(const std::string& error);
-    void feeder_loop();
+    void feeder_loop(PyThread& python);
     void wake();
     void push_feeder(FeederJob job);
     void stop_feeder();
@@ -124,6 +139,7 @@ private:
     RunStats& stats_;
     uint32_t manager_lane_ = kNoLane;
     uint32_t feeder_lane_ = kNoLane;
+    std::atomic<bool> terminating_{false}; // what the parent's Python threads see as "stop"
 
     // Shared state (mutex_).
     mutable std::mutex mutex_;

@@ -79,7 +79,7 @@ void ThreadPoolExecutor::adjust_thread_count() {
     const int num_threads = int(threads_.size());
     if (num_threads >= max_workers_) return;
     const std::string name = options_.name_prefix + "_" + std::to_string(num_threads);
-    const uint32_t lane = recorder_.add_lane(LaneKind::Thread, name);
+    const uint32_t lane = recorder_.add_lane(options_.lane_kind, name, options_.parent_lane);
     Gil* gil = options_.gil_for_thread ? options_.gil_for_thread() : nullptr;
     lanes_.push_back(lane);
     threads_.emplace_back([this, lane, gil] { worker(lane, gil); });

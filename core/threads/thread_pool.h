@@ -7,6 +7,9 @@
 //  - shutdown() lets the workers drain the queue, then joins them (the destructor does too).
 // Workers are PyThreads: they hold the GIL while they run an item and release it while they wait
 // for work (lane state Idle).
+//
+// Both the thread-pool engine (executor.map) and asyncio's default executor (loop.run_in_executor,
+// asyncio.to_thread) use this one class, as CPython's asyncio uses concurrent.futures'.
 #pragma once
 
 #include "core/workload/python_thread.h"
@@ -53,6 +56,8 @@ public:
     struct Options {
         int max_workers = 0; // 0: default_max_workers()
         std::string name_prefix = "ThreadPoolExecutor-0";
+        LaneKind lane_kind = LaneKind::Thread;    // the workers' lanes ...
+        uint32_t parent_lane = kNoLane;           // ... and where they hang
         std::function<Gil*()> gil_for_thread;     // the GIL a new worker uses (nullptr: GIL off)
         const std::atomic<bool>* abort = nullptr; // a second stop flag (the workload's)
     };

@@ -4,6 +4,7 @@
 #include "core/experiment/runner.h"
 #include "core/net/slow_server.h"
 #include "core/trace/recorder.h"
+#include "core/workload/calibration.h"
 #include "proc_counts.h"
 
 #include <algorithm>
@@ -143,6 +144,76 @@ TEST(AsyncioEngine, CpuWorkInAProcessLeavesTheLoopFree) {
     ASSERT_TRUE(process.completed) << process.error;
     EXPECT_GT(blocked.max_loop_lag_s, 0.05);
     EXPECT_LT(process.max_loop_lag_s * 3, blocked.max_loop_lag_s);
+}
+
+// How late the loop's timers fired while the offloaded call ran (between ExecutorSubmit and
+// ExecutorDone on the loop's lane, or the Process lane's run for a process offload): the median,
+// so one descheduling on the busy 2-core machine does not decide it.
+double median_timer_lateness_ms_while_offloaded(const Trace& trace) {
+    int64_t begin = INT64_MAX, end = INT64_MIN;
+    for (const Event& e : trace.events) {
+        if (e.kind == EventKind::ExecutorSubmit) begin = std::min(begin, e.t_ns);
+        if (e.kind == EventKind::ExecutorDone) end = std::max(end, e.t_ns);
+        const LaneInfo* lane = trace.lane(e.lane);
+        if (lane && lane->kind == LaneKind::Process && e.kind == EventKind::Running) begin = e.t_ns;
+        if (lane && lane->kind == LaneKind::Process && e.kind == EventKind::WorkerExit) end = e.t_ns;
+    }
+    std::vector<int64_t> lateness;
+    for (const Event& e : trace.events)
+        if (e.kind == EventKind::TimerFire && e.t_ns > begin && e.t_ns < end)
+            lateness.push_back(int64_t(e.arg));
+    if (lateness.empty()) return -1;
+    std::nth_element(lateness.begin(), lateness.begin() + long(lateness.size() / 2), lateness.end());
+    return double(lateness[lateness.size() / 2]) * 1e-6;
+}
+
+// asyncio.to_thread(count) in CPython: the executor thread and the loop's thread share one GIL, so
+// every time the loop wakes up it waits for the counting thread to honour a drop request, about
+// one switch interval (python3 measures ~5.5 ms with the default 5 ms; see
+// tests/bench/aio_to_thread_lag_cpython.py). With the GIL off, or in a process, the ticks are on
+// time.
+TEST(AsyncioEngine, ACpuBoundThreadOffloadStillTakesTheGilFromTheLoop) {
+    constexpr double kIntervalMs = 10; // well above this machine's scheduling noise
+    ExperimentSpec spec = block_loop(Blocker::Cpu, Offload::Thread);
+    spec.switch_interval_ms = kIntervalMs;
+    spec.io_ms = 20;
+    spec.io_count = 20;
+    spec.iterations = int64_t(300e6 / calibration().python_ns_per_iteration); // ~300 ms of Python
+    Trace with_gil, without_gil, in_process;
+    const Summary on = Runner::run(spec, &with_gil);
+    ASSERT_TRUE(on.completed) << on.error;
+    spec.gil = GilMode::Off;
+    const Summary off = Runner::run(spec, &without_gil);
+    ASSERT_TRUE(off.completed) << off.error;
+    spec.gil = GilMode::On;
+    spec.offload = Offload::Process;
+    const Summary process = Runner::run(spec, &in_process);
+    ASSERT_TRUE(process.completed) << process.error;
+
+    const double late_on = median_timer_lateness_ms_while_offloaded(with_gil);
+    const double late_off = median_timer_lateness_ms_while_offloaded(without_gil);
+    const double late_process = median_timer_lateness_ms_while_offloaded(in_process);
+    ASSERT_GE(late_off, 0) << "no timer fired while the thread counted";
+    ASSERT_GE(late_process, 0) << "no timer fired while the process counted";
+    EXPECT_GE(late_on, 0.5 * kIntervalMs);
+    EXPECT_LE(late_on, 3.0 * kIntervalMs); // one wait per wake-up, not a stall
+    EXPECT_LT(late_off, 0.2 * kIntervalMs);
+    EXPECT_LT(late_process, 0.2 * kIntervalMs);
+    EXPECT_GE(on.max_loop_lag_s * 1e3, 0.5 * kIntervalMs);
+    EXPECT_GT(on.forced_switches, 0u); // the counting thread dropped the GIL on request
+    EXPECT_EQ(off.forced_switches, 0u);
+
+    // The loop's lane shows the waits; the executor thread holds the GIL in between.
+    size_t loop_waits = 0, executor_holds = 0;
+    for (const Event& e : with_gil.events) {
+        const LaneInfo* lane = with_gil.lane(e.lane);
+        if (!lane) continue;
+        loop_waits += lane->kind == LaneKind::Loop && e.kind == EventKind::GilWaitBegin;
+        executor_holds += lane->kind == LaneKind::Executor && e.kind == EventKind::GilAcquired;
+    }
+    EXPECT_GE(loop_waits, 3u);
+    EXPECT_GE(executor_holds, 3u);
+    EXPECT_EQ(count_kind(without_gil, EventKind::GilAcquired), 0u);
 }
 
 TEST(AsyncioEngine, CancelStopsQuicklyAndLeavesNothingBehind) {

@@ -1,9 +1,12 @@
 // The event loop's ordering guarantees, futures, tasks, cancellation and the asyncio helpers.
 // Ordering is asserted on recorded sequences and iteration numbers, never on absolute times.
 #include "core/aio/aio.h"
+#include "core/trace/recorder.h"
 
+#include <chrono>
 #include <gtest/gtest.h>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -381,7 +384,7 @@ TEST(Executor, ToThreadRunsElsewhereAndReportsBackThroughTheLoop) {
         co_return worker_thread != loop_thread;
     };
     EXPECT_TRUE(run(loop, main()));
-    EXPECT_GE(loop.default_executor().threads(), 1);
+    EXPECT_GE(loop.default_executor().threads_created(), 1u);
 }
 
 TEST(Executor, ExceptionsComeBackAsTheFuturesError) {
@@ -395,6 +398,62 @@ TEST(Executor, ExceptionsComeBackAsTheFuturesError) {
         co_return "";
     };
     EXPECT_EQ(run(loop, main()), "in a thread");
+}
+
+// The loop's thread is a Python thread: once another Python thread exists (the default executor's),
+// it holds the GIL while callbacks run and releases it while it waits in select, so another
+// thread gets the GIL at once then.
+TEST(Executor, TheLoopHoldsTheGilInCallbacksAndFreesItInSelect) {
+    constexpr int64_t kInterval = 20'000'000;
+    clab::Recorder recorder;
+    clab::Gil gil(&recorder, kInterval);
+    LoopOptions options;
+    options.recorder = &recorder;
+    options.gil_for_thread = [&gil] { return &gil; };
+    EventLoop loop(options);
+    loop.default_executor(); // the second Python thread: the GIL is in play
+    const uint32_t other = recorder.add_lane(clab::LaneKind::Thread, "other");
+    int64_t other_waited = -1;
+    bool held_in_callback = false;
+    auto main = [&]() -> Coro<void> {
+        held_in_callback = loop.python_thread().holds_gil();
+        std::thread thread([&] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(10)); // the loop is in select
+            const int64_t t0 = clab::now_ns();
+            gil.take(other);
+            other_waited = clab::now_ns() - t0;
+            gil.drop(other, clab::GilReleaseReason::Exit);
+        });
+        co_await sleep_ns(3 * kInterval);
+        thread.join(); // (never blocks long: the thread finished during the sleep)
+    };
+    run(loop, main());
+    EXPECT_TRUE(held_in_callback);
+    ASSERT_GE(other_waited, 0);
+    EXPECT_LT(other_waited, kInterval / 4);         // no drop request needed: the GIL was free
+    EXPECT_FALSE(loop.python_thread().holds_gil()); // not running: released
+    EXPECT_EQ(gil.forced_switches(), 0u);
+}
+
+// Alone, the loop's thread has nobody to share the GIL with: nothing is recorded for it.
+TEST(Executor, WithoutAnotherPythonThreadTheLoopRecordsNoGil) {
+    clab::Recorder recorder;
+    clab::Gil gil(&recorder, 5'000'000);
+    LoopOptions options;
+    options.recorder = &recorder;
+    options.gil_for_thread = [&gil] { return &gil; };
+    EventLoop loop(options);
+    bool held_in_callback = true;
+    auto main = [&]() -> Coro<void> {
+        co_await sleep_ns(1'000'000);
+        held_in_callback = loop.python_thread().holds_gil();
+    };
+    run(loop, main());
+    EXPECT_FALSE(held_in_callback);
+    std::vector<clab::Event> events;
+    recorder.drain(events);
+    for (const clab::Event& e : events)
+        EXPECT_NE(e.kind, clab::EventKind::GilAcquired);
 }
 
 TEST(EventLoop, DebugModeFlagsSlowCallbacks) {

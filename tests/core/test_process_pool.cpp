@@ -7,9 +7,11 @@
 #include "core/workload/cpu_work.h"
 #include "test_process_util.h"
 
+#include <algorithm>
 #include <chrono>
 #include <future>
 #include <gtest/gtest.h>
+#include <map>
 #include <thread>
 
 using namespace clab;
@@ -313,4 +315,56 @@ TEST_F(ProcessPoolTest, TheRunnersStopEndsAPoolRunAndTheJsonSaysSo) {
     const std::string json = to_json(summary);
     for (const char* key : {"\"process_start_s\"", "\"ipc_bytes\"", "\"serialize_s\"", "\"broken\""})
         EXPECT_NE(json.find(key), std::string::npos) << key;
+}
+
+// The parent's MainThread, ExecutorManagerThread and QueueFeederThread are Python threads of one
+// interpreter: they take turns on one GIL (their holds never overlap), the GIL changes hands
+// around every message, so chunksize 1 hands it over far more often than chunksize 500. With the
+// GIL off there is nothing to hand over.
+TEST_F(ProcessPoolTest, TheParentsThreadsTakeTurnsOnOneGil) {
+    ExperimentSpec spec;
+    spec.engine = EngineKind::ProcessPool;
+    spec.workload = WorkloadKind::Cpu;
+    spec.iterations = 10;
+    spec.tasks = 1000;
+    spec.workers = 2;
+    spec.chunksize = 1;
+    Trace trace;
+    const Summary one = Runner::run(spec, &trace);
+    ASSERT_TRUE(one.completed) << one.error;
+    spec.chunksize = 500;
+    const Summary chunked = Runner::run(spec);
+    ASSERT_TRUE(chunked.completed) << chunked.error;
+    spec.chunksize = 1;
+    spec.gil = GilMode::Off;
+    Trace free_trace;
+    const Summary off = Runner::run(spec, &free_trace);
+    ASSERT_TRUE(off.completed) << off.error;
+
+    // Per message at least one hand-off: 1000 call items vs 2.
+    EXPECT_GE(one.gil_switches, 1000u);
+    EXPECT_GT(one.gil_switches, 10 * chunked.gil_switches);
+    EXPECT_EQ(off.gil_switches, 0u);
+
+    std::map<std::string, int> holders; // lane name -> GIL acquisitions
+    std::vector<std::pair<int64_t, int64_t>> holds;
+    std::map<uint32_t, int64_t> held_since;
+    for (const Event& e : trace.events) {
+        if (e.kind == EventKind::GilAcquired) {
+            ++holders[trace.lane(e.lane)->name];
+            held_since[e.lane] = e.t_ns;
+        } else if (e.kind == EventKind::GilRelease && held_since.count(e.lane)) {
+            holds.emplace_back(held_since[e.lane], e.t_ns);
+            held_since.erase(e.lane);
+        }
+    }
+    for (const char* name : {"MainThread", "ExecutorManagerThread", "QueueFeederThread"})
+        EXPECT_GT(holders[name], 0) << name;
+    std::sort(holds.begin(), holds.end());
+    for (size_t i = 1; i < holds.size(); ++i)
+        ASSERT_LE(holds[i - 1].second, holds[i].first) << "two threads held the GIL at once";
+    size_t free_gil_events = 0;
+    for (const Event& e : free_trace.events)
+        free_gil_events += e.kind == EventKind::GilAcquired || e.kind == EventKind::GilRelease;
+    EXPECT_EQ(free_gil_events, 0u);
 }
