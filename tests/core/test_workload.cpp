@@ -60,10 +60,12 @@ TEST(Counter, WithoutTheGilEvenTheInPlaceFormLosesUpdates) {
 
 TEST(Counter, ALockMakesItExactWithVisibleLockWaits) {
     Trace trace;
-    const Summary s = Runner::run(counter(CounterUpdate::Call, GilMode::On, true, 100'000), &trace);
+    // Long enough that every thread is switched out (5 ms slices) while holding the lock at times,
+    // even when a busy machine lets a thread run its whole slice undisturbed: then others must wait.
+    const Summary s = Runner::run(counter(CounterUpdate::Call, GilMode::On, true, 400'000), &trace);
     ASSERT_TRUE(s.completed) << s.error;
     EXPECT_EQ(s.lost_updates, 0u);
-    EXPECT_EQ(s.counter_value, 4 * 100'000);
+    EXPECT_EQ(s.counter_value, 4 * 400'000);
     EXPECT_GT(count(trace, EventKind::LockWaitBegin), 0u);
     EXPECT_EQ(count(trace, EventKind::LockWaitBegin), count(trace, EventKind::LockAcquired));
 
