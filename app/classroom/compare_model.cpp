@@ -13,9 +13,11 @@ QString qs(std::string_view s) {
 
 // Counters only mean something for the engines that produce them: show a dash, not a "0"
 // that a student could read as a measurement.
+// Runs with Python threads sharing one GIL: threads, but also asyncio (the loop and its to_thread
+// workers) and a process pool's parent (main, manager and feeder threads). Plain processes each
+// have a GIL of their own with nobody to switch to.
 bool has_gil(const ExperimentSpec& s) {
-    return s.engine == EngineKind::Threads || s.engine == EngineKind::ThreadPool ||
-           s.engine == EngineKind::Sequential;
+    return s.gil != GilMode::Off && s.engine != EngineKind::Processes;
 }
 bool has_loop(const ExperimentSpec& s) {
     return s.engine == EngineKind::Asyncio;

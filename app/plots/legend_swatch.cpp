@@ -16,13 +16,22 @@ LegendSwatch::LegendSwatch(QCPLegend* legend, const QColor& colour, const QStrin
     }
 }
 
+QSize LegendSwatch::text_size() const {
+    if (!measured_ || !(measured_font_ == mFont)) {
+        const QFontMetrics metrics(mFont);
+        measured_text_ = QSize(metrics.horizontalAdvance(text_), metrics.height());
+        measured_font_ = mFont;
+        measured_ = true;
+    }
+    return measured_text_;
+}
+
 QSize LegendSwatch::minimumOuterSizeHint() const {
-    const QFontMetrics metrics(mFont);
+    const QSize text = text_size();
     const QSize icon =
         shape_ == Shape::Heading ? QSize(0, mParentLegend->iconSize().height()) : mParentLegend->iconSize();
-    const int text_width = metrics.horizontalAdvance(text_);
-    return QSize(icon.width() + mParentLegend->iconTextPadding() + text_width,
-                 std::max(icon.height(), metrics.height()) + 4) + // room for descenders
+    return QSize(icon.width() + mParentLegend->iconTextPadding() + text.width(),
+                 std::max(icon.height(), text.height()) + 4) + // room for descenders
 
            QSize(mMargins.left() + mMargins.right(), mMargins.top() + mMargins.bottom());
 }
@@ -30,8 +39,7 @@ QSize LegendSwatch::minimumOuterSizeHint() const {
 void LegendSwatch::draw(QCPPainter* painter) {
     const QSize icon =
         shape_ == Shape::Heading ? QSize(0, mParentLegend->iconSize().height()) : mParentLegend->iconSize();
-    const QFontMetrics metrics(mFont);
-    const int height = std::max(mRect.height(), std::max(icon.height(), metrics.height()));
+    const int height = std::max(mRect.height(), std::max(icon.height(), text_size().height()));
     const QRect icon_rect(mRect.topLeft() + QPoint(0, (height - icon.height()) / 2), icon);
     painter->setAntialiasing(true);
     switch (shape_) {
@@ -58,8 +66,13 @@ void LegendSwatch::draw(QCPPainter* painter) {
     painter->setPen(mTextColor);
     const int text_x =
         mRect.x() + (shape_ == Shape::Heading ? 0 : icon.width() + mParentLegend->iconTextPadding());
-    painter->drawText(QRect(text_x, mRect.y(), mRect.right() - text_x + 1, height),
-                      Qt::AlignLeft | Qt::AlignVCenter, text_);
+    if (static_text_.text() != text_) {
+        static_text_.setText(text_);
+        static_text_.setTextFormat(Qt::PlainText);
+        static_text_.setPerformanceHint(QStaticText::AggressiveCaching);
+    }
+    // Vertically centred, as drawText(rect, Qt::AlignVCenter) places one line.
+    painter->drawStaticText(QPointF(text_x, mRect.y() + (height - text_size().height()) / 2), static_text_);
 }
 
 } // namespace clab::plots

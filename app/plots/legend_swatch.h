@@ -3,6 +3,7 @@
 // many colours and QCustomPlot's plottable legend items would show one.
 #pragma once
 
+#include <QStaticText>
 #include <qcustomplot.h>
 
 namespace clab::plots {
@@ -22,7 +23,15 @@ protected:
     QSize minimumOuterSizeHint() const override;
 
 private:
+    QSize text_size() const;
+
     QColor colour_;
+    // The text's size for the font it was measured with: every full replot asks for the size hint,
+    // and shaping the text each time was a visible part of a replot's cost.
+    mutable QFont measured_font_;
+    mutable QSize measured_text_;
+    mutable bool measured_ = false;
+    QStaticText static_text_; // laid out once, drawn by every full replot
     QString text_;
     Shape shape_;
     QCPScatterStyle::ScatterShape marker_;

@@ -80,6 +80,8 @@ void SegmentPlottable::draw_zebra(QCPPainter* painter, const QRect& area) const 
 }
 
 void SegmentPlottable::collect_rects(const TimeMapping& map, int left, const QRect& area) {
+    summaries_.resize(store_->lane_count());
+    last_fed_ = 0;
     for (size_t row = 0; row < store_->lane_count(); ++row) {
         const RowPixels px = row_pixels(int(row));
         if (px.top + px.height < area.top() || px.top > area.bottom()) continue; // row scrolled away
@@ -87,11 +89,16 @@ void SegmentPlottable::collect_rects(const TimeMapping& map, int left, const QRe
         const LaneSegments& segs = lane.segments;
         raster_.begin(map.width);
         const IndexRange visible = segs.visible(map.t0, map.t1);
-        const double* starts = segs.starts();
-        const double* ends = segs.ends();
-        const uint8_t* keys = segs.keys();
-        for (size_t i = visible.begin; i < visible.end; ++i)
-            raster_.add(map.to_px(starts[i]), map.to_px(ends[i]), keys[i]);
+        const SummaryLevel* level = summaries_enabled_ ? summaries_[row].level_for(segs, map.seconds_per_px(),
+                                                                                   visible.size(), map.width)
+                                                       : nullptr;
+        if (level) { // zoomed out on a dense lane: its merged level, then the lane's unmerged end
+            feed(*level, level->visible(map.t0, map.t1), map);
+            const size_t from = summaries_[row].raw_from();
+            feed(segs, {std::max(visible.begin, from), std::max(visible.end, from)}, map);
+        } else {
+            feed(segs, visible, map);
+        }
         if (lane.open && lane.open->end > map.t0 && lane.open->start < map.t1)
             raster_.add(map.to_px(lane.open->start), map.to_px(lane.open->end), lane.open->key);
         runs_.clear();
@@ -99,6 +106,34 @@ void SegmentPlottable::collect_rects(const TimeMapping& map, int left, const QRe
         for (const PixelRun& run : runs_)
             rects_[run.key].push_back(QRect(left + run.x0, px.top, run.x1 - run.x0, px.height));
     }
+}
+
+void SegmentPlottable::feed(const LaneSegments& segs, IndexRange range, const TimeMapping& map) {
+    const double* starts = segs.starts();
+    const double* ends = segs.ends();
+    const uint8_t* keys = segs.keys();
+    for (size_t i = range.begin; i < range.end; ++i)
+        raster_.add(map.to_px(starts[i]), map.to_px(ends[i]), keys[i]);
+    last_fed_ += range.size();
+}
+
+void SegmentPlottable::feed(const SummaryLevel& level, IndexRange range, const TimeMapping& map) {
+    for (size_t i = range.begin; i < range.end; ++i) {
+        const double xs = map.to_px(level.start(i));
+        const double xe = map.to_px(level.end(i));
+        if (const size_t n = level.share_count(i))
+            raster_.add_shares(xs, xe, level.share_keys(i), level.shares(i), int(n));
+        else
+            raster_.add(xs, xe, level.key(i));
+    }
+    last_fed_ += level.work(range);
+}
+
+size_t SegmentPlottable::summary_bytes() const {
+    size_t n = 0;
+    for (const LaneSummary& s : summaries_)
+        n += s.bytes_used();
+    return n;
 }
 
 void SegmentPlottable::draw_rects(QCPPainter* painter) {

@@ -4,6 +4,7 @@
 // antialiasing. Cost is bounded by what is visible plus lanes x width, whatever the data size.
 #pragma once
 
+#include "lane_summary.h"
 #include "segment_store.h"
 #include "timeline_geometry.h"
 
@@ -40,6 +41,12 @@ public:
     std::optional<Hit> hit_test(const QPointF& pos) const;
     // Rectangles drawn by the last draw() (after merging), for benchmarks and tests.
     size_t last_rect_count() const { return last_rect_count_; }
+    // Segments the last draw() fed to the pixel rule (fewer than are visible when a lane was drawn
+    // from a summary level), and the memory the summary levels hold.
+    size_t last_segments_fed() const { return last_fed_; }
+    size_t summary_bytes() const;
+    // Off: every lane is drawn from its segments at any zoom (tests compare both).
+    void set_summaries_enabled(bool on) { summaries_enabled_ = on; }
 
     // QCPAbstractPlottable
     double selectTest(const QPointF& pos, bool onlySelectable, QVariant* details = nullptr) const override;
@@ -59,6 +66,8 @@ private:
     RowPixels row_pixels(int row) const;
     void draw_zebra(QCPPainter* painter, const QRect& area) const;
     void collect_rects(const TimeMapping& map, int left, const QRect& area);
+    void feed(const LaneSegments& segs, IndexRange range, const TimeMapping& map);
+    void feed(const SummaryLevel& level, IndexRange range, const TimeMapping& map);
     void draw_rects(QCPPainter* painter);
 
     const SegmentStore* store_ = nullptr;
@@ -67,6 +76,9 @@ private:
     int highlighted_row_ = -1;
     QColor highlight_;
     LaneRasterizer raster_;
+    std::vector<LaneSummary> summaries_; // per row
+    bool summaries_enabled_ = true;
+    size_t last_fed_ = 0;
     std::vector<PixelRun> runs_;
     std::array<std::vector<QRect>, kMaxKeys> rects_; // reused between draws
     std::array<QBrush, kMaxKeys> brushes_;

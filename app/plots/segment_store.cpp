@@ -1,8 +1,19 @@
 #include "segment_store.h"
 
 #include <algorithm>
+#include <atomic>
 
 namespace clab::plots {
+
+namespace {
+uint64_t next_generation() {
+    static std::atomic<uint64_t> counter{0};
+    return ++counter;
+}
+} // namespace
+
+LaneSegments::LaneSegments()
+    : generation_(next_generation()) {}
 
 void LaneSegments::append(const SegmentRecord& s) {
     const double duration = s.end - s.start;
@@ -19,6 +30,7 @@ void LaneSegments::append(const SegmentRecord& s) {
         return;
     }
     // Out of order (a thread published late): insert after every segment with the same start.
+    generation_ = next_generation();
     const size_t i = size_t(std::upper_bound(start_.begin(), start_.end(), s.start) - start_.begin());
     if (i > 0 && end_[i - 1] > s.end) ends_sorted_ = false;
     if (s.end > end_[i]) ends_sorted_ = false;

@@ -32,6 +32,8 @@ struct SegmentRecord {
 
 class LaneSegments {
 public:
+    LaneSegments();
+
     // O(1) amortised when `start` is not before the last start (the normal, live case); a rare
     // out-of-order segment is inserted at its place.
     void append(const SegmentRecord& s);
@@ -58,6 +60,10 @@ public:
     bool ends_sorted() const noexcept { return ends_sorted_; }
     uint64_t key_mask() const noexcept { return key_mask_; } // bit per colour key present
     size_t bytes_used() const noexcept;                      // capacity of the arrays, the memory really held
+    // Changes whenever segments already stored may have moved (an out-of-order insert, clear()), and
+    // differs between lanes; appending at the end keeps it. What a LaneSummary checks before reusing
+    // what it merged.
+    uint64_t generation() const noexcept { return generation_; }
     static constexpr size_t kBytesPerSegment = 2 * sizeof(double) + 2 * sizeof(uint8_t) + sizeof(uint32_t);
 
 private:
@@ -70,6 +76,7 @@ private:
     double max_end_ = 0.0;
     bool ends_sorted_ = true;
     uint64_t key_mask_ = 0;
+    uint64_t generation_ = 0;
 };
 
 // A group of lanes drawn by one plottable (the workers, the cores, the GIL holder, the loop).

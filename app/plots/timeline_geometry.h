@@ -9,6 +9,7 @@
 // merged, so the output size is bounded by the width in pixels, not by the data size.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -68,6 +69,22 @@ public:
         } else {
             vote(a, boundary - xs, key);
             vote(a + 1, xe - boundary, key);
+        }
+    }
+    // Sub-pixel segments of several keys merged into one stretch xs..xe (a LaneSummary bucket, less
+    // than a pixel): in each column the stretch touches, each key votes with its share of the
+    // stretch (`shares`, the fraction of it its segments covered) times the width covered there. Such
+    // a stretch never owns a column. Columns are voted on in order, as the rule needs.
+    void add_shares(double xs, double xe, const uint8_t* keys, const float* shares, int n) noexcept {
+        if (xe < 0.0 || xs > width_) return;
+        if (xs < -1.0) xs = -1.0;
+        if (xe > width_ + 1.0) xe = width_ + 1.0;
+        const int first = int(xs + 2.0) - 2; // floor for xs >= -2
+        for (int a = first; a == first || a < xe; ++a) {
+            // A stretch of no length (events at one instant) counts as LaneRasterizer::vote does.
+            const double covered = std::max(1e-9, std::min(xe, a + 1.0) - std::max(xs, double(a)));
+            for (int i = 0; i < n; ++i)
+                if (keys[i] < kMaxKeys) vote(a, covered * double(shares[i]), keys[i]);
         }
     }
     // Finishes the lane and appends its merged runs to `out`.

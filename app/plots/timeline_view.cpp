@@ -1,6 +1,8 @@
 #include "timeline_view.h"
 
+#include "marker_graph.h"
 #include "segment_plottable.h"
+#include "step_graph.h"
 
 #include <QToolTip>
 #include <QVBoxLayout>
@@ -10,11 +12,12 @@
 namespace clab::plots {
 
 namespace {
-constexpr int kRefreshMs = 16; // at most ~60 replots a second, however often the GUI feeds us
 // While following a live run the time axis grows in steps (the visible range becomes 1/kLiveGrowth
-// longer than the run so far), so tick labels and layout stay put between steps instead of being
-// recomputed on every frame; a finished run is fitted exactly.
+// longer than the run so far, and at least kMinLiveRoomS), so tick labels and layout stay put
+// between steps instead of being recomputed on every frame, and a young run's axis does not rescale
+// under the student's eyes 40 times a second; a finished run is fitted exactly.
 constexpr double kLiveGrowth = 1.25;
+constexpr double kMinLiveRoomS = 0.2;
 constexpr double kFitMargin = 1.02;
 // New events reach the stores at most this long after they happened (the model's 30 ms holdback,
 // plus a margin): a visible range ending earlier than that before the live edge sees no new data.
@@ -48,26 +51,35 @@ TimelineView::TimelineView(QWidget* parent)
     plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     plot_->setMouseTracking(true);
     plot_->setNoAntialiasingOnDrag(true);
-    // One paint buffer instead of two: every buffer costs a full-size clear and blend per replot,
-    // and nothing here draws on the overlay layer.
     plot_->setPlottingHints(QCP::phFastPolylines | QCP::phCacheLabels);
-    if (QCPLayer* overlay = plot_->layer(QStringLiteral("overlay"))) overlay->setMode(QCPLayer::lmLogical);
-    refresh_timer_.setSingleShot(true);
-    refresh_timer_.setInterval(kRefreshMs);
-    connect(&refresh_timer_, &QTimer::timeout, this, [this] {
-        // The model is applied even when hidden (cheap, and keeps the range right); drawing waits.
-        if (!apply_model()) return;
-        if (!isVisible()) {
-            stale_while_hidden_ = true;
-            return;
+    // Two paint buffers: the data on top ("main": plottables and items), everything else below it
+    // (background, grid, axes, legend, and the unused overlay). While a run streams in, most frames
+    // change only the data, and refresh() repaints only its buffer (timeline_view_refresh.cpp); each
+    // more buffer would cost a full-size blend per frame. Axes under the data is how they were drawn
+    // when they shared its layer: lanes and fills cover the inward ticks.
+    data_layer_ = plot_->layer(QStringLiteral("main"));
+    for (const char* name : {"axes", "legend", "overlay"})
+        if (QCPLayer* layer = plot_->layer(QString::fromLatin1(name))) {
+            layer->setMode(QCPLayer::lmLogical);
+            plot_->moveLayer(layer, data_layer_, QCustomPlot::limBelow);
         }
-        plot_->replot(QCustomPlot::rpQueuedReplot);
-    });
+    if (data_layer_) data_layer_->setMode(QCPLayer::lmBuffered);
+    refresh_timer_.setSingleShot(true);
+    connect(&refresh_timer_, &QTimer::timeout, this, &TimelineView::refresh);
     connect(plot_, &QCustomPlot::mouseMove, this, &TimelineView::on_mouse_move);
     connect(plot_, &QCustomPlot::mouseDoubleClick, this, [this](QMouseEvent*) { zoom_to_fit(); });
     connect(plot_, &QCustomPlot::afterLayout, this, [this] {
-        update_lane_labels();
+        // Lane labels and titles follow the heights just laid out; if they changed, the margins did,
+        // so the layout runs again before this replot draws (heights stay, so twice settles it).
+        bool again = update_lane_labels();
+        for (int pass = 0; pass < 2 && (fit_axis_titles() || again); ++pass) {
+            plot_->plotLayout()->update(QCPLayoutElement::upPreparation);
+            plot_->plotLayout()->update(QCPLayoutElement::upMargins);
+            plot_->plotLayout()->update(QCPLayoutElement::upLayout);
+            again = false;
+        }
         fit_bookmark_labels();
+        laid_out_ = layout_key();
     });
     rebuild();
     plot_->replot();
@@ -109,24 +121,6 @@ void TimelineView::model_changed() {
     schedule_refresh();
 }
 
-void TimelineView::schedule_refresh() {
-    if (!refresh_timer_.isActive()) refresh_timer_.start();
-}
-
-void TimelineView::replot_now() {
-    refresh_timer_.stop();
-    apply_model();
-    plot_->replot(QCustomPlot::rpImmediateRefresh);
-}
-
-void TimelineView::showEvent(QShowEvent* event) {
-    QWidget::showEvent(event);
-    if (stale_while_hidden_) {
-        stale_while_hidden_ = false;
-        plot_->replot(QCustomPlot::rpQueuedReplot);
-    }
-}
-
 // --- structure ------------------------------------------------------------------------------------
 
 bool TimelineView::is_view_shown(View view) const {
@@ -145,13 +139,21 @@ QCPAxisRect* TimelineView::axis_rect(View view) const {
     return nullptr;
 }
 
+// Which views there are: a change rebuilds every rect. Lanes appearing in a view only resize it.
 std::vector<int> TimelineView::structure_signature() const {
-    return {model_.has_workers() ? int(model_.workers().lane_count()) : -1,
-            model_.has_cores() ? int(model_.cores().lane_count()) : -1,
+    return {model_.has_workers() ? 1 : -1,
+            model_.has_cores() ? 1 : -1,
             model_.has_gil() ? 1 : -1,
-            model_.has_loop() ? int(model_.loop().lane_count()) : -1,
+            model_.has_loop() ? 1 : -1,
             model_.has_utilisation() ? int(model_.utilisation().size()) : -1,
             theme_.presenter ? 1 : 0};
+}
+
+std::vector<size_t> TimelineView::lane_counts() const {
+    std::vector<size_t> counts;
+    for (const Rect& r : rects_)
+        if (r.store) counts.push_back(r.store->lane_count());
+    return counts;
 }
 
 bool TimelineView::apply_model() {
@@ -160,6 +162,9 @@ bool TimelineView::apply_model() {
     if (structure_dirty_ || signature != signature_) {
         signature_ = signature;
         rebuild();
+        changed = true;
+    } else if (lane_counts() != lane_counts_) {
+        resize_lane_rects();
         changed = true;
     }
     if (applied_revision_ != model_.revision()) {
@@ -225,15 +230,8 @@ QCPAxisRect* TimelineView::add_rect(View view, const QString& title, double stre
 }
 
 void TimelineView::add_segment_rect(View view, const QString& title, const SegmentStore& store) {
-    const int rows = int(store.lane_count());
-    const double lane_px = std::clamp(double(theme_.min_lane_px), 8.0, double(kMaxLanePxForStretch) * 2);
-    // Many lanes (thousands of tasks) share a capped height rather than push the other views away.
-    const double stretch = std::min(rows * lane_px + 8.0, 420.0 * (theme_.presenter ? 1.6 : 1.0));
-    QCPAxisRect* rect = add_rect(view, title, stretch);
-    // Lanes stop growing at a comfortable thickness; the series rects take the rest of the height.
-    rect->setMaximumSize(QWIDGETSIZE_MAX, rows * theme_.max_lane_px + 12);
+    QCPAxisRect* rect = add_rect(view, title, 1.0);
     QCPAxis* y = rect->axis(QCPAxis::atLeft);
-    y->setRange(-0.5, rows - 0.5);
     y->setRangeReversed(true);
     y->grid()->setVisible(false);
     y->setTickLength(0, 0);
@@ -241,8 +239,31 @@ void TimelineView::add_segment_rect(View view, const QString& title, const Segme
     auto* plottable = new SegmentPlottable(rect->axis(QCPAxis::atBottom), y, &store);
     plottable->set_lane_fill(theme_.lane_fill);
     plottable->set_zebra(theme_.lane_background);
-    rects_.push_back({view, rect, plottable, &store});
+    rects_.push_back({view, rect, plottable, &store, plot_->plotLayout()->rowCount() - 1, title});
     label_steps_.push_back(0);
+    size_lane_rect(rects_.back());
+}
+
+// Height and rows of a rect of lanes, from its lane count (again whenever lanes appear).
+void TimelineView::size_lane_rect(const Rect& r) {
+    const int rows = int(r.store->lane_count());
+    const double lane_px = std::clamp(double(theme_.min_lane_px), 8.0, double(kMaxLanePxForStretch) * 2);
+    // Many lanes (thousands of tasks) share a capped height rather than push the other views away.
+    const double stretch = std::min(rows * lane_px + 8.0, 420.0 * (theme_.presenter ? 1.6 : 1.0));
+    plot_->plotLayout()->setRowStretchFactor(r.layout_row, stretch);
+    // Lanes stop growing at a comfortable thickness; the series rects take the rest of the height.
+    r.rect->setMaximumSize(QWIDGETSIZE_MAX, rows * theme_.max_lane_px + 12);
+    r.rect->axis(QCPAxis::atLeft)->setRange(-0.5, rows - 0.5);
+}
+
+void TimelineView::resize_lane_rects() {
+    lane_counts_ = lane_counts();
+    for (size_t i = 0; i < rects_.size(); ++i) {
+        if (!rects_[i].store) continue;
+        size_lane_rect(rects_[i]);
+        label_steps_[i] = 0; // new lane labels at the next layout
+    }
+    rebuild_decorations(); // a highlighted lane may have appeared
 }
 
 void TimelineView::add_series_rect(View view, const QString& title) {
@@ -251,13 +272,15 @@ void TimelineView::add_series_rect(View view, const QString& title) {
     y->ticker()->setTickCount(3);
     y->setSubTicks(false);
     y->setRange(0, 1);
-    rects_.push_back({view, rect, nullptr, nullptr});
+    rects_.push_back({view, rect, nullptr, nullptr, plot_->plotLayout()->rowCount() - 1, title});
     label_steps_.push_back(0);
 }
 
 TimelineView::SeriesFeed& TimelineView::add_feed(QCPAxisRect* rect, const TimeSeries* series,
                                                  const QColor& colour, bool fill) {
-    QCPGraph* graph = plot_->addGraph(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+    // Step series are drawn as rectangles (StepGraph): the polygon fill QCPGraph would use costs
+    // milliseconds per replot for a few hundred steps.
+    QCPGraph* graph = new StepGraph(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
     graph->setName(QString::fromStdString(series->name));
     graph->setLineStyle(QCPGraph::lsStepLeft);
     graph->setPen(QPen(colour, theme_.line_width));
@@ -277,7 +300,7 @@ TimelineView::SeriesFeed& TimelineView::add_feed(QCPAxisRect* rect, const TimeSe
 TimelineView::SeriesFeed& TimelineView::add_markers(QCPAxisRect* rect, const std::vector<double>* times,
                                                     double value, const QColor& colour,
                                                     QCPScatterStyle::ScatterShape shape) {
-    QCPGraph* graph = plot_->addGraph(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+    QCPGraph* graph = new MarkerGraph(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
     graph->setLineStyle(QCPGraph::lsNone);
     graph->setScatterStyle(QCPScatterStyle(shape, colour, colour, theme_.presenter ? 11 : 7));
     graph->setAdaptiveSampling(true);
@@ -287,6 +310,7 @@ TimelineView::SeriesFeed& TimelineView::add_markers(QCPAxisRect* rect, const std
 
 void TimelineView::rebuild() {
     structure_dirty_ = false;
+    ++rebuilds_;
     const QCPRange keep = time_range();
     plot_->clearItems();
     decoration_items_.clear();
@@ -371,6 +395,7 @@ void TimelineView::rebuild() {
         }
     }
     applied_revision_ = ~uint64_t(0);
+    lane_counts_ = lane_counts();
     rebuild_decorations();
     if (!following_ && keep.size() > 0) {
         set_time_range(keep.lower, keep.upper);
@@ -391,12 +416,20 @@ void TimelineView::style_axis_rect(QCPAxisRect* rect) {
         axis->grid()->setSubGridVisible(false);
         axis->grid()->setZeroLinePen(Qt::NoPen);
     }
-    rect->axis(QCPAxis::atBottom)->grid()->setLayer(QStringLiteral("grid"));
+    // The layers QCustomPlot gives its own default axis rect: axes and grids out of the data layer,
+    // so a data-only frame (timeline_view_refresh.cpp) leaves them in their buffers.
+    rect->setLayer(QStringLiteral("background"));
+    for (QCPAxis* axis : rect->axes()) {
+        axis->setLayer(QStringLiteral("axes"));
+        axis->grid()->setLayer(QStringLiteral("grid"));
+    }
     rect->setMinimumMargins(QMargins(6, 2, theme_.presenter ? 24 : 16, 2));
 }
 
-// Lane names on the left axis; with more lanes than fit, every k-th, so labels never overlap.
-void TimelineView::update_lane_labels() {
+// Lane names on the left axis; with more lanes than fit, every k-th, so labels never overlap. True
+// if a ticker changed.
+bool TimelineView::update_lane_labels() {
+    bool changed = false;
     const int text_px = QFontMetrics(theme_.font).height();
     for (size_t i = 0; i < rects_.size(); ++i) {
         const Rect& r = rects_[i];
@@ -412,7 +445,9 @@ void TimelineView::update_lane_labels() {
         for (int row = 0; row < rows; row += step)
             ticker->addTick(row, QString::fromStdString(r.store->lane(size_t(row)).name));
         r.rect->axis(QCPAxis::atLeft)->setTicker(ticker);
+        changed = true;
     }
+    return changed;
 }
 
 void TimelineView::feed_series() {
@@ -492,9 +527,10 @@ bool TimelineView::follow_live_edge() {
     const QCPRange shown = time_range();
     double upper = end * kFitMargin;
     if (!model_.finished()) {
-        const bool fits = shown.lower == 0.0 && shown.upper >= end * kFitMargin &&
-                          shown.upper <= end * kLiveGrowth * kLiveGrowth;
-        upper = fits ? shown.upper : end * kLiveGrowth;
+        const double step = std::max(end * kLiveGrowth, end + kMinLiveRoomS);
+        const bool fits =
+            shown.lower == 0.0 && shown.upper >= end * kFitMargin && shown.upper <= step * kLiveGrowth;
+        upper = fits ? shown.upper : step;
     }
     if (shown.lower == 0.0 && shown.upper == upper) return false;
     setting_range_ = true;

@@ -4,12 +4,14 @@
 // double-click to see the whole run again. A legend explains every colour on screen.
 //
 // Feeding: the GUI polls the run and calls ingest()/set_now() 30-60 times a second; the view coalesces
-// the changes and replots with queued replots at most ~60 times a second.
+// the changes into frames, redraws only the data layer while the layout stays put, and spaces frames
+// to a drawing budget (timeline_view_refresh.cpp).
 #pragma once
 
 #include "palette.h"
 #include "timeline_model.h"
 
+#include <QElapsedTimer>
 #include <QTimer>
 #include <QWidget>
 #include <qcustomplot.h>
@@ -62,6 +64,14 @@ public:
     QString describe_at(const QPoint& pos) const;
     // Applies pending model changes and repaints now (tests, screenshots).
     void replot_now();
+    // Frames drawn by the live refresh since construction: full replots, data-layer-only frames, and
+    // their CPU time (bench_plot_live, tests).
+    struct FrameStats {
+        int full = 0;
+        int data_only = 0;
+        double cpu_ms = 0.0;
+    };
+    const FrameStats& frame_stats() const { return frame_stats_; }
     QCustomPlot* plot() const { return plot_; }
     // The plottable drawing a view's lanes (nullptr if the view is hidden).
     SegmentPlottable* segment_plottable(View view) const;
@@ -81,6 +91,8 @@ private:
         QCPAxisRect* rect = nullptr;
         SegmentPlottable* plottable = nullptr; // when the rect draws lanes of segments
         const SegmentStore* store = nullptr;
+        int layout_row = -1; // in plot()->plotLayout()
+        QString title;       // the left axis shows it whole, on two lines, or elided: what fits
     };
     struct SeriesFeed { // a graph fed incrementally from a model series
         QCPGraph* graph = nullptr;
@@ -100,12 +112,26 @@ private:
         double t;
         QString label;
     };
+    // What a full replot lays out; while it stays the same, a frame redraws only the data layer.
+    struct LayoutKey {
+        QSize size;
+        uint64_t rebuilds = 0;
+        uint64_t legend = 0;
+        std::vector<double> ranges; // time and value range of every axis rect
+        friend bool operator==(const LayoutKey&, const LayoutKey&) = default;
+    };
 
     void schedule_refresh();
+    void refresh();
+    void earn_drawing_time();
+    LayoutKey layout_key() const;
     bool apply_model(); // true if what is on screen changed
     bool visible_change();
     uint64_t content_size() const;
     std::vector<int> structure_signature() const;
+    std::vector<size_t> lane_counts() const;
+    void size_lane_rect(const Rect& r);
+    void resize_lane_rects();
     void rebuild();
     QCPAxisRect* add_rect(View view, const QString& title, double stretch);
     void add_segment_rect(View view, const QString& title, const SegmentStore& store);
@@ -116,7 +142,8 @@ private:
     void feed_series();
     void feed_slow_callbacks();
     void style_axis_rect(QCPAxisRect* rect);
-    void update_lane_labels();
+    bool update_lane_labels();
+    bool fit_axis_titles(); // true if a title changed (the margins change: lay out again)
     void rebuild_legend();
     uint64_t legend_signature() const;
     void update_legend_wrap();
@@ -140,10 +167,18 @@ private:
     size_t slow_fed_ = 0;
     QCPAxisRect* loop_rect_ = nullptr;
     std::vector<int> signature_;
+    std::vector<size_t> lane_counts_; // of the segment rects, as last sized
     uint64_t legend_signature_ = ~uint64_t(0);
     uint64_t applied_revision_ = ~uint64_t(0);
     std::vector<int> label_steps_;
     QTimer refresh_timer_;
+    QCPLayer* data_layer_ = nullptr; // buffered on its own
+    LayoutKey laid_out_;             // by the last full replot
+    uint64_t rebuilds_ = 0;
+    QElapsedTimer last_frame_;
+    QElapsedTimer budget_clock_;
+    double drawing_credit_ms_ = 0.0; // CPU time the view may still spend on drawing
+    FrameStats frame_stats_;
     bool following_ = true;
     bool setting_range_ = false;
     bool structure_dirty_ = true;

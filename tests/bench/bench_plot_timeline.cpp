@@ -2,6 +2,11 @@
 // whole run visible) and zoomed in (1/2000 of it), for 10k .. 10M segments; and what a stored
 // segment costs in memory. Offscreen. The data has the shape of a GIL run: runs of a few ms,
 // waits, and 1-ns events that must not vanish.
+//
+// Zoomed out on dense lanes the plottable draws from summary levels (app/plots/lane_summary.h):
+// `fed` counts what it handed the pixel rule (segments, or merged stretches and their keys),
+// `summary_bytes` what the levels hold. BM_ReplotZoomedOutExact draws every segment (levels off), as
+// before they existed; BM_FirstReplotZoomedOut is the first replot at a zoom, which builds the levels.
 #include "plots/palette.h"
 #include "plots/segment_plottable.h"
 #include "plots/segment_store.h"
@@ -76,6 +81,8 @@ void replot(benchmark::State& state, bool zoomed_in) {
     for (auto _ : state)
         f.plot->replot(QCustomPlot::rpImmediateRefresh);
     state.counters["rects"] = double(f.plottable->last_rect_count());
+    state.counters["fed"] = double(f.plottable->last_segments_fed());
+    state.counters["summary_bytes"] = double(f.plottable->summary_bytes());
     state.counters["bytes_per_segment"] = double(f.store->bytes_used()) / double(f.store->segment_count());
     state.counters["segments"] = double(f.store->segment_count());
 }
@@ -85,6 +92,26 @@ void BM_ReplotZoomedOut(benchmark::State& state) {
 }
 void BM_ReplotZoomedIn(benchmark::State& state) {
     replot(state, true);
+}
+void BM_ReplotZoomedOutExact(benchmark::State& state) {
+    fixture(size_t(state.range(0))).plottable->set_summaries_enabled(false);
+    replot(state, false);
+    fixture(size_t(state.range(0))).plottable->set_summaries_enabled(true);
+}
+
+// The first replot at a zoom: a fresh plottable, so the summary levels are built in the timed replot.
+void BM_FirstReplotZoomedOut(benchmark::State& state) {
+    Fixture& f = fixture(size_t(state.range(0)));
+    f.plot->xAxis->setRange(0.0, f.end);
+    for (auto _ : state) {
+        state.PauseTiming();
+        f.plot->removePlottable(f.plottable);
+        f.plottable = new SegmentPlottable(f.plot->xAxis, f.plot->yAxis, f.store.get());
+        state.ResumeTiming();
+        f.plot->replot(QCustomPlot::rpImmediateRefresh);
+    }
+    state.counters["fed"] = double(f.plottable->last_segments_fed());
+    state.counters["summary_bytes"] = double(f.plottable->summary_bytes());
 }
 
 // The pixel rule alone (no painting): what the plottable spends before it hands rects to Qt.
@@ -133,6 +160,8 @@ BENCHMARK(BM_ReplotZoomedIn)
     ->Arg(1'000'000)
     ->Arg(10'000'000)
     ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ReplotZoomedOutExact)->Arg(1'000'000)->Arg(10'000'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_FirstReplotZoomedOut)->Arg(1'000'000)->Arg(10'000'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_RasterizeZoomedOut)->Arg(1'000'000)->Arg(10'000'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_AppendSegment);
 
