@@ -39,7 +39,7 @@ LatencyHistogram::LatencyHistogram(QWidget* parent)
     plot_->setMinimumSize(300, 170);
     plot_->plotLayout()->insertRow(0);
     plot_->plotLayout()->addElement(0, 0, new QCPTextElement(plot_, QString()));
-    plot_->xAxis->setLabel(tr("latency of each call (ms), GIL wait included"));
+    plot_->xAxis->setLabel(tr("latency (ms), GIL wait included"));
     plot_->yAxis->setLabel(tr("calls"));
     auto ticker = QSharedPointer<QCPAxisTickerFixed>::create(); // whole calls: 1, 2, 5, 10 … apart
     ticker->setTickStep(1);
@@ -102,8 +102,10 @@ void LatencyHistogram::rebuild() {
         auto* label = new QCPItemText(plot_);
         label->position->setType(QCPItemPosition::ptPlotCoords);
         label->position->setCoords(ms, plot_->yAxis->range().upper * height);
-        label->setPositionAlignment(Qt::AlignLeft | Qt::AlignVCenter);
-        label->setPadding(QMargins(4, 0, 0, 0));
+        // Right of the line, unless that runs off the plot: then left of it.
+        const bool left = ms > plot_->xAxis->range().upper * 0.55;
+        label->setPositionAlignment((left ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter);
+        label->setPadding(left ? QMargins(0, 0, 4, 0) : QMargins(4, 0, 0, 0));
         label->setText(text);
         label->setColor(colour);
     };
@@ -114,8 +116,7 @@ void LatencyHistogram::rebuild() {
         mark(switch_ms_, tr("switch interval: %1 ms").arg(ms_text(switch_ms_)),
              plots::state_colour(SegState::GilWait), 0.7);
     auto* title = static_cast<QCPTextElement*>(plot_->plotLayout()->element(0, 0));
-    title->setText(
-        tr("%1 blocking calls · median %2 ms").arg(calls()).arg(ms_text(sorted[sorted.size() / 2])));
+    title->setText(tr("%1 calls · median %2 ms").arg(calls()).arg(ms_text(sorted[sorted.size() / 2])));
     restyle();
 }
 

@@ -78,6 +78,7 @@ SummaryPanel::SummaryPanel(QWidget* parent)
     rows_->setVerticalSpacing(3);
     layout->addWidget(rows_host_);
     baseline_note_ = new QLabel(this);
+    baseline_note_->setWordWrap(true);
     layout->addWidget(baseline_note_);
     layout->addStretch(1);
     restyle();

@@ -58,9 +58,17 @@ void TimelineView::rebuild_legend() {
         if (state_keys & (uint64_t(1) << s)) add(state_colour(SegState(s)), state_label(SegState(s)));
 
     // Worker colours (cores, the GIL holder, loop callbacks): name the workers behind each colour.
-    if (by_worker) {
+    // With many workers every colour stands for dozens of them: one line says so instead of twelve
+    // lines of names that would push the plots off a projector.
+    const std::vector<uint32_t>& slot_lanes = model_.slot_lanes();
+    if (by_worker && slot_lanes.size() > 2 * size_t(kWorkerColours)) {
+        add(theme_.text,
+            QStringLiteral("who ran: %1 workers share %2 colours (hover a bar for its name)")
+                .arg(slot_lanes.size())
+                .arg(kWorkerColours),
+            LegendSwatch::Shape::Heading);
+    } else if (by_worker) {
         add(theme_.text, QStringLiteral("who ran:"), LegendSwatch::Shape::Heading);
-        const std::vector<uint32_t>& slot_lanes = model_.slot_lanes();
         for (int slot = 0; slot < kWorkerColours; ++slot) {
             if (!(by_worker & (uint64_t(1) << (kWorkerKeyBase + slot)))) continue;
             QStringList names;
