@@ -79,9 +79,11 @@ void run_task(const CallItem& item, uint64_t task, EventSink& sink, TaskResult& 
     case WorkloadKind::Blend: {
         const auto cpu_iterations = int64_t(double(p.iterations) * p.cpu_percent / 100.0 * p.time_scale);
         result.value = python_loop(cpu_iterations, p.steps_per_iteration, task + 1, sink);
-        if (p.cpu_percent < 100)
+        // The waiting part is the rest of io_ms, as in the threads and asyncio engines.
+        const auto wait_ns = int64_t(double(sleep_ns) * (100 - p.cpu_percent) / 100.0);
+        if (wait_ns > 0)
             for (int i = 0; i < p.io_count; ++i) {
-                blocking_sleep(sleep_ns, sink);
+                blocking_sleep(wait_ns, sink);
                 sink.add(EventKind::Running, task);
             }
         break;

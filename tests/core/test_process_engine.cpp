@@ -212,6 +212,21 @@ TEST_F(ProcessEngineTest, AWorkloadItCannotRunIsRefusedInWords) {
     EXPECT_TRUE(process_lanes(trace).empty());
 }
 
+TEST_F(ProcessEngineTest, ABlendWaitsOnlyTheRestOfIoMs) {
+    // As in the threads and asyncio engines: at cpu_percent 50 a task waits half of io_ms
+    // (lesson 18's mixed step compares the engines on exactly this).
+    ExperimentSpec spec = cpu_spec(StartMethod::Fork, 1, 1000);
+    spec.workload = WorkloadKind::Blend;
+    spec.cpu_percent = 50;
+    spec.io_ms = 200;
+    Trace trace;
+    const Summary summary = run_engine(spec, trace);
+    ASSERT_TRUE(summary.completed) << summary.error;
+    ASSERT_EQ(summary.workers.size(), 1u);
+    const double share_of_io_ms = summary.workers[0].blocked_s / 0.2;
+    EXPECT_NEAR(share_of_io_ms, 0.5, 0.15);
+}
+
 TEST_F(ProcessEngineTest, TheTimelineShowsStartingRunningAndPickling) {
     ExperimentSpec spec;
     spec.engine = EngineKind::Processes;
