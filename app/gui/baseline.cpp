@@ -36,21 +36,6 @@ int parallel_units(const ExperimentSpec& s) {
     return std::max(1, workers_used(s)); // the same count the command line's efficiency uses
 }
 
-double baseline_minimum_wait_s(const ExperimentSpec& spec) {
-    const double each_s = spec.io_count * spec.io_ms / 1000.0 * std::max(1.0, spec.time_scale);
-    switch (spec.workload) {
-    case WorkloadKind::Sleep:
-    case WorkloadKind::Net:
-        return spec.tasks * each_s;
-    case WorkloadKind::Mixed: // task 0 computes, the others wait
-        return std::max(0, spec.tasks - 1) * each_s;
-    case WorkloadKind::Blend:
-        return spec.tasks * each_s * (100 - spec.cpu_percent) / 100.0;
-    default:
-        return 0;
-    }
-}
-
 void apply_baseline(Summary& summary, double baseline_wall_s) {
     if (baseline_wall_s <= 0 || summary.wall_s <= 0) return;
     summary.baseline_wall_s = baseline_wall_s;

@@ -17,11 +17,6 @@ QString spec_key(const ExperimentSpec& spec);
 // How many workers could run at once, the denominator of parallel efficiency.
 int parallel_units(const ExperimentSpec& spec);
 
-// The least time the sequential baseline of `spec` must take: its tasks' waits laid end to end
-// (sleep and network workloads ask for a fixed latency, so this needs no measuring). A baseline that
-// cannot finish before its timeout is not worth starting.
-double baseline_minimum_wait_s(const ExperimentSpec& spec);
-
 // Fills baseline_wall_s, speedup and efficiency of a finished run.
 void apply_baseline(Summary& summary, double baseline_wall_s);
 

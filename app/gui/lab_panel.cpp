@@ -137,7 +137,7 @@ LabPanel::LabPanel(QWidget* parent)
     connect(controller_, &RunController::summaryUpdated, this, [this](quint64 run, const Summary& summary) {
         if (run <= ignore_up_to_) return; // a run of a step no longer shown
         summary_->showSummary(summary);
-        const double least_s = baseline_minimum_wait_s(sequential_baseline(summary.spec));
+        const double least_s = sequential_wait_s(sequential_baseline(summary.spec));
         summary_->setBaselineNote(
             summary.baseline_wall_s > 0 ? QString()
             : least_s > controller_->baselineTimeout()

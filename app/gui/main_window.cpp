@@ -5,6 +5,7 @@
 #include "info_bar.h"
 #include "lab_panel.h"
 #include "lesson_navigator_model.h"
+#include "lessons/expectation.h"
 #include "lessons/lesson_progress.h"
 #include "lessons/lesson_repository.h"
 #include "prediction_box.h"
@@ -319,10 +320,8 @@ void MainWindow::onRunFinished(const Summary& summary) {
     if (!l) return;
     const auto& prediction = l->steps[step_].prediction;
     if (!prediction) return;
-    const bool needs_baseline = prediction->reveal == QLatin1String("speedup") ||
-                                prediction->reveal == QLatin1String("efficiency") ||
-                                prediction->reveal == QLatin1String("baseline_wall_s");
-    if (!needs_baseline || summary.baseline_wall_s > 0) step_view_->predictionBox()->reveal(summary);
+    if (!lessons::needs_baseline(prediction->reveal) || summary.baseline_wall_s > 0)
+        step_view_->predictionBox()->reveal(summary);
 }
 
 } // namespace clab

@@ -113,7 +113,7 @@ void RunController::pollMain() {
 
 void RunController::startBaseline() {
     ExperimentSpec spec = sequential_baseline(last_summary_.spec);
-    if (baseline_minimum_wait_s(spec) > baseline_timeout_s_) {
+    if (sequential_wait_s(spec) > baseline_timeout_s_) {
         // It would time out for sure (1000 requests of 100 ms one after another take 100 s): say so
         // at once instead of keeping the lab busy for nothing.
         emit summaryUpdated(run_id_, last_summary_);

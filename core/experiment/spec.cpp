@@ -1,5 +1,6 @@
 #include "spec.h"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -120,6 +121,21 @@ ExperimentSpec sequential_baseline(const ExperimentSpec& spec) {
     base.gil = GilMode::On;
     base.cpus = 0;
     return base;
+}
+
+double sequential_wait_s(const ExperimentSpec& spec) {
+    const double each_s = spec.io_count * spec.io_ms / 1000.0 * std::max(1.0, spec.time_scale);
+    switch (spec.workload) {
+    case WorkloadKind::Sleep:
+    case WorkloadKind::Net:
+        return spec.tasks * each_s;
+    case WorkloadKind::Mixed: // task 0 computes, the others wait
+        return std::max(0, spec.tasks - 1) * each_s;
+    case WorkloadKind::Blend:
+        return spec.tasks * each_s * (100 - spec.cpu_percent) / 100.0;
+    default:
+        return 0;
+    }
 }
 
 } // namespace clab

@@ -77,4 +77,9 @@ std::optional<std::string> validate(const ExperimentSpec&);
 // The same workload run one task after another on one thread: what speedups are measured against.
 ExperimentSpec sequential_baseline(const ExperimentSpec&);
 
+// The least time a run of `spec` spends waiting when its tasks run one after another: the waits its
+// workload asks for, end to end (sleep and network latencies are fixed by the spec, so this needs no
+// measuring). A sequential baseline that cannot finish before its timeout is not worth starting.
+double sequential_wait_s(const ExperimentSpec&);
+
 } // namespace clab
