@@ -139,7 +139,7 @@ std::string dump_request() {
 
 // Runs `exe -c script` with `input` on stdin; collects stdout. Gives up after `timeout_ms`.
 bool run_python(const std::string& exe, const std::string& input, std::string& output, std::string& error,
-                int timeout_ms = 20'000) {
+                const char* script = embedded::dump_bytecode_py, int timeout_ms = 20'000) {
     int in[2], out[2];
     if (pipe2(in, O_CLOEXEC) != 0) return error = "pipe failed", false;
     if (pipe2(out, O_CLOEXEC) != 0) {
@@ -156,7 +156,7 @@ bool run_python(const std::string& exe, const std::string& input, std::string& o
         dup2(out[1], 1);
         const int devnull = open("/dev/null", O_WRONLY);
         if (devnull >= 0) dup2(devnull, 2);
-        execl(exe.c_str(), exe.c_str(), "-I", "-c", embedded::dump_bytecode_py, (char*)nullptr);
+        execl(exe.c_str(), exe.c_str(), "-I", "-c", script, (char*)nullptr);
         _exit(127);
     }
     close(in[0]);
@@ -202,6 +202,14 @@ bool run_python(const std::string& exe, const std::string& input, std::string& o
     return true;
 }
 
+// A "#!" script rather than an interpreter binary.
+bool is_script(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    char head[2] = {};
+    in.read(head, 2);
+    return head[0] == '#' && head[1] == '!';
+}
+
 } // namespace
 
 bool python_bytecode(const std::string& python, Bytecode& out, std::string& error) {
@@ -210,7 +218,16 @@ bool python_bytecode(const std::string& python, Bytecode& out, std::string& erro
         return error = "'" + (python.empty() ? std::string("python3") : python) + "' not found", false;
     struct stat st {};
     char real[4096];
-    const std::string real_path = realpath(exe.c_str(), real) ? std::string(real) : exe;
+    std::string real_path = realpath(exe.c_str(), real) ? std::string(real) : exe;
+    if (is_script(real_path)) {
+        // A wrapper (pyenv shim, launcher script): key the cache on the interpreter it runs.
+        std::string answer, ignored;
+        if (run_python(exe, "", answer, ignored, "import sys; print(sys.executable)") && !answer.empty()) {
+            while (!answer.empty() && (answer.back() == '\n' || answer.back() == '\r'))
+                answer.pop_back();
+            real_path = realpath(answer.c_str(), real) ? std::string(real) : answer;
+        }
+    }
     stat(real_path.c_str(), &st);
     const std::string request = dump_request();
     // The key changes with the interpreter (path, size, mtime) and with the puzzles' sources.

@@ -53,7 +53,7 @@ std::vector<std::string> describe_schedule(const Machine& m, const std::vector<i
             ++n, ++i;
         }
         std::string line = m.puzzle().workers[size_t(w)].name + " runs " + std::to_string(n) +
-                           " instruction" + (n == 1 ? "" : "s") + ", up to " +
+                           " instruction" + (n == 1 ? "" : "s") + ", the last " +
                            (last ? m.describe(*last) : "?") + " in " + fn + "()";
         if (last && last->line > 0) line += " (line " + std::to_string(last->line) + ")";
         if (m.done(s, w))
@@ -78,7 +78,6 @@ struct Observations {
     size_t others_ran_during_read = 0;        // a worker ran while another held an unwritten read
     size_t writes_during_read = 0;            // ... and wrote that variable
     std::set<std::pair<int, int>> lock_order; // (held, then taken)
-    size_t passed_without_lock = 0;
     int max_passed_unfinished = 0;
 };
 
@@ -100,10 +99,6 @@ void observe(const Machine& m, const State& before, const State& after, int w, O
     for (size_t x = 0; x < after.workers.size(); ++x) {
         if (!after.workers[x].passed || m.done(after, int(x))) continue;
         ++passed_unfinished;
-        bool holds = false;
-        for (const int owner : after.lock_owner)
-            holds |= owner == int(x);
-        if (!holds) ++o.passed_without_lock;
     }
     o.max_passed_unfinished = std::max(o.max_passed_unfinished, passed_unfinished);
 }
@@ -202,10 +197,10 @@ void explain_impossible(const Machine& m, SolveResult& r, const Observations& o)
     case Goal::BothPass:
         e.push_back(
             "At most " + std::to_string(o.max_passed_unfinished) + " task was past the check at any time" +
-            (o.passed_without_lock == 0 && !m.lock_names().empty()
-                 ? ", and only while holding " + m.lock_names().front() +
-                       ": the second task waits at `async with` until the first one has checked and acted."
-                 : "."));
+            (m.lock_names().empty() ? std::string(".")
+                                    : ": a task checks and acts while holding " + m.lock_names().front() +
+                                          ", so the other one waits at `async with " +
+                                          m.lock_names().front() + "` until the first is done with both."));
         break;
     }
 }
@@ -234,7 +229,23 @@ SolveResult solve(const Machine& m, size_t max_states) {
                                 " states explored):");
         for (const std::string& line : describe_schedule(m, r.schedule))
             r.explanation.push_back(line);
-        r.explanation.push_back("End: " + m.goal_text(r.final_state) + ".");
+        r.explanation.push_back("Goal: " + m.goal_text(r.final_state) + ".");
+        if (!m.all_done(r.final_state) && m.puzzle().goal != Goal::Deadlock) {
+            // Let every worker finish (first allowed worker each time) so the end values show it.
+            State end = r.final_state;
+            std::string error;
+            for (int guard = 0; guard < 100'000 && !m.all_done(end); ++guard) {
+                const std::vector<int> c = m.choices(end);
+                if (c.empty() || !m.step(end, c.front(), error)) break;
+            }
+            std::string values;
+            for (const std::string& name : m.puzzle().shared)
+                if (const int g = m.global_index(name); g >= 0)
+                    values +=
+                        (values.empty() ? "" : ", ") + name + " = " + m.describe(end.globals[size_t(g)]);
+            if (m.all_done(end) && !values.empty())
+                r.explanation.push_back("Run to the end: " + values + ".");
+        }
     };
     if (m.goal_reached(nodes[0].state)) {
         finish_found(0);
