@@ -151,9 +151,7 @@ void SchedulerWindow::buildUi() {
     side_layout->addWidget(schedule_);
     side_layout->addLayout(buttons);
     side_layout->addWidget(solution_view_, 1);
-    split->setStretchFactor(0, 2);
-    split->setStretchFactor(1, 5);
-    split->setStretchFactor(2, 3);
+    split->setSizes({360, 1000, 420});
     root->addWidget(split, 1);
 
     connect(back_, &QPushButton::clicked, this, &SchedulerWindow::stepBack);
@@ -230,7 +228,10 @@ void SchedulerWindow::loadPuzzle() {
     const sched::Puzzle* puzzle = sched::find_puzzle(puzzleId().toStdString());
     const auto program =
         puzzle ? current_bytecode_->programs.find(puzzle->id) : current_bytecode_->programs.end();
-    origin_->setText(tr("Bytecode: %1.").arg(q(current_bytecode_->origin)));
+    origin_->setText(
+        tr("Bytecode: %1.   ▶ next instruction · ↳ a caller waiting at its CALL · ⇄ the rule lets "
+           "another thread run after this instruction")
+            .arg(q(current_bytecode_->origin)));
     if (!puzzle || program == current_bytecode_->programs.end()) {
         solution_view_->setPlainText(tr("This bytecode has no program for the puzzle."));
         rebuildColumns();
@@ -468,51 +469,69 @@ void SchedulerWindow::refresh() {
             c.title->setText(tr("finished"));
             c.frame->clear();
         } else {
-            const sched::Frame& f = ws.frames.back();
-            const sched::Function& fn = m.program().functions[size_t(f.function)];
-            QString where = tr("in %1()").arg(q(fn.name));
+            const sched::Function& inner = m.program().functions[size_t(ws.frames.back().function)];
+            QString where = tr("in %1()").arg(q(inner.name));
             if (ws.frames.size() > 1)
                 where +=
                     tr(", called from %1()")
                         .arg(q(m.program().functions[size_t(ws.frames[ws.frames.size() - 2].function)].name));
             c.title->setText(where);
-            int last_line = -1;
-            for (size_t i = 0; i < fn.code.size(); ++i) {
-                const sched::Instruction& ins = fn.code[i];
-                const bool mark = m.rule() == sched::Rule::Any     ? true
-                                  : m.rule() == sched::Rule::Await ? ins.opname == "YIELD_VALUE"
-                                                                   : m.may_check_eval_breaker(ins);
-                const QString line =
-                    ins.line != last_line && ins.line > 0 ? QString::number(ins.line) : QString();
-                if (ins.line > 0) last_line = ins.line;
-                auto* item = new QListWidgetItem(
-                    QStringLiteral("%1 %2 %3 %4 %5")
-                        .arg(int(i) == f.pc ? QStringLiteral("▶") : QStringLiteral(" "))
-                        .arg(line, 3)
-                        .arg(ins.offset, 4)
-                        .arg(q(ins.opname), -22)
-                        .arg(q(ins.argrepr) + (mark ? QStringLiteral("  ⇄") : QString())));
-                if (int(i) == f.pc) {
-                    item->setBackground(worker_colour(int(w)).lighter(170));
-                    QFont bold = item->font();
-                    bold.setBold(true);
-                    item->setFont(bold);
+            // Every frame, outermost first: a caller waits at its CALL, holding what its stack holds.
+            QListWidgetItem* cursor = nullptr;
+            QStringList frames_text;
+            for (size_t k = 0; k < ws.frames.size(); ++k) {
+                const sched::Frame& f = ws.frames[k];
+                const sched::Function& fn = m.program().functions[size_t(f.function)];
+                const bool active = k + 1 == ws.frames.size();
+                auto* header = new QListWidgetItem(QStringLiteral("%1()").arg(q(fn.name)));
+                QFont bold = header->font();
+                bold.setBold(true);
+                header->setFont(bold);
+                header->setForeground(QColor(0x55, 0x55, 0x55));
+                c.code->addItem(header);
+                const int here = active ? f.pc : f.pc - 1; // a caller's pc is already past its CALL
+                int last_line = -1;
+                for (size_t i = 0; i < fn.code.size(); ++i) {
+                    const sched::Instruction& ins = fn.code[i];
+                    const bool mark = m.rule() == sched::Rule::Any     ? true
+                                      : m.rule() == sched::Rule::Await ? ins.opname == "YIELD_VALUE"
+                                                                       : m.may_check_eval_breaker(ins);
+                    const QString line =
+                        ins.line != last_line && ins.line > 0 ? QString::number(ins.line) : QString();
+                    if (ins.line > 0) last_line = ins.line;
+                    const QString pointer = int(i) != here ? QStringLiteral(" ")
+                                            : active       ? QStringLiteral("▶")
+                                                           : QStringLiteral("↳");
+                    auto* item = new QListWidgetItem(
+                        QStringLiteral("%1 %2 %3 %4 %5")
+                            .arg(pointer)
+                            .arg(line, 3)
+                            .arg(ins.offset, 4)
+                            .arg(q(ins.opname), -22)
+                            .arg(q(ins.argrepr) + (mark ? QStringLiteral("  ⇄") : QString())));
+                    if (int(i) == here) {
+                        item->setBackground(active ? worker_colour(int(w)).lighter(170)
+                                                   : QColor(0xE4, 0xE4, 0xE4));
+                        item->setFont(bold);
+                        if (active) cursor = item;
+                    }
+                    c.code->addItem(item);
                 }
-                c.code->addItem(item);
+                QStringList locals, stack;
+                for (size_t i = 0; i < fn.varnames.size() && i < f.locals.size(); ++i)
+                    locals << q(fn.varnames[i]) + QStringLiteral(" = ") +
+                                  (f.locals[i].kind == sched::Value::Kind::Null
+                                       ? tr("(unbound)")
+                                       : q(m.describe(f.locals[i])).toHtmlEscaped());
+                for (const sched::Value& v : f.stack)
+                    stack << q(m.describe(v)).toHtmlEscaped();
+                frames_text << tr("<b>%1()</b> locals: %2<br>&nbsp;&nbsp;stack: [%3]")
+                                   .arg(q(fn.name),
+                                        locals.isEmpty() ? tr("none") : locals.join(QStringLiteral(", ")),
+                                        stack.join(QStringLiteral(", ")));
             }
-            if (f.pc >= 0 && f.pc < c.code->count())
-                c.code->scrollToItem(c.code->item(f.pc), QAbstractItemView::PositionAtCenter);
-            QStringList locals, stack;
-            for (size_t i = 0; i < fn.varnames.size() && i < f.locals.size(); ++i)
-                locals << q(fn.varnames[i]) + QStringLiteral(" = ") +
-                              (f.locals[i].kind == sched::Value::Kind::Null
-                                   ? tr("(unbound)")
-                                   : q(m.describe(f.locals[i])).toHtmlEscaped());
-            for (const sched::Value& v : f.stack)
-                stack << q(m.describe(v)).toHtmlEscaped();
-            c.frame->setText(tr("locals: %1<br>stack: [%2]")
-                                 .arg(locals.isEmpty() ? tr("none") : locals.join(QStringLiteral(", ")),
-                                      stack.join(QStringLiteral(", "))));
+            if (cursor) c.code->scrollToItem(cursor, QAbstractItemView::PositionAtCenter);
+            c.frame->setText(frames_text.join(QStringLiteral("<br>")));
         }
         const std::string blocked = m.blocked_reason(state_, int(w));
         const bool allowed = m.allowed(state_, int(w));

@@ -1,7 +1,8 @@
 // The "Be the scheduler" window on the shipped bytecode: the rule decides which Run buttons are
 // enabled, step back then forward reaches the same state, a saved schedule replays to the same
-// values, and Solve answers in words. With CLAB_SCHEDULER_SHOW_SECONDS=N (and a real display) the
-// last test shows a solved puzzle for N seconds, for the README screenshot.
+// values, and Solve answers in words. The last test shows a solved puzzle for the README screenshot:
+// for N seconds with CLAB_SCHEDULER_SHOW_SECONDS=N (a real display), or saved to
+// CLAB_SCHEDULER_SCREENSHOT=FILE.png (the window's own rendering, any platform).
 #include "sched/scheduler_window.h"
 
 #include <QApplication>
@@ -124,7 +125,9 @@ private slots:
 
     void showSolvedForScreenshot() {
         const int seconds = qEnvironmentVariableIntValue("CLAB_SCHEDULER_SHOW_SECONDS");
-        if (seconds <= 0) QSKIP("set CLAB_SCHEDULER_SHOW_SECONDS to show a solved puzzle");
+        const QString png = qEnvironmentVariable("CLAB_SCHEDULER_SCREENSHOT");
+        if (seconds <= 0 && png.isEmpty())
+            QSKIP("set CLAB_SCHEDULER_SHOW_SECONDS (a real display) or CLAB_SCHEDULER_SCREENSHOT=FILE.png");
         SchedulerWindow::Options o;
         o.lesson = QStringLiteral("race-conditions");
         o.step = 2;
@@ -139,6 +142,10 @@ private slots:
             w.runWorker(r.schedule[i]);
         }
         w.solve();
+        if (!png.isEmpty()) {
+            QTest::qWait(200);
+            QVERIFY(w.grab().save(png));
+        }
         QTest::qWait(seconds * 1000);
     }
 };
