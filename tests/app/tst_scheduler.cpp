@@ -3,12 +3,18 @@
 // values, and Solve answers in words. The last test shows a solved puzzle for the README screenshot:
 // for N seconds with CLAB_SCHEDULER_SHOW_SECONDS=N (a real display), or saved to
 // CLAB_SCHEDULER_SCREENSHOT=FILE.png (the window's own rendering, any platform).
+#include "cli/gui_options.h"
+#include "core/builtin_engines.h"
+#include "gui/main_window.h"
 #include "sched/scheduler_window.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QPushButton>
+#include <QSettings>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 
 using clab::sched_ui::SchedulerWindow;
 namespace sched = clab::sched;
@@ -121,6 +127,31 @@ private slots:
                 for (int k = 0; k < 2; ++k)
                     QVERIFY(!run_button(w, k)->isEnabled());
         }
+    }
+
+    void theMainWindowOffersItOnRaceSteps() {
+        QTemporaryDir settings;
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settings.path());
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settings.path());
+        QCoreApplication::setOrganizationName(QStringLiteral("ConcurrencyLabTests"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_scheduler"));
+        clab::register_builtin_engines();
+        clab::cli::GuiOptions options;
+        options.lesson = QStringLiteral("gil");
+        options.step = 1;
+        clab::MainWindow main(options);
+        auto* button = main.findChild<QToolButton*>(QStringLiteral("schedulerStepButton"));
+        QVERIFY(button);
+        main.show();
+        QVERIFY(!button->isVisible());
+        QVERIFY(main.openLesson(QStringLiteral("race-conditions"), 2));
+        QTRY_VERIFY(button->isVisible());
+        button->defaultAction()->trigger();
+        auto* window = main.findChild<SchedulerWindow*>();
+        QVERIFY(window);
+        QCOMPARE(window->puzzleId(), QStringLiteral("call"));
+        QCOMPARE(window->machine()->rule(), sched::Rule::Gil);
+        window->close();
     }
 
     void showSolvedForScreenshot() {
