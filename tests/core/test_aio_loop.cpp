@@ -419,6 +419,31 @@ TEST(Executor, ToThreadRunsElsewhereAndReportsBackThroughTheLoop) {
     EXPECT_GE(loop.default_executor().threads_created(), 1u);
 }
 
+// wrap_future: cancelling the asyncio future cancels the concurrent one while its item still
+// waits in the executor's queue, so the function never runs (one that runs already goes on).
+TEST(Executor, CancellingAQueuedCallKeepsItFromEverRunning) {
+    LoopOptions options;
+    options.executor_workers = 1;
+    EventLoop loop(options);
+    std::atomic<bool> release{false}, second_ran{false};
+    auto main = [&]() -> Coro<void> {
+        auto first = to_thread([&] {
+            while (!release.load())
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        });
+        auto second = to_thread([&] { second_ran = true; });
+        co_await yield_now();
+        second->cancel();     // still queued behind `first` on the only worker
+        co_await yield_now(); // the cancel reaches the concurrent future
+        release = true;
+        co_await first;
+        EXPECT_TRUE(second->cancelled());
+    };
+    run(loop, main());
+    loop.close(); // joins the worker: it has seen the queue
+    EXPECT_FALSE(second_ran.load());
+}
+
 TEST(Executor, ExceptionsComeBackAsTheFuturesError) {
     EventLoop loop;
     auto main = [&]() -> Coro<std::string> {
