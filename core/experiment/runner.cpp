@@ -279,7 +279,13 @@ void Runner::body(ExperimentSpec spec) {
         });
         {
             Pinning pin(spec.cpus);
-            engine->run(time_scaled(spec), ctx, s);
+            // The engines catch what their threads throw and join them; this keeps anything that
+            // still escapes (bad_alloc while setting up a run) from ending the program.
+            try {
+                engine->run(time_scaled(spec), ctx, s);
+            } catch (const std::exception& e) {
+                s.error = std::string("the engine failed: ") + e.what();
+            }
         }
         const int64_t end_ns = now_ns();
         monitor.stop();
