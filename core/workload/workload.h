@@ -58,6 +58,8 @@ private:
     bool counter(PyThread& t);
     bool deadlock(PyThread& t, int index);
     bool payload(PyThread& t);
+    // A task failed for good: stop the others (abort flag) and wake those blocked on a request.
+    void give_up(const std::string& why);
 
     ExperimentSpec spec_;
     RunContext& ctx_;
@@ -67,6 +69,7 @@ private:
     std::unique_ptr<DeadlockWatchdog> watchdog_;
     std::mutex latency_mutex_;
     std::vector<int64_t> io_latencies_ns_;
+    std::vector<int> open_sockets_; // net: the connections of tasks still running (latency_mutex_)
     std::string error_;
 };
 
