@@ -9,6 +9,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <csignal>
+#include <sys/resource.h>
 
 using cli_test::Outcome;
 
@@ -108,6 +109,32 @@ private slots:
         const QString error =
             QJsonDocument::fromJson(o.out).object().value(QStringLiteral("error")).toString();
         QVERIFY2(error.contains(QStringLiteral("forkserver")), qPrintable(error));
+    }
+
+    // Issue 20.11: with `ulimit -n 256`, many thread-per-request tasks failed with a bare "Too many
+    // open files", after every other task had sat out its request. Now the first failure stops
+    // the others at once and the message names the limit.
+    void fdLimitIsNamedAndEndsTheRun() {
+        QProcess process;
+        process.setChildProcessModifier([] {
+            const rlimit limit{256, 256};
+            setrlimit(RLIMIT_NOFILE, &limit);
+        });
+        QElapsedTimer timer;
+        timer.start();
+        cli_test::start(process,
+                        {QStringLiteral("run"), QStringLiteral("--engine"), QStringLiteral("threads"),
+                         QStringLiteral("--workload"), QStringLiteral("net"), QStringLiteral("--tasks"),
+                         QStringLiteral("400"), QStringLiteral("--io-ms"), QStringLiteral("5000"),
+                         QStringLiteral("--json")});
+        const Outcome o = cli_test::finish(process, timer, 60000);
+        QVERIFY2(o.exited(1), o.describe());
+        const QJsonObject summary = QJsonDocument::fromJson(o.out).object();
+        const QString error = summary.value(QStringLiteral("error")).toString();
+        QVERIFY2(error.contains(QStringLiteral("ulimit -n")) && error.contains(QStringLiteral("256")),
+                 qPrintable(error));
+        // The connected tasks did not wait out their 5 s requests.
+        QVERIFY2(summary.value(QStringLiteral("wall_s")).toDouble() < 5.0, o.out.left(300));
     }
 
 private:
