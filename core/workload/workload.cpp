@@ -83,7 +83,7 @@ bool Workload::sleeps(PyThread& t, int count, int64_t each_ns, bool measure) {
     return true;
 }
 
-void Workload::give_up(const std::string& why) {
+void Workload::fail(const std::string& why) {
     abort_.store(true);
     std::lock_guard lock(latency_mutex_);
     if (error_.empty()) error_ = why;
@@ -114,14 +114,14 @@ bool Workload::net(PyThread& t) {
                    " files and sockets open at once, see ulimit -n, and the " + std::to_string(spec_.tasks) +
                    " tasks want a connection each)";
         }
-        give_up(why);
+        fail(why);
         return false;
     }
     {
         std::lock_guard lock(latency_mutex_);
         open_sockets_.push_back(client.fd());
     }
-    // Off the list before the client closes it: give_up() never touches a reused descriptor.
+    // Off the list before the client closes it: fail() never touches a reused descriptor.
     struct Unlist {
         Workload& w;
         int fd;
@@ -136,7 +136,7 @@ bool Workload::net(PyThread& t) {
         const bool answered = t.blocking(IoKind::Socket, [&] { return client.request(latency_us); });
         if (!answered) {
             if (t.stopping()) return false;
-            give_up("the slow server did not answer a request");
+            fail("the slow server did not answer a request");
             return false;
         }
         {

@@ -49,6 +49,10 @@ public:
 
     // Set when the workload itself gives up (a task failed); PyThreads created with it stop too.
     const std::atomic<bool>* abort_flag() const { return &abort_; }
+    // Gives up the run: every PyThread created with abort_flag() stops at its next check point,
+    // and `why` becomes the summary's error (the first reason wins); net requests still waiting
+    // for an answer return at once.
+    void fail(const std::string& why);
     bool deadlock_detected() const { return watchdog_ && watchdog_->detected(); }
 
 private:
@@ -58,8 +62,6 @@ private:
     bool counter(PyThread& t);
     bool deadlock(PyThread& t, int index);
     bool payload(PyThread& t);
-    // A task failed for good: stop the others (abort flag) and wake those blocked on a request.
-    void give_up(const std::string& why);
 
     ExperimentSpec spec_;
     RunContext& ctx_;
