@@ -74,7 +74,18 @@ std::vector<CpuTimes> read_proc_stat() {
     return cores;
 }
 
-// The monitor: samples core utilisation and enforces the timeout until stopped.
+// start_ns + timeout_s in nanoseconds, saturating at INT64_MAX: no timeout (0, or a NaN that
+// slipped past validate) and one too long to represent both mean "never".
+int64_t deadline_after(int64_t start_ns, double timeout_s) {
+    if (!(timeout_s > 0)) return INT64_MAX;
+    const double room_s = double(INT64_MAX - start_ns) * 1e-9;
+    if (timeout_s >= room_s) return INT64_MAX;
+    return start_ns + int64_t(timeout_s * 1e9);
+}
+
+// The monitor: samples core utilisation and enforces the timeout until stopped. Its mutex guards
+// only `stop_` and the wait on it: the sampling runs unlocked, and the loop always sleeps between
+// samples, so stop() never waits for more than one sample.
 class Monitor {
 public:
     // `on_cancel` runs once, on the monitor thread, within ~50 ms of the run being cancelled.
@@ -84,7 +95,7 @@ public:
         , core_lanes_(std::move(core_lanes))
         , cancel_(cancel)
         , on_cancel_(std::move(on_cancel))
-        , deadline_ns_(timeout_s > 0 ? start_ns + int64_t(timeout_s * 1e9) : INT64_MAX)
+        , deadline_ns_(deadline_after(start_ns, timeout_s))
         , thread_([this] { loop(); }) {}
     ~Monitor() { stop(); }
     void stop() {
@@ -98,14 +109,21 @@ public:
     bool timed_out() const { return timed_out_.load(); }
 
 private:
+    static constexpr int64_t kSampleNs = 50'000'000;
+
+    // Sleeps until the next sample is due (or the deadline, if sooner and still ahead); false once
+    // stop() was called.
+    bool sleep_until_next_sample() {
+        const int64_t now = now_ns();
+        int64_t wake_ns = now + kSampleNs;
+        if (!timed_out_.load() && deadline_ns_ > now) wake_ns = std::min(wake_ns, deadline_ns_);
+        std::unique_lock lock(mutex_);
+        return !cond_.wait_for(lock, std::chrono::nanoseconds(wake_ns - now), [this] { return stop_; });
+    }
+
     void loop() {
         std::vector<CpuTimes> previous = read_proc_stat();
-        std::unique_lock lock(mutex_);
-        while (!stop_) {
-            const int64_t now = now_ns();
-            const int64_t wake = std::min(now + 50'000'000, deadline_ns_);
-            cond_.wait_for(lock, std::chrono::nanoseconds(std::max<int64_t>(wake - now, 0)));
-            if (stop_) break;
+        while (sleep_until_next_sample()) {
             if (now_ns() >= deadline_ns_ && !timed_out_.load()) {
                 timed_out_.store(true);
                 cancel_.store(true);
@@ -314,7 +332,7 @@ void Runner::body(ExperimentSpec spec) {
     finished_.store(true);
 }
 
-Summary Runner::run(const ExperimentSpec& spec, Trace* trace_out) {
+Summary Runner::run(const ExperimentSpec& spec, Trace* trace_out, const std::atomic<bool>* stop) {
     Runner runner;
     if (!runner.start(spec)) {
         Summary s;
@@ -322,15 +340,24 @@ Summary Runner::run(const ExperimentSpec& spec, Trace* trace_out) {
         s.error = runner.error();
         return s;
     }
+    // Watching `stop` costs a look every 10 ms, well inside the 200 ms a Stop may take.
+    while (stop && !runner.finished()) {
+        if (stop->load()) {
+            runner.cancel();
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
     Summary s = runner.wait();
     if (trace_out) *trace_out = runner.trace();
     return s;
 }
 
-Summary Runner::run_with_baseline(const ExperimentSpec& spec, Trace* trace_out) {
-    Summary s = run(spec, trace_out);
-    if (!s.completed) return s;
-    const Summary base = run(sequential_baseline(spec));
+Summary Runner::run_with_baseline(const ExperimentSpec& spec, Trace* trace_out,
+                                  const std::atomic<bool>* stop) {
+    Summary s = run(spec, trace_out, stop);
+    if (!s.completed || (stop && stop->load())) return s;
+    const Summary base = run(sequential_baseline(spec), nullptr, stop);
     if (!base.completed || s.wall_s <= 0) return s;
     s.baseline_wall_s = base.wall_s;
     s.speedup = base.wall_s / s.wall_s;

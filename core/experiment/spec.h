@@ -71,6 +71,21 @@ std::optional<StartMethod> parse_start_method(std::string_view);
 std::optional<Blocker> parse_blocker(std::string_view);
 std::optional<Offload> parse_offload(std::string_view);
 
+// The range of one numeric ExperimentSpec field, named as in lesson files ("io_ms"). validate()
+// checks every numeric field against its range, so a NaN or an absurd value never reaches an
+// engine; the command line checks a flag's text against the same range before it can wrap or
+// truncate into an int.
+struct FieldRange {
+    std::string_view name;
+    double min = 0, max = 0; // both included; every bound is exact in a double
+    bool whole = false;      // an integer field
+    std::string_view zero;   // what 0 means when it is special ("default", "none"), else empty
+};
+// nullopt for a name that is not a numeric field.
+std::optional<FieldRange> field_range(std::string_view name);
+// "between 0 (default) and 1024": the range as a sentence ends.
+std::string describe_range(const FieldRange&);
+
 // Checks ranges and combinations; returns a sentence for a student or instructor, or nothing.
 std::optional<std::string> validate(const ExperimentSpec&);
 

@@ -135,6 +135,14 @@ double median(std::vector<int64_t> v) {
 
 } // namespace
 
+std::string to_json(const ExperimentSpec& spec) {
+    Json j;
+    j.open('{');
+    write_spec(j, spec);
+    j.close('}');
+    return j.take();
+}
+
 std::string to_json(const Summary& s) {
     Json j;
     j.open('{');

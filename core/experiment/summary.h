@@ -64,6 +64,8 @@ struct Summary {
 
 // One JSON object with every field above (the --json output).
 std::string to_json(const Summary&);
+// The experiment alone, as the "spec" object of a summary's JSON.
+std::string to_json(const ExperimentSpec&);
 
 struct Trace;
 // Fills in what the events of a finished run say: the event count, per-worker busy / GIL-wait /
