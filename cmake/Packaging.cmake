@@ -41,5 +41,7 @@ I/O-bound threads and asyncio do.")
 # linked: calibration times a CPython loop, and the lessons' Python engine runs students' programs.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "python3")
+# Lesson 22's snippets, which students run themselves, use aiohttp; the app itself does not.
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "python3-aiohttp")
 
 include(CPack)

@@ -10,7 +10,7 @@ if [ -n "$warnings" ]; then
   echo "groff warns about $page:"; echo "$warnings"; exit 1
 fi
 
-help=$("$binary" --help; "$binary" run --help; "$binary" lessons --help)
+help=$("$binary" --help; "$binary" run --help; "$binary" lessons --help; "$binary" schedule --help)
 # In troff source a dash is written \-; the options are the \-\-name words.
 options=$(grep -o '\\-\\-[a-z][a-z\\-]*' "$page" | sed 's/\\-/-/g' | sort -u)
 [ -n "$options" ] || { echo "no options found in $page"; exit 1; }
