@@ -3,6 +3,7 @@
 #include "lab_panel.h"
 #include "main_window.h"
 #include "sched/scheduler_action.h" // "Be the scheduler…" (app/sched)
+#include "shortcuts_dialog.h"
 
 #include <QAbstractItemView>
 #include <QAbstractSlider>
@@ -209,18 +210,10 @@ bool MainWindow::forwardArrowToFocus(int key) {
 }
 
 void MainWindow::showShortcuts() {
-    const QString rows =
-        tr("<tr><td><b>Space</b></td><td>Run the experiment</td></tr>"
-           "<tr><td><b>Esc</b></td><td>Stop the run (leave presenter mode when idle)</td></tr>"
-           "<tr><td><b>Ctrl+R</b></td><td>Reset the controls to the step's values</td></tr>"
-           "<tr><td><b>← / →</b>, <b>Alt+← / Alt+→</b></td><td>Previous / next step</td></tr>"
-           "<tr><td><b>+ / −</b></td><td>More / fewer workers</td></tr>"
-           "<tr><td><b>F11</b></td><td>Presenter mode</td></tr>"
-           "<tr><td><b>Ctrl+O</b></td><td>Open a lessons folder</td></tr>"
-           "<tr><td><b>Ctrl+Q</b></td><td>Quit</td></tr>");
-    QMessageBox box(QMessageBox::NoIcon, tr("Keyboard shortcuts"),
-                    QStringLiteral("<table cellspacing='6'>%1</table>").arg(rows), QMessageBox::Close, this);
-    box.exec();
+    // Read from the window's actions (shortcuts_dialog.cpp); not modal, so a run keeps drawing.
+    auto* dialog = new gui::ShortcutsDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
 }
 
 void MainWindow::showAbout() {
