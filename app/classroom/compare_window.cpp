@@ -37,10 +37,15 @@ CompareWindow::CompareWindow(CompareModel* model, TimelineFactory factory, QWidg
     connect(table_, &QWidget::customContextMenuRequested, this, [this, proxy](const QPoint& pos) {
         const QModelIndex index = proxy->mapToSource(table_->indexAt(pos));
         if (!index.isValid()) return;
-        QMenu menu(this);
-        menu.addAction(tr("Unpin"), this, [this, row = index.row()] { model_->unpin(row); });
-        menu.addAction(tr("Unpin all"), model_, &CompareModel::clear);
-        menu.exec(table_->viewport()->mapToGlobal(pos));
+        // popup(), not exec(): no nested event loop while a run streams; the row is looked up
+        // again when chosen, since pins may have come and gone meanwhile.
+        auto* menu = new QMenu(this);
+        menu->setAttribute(Qt::WA_DeleteOnClose);
+        menu->addAction(tr("Unpin"), this, [this, run = model_->runs().value(index.row())] {
+            model_->unpin(int(model_->runs().indexOf(run)));
+        });
+        menu->addAction(tr("Unpin all"), model_, &CompareModel::clear);
+        menu->popup(table_->viewport()->mapToGlobal(pos));
     });
 
     auto* scroll = new QScrollArea(split);

@@ -177,15 +177,29 @@ void ReplayWindow::playTick() {
 }
 
 void ReplayWindow::addBookmarkHere(const QString& given) {
-    QString label = given;
-    if (label.isEmpty()) {
-        bool ok = false;
-        label = QInputDialog::getText(this, tr("Bookmark"),
-                                      tr("Label for the marker at %1 s:").arg(cursor_.time_s(), 0, 'f', 6),
-                                      QLineEdit::Normal, QString(), &ok);
-        if (!ok || label.trimmed().isEmpty()) return;
+    const double t_s = cursor_.time_s();
+    if (!given.trimmed().isEmpty()) {
+        addBookmarkAt(t_s, given);
+        return;
     }
-    add_bookmark(*run_, Bookmark{cursor_.time_s(), -1, label.trimmed(), QString(), false});
+    if (label_dialog_) {
+        label_dialog_->raise();
+        return;
+    }
+    // Window-modal and answered later (QDialog::open): no nested event loop.
+    auto* dialog = new QInputDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Bookmark"));
+    dialog->setLabelText(tr("Label for the marker at %1 s:").arg(t_s, 0, 'f', 6));
+    connect(dialog, &QInputDialog::textValueSelected, this,
+            [this, t_s](const QString& label) { addBookmarkAt(t_s, label); });
+    label_dialog_ = dialog;
+    dialog->open();
+}
+
+void ReplayWindow::addBookmarkAt(double t_s, const QString& label) {
+    if (label.trimmed().isEmpty()) return;
+    add_bookmark(*run_, Bookmark{t_s, -1, label.trimmed(), QString(), false});
     show_bookmarks(timeline_, run_->bookmarks);
     emit bookmarksChanged(run_);
 }

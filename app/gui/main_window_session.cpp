@@ -114,8 +114,16 @@ void MainWindow::setPresenterMode(bool on) {
 }
 
 void MainWindow::openLessonsFolder() {
-    const QString dir =
-        QFileDialog::getExistingDirectory(this, tr("Open a lessons folder"), repository_->directory());
+    // Window-modal, answered later (no nested event loop while a run streams).
+    auto* dialog = new QFileDialog(this, tr("Open a lessons folder"), repository_->directory());
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setFileMode(QFileDialog::Directory);
+    dialog->setOption(QFileDialog::ShowDirsOnly);
+    connect(dialog, &QFileDialog::fileSelected, this, &MainWindow::openLessonsFolderAt);
+    dialog->open();
+}
+
+void MainWindow::openLessonsFolderAt(const QString& dir) {
     if (dir.isEmpty()) return;
     lesson_id_.clear();
     lesson_ = step_ = -1;
