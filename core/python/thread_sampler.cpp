@@ -122,6 +122,7 @@ struct ThreadSampler::Thread {
     SampledState next_state = SampledState::Other;
     uint16_t next_cpu = 0xFFFF;
     int64_t ran_delta = 0;
+    bool needs_cpu = false;
     bool alive = true;
 };
 
@@ -240,10 +241,15 @@ void ThreadSampler::sample(Thread& t, pid_t pid, int64_t now) {
             t.ran_delta = int64_t(ran - t.ran_ns);
             t.ran_ns = ran;
             t.sampled_at = now;
-            if (!used_a_core) {
-                samples_.fetch_add(1, std::memory_order_relaxed);
-                return;
-            }
+            samples_.fetch_add(1, std::memory_order_relaxed);
+            if (!used_a_core) return;
+            // Which core: read in commit(), only for the thread shown running (saves a read per
+            // runnable thread per tick).
+            t.candidate = true;
+            t.next_state = SampledState::OnCpu;
+            t.next_cpu = 0xFFFF;
+            t.needs_cpu = true;
+            return;
         }
         n = pread(t.stat_fd, buf, sizeof buf - 1, 0);
         if (n <= 0) {
@@ -287,6 +293,28 @@ void ThreadSampler::sample(Thread& t, pid_t pid, int64_t now) {
     (void)pid;
 }
 
+void ThreadSampler::read_cpu(Thread& t, SampledState& state, uint16_t& cpu) {
+    char buf[512];
+    const ssize_t n = pread(t.stat_fd, buf, sizeof buf - 1, 0);
+    if (n <= 0) {
+        t.alive = false;
+        return;
+    }
+    buf[n] = 0;
+    const char* p = strrchr(buf, ')');
+    if (!p) return;
+    if (p[2] != 'R') {
+        state = SampledState::Other; // went to sleep meanwhile; the next tick says in what
+        return;
+    }
+    int field = 3; // field 39 (processor), counting from field 3 (the state) after ')'
+    for (const char* q = p + 2; *q; ++q)
+        if (*q == ' ' && ++field == 39) {
+            cpu = uint16_t(atoi(q + 1));
+            break;
+        }
+}
+
 void ThreadSampler::commit(Process& p, int64_t now) {
     // With a GIL only one thread of a process runs Python at a time: of the threads that used a
     // core since the last tick, the one that used it most holds it; another one that was shown
@@ -312,8 +340,18 @@ void ThreadSampler::commit(Process& p, int64_t now) {
         t.candidate = false;
         SampledState state = t.next_state;
         if (runner && state == SampledState::OnCpu && &t != runner) {
+            t.needs_cpu = false;
             if (!t.seen || t.state != SampledState::OnCpu) continue; // keeps what it did
             state = SampledState::GilWait;
+        }
+        if (t.needs_cpu) {
+            t.needs_cpu = false;
+            read_cpu(t, state, t.next_cpu);
+            if (!t.alive) { // gone meanwhile: its descriptors go now (the loop erases it)
+                for (int* fd : {&t.stat_fd, &t.syscall_fd, &t.schedstat_fd})
+                    if (*fd >= 0) close(*fd), *fd = -1;
+                continue;
+            }
         }
         const uint16_t cpu = state == SampledState::OnCpu ? t.next_cpu : uint16_t(0xFFFF);
         if (t.seen && state == t.state && cpu == t.cpu) continue;

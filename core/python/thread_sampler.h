@@ -54,6 +54,7 @@ private:
     void rescan(Process& p, int64_t now);
     void sample(Thread& t, pid_t pid, int64_t now);
     void commit(Process& p, int64_t now);
+    void read_cpu(Thread& t, SampledState& state, uint16_t& cpu);
 
     const int hz_;
     std::thread thread_;
