@@ -114,10 +114,24 @@ std::vector<SpecFlag> spec_flags() {
                                             QString::fromLatin1(value_name)),
                          apply});
     };
-    add("engine", "ENGINE", "sequential | threads | thread-pool | processes | process-pool | asyncio",
+    add("engine", "ENGINE",
+        "sequential | threads | thread-pool | processes | process-pool | asyncio | python",
         [](const QString& v, ExperimentSpec& s) {
             return choice(QStringLiteral("engine"), v, parse_engine,
-                          "sequential, threads, thread-pool, processes, process-pool, asyncio", s.engine);
+                          "sequential, threads, thread-pool, processes, process-pool, asyncio, python",
+                          s.engine);
+        });
+    // The python engine: a real interpreter runs a program (core/python).
+    add("script", "FILE", "python: the program to run, as `python3 FILE` would.",
+        [](const QString& v, ExperimentSpec& s) -> std::optional<QString> {
+            s.script = v.toStdString();
+            s.source.clear();
+            return std::nullopt;
+        });
+    add("python", "PATH", "python: the interpreter (default: python3 on PATH).",
+        [](const QString& v, ExperimentSpec& s) -> std::optional<QString> {
+            s.python = v.toStdString();
+            return std::nullopt;
         });
     add("workload", "KIND", "cpu | sleep | net | mixed | counter | deadlock | payload | blend | block-loop",
         [](const QString& v, ExperimentSpec& s) {
@@ -255,6 +269,20 @@ void print_table(FILE* to, const Summary& s) {
                                                .arg(s.io_latency_median_ms, 0, 'f', 2)
                                                .arg(s.io_latency_max_ms, 0, 'f', 2));
     if (s.deadlock) row(QStringLiteral("deadlock"), QStringLiteral("yes"));
+    if (s.spec.engine == EngineKind::Python) {
+        row(QStringLiteral("python"), QString::fromStdString(s.python_version));
+        row(QStringLiteral("exit status"), QString::number(s.exit_code));
+        if (s.task_switches > 0)
+            row(QStringLiteral("task steps"), QString::number(qulonglong(s.task_switches)));
+        if (s.loop_iterations > 0)
+            row(QStringLiteral("loop iterations"), QString::number(qulonglong(s.loop_iterations)));
+        for (const std::string& note : s.notes)
+            row(QStringLiteral("note"), QString::fromStdString(note));
+        if (s.sample_hz > 0)
+            row(QStringLiteral("inferred"),
+                QStringLiteral("GIL and thread states from kernel samples at %1 kHz")
+                    .arg(s.sample_hz / 1000.0));
+    }
     if (!s.workers.empty()) {
         out += QStringLiteral("\n  %1 %2 %3 %4 %5 %6\n")
                    .arg(QStringLiteral("worker"), -26)
@@ -350,6 +378,13 @@ int run_command(const QStringList& arguments) {
             return usage_error(error);
         spec = found.spec;
         want_baseline = want_baseline || found.baseline;
+        // `--engine python`: the step's first python snippet runs in a real interpreter.
+        if (parser.value(QStringLiteral("engine")) == QLatin1String("python") && spec.source.empty()) {
+            if (found.python_snippets.isEmpty())
+                return usage_error(QStringLiteral("this step has no python snippet to run"));
+            spec.source = found.python_snippets.first().toStdString();
+            want_baseline = false;
+        }
     }
     // Flags override the lesson's values.
     for (const SpecFlag& f : flags)
@@ -384,10 +419,16 @@ int run_command(const QStringList& arguments) {
 
     // The trace alone on standard output keeps it one JSON document; the summary moves aside.
     FILE* const summary_to = want_trace && parser.value(trace_file) == QLatin1String("-") ? stderr : stdout;
-    if (parser.isSet(json))
+    if (parser.isSet(json)) {
         print(summary_to, QString::fromStdString(to_json(summary)) + QLatin1Char('\n'));
-    else
+    } else {
+        if (spec.engine == EngineKind::Python) { // the program's own output first, as python3 shows it
+            fputs(summary.program_stdout.c_str(), summary_to);
+            fputs(summary.program_stderr.c_str(), stderr);
+            fflush(summary_to);
+        }
         print_table(summary_to, summary);
+    }
     fflush(summary_to);
     int status = summary.completed ? 0 : 1;
     if (want_trace)

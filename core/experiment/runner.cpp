@@ -211,6 +211,7 @@ int workers_used(const ExperimentSpec& spec) {
         return std::min(pool, spec.tasks);
     }
     case EngineKind::Asyncio:
+    case EngineKind::Python:
         return 1;
     }
     return 1;

@@ -11,12 +11,13 @@ namespace {
 // One table per enum: the name used on the command line, in lesson files and in JSON.
 template <typename E, size_t N> using Names = std::array<std::pair<E, std::string_view>, N>;
 
-constexpr Names<EngineKind, 6> kEngines{{{EngineKind::Sequential, "sequential"},
+constexpr Names<EngineKind, 7> kEngines{{{EngineKind::Sequential, "sequential"},
                                          {EngineKind::Threads, "threads"},
                                          {EngineKind::ThreadPool, "thread-pool"},
                                          {EngineKind::Processes, "processes"},
                                          {EngineKind::ProcessPool, "process-pool"},
-                                         {EngineKind::Asyncio, "asyncio"}}};
+                                         {EngineKind::Asyncio, "asyncio"},
+                                         {EngineKind::Python, "python"}}};
 constexpr Names<WorkloadKind, 9> kWorkloads{{{WorkloadKind::Cpu, "cpu"},
                                              {WorkloadKind::Sleep, "sleep"},
                                              {WorkloadKind::Net, "net"},
@@ -151,6 +152,9 @@ std::optional<std::string> validate(const ExperimentSpec& s) {
     if (s.workload == WorkloadKind::Deadlock && s.tasks < 2) return "the deadlock workload needs 2 tasks";
     if (s.workload == WorkloadKind::BlockLoop && s.engine != EngineKind::Asyncio)
         return "the block-loop workload runs on the asyncio engine";
+    if (s.engine == EngineKind::Python && s.script.empty() && s.source.empty())
+        return "the python engine needs a program: --script FILE (or a lesson step with a python snippet)";
+    if (s.max_processes < 1 || s.max_processes > 4096) return "max_processes must be between 1 and 4096";
     return std::nullopt;
 }
 

@@ -10,7 +10,7 @@
 
 namespace clab {
 
-enum class EngineKind { Sequential, Threads, ThreadPool, Processes, ProcessPool, Asyncio };
+enum class EngineKind { Sequential, Threads, ThreadPool, Processes, ProcessPool, Asyncio, Python };
 enum class WorkloadKind {
     Cpu,       // count to `iterations` (a Python for-loop), per task
     Sleep,     // time.sleep(io_ms) io_count times
@@ -53,6 +53,12 @@ struct ExperimentSpec {
     double time_scale = 1.0;         // slow motion: waits and work stretch by this factor
     double timeout_s = 0.0;          // cancel the run after this long (0 = never); deadlocks use it
     int64_t crash_task = -1;         // processes: the worker running this task kills itself (SIGKILL)
+
+    // --- the python engine: a real interpreter runs a program (core/python) -------------------
+    std::string script;     // the program's file (`--script`), run as `python3 FILE` would
+    std::string source;     // or its text (a lesson's snippet): written to a private temp file first
+    std::string python;     // the interpreter (`--python`); empty: python3 on PATH
+    int max_processes = 64; // the program's process tree is stopped beyond this many processes
 };
 
 // Names used by the command line, lesson files and JSON ("thread-pool", "counter", "spawn").

@@ -60,6 +60,15 @@ struct Summary {
     double efficiency = 0; // speedup / workers used
 
     std::vector<WorkerStats> workers;
+
+    // the python engine (a real interpreter ran a program)
+    std::string python_version;              // "3.11.7"
+    int exit_code = 0;                       // the program's exit status; -N: killed by signal N
+    std::string program_stdout;              // what it printed (first 1 MB, then a note of what was dropped)
+    std::string program_stderr;              // same for stderr (tracebacks)
+    double sample_hz = 0;                    // the kernel sampler's rate (inferred states); 0: none
+    std::vector<std::string> notes;          // what the tracer could not record, limits hit
+    std::vector<std::string> waited_objects; // LockWaitBegin arg (python engine) indexes this
 };
 
 // One JSON object with every field above (the --json output).
