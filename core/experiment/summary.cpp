@@ -135,6 +135,13 @@ double median(std::vector<int64_t> v) {
 
 } // namespace
 
+bool machine_was_busy(const Summary& s) {
+    constexpr double kMinRunS = 0.2;       // shorter runs span too few of /proc/stat's 10 ms ticks
+    constexpr double kNotableShare = 0.25; // of all the machine's cores
+    return s.machine_cpus > 0 && s.wall_s >= kMinRunS &&
+           s.other_cpu_s >= kNotableShare * s.machine_cpus * s.wall_s;
+}
+
 std::string to_json(const Summary& s) {
     Json j;
     j.open('{');
@@ -171,6 +178,8 @@ std::string to_json(const Summary& s) {
     j.field("baseline_wall_s", s.baseline_wall_s);
     j.field("speedup", s.speedup);
     j.field("efficiency", s.efficiency);
+    j.field("other_cpu_s", s.other_cpu_s);
+    j.field("machine_cpus", s.machine_cpus);
     j.key("spec");
     j.open('{');
     write_spec(j, s.spec);
@@ -222,6 +231,7 @@ void summarize_trace(const Trace& trace, int64_t end_ns, Summary& summary) {
                         w.gil_wait_s += s;
                         break;
                     case SegState::BlockedIo:
+                    case SegState::Joining:
                         w.blocked_s += s;
                         break;
                     case SegState::LockWait:

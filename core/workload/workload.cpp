@@ -85,7 +85,7 @@ bool Workload::net(PyThread& t) {
     std::string error;
     // Connecting is a blocking call too (the GIL is released around it in CPython).
     const bool connected =
-        t.blocking(IoKind::Socket, [&] { return client.connect(ctx_.server_port, &error); });
+        t.blocking(IoKind::Connect, [&] { return client.connect(ctx_.server_port, &error); });
     if (!connected) {
         if (t.stopping()) return false; // Stop closed the server under us: not an error
         abort_.store(true);
