@@ -54,6 +54,7 @@ QString presenter_style_sheet() {
         // Bars and fields keep black ground under the white text (the slow-motion label and its
         // "1×" were white on the toolbar's light grey: 1.3:1).
         "QToolBar, QStatusBar, QMenuBar { background: #000; color: #fff; }"
+        "QToolButton { color: #fff; }"
         "QToolBar QLabel, QStatusBar QLabel { color: #fff; background: transparent; }"
         "QComboBox, QSpinBox, QDoubleSpinBox { background: #141414; color: #fff; border: 1px solid #888; }");
 }
