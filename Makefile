@@ -9,7 +9,7 @@ SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Build and test dependencies (README.md says why each is needed).
 PACKAGES := cmake g++ make pkg-config python3 \
             qt6-base-dev qt6-svg-dev libgl-dev libqcustomplot-dev \
-            libgtest-dev libbenchmark-dev
+            libgtest-dev libbenchmark-dev python3-aiohttp
 
 .PHONY: run test deps configure build bench test-asan test-tsan test-lessons install format clean
 

@@ -2,6 +2,7 @@
 #include "controls_panel.h"
 #include "lab_panel.h"
 #include "main_window.h"
+#include "sched/scheduler_action.h" // "Be the scheduler…" (app/sched)
 
 #include <QAbstractItemView>
 #include <QAbstractSlider>
@@ -166,6 +167,8 @@ void MainWindow::buildMenus() {
     run->addSeparator();
     run->addAction(action("moreWorkers"));
     run->addAction(action("fewerWorkers"));
+    run->addSeparator();
+    run->addAction(sched_ui::scheduler_action(this));
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(action("shortcuts"));
     help->addAction(action("about"));
@@ -182,6 +185,7 @@ void MainWindow::buildToolBar() {
     bar->addAction(action("run"));
     bar->addAction(action("stop"));
     bar->addAction(action("reset"));
+    sched_ui::add_step_button(this, bar); // shown on steps with a scheduler puzzle
     auto* spacer = new QWidget(bar);
     spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
     bar->addWidget(spacer);

@@ -42,36 +42,38 @@ template <typename F> auto run_in_executor(EventLoop& loop, ThreadPoolExecutor& 
     const uint64_t job = detail::next_executor_job_id();
     loop.record(loop.lane(), EventKind::ExecutorSubmit, job);
     EventLoop* lp = &loop;
-    const auto submitted = executor.submit([lp, future, job, fn = std::move(fn)](PyThread& thread) mutable {
-        auto outcome = std::make_shared<Outcome>();
-        try {
-            if constexpr (std::is_void_v<R>) {
-                if constexpr (std::is_invocable_v<F, PyThread&>)
-                    fn(thread);
-                else
-                    fn();
-                outcome->value.emplace();
-            } else {
-                if constexpr (std::is_invocable_v<F, PyThread&>)
-                    outcome->value.emplace(fn(thread));
-                else
-                    outcome->value.emplace(fn());
+    const auto submitted = executor.submit(
+        [lp, future, job, fn = std::move(fn)](PyThread& thread) mutable {
+            auto outcome = std::make_shared<Outcome>();
+            try {
+                if constexpr (std::is_void_v<R>) {
+                    if constexpr (std::is_invocable_v<F, PyThread&>)
+                        fn(thread);
+                    else
+                        fn();
+                    outcome->value.emplace();
+                } else {
+                    if constexpr (std::is_invocable_v<F, PyThread&>)
+                        outcome->value.emplace(fn(thread));
+                    else
+                        outcome->value.emplace(fn());
+                }
+            } catch (...) {
+                outcome->error = std::current_exception();
             }
-        } catch (...) {
-            outcome->error = std::current_exception();
-        }
-        lp->call_soon_threadsafe([lp, future, job, outcome] {
-            lp->record(lp->lane(), EventKind::ExecutorDone, job);
-            if (future->done()) return; // cancelled meanwhile: the result is dropped
-            if (outcome->error) {
-                future->set_exception(outcome->error);
-            } else if constexpr (std::is_void_v<R>) {
-                future->set_result();
-            } else {
-                future->set_result(std::move(*outcome->value));
-            }
-        });
-    });
+            lp->call_soon_threadsafe([lp, future, job, outcome] {
+                lp->record(lp->lane(), EventKind::ExecutorDone, job);
+                if (future->done()) return; // cancelled meanwhile: the result is dropped
+                if (outcome->error) {
+                    future->set_exception(outcome->error);
+                } else if constexpr (std::is_void_v<R>) {
+                    future->set_result();
+                } else {
+                    future->set_result(std::move(*outcome->value));
+                }
+            });
+        },
+        &loop.python_thread()); // the loop's thread starts a worker the way Thread.start() does
     // Refused (shut down): done at once without ever reaching a worker.
     if (submitted->done() && submitted->worker_lane() == kNoLane)
         future->set_exception(std::make_exception_ptr(std::runtime_error("the executor is shut down")));

@@ -4,6 +4,7 @@
 #include "core/workload/workload.h"
 #include "gil_set.h"
 #include "thread_pool.h"
+#include "thread_start.h"
 
 #include <thread>
 #include <vector>
@@ -35,6 +36,16 @@ struct MainThread {
     PyThread thread;
 };
 
+// Runs a thread's Python code; an exception (bad_alloc, ...) ends the run with its message
+// instead of std::terminate.
+template <typename F> void run_guarded(Workload& work, const std::string& thread_name, F&& body) {
+    try {
+        body();
+    } catch (const std::exception& e) {
+        work.fail(thread_name + " failed: " + e.what());
+    }
+}
+
 } // namespace
 
 void SequentialEngine::run(const ExperimentSpec& spec, RunContext& ctx, Summary& summary) {
@@ -56,20 +67,30 @@ void ThreadEngine::run(const ExperimentSpec& spec, RunContext& ctx, Summary& sum
     const int thread_count = spec.workers > 0 ? std::min(spec.workers, spec.tasks) : spec.tasks;
     std::vector<std::thread> threads;
     threads.reserve(size_t(thread_count));
-    for (int k = 0; k < thread_count; ++k) {
-        // Python names a thread "Thread-N (target)" from 3.10 on.
-        const uint32_t lane = ctx.recorder.add_lane(
-            LaneKind::Thread, "Thread-" + std::to_string(k + 1) + " (worker)", ctx.main_lane);
-        Gil* gil = gils.for_new_thread();
-        threads.emplace_back([&, lane, gil, k] {
-            PyThread t(ctx.recorder, lane, gil, ctx.cancel, work.abort_flag());
-            ctx.recorder.record(lane, EventKind::WorkerStart);
-            t.enter();
-            for (int task = k; task < spec.tasks; task += thread_count)
-                if (!work.run_task(t, task)) break;
-            t.leave(GilReleaseReason::Exit);
-            ctx.recorder.record(lane, EventKind::WorkerExit);
-        });
+    for (int k = 0; k < thread_count && !main.thread.stopping(); ++k) {
+        try {
+            // Python names a thread "Thread-N (target)" from 3.10 on.
+            const std::string name = "Thread-" + std::to_string(k + 1) + " (worker)";
+            const uint32_t lane = ctx.recorder.add_lane(LaneKind::Thread, name, ctx.main_lane);
+            Gil* gil = gils.for_new_thread();
+            // t.start(): returns once the new thread runs Python (see thread_start.h).
+            threads.push_back(start_thread(&main.thread, [&, lane, gil, k, name](StartedEvent& started) {
+                PyThread t(ctx.recorder, lane, gil, ctx.cancel, work.abort_flag());
+                ctx.recorder.record(lane, EventKind::WorkerStart);
+                t.enter();
+                started.set();
+                run_guarded(work, name, [&] {
+                    for (int task = k; task < spec.tasks; task += thread_count)
+                        if (!work.run_task(t, task)) break;
+                });
+                t.leave(GilReleaseReason::Exit);
+                ctx.recorder.record(lane, EventKind::WorkerExit);
+            }));
+        } catch (const std::exception& e) {
+            // RuntimeError: can't start new thread. The threads already started stop and are
+            // joined below; the run ends with the reason.
+            work.fail(thread_start_error(k + 1, thread_count, e));
+        }
     }
     // for t in threads: t.join()  (blocks without the GIL)
     main.thread.begin_blocking(IoKind::Join);
@@ -95,8 +116,18 @@ void ThreadPoolEngine::run(const ExperimentSpec& spec, RunContext& ctx, Summary&
         // list(executor.map(task, range(tasks))): submit everything, then results in input order.
         std::vector<std::shared_ptr<WorkFuture>> futures;
         futures.reserve(size_t(spec.tasks));
-        for (int i = 0; i < spec.tasks; ++i)
-            futures.push_back(pool.submit([&work, i](PyThread& t) { work.run_task(t, i); }));
+        for (int i = 0; i < spec.tasks && !main.thread.stopping(); ++i) {
+            try {
+                futures.push_back(pool.submit(
+                    [&work, i](PyThread& t) {
+                        run_guarded(work, "task " + std::to_string(i), [&] { work.run_task(t, i); });
+                    },
+                    &main.thread));
+            } catch (const std::exception& e) {
+                const long workers = std::min<long>(pool.max_workers(), spec.tasks);
+                work.fail(thread_start_error(long(pool.threads_created()) + 1, workers, e));
+            }
+        }
         for (const auto& future : futures) {
             if (future->done()) continue;
             main.thread.begin_blocking(IoKind::Join);

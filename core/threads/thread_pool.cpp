@@ -1,6 +1,7 @@
 #include "thread_pool.h"
 
 #include "core/trace/recorder.h"
+#include "thread_start.h"
 
 #include <algorithm>
 #include <chrono>
@@ -57,38 +58,59 @@ ThreadPoolExecutor::~ThreadPoolExecutor() {
     shutdown();
 }
 
-std::shared_ptr<WorkFuture> ThreadPoolExecutor::submit(Work work) {
+std::shared_ptr<WorkFuture> ThreadPoolExecutor::submit(Work work, PyThread* caller) {
     auto future = std::make_shared<WorkFuture>();
-    std::lock_guard lock(mutex_);
-    if (shutdown_) {
-        future->finish(false, kNoLane);
-        return future;
+    // `with self._shutdown_lock:` for the whole submit, thread start included. Taken as a Python
+    // lock is: a caller that must wait for it waits without the GIL (the holder may be waiting
+    // for a new thread that needs the GIL to start).
+    std::unique_lock shutdown_lock(shutdown_mutex_, std::try_to_lock);
+    if (!shutdown_lock.owns_lock()) {
+        const bool held = caller && caller->holds_gil();
+        if (held) caller->begin_blocking(IoKind::Join);
+        shutdown_lock.lock();
+        if (held) caller->end_blocking();
     }
-    queue_.push_back({std::move(work), future});
+    {
+        std::lock_guard lock(mutex_);
+        if (shutdown_) {
+            future->finish(false, kNoLane);
+            return future;
+        }
+        queue_.push_back({std::move(work), future});
+    }
     cond_.notify_one();
-    adjust_thread_count();
+    adjust_thread_count(caller);
     return future;
 }
 
-void ThreadPoolExecutor::adjust_thread_count() {
-    // "if idle threads are available, don't spin new threads"
-    if (idle_semaphore_ > 0) {
-        --idle_semaphore_;
-        return;
+void ThreadPoolExecutor::adjust_thread_count(PyThread* caller) {
+    uint32_t lane = 0;
+    {
+        std::lock_guard lock(mutex_);
+        // "if idle threads are available, don't spin new threads"
+        if (idle_semaphore_ > 0) {
+            --idle_semaphore_;
+            return;
+        }
+        const int num_threads = int(threads_.size());
+        if (num_threads >= max_workers_) return;
+        const std::string name = options_.name_prefix + "_" + std::to_string(num_threads);
+        lane = recorder_.add_lane(options_.lane_kind, name, options_.parent_lane);
     }
-    const int num_threads = int(threads_.size());
-    if (num_threads >= max_workers_) return;
-    const std::string name = options_.name_prefix + "_" + std::to_string(num_threads);
-    const uint32_t lane = recorder_.add_lane(options_.lane_kind, name, options_.parent_lane);
     Gil* gil = options_.gil_for_thread ? options_.gil_for_thread() : nullptr;
+    // t.start(): waits, without the GIL, until the worker runs Python.
+    std::thread thread =
+        start_thread(caller, [this, lane, gil](StartedEvent& started) { worker(lane, gil, started); });
+    std::lock_guard lock(mutex_);
     lanes_.push_back(lane);
-    threads_.emplace_back([this, lane, gil] { worker(lane, gil); });
+    threads_.push_back(std::move(thread));
 }
 
-void ThreadPoolExecutor::worker(uint32_t lane, Gil* gil) {
+void ThreadPoolExecutor::worker(uint32_t lane, Gil* gil, StartedEvent& started) {
     PyThread thread(recorder_, lane, gil, cancel_, options_.abort);
     recorder_.record(lane, EventKind::WorkerStart);
     thread.enter();
+    started.set();
     std::unique_lock lock(mutex_);
     for (;;) {
         if (queue_.empty() && !shutdown_ && !thread.stopping()) {
@@ -105,8 +127,15 @@ void ThreadPoolExecutor::worker(uint32_t lane, Gil* gil) {
         queue_.pop_front();
         lock.unlock();
         if (!thread.holds_gil()) thread.enter();
-        item.work(thread);
-        item.future->finish(!thread.stopping(), lane);
+        bool ran = true;
+        try {
+            item.work(thread);
+        } catch (...) {
+            // The callers wrap their work and keep the error themselves (run_in_executor stores
+            // it in its future); this only keeps a stray exception from ending the program.
+            ran = false;
+        }
+        item.future->finish(ran && !thread.stopping(), lane);
         item = {};
         lock.lock();
         ++idle_semaphore_;
@@ -124,6 +153,7 @@ void ThreadPoolExecutor::worker(uint32_t lane, Gil* gil) {
 void ThreadPoolExecutor::shutdown() {
     std::vector<std::thread> threads;
     {
+        std::lock_guard shutdown_lock(shutdown_mutex_);
         std::lock_guard lock(mutex_);
         shutdown_ = true;
         threads.swap(threads_);

@@ -27,6 +27,7 @@
 namespace clab {
 
 class Recorder;
+class StartedEvent;
 
 // concurrent.futures.Future, reduced to what the engines need.
 class WorkFuture {
@@ -67,7 +68,9 @@ public:
     ThreadPoolExecutor(const ThreadPoolExecutor&) = delete;
     ThreadPoolExecutor& operator=(const ThreadPoolExecutor&) = delete;
 
-    std::shared_ptr<WorkFuture> submit(Work work);
+    // `caller`: the Python thread that submits (nullptr: not one). Starting a worker waits, as
+    // Thread.start() does, until the worker runs Python; the caller releases the GIL meanwhile.
+    std::shared_ptr<WorkFuture> submit(Work work, PyThread* caller = nullptr);
     // Workers finish the queue (or drop it when the run is cancelled), then are joined.
     void shutdown();
 
@@ -82,15 +85,16 @@ private:
         Work work;
         std::shared_ptr<WorkFuture> future;
     };
-    void adjust_thread_count(); // called with mutex_ held
-    void worker(uint32_t lane, Gil* gil);
+    void adjust_thread_count(PyThread* caller); // called with shutdown_mutex_ held
+    void worker(uint32_t lane, Gil* gil, StartedEvent& started);
 
     Recorder& recorder_;
     const std::atomic<bool>& cancel_;
     Options options_;
     int max_workers_;
 
-    mutable std::mutex mutex_;
+    std::mutex shutdown_mutex_; // self._shutdown_lock: serialises submit (thread starts) and shutdown
+    mutable std::mutex mutex_;  // the work queue and the counters below
     std::condition_variable cond_;
     std::deque<Item> queue_;
     int idle_semaphore_ = 0;

@@ -50,6 +50,9 @@ public:
     // Any thread: copies everything published so far to `out` without consuming it.
     size_t copy_published(std::vector<Event>& out) const;
     uint64_t dropped() const noexcept { return dropped_.load(std::memory_order_relaxed); }
+    // How many events copy_published() / drain_into() would copy now (at least).
+    uint64_t published() const noexcept { return published_.load(std::memory_order_acquire); }
+    uint64_t unread() const noexcept { return published() - read_; }
 
     // Where event number `index` lives: chunk k starts at kFirstChunk * (2^k - 1).
     static size_t chunk_of(uint64_t index) noexcept;

@@ -80,6 +80,12 @@ bool Workload::sleeps(PyThread& t, int count, int64_t each_ns, bool measure) {
     return true;
 }
 
+void Workload::fail(const std::string& why) {
+    abort_.store(true);
+    std::lock_guard lock(latency_mutex_);
+    if (error_.empty()) error_ = why;
+}
+
 bool Workload::net(PyThread& t) {
     net::BlockingClient client;
     std::string error;

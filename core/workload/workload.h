@@ -49,6 +49,9 @@ public:
 
     // Set when the workload itself gives up (a task failed); PyThreads created with it stop too.
     const std::atomic<bool>* abort_flag() const { return &abort_; }
+    // Gives up the run: every PyThread created with abort_flag() stops at its next check point,
+    // and `why` becomes the summary's error (the first reason wins).
+    void fail(const std::string& why);
     bool deadlock_detected() const { return watchdog_ && watchdog_->detected(); }
 
 private:

@@ -3,11 +3,32 @@
 #include "core/trace/recorder.h"
 #include "core/trace/trace.h"
 
+#include <atomic>
+#include <cstdlib>
 #include <gtest/gtest.h>
+#include <new>
 #include <thread>
 #include <vector>
 
 using namespace clab;
+
+// Counts every allocation of this test program, so a test can check how often a call allocates.
+// (GCC cannot see that these replace the global operators and warns about malloc/delete pairs.)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+namespace {
+std::atomic<uint64_t> g_allocations{0};
+}
+void* operator new(std::size_t size) {
+    g_allocations.fetch_add(1, std::memory_order_relaxed);
+    if (void* p = std::malloc(size ? size : 1)) return p;
+    throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept {
+    std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+    std::free(p);
+}
 
 TEST(Recorder, EveryEventOfEveryThreadArrivesInOrder) {
     Recorder recorder;
@@ -81,6 +102,27 @@ TEST(Recorder, SnapshotCopiesWithoutConsuming) {
     EXPECT_EQ(recorder.drain(drained), 1000u);
     ASSERT_EQ(copy.size(), drained.size());
     EXPECT_EQ(copy.back().arg, 999u);
+}
+
+// A thousand threads' buffers (thread-per-request): the snapshot and the drain must allocate the
+// output once, not once per buffer (which made them quadratic in the events: issue 20, item 6).
+TEST(Recorder, SnapshotAndDrainAllocateOnceWhateverTheNumberOfBuffers) {
+    Recorder recorder;
+    const uint32_t lane = recorder.add_lane(LaneKind::Thread, "t");
+    constexpr int kThreads = 1000;
+    for (int t = 0; t < kThreads; ++t)
+        std::thread([&] {
+            for (int i = 0; i < 10; ++i)
+                recorder.record(lane, EventKind::Marker, uint64_t(i));
+        }).join();
+    std::vector<Event> copy;
+    const uint64_t before_snapshot = g_allocations.load();
+    EXPECT_EQ(recorder.snapshot(copy), size_t(kThreads) * 10);
+    EXPECT_LE(g_allocations.load() - before_snapshot, 2u);
+    std::vector<Event> drained;
+    const uint64_t before_drain = g_allocations.load();
+    EXPECT_EQ(recorder.drain(drained), size_t(kThreads) * 10);
+    EXPECT_LE(g_allocations.load() - before_drain, 2u);
 }
 
 TEST(Event, StampsAreMonotonicAndCpuIsKnown) {
