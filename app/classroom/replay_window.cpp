@@ -15,6 +15,7 @@
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace clab::classroom {
 
@@ -226,6 +227,9 @@ void ReplayWindow::refresh() {
                             ? tr("<b>GIL:</b> nobody holds it · %1 waiting").arg(waiting)
                             : tr("<b>GIL:</b> %1 holds it · %2 waiting").arg(names.join(", ")).arg(waiting));
     const uint32_t task = cursor_.loop_task();
+    // Only a run with an event loop has a line about it (a threads replay has none).
+    loop_label_->setVisible(std::any_of(run_->trace.lanes.begin(), run_->trace.lanes.end(),
+                                        [](const LaneInfo& lane) { return lane.kind == LaneKind::Loop; }));
     loop_label_->setText(
         task == kNoLane ? tr("<b>Event loop:</b> no task step running")
                         : tr("<b>Event loop runs:</b> %1").arg(qs(cursor_.lane_name(task)).toHtmlEscaped()));

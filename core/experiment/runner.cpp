@@ -74,6 +74,16 @@ std::vector<CpuTimes> read_proc_stat() {
     return cores;
 }
 
+// Busy CPU seconds of the whole machine so far, every core and every program, and its core count.
+std::pair<double, int> machine_busy_s() {
+    const std::vector<CpuTimes> cores = read_proc_stat();
+    uint64_t busy = 0;
+    for (const CpuTimes& c : cores)
+        busy += c.busy;
+    return {double(busy) / double(sysconf(_SC_CLK_TCK)), int(cores.size())};
+}
+
+
 // start_ns + timeout_s in nanoseconds, saturating at INT64_MAX: no timeout (0, or a NaN that
 // slipped past validate) and one too long to represent both mean "never".
 int64_t deadline_after(int64_t start_ns, double timeout_s) {
@@ -288,6 +298,7 @@ void Runner::body(ExperimentSpec spec) {
         reset_peak_rss();
         const long children_rss_before = children_maxrss_kb();
         const double cpu_before = process_cpu_s();
+        const double machine_before = machine_busy_s().first;
         RunContext ctx{recorder, cancel_, main_lane, start_ns};
         ctx.server_port = server ? server->port() : 0;
         // A thread blocked in a socket read cannot see the cancel flag: stopping the server closes
@@ -310,6 +321,10 @@ void Runner::body(ExperimentSpec spec) {
         monitor.stop();
         s.wall_s = double(end_ns - start_ns) * 1e-9;
         s.cpu_s = process_cpu_s() - cpu_before;
+        // Other programs' share: the machine's busy time minus this process's and its children's.
+        const auto [machine_after, machine_cpus] = machine_busy_s();
+        s.other_cpu_s = std::max(0.0, machine_after - machine_before - s.cpu_s);
+        s.machine_cpus = machine_cpus;
         s.peak_rss_mb = peak_rss_mb();
         const long children_rss = children_maxrss_kb();
         if (children_rss > children_rss_before) s.peak_rss_mb += double(children_rss) / 1024.0;

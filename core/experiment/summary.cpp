@@ -148,6 +148,13 @@ std::string to_json(const ExperimentSpec& spec) {
     return j.take();
 }
 
+bool machine_was_busy(const Summary& s) {
+    constexpr double kMinRunS = 0.2;       // shorter runs span too few of /proc/stat's 10 ms ticks
+    constexpr double kNotableShare = 0.25; // of all the machine's cores
+    return s.machine_cpus > 0 && s.wall_s >= kMinRunS &&
+           s.other_cpu_s >= kNotableShare * s.machine_cpus * s.wall_s;
+}
+
 std::string to_json(const Summary& s) {
     Json j;
     j.open('{');
@@ -201,6 +208,8 @@ std::string to_json(const Summary& s) {
             j.value(std::string_view(name));
         j.close(']');
     }
+    j.field("other_cpu_s", s.other_cpu_s);
+    j.field("machine_cpus", s.machine_cpus);
     j.key("spec");
     j.open('{');
     write_spec(j, s.spec);
@@ -252,6 +261,7 @@ void summarize_trace(const Trace& trace, int64_t end_ns, Summary& summary) {
                         w.gil_wait_s += s;
                         break;
                     case SegState::BlockedIo:
+                    case SegState::Joining:
                         w.blocked_s += s;
                         break;
                     case SegState::LockWait:

@@ -99,7 +99,7 @@ bool Workload::net(PyThread& t) {
     std::string error;
     int connect_errno = 0;
     // Connecting is a blocking call too (the GIL is released around it in CPython).
-    const bool connected = t.blocking(IoKind::Socket, [&] {
+    const bool connected = t.blocking(IoKind::Connect, [&] {
         const bool ok = client.connect(ctx_.server_port, &error);
         connect_errno = ok ? 0 : errno;
         return ok;

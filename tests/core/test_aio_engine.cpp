@@ -56,7 +56,8 @@ TEST(AsyncioEngine, SleepingTasksOverlap) {
     EXPECT_EQ(tasks, 4);
     EXPECT_EQ(loops, 1);
     ASSERT_NE(trace.lane(trace.lanes.back().id), nullptr);
-    EXPECT_EQ(trace.lanes.back().name, "Task-4");
+    EXPECT_EQ(trace.lanes.back().name, "Task-4 (sleeper)");
+    EXPECT_EQ(trace.lanes[trace.lanes.size() - 4].name, "Task-1 (main)");
 }
 
 TEST(AsyncioEngine, TaskStepCallbacksNameTheirTaskLane) {
