@@ -219,7 +219,8 @@ void ClassroomController::askPath(const QString& title, const QString& name, con
         if (!path.isEmpty()) then(path);
         return;
     }
-    if (dialog_) { // one question at a time: a second Ctrl+S brings the open one to the front
+    if (dialog_ &&
+        dialog_->isVisible()) { // one question at a time: a second Ctrl+S brings the open one to the front
         dialog_->raise();
         dialog_->activateWindow();
         return;
@@ -295,7 +296,7 @@ void ClassroomController::exportCsvDialog() {
 void ClassroomController::bookmarkDialog() {
     const RunPtr run = selectedRun();
     if (!run) return showError(tr("There is no run to bookmark yet: run the experiment first."));
-    if (dialog_) {
+    if (dialog_ && dialog_->isVisible()) {
         dialog_->raise();
         dialog_->activateWindow();
         return;

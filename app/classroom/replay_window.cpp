@@ -183,7 +183,7 @@ void ReplayWindow::addBookmarkHere(const QString& given) {
         addBookmarkAt(t_s, given);
         return;
     }
-    if (label_dialog_) {
+    if (label_dialog_ && label_dialog_->isVisible()) {
         label_dialog_->raise();
         return;
     }
