@@ -3,6 +3,8 @@
 #include "core/net/socket_util.h"
 #include "core/threads/thread_pool.h"
 #include "core/trace/recorder.h"
+#include "core/workload/calibration.h"
+#include "core/workload/python_thread.h"
 #include "future.h"
 #include "task.h"
 
@@ -338,6 +340,7 @@ void EventLoop::run_callback(ReadyItem& item) {
     if (is_timer) stats_.max_timer_lag_ns = std::max(stats_.max_timer_lag_ns, t0 - item.handle->when_ns);
     if (item.ready_ns > 0) stats_.max_io_lag_ns = std::max(stats_.max_io_lag_ns, t0 - item.ready_ns);
     ++stats_.callbacks;
+    spend_python_cost(item.kind);
 
     try {
         if (item.task) {
@@ -370,6 +373,18 @@ void EventLoop::run_callback(ReadyItem& item) {
         ++stats_.slow_callbacks;
         record(lane_, EventKind::SlowCallback, uint64_t(duration));
     }
+}
+
+void EventLoop::spend_python_cost(CallbackKind kind) {
+    if (!options_.python_cost) return;
+    if (callback_iterations_ < 0) {
+        const Calibration& c = calibration();
+        callback_iterations_ = int64_t(c.asyncio_step_iterations + 0.5);
+        io_callback_iterations_ = int64_t(c.asyncio_io_iterations + 0.5);
+    }
+    // Python work with check points: the GIL's drop requests are honoured as in CPython's eval loop.
+    python_thread().run_iterations(kind == CallbackKind::IoReady ? io_callback_iterations_
+                                                                 : callback_iterations_);
 }
 
 // --- running --------------------------------------------------------------------------------

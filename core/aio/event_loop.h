@@ -66,6 +66,9 @@ struct LoopOptions {
     std::function<Gil*()> gil_for_thread;
     // Stops Python work on the loop's and the executor's threads (a long count notices it).
     const std::atomic<bool>* cancel = nullptr;
+    // Each callback costs the CPU CPython spends running it (see spend_python_cost); false for
+    // benchmarks of the bare loop machinery.
+    bool python_cost = true;
 };
 
 struct LoopStats {
@@ -170,6 +173,11 @@ private:
     void run_ready_snapshot();
 
     void run_callback(ReadyItem& item);
+    // The Python CPython runs around each callback: Handle._run + Task.__step for every
+    // callback, plus a stream's _read_ready/transport code for an I/O-ready one. Calibrated
+    // against python3 (core/workload/calibration.h) and spent as Python loop iterations on the
+    // loop's PyThread, before the callback itself, inside its CallbackBegin..End.
+    void spend_python_cost(CallbackKind kind);
     void drain_threadsafe_inbox();
     void update_epoll(int fd, FdWatch& watch);
     void enter_python(); // take the GIL (if there is one) for a stretch of loop iterations
@@ -207,6 +215,8 @@ private:
     std::unique_ptr<PyThread> python_; // created on first use
     std::unique_ptr<ThreadPoolExecutor> executor_;
 
+    int64_t callback_iterations_ = -1; // from the calibration, on first use
+    int64_t io_callback_iterations_ = 0;
     bool running_ = false;
     bool stopping_ = false;
     bool closed_ = false;

@@ -17,17 +17,75 @@ namespace clab {
 
 namespace {
 
-// Best of three runs of 2 M iterations inside a function (local variable, like a lesson's worker).
-constexpr const char* kPythonProbe = "python3 -c \"import time\n"
-                                     "def f(n):\n"
-                                     "    count = 0\n"
-                                     "    for _ in range(n):\n"
-                                     "        count += 1\n"
-                                     "best = min(((lambda t: (f(2000000), time.perf_counter() - "
-                                     "t)[1])(time.perf_counter())) for _ in range(3))\n"
-                                     "print(best / 2000000 * 1e9)\" 2>/dev/null";
+// Prints three figures, each the best of three runs: ns per iteration of the loop above (2 M
+// iterations inside a function, like a lesson's worker), and asyncio's CPU cost (process_time) of
+//   - one task step: Handle._run + Task.__step resuming a coroutine at `await asyncio.sleep(0)`;
+//   - one I/O-ready callback of a stream: 200 socket pairs exchange 64-byte messages through
+//     StreamReader/StreamWriter (write + drain, readexactly); per message, minus one task step and
+//     minus a bare send + recv of 64 bytes (the kernel's part, which our loop really pays too).
+//     What is left is _read_ready's Python (recv into a fresh max_size buffer, data_received,
+//     feed_data, waking the waiter) and the transport's write.
+// No single quotes inside: the script goes to `python3 -c '...'`.
+constexpr const char* kPythonProbe = R"PY(import asyncio, socket, time
+def f(n):
+    count = 0
+    for _ in range(n):
+        count += 1
+def loop_ns():
+    t = time.perf_counter()
+    f(2000000)
+    return (time.perf_counter() - t) / 2000000 * 1e9
+def syscall_ns(n=2000):
+    a, b = socket.socketpair()
+    msg = b"." * 64
+    t = time.process_time()
+    for _ in range(n):
+        a.send(msg)
+        b.recv(64)
+    d = time.process_time() - t
+    a.close()
+    b.close()
+    return d / n * 1e9
+async def step_ns(tasks=10, k=1000):
+    async def stepper():
+        for _ in range(k):
+            await asyncio.sleep(0)
+    t = time.process_time()
+    await asyncio.gather(*(stepper() for _ in range(tasks)))
+    return (time.process_time() - t) / (tasks * k) * 1e9
+async def message_ns(pairs=200, rounds=10):
+    msg = b"." * 64
+    streams = []
+    for _ in range(pairs):
+        a, b = socket.socketpair()
+        streams.append((await asyncio.open_connection(sock=a), await asyncio.open_connection(sock=b)))
+    async def ping(r, w):
+        for _ in range(rounds):
+            w.write(msg)
+            await w.drain()
+            await r.readexactly(64)
+    async def pong(r, w):
+        for _ in range(rounds):
+            w.write(await r.readexactly(64))
+            await w.drain()
+    t = time.process_time()
+    await asyncio.gather(*(c for (ra, wa), (rb, wb) in streams for c in (ping(ra, wa), pong(rb, wb))))
+    d = time.process_time() - t
+    for (ra, wa), (rb, wb) in streams:
+        wa.close()
+        wb.close()
+    return d / (2 * pairs * rounds) * 1e9
+async def aio():
+    step = min([await step_ns() for _ in range(3)])
+    return step, min([await message_ns() for _ in range(3)]) - step
+loop = min(loop_ns() for _ in range(3))
+step, message = asyncio.run(aio())
+print(loop, step, max(0.0, message - min(syscall_ns() for _ in range(3))))
+)PY";
 
-constexpr std::string_view kCacheKey = "python_ns_per_iteration";
+// The cache's first word names its format: a file of an older format (version 1 held only
+// "python_ns_per_iteration X") is not read, so python3 measures again and replaces it.
+constexpr std::string_view kCacheFormat = "clab-calibration-2";
 constexpr off_t kLargestCacheFile = 4096;
 
 // A folder only this user may use: created 0700, or an existing one that is ours, not a symlink,
@@ -59,34 +117,38 @@ std::optional<CacheLocation> cache_location() {
     return CacheLocation{*parent, *parent + "/concurrency-lab"};
 }
 
-// The cached figure, or 0. Only a small regular file of ours, opened without following a link.
-double read_cache(const std::string& path) {
+// The cached figures, or nullopt. Only a small regular file of ours, opened without following a link.
+std::optional<PythonFigures> read_cache(const std::string& path) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) return 0;
+    if (fd < 0) return std::nullopt;
     struct stat st {};
-    char text[128] = {};
+    char text[256] = {};
     ssize_t n = 0;
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
         st.st_size < kLargestCacheFile)
         n = ::read(fd, text, sizeof text - 1);
     ::close(fd);
-    if (n <= 0) return 0;
+    if (n <= 0) return std::nullopt;
     text[n] = '\0';
-    char key[64] = {};
-    double value = 0;
-    if (std::sscanf(text, "%63s %lf", key, &value) != 2 || key != kCacheKey) return 0;
-    return value;
+    char format[64] = {};
+    PythonFigures f;
+    if (std::sscanf(text, "%63s %lf %lf %lf", format, &f.ns_per_iteration, &f.asyncio_step_ns,
+                    &f.asyncio_io_ns) != 4 ||
+        format != kCacheFormat)
+        return std::nullopt;
+    return f;
 }
 
 // Writes a fresh file and renames it into place: never through a planted link, never half-written.
-void write_cache(const CacheLocation& where, const std::string& path, double value) {
+void write_cache(const CacheLocation& where, const std::string& path, const PythonFigures& f) {
     if (mkdir(where.parent.c_str(), 0700) != 0 && errno != EEXIST) return;
     if (!private_folder(where.dir)) return;
     std::string temp = where.dir + "/.calibration-XXXXXX";
     const int fd = mkstemp(temp.data());
     if (fd < 0) return;
-    char text[128];
-    const int len = std::snprintf(text, sizeof text, "%s %.6g\n", kCacheKey.data(), value);
+    char text[256];
+    const int len = std::snprintf(text, sizeof text, "%s %.6g %.6g %.6g\n", kCacheFormat.data(),
+                                  f.ns_per_iteration, f.asyncio_step_ns, f.asyncio_io_ns);
     const bool written = len > 0 && ::write(fd, text, size_t(len)) == len;
     if (::close(fd) != 0 || !written || std::rename(temp.c_str(), path.c_str()) != 0) ::unlink(temp.c_str());
 }
@@ -104,21 +166,36 @@ double measure_ns_per_step() {
     return std::max(best, 0.05);
 }
 
+// asyncio figures in iterations: plausible between a few and a few thousand loop iterations
+// (a task step is ~40 on the development machine, a stream read ~3000).
+bool plausible_asyncio(const PythonFigures& f) {
+    auto in_band = [&](double ns) { return ns >= 0 && ns / f.ns_per_iteration <= 20'000; };
+    return f.asyncio_step_ns / f.ns_per_iteration >= 2 && in_band(f.asyncio_step_ns) &&
+           in_band(f.asyncio_io_ns);
+}
+
 Calibration compute() {
     Calibration c;
     c.ns_per_step = measure_ns_per_step();
     const std::string path = calibration_cache_path();
-    double cached = 0;
+    std::optional<PythonFigures> cached;
+    PythonFigures measured;
     if (const char* env = std::getenv("CLAB_PYTHON_NS_PER_ITERATION"); env && std::atof(env) > 1) {
         c.python_ns_per_iteration = std::atof(env);
         c.source = "environment";
-    } else if (!path.empty() && (cached = read_cache(path)) > 0 &&
-               plausible_python_ns_per_iteration(cached, c.ns_per_step)) {
-        c.python_ns_per_iteration = cached;
+    } else if (!path.empty() && (cached = read_cache(path)) &&
+               plausible_python_ns_per_iteration(cached->ns_per_iteration, c.ns_per_step) &&
+               plausible_asyncio(*cached)) {
+        c.python_ns_per_iteration = cached->ns_per_iteration;
+        c.asyncio_step_iterations = cached->asyncio_step_ns / cached->ns_per_iteration;
+        c.asyncio_io_iterations = cached->asyncio_io_ns / cached->ns_per_iteration;
         c.source = "cache " + path;
-    } else if (const double measured = measure_python_ns_per_iteration()) {
-        // No cache, or one this machine cannot have produced: measure again and replace it.
-        c.python_ns_per_iteration = measured;
+    } else if (measure_python(&measured) && plausible_asyncio(measured)) {
+        // No cache, or one this machine cannot have produced (or of an older format): measure
+        // again and replace it.
+        c.python_ns_per_iteration = measured.ns_per_iteration;
+        c.asyncio_step_iterations = measured.asyncio_step_ns / measured.ns_per_iteration;
+        c.asyncio_io_iterations = measured.asyncio_io_ns / measured.ns_per_iteration;
         c.source = "python3 (measured)";
         if (const auto where = cache_location(); where && !path.empty()) write_cache(*where, path, measured);
     } else {
@@ -141,20 +218,21 @@ std::string calibration_cache_path() {
     return where ? where->dir + "/calibration" : std::string();
 }
 
-double measure_python_ns_per_iteration(std::string* error) {
-    FILE* pipe = popen(kPythonProbe, "r");
+bool measure_python(PythonFigures* figures, std::string* error) {
+    FILE* pipe = popen((std::string("python3 -c '") + kPythonProbe + "' 2>/dev/null").c_str(), "r");
     if (!pipe) {
         if (error) *error = "cannot start python3";
-        return 0;
+        return false;
     }
-    double value = 0;
-    const int fields = fscanf(pipe, "%lf", &value);
+    PythonFigures f;
+    const int fields = fscanf(pipe, "%lf %lf %lf", &f.ns_per_iteration, &f.asyncio_step_ns, &f.asyncio_io_ns);
     const int status = pclose(pipe);
-    if (fields != 1 || status != 0 || value <= 1 || value >= 10'000) {
+    if (fields != 3 || status != 0 || !(f.ns_per_iteration > 1) || !(f.ns_per_iteration < 10'000)) {
         if (error) *error = "python3 is not available or printed no figure";
-        return 0;
+        return false;
     }
-    return value;
+    *figures = f;
+    return true;
 }
 
 const Calibration& calibration() {

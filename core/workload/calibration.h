@@ -29,6 +29,13 @@ inline constexpr double kDefaultPythonNsPerIteration = 35.0;
 // little between machines: 31 on the development machine (35 ns / 1.12 ns, python3 3.11), up to
 // ~60 with python3 competing for the cores. The band leaves room for older CPythons (up to ~2x
 // slower) and debug builds (~3-4x), and refuses a figure from another machine or a hand edit.
+// asyncio's cost per callback the event loop runs, in iterations of the loop above (so it
+// scales with python_ns_per_iteration). Measured by the same python3 run and cached with it;
+// without python3 (or with $CLAB_PYTHON_NS_PER_ITERATION) these defaults apply, measured with
+// CPython 3.11.7 on the 2-core development machine (sandboxed: syscalls and fresh 256 KiB
+// buffers are dear there): a task step 1.45 us / 35 ns, a stream read ~110 us / 35 ns.
+inline constexpr double kDefaultAsyncioStepIterations = 40;
+inline constexpr double kDefaultAsyncioIoIterations = 3000;
 inline constexpr double kFewestStepsPerIteration = 8;
 inline constexpr double kMostStepsPerIteration = 200;
 
@@ -37,13 +44,23 @@ struct Calibration {
     std::string source;       // "python3 (measured)", "cache FILE", "default", "environment"
     double ns_per_step = 1.0; // our work unit, measured in this process
     uint32_t steps_per_iteration = 1;
+    // CPU CPython spends per event-loop callback, in iterations (see kDefaultAsyncio*).
+    double asyncio_step_iterations = kDefaultAsyncioStepIterations; // Handle._run + Task.__step
+    double asyncio_io_iterations = kDefaultAsyncioIoIterations;     // a stream's _read_ready and write
+};
+
+// What the python3 probe prints (ns).
+struct PythonFigures {
+    double ns_per_iteration = 0;
+    double asyncio_step_ns = 0; // one task step
+    double asyncio_io_ns = 0;   // one stream read/write beyond the task step and the syscalls
 };
 
 // Computed once per process (thread-safe); cheap after the first call.
 const Calibration& calibration();
 
-// Runs python3 to time the loop above; returns ns per iteration, or 0 (and `error`) on failure.
-double measure_python_ns_per_iteration(std::string* error = nullptr);
+// Runs python3 to time the loop above and asyncio's callbacks; false (and `error`) on failure.
+bool measure_python(PythonFigures* figures, std::string* error = nullptr);
 // Where the figure is cached; empty when there is no private place for it (see above).
 std::string calibration_cache_path();
 // True when a figure of `python_ns_per_iteration` fits a machine whose step costs `ns_per_step`.

@@ -31,6 +31,7 @@ void BM_TaskSwitch(benchmark::State& state) {
         std::unique_ptr<Recorder> recorder = state.range(1) ? std::make_unique<Recorder>() : nullptr;
         LoopOptions options;
         options.recorder = recorder.get();
+        options.python_cost = false; // the loop's own machinery, not CPython's cost it models
         EventLoop loop(options);
         auto main = [&]() -> Coro<void> {
             std::vector<Coro<void>> coros;
@@ -58,6 +59,7 @@ void BM_CreateTaskAndGather(benchmark::State& state) {
         std::unique_ptr<Recorder> recorder = state.range(1) ? std::make_unique<Recorder>() : nullptr;
         LoopOptions options;
         options.recorder = recorder.get();
+        options.python_cost = false; // the loop's own machinery, not CPython's cost it models
         EventLoop loop(options);
         auto main = [&]() -> Coro<void> {
             std::vector<std::shared_ptr<Task<void>>> children;
