@@ -382,9 +382,14 @@ void EventLoop::spend_python_cost(CallbackKind kind) {
         callback_iterations_ = int64_t(c.asyncio_step_iterations + 0.5);
         io_callback_iterations_ = int64_t(c.asyncio_io_iterations + 0.5);
     }
-    // Python work with check points: the GIL's drop requests are honoured as in CPython's eval loop.
-    python_thread().run_iterations(kind == CallbackKind::IoReady ? io_callback_iterations_
-                                                                 : callback_iterations_);
+    const int64_t iterations = kind == CallbackKind::IoReady ? io_callback_iterations_ : callback_iterations_;
+    PyThread& python = python_thread();
+    // Python work with check points, so the GIL's drop requests are honoured as in CPython's eval
+    // loop; without the GIL in play (the loop is the only Python thread) there is nobody to yield to.
+    if (python.gil() && !python.holds_gil())
+        python.spin(uint32_t(iterations * int64_t(python.steps_per_iteration())));
+    else
+        python.run_iterations(iterations);
 }
 
 // --- running --------------------------------------------------------------------------------
