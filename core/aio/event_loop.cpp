@@ -274,6 +274,7 @@ void EventLoop::select_and_queue_io(int64_t timeout_ns) {
             item.handle = it->second.reader;
             item.kind = CallbackKind::IoReady;
             item.ready_ns = select_end;
+            item.reads = true;
             ready_.push_back(std::move(item));
         }
         if (writable && it->second.writer) {
@@ -340,7 +341,7 @@ void EventLoop::run_callback(ReadyItem& item) {
     if (is_timer) stats_.max_timer_lag_ns = std::max(stats_.max_timer_lag_ns, t0 - item.handle->when_ns);
     if (item.ready_ns > 0) stats_.max_io_lag_ns = std::max(stats_.max_io_lag_ns, t0 - item.ready_ns);
     ++stats_.callbacks;
-    spend_python_cost(item.kind);
+    spend_python_cost(item.reads);
 
     try {
         if (item.task) {
@@ -375,14 +376,14 @@ void EventLoop::run_callback(ReadyItem& item) {
     }
 }
 
-void EventLoop::spend_python_cost(CallbackKind kind) {
+void EventLoop::spend_python_cost(bool reads) {
     if (!options_.python_cost) return;
     if (callback_iterations_ < 0) {
         const Calibration& c = calibration();
         callback_iterations_ = int64_t(c.asyncio_step_iterations + 0.5);
         io_callback_iterations_ = int64_t(c.asyncio_io_iterations + 0.5);
     }
-    const int64_t iterations = kind == CallbackKind::IoReady ? io_callback_iterations_ : callback_iterations_;
+    const int64_t iterations = reads ? io_callback_iterations_ : callback_iterations_;
     PyThread& python = python_thread();
     // Python work with check points, so the GIL's drop requests are honoured as in CPython's eval
     // loop; without the GIL in play (the loop is the only Python thread) there is nobody to yield to.

@@ -149,6 +149,7 @@ private:
         std::function<void()> fn;            // a plain callback
         CallbackKind kind = CallbackKind::Other;
         int64_t ready_ns = 0; // I/O callbacks: when select() reported the fd ready
+        bool reads = false;   // a reader's callback: a stream's _read_ready in CPython
     };
     struct TimerEntry {
         int64_t when_ns;
@@ -174,10 +175,12 @@ private:
 
     void run_callback(ReadyItem& item);
     // The Python CPython runs around each callback: Handle._run + Task.__step for every
-    // callback, plus a stream's _read_ready/transport code for an I/O-ready one. Calibrated
+    // callback; a reader's callback instead costs a stream's _read_ready (recv into a fresh
+    // max_size buffer, data_received, feed_data, waking the waiter) and the transport's write
+    // (the probe measures them together). A writer's readiness (connect) is a plain callback. Calibrated
     // against python3 (core/workload/calibration.h) and spent as Python loop iterations on the
     // loop's PyThread, before the callback itself, inside its CallbackBegin..End.
-    void spend_python_cost(CallbackKind kind);
+    void spend_python_cost(bool reads);
     void drain_threadsafe_inbox();
     void update_epoll(int fd, FdWatch& watch);
     void enter_python(); // take the GIL (if there is one) for a stretch of loop iterations
