@@ -83,8 +83,9 @@ step, message = asyncio.run(aio())
 print(loop, step, max(0.0, message - min(syscall_ns() for _ in range(3))))
 )PY";
 
-// The cache's first word names its format: a file of an older format (version 1 held only
-// "python_ns_per_iteration X") is not read, so python3 measures again and replaces it.
+// The cache's first word names its format, and the file's name carries it too (see
+// calibration_cache_path): a file of another format (version 1, "calibration", held only
+// "python_ns_per_iteration X") is never read, so python3 measures once for this format.
 constexpr std::string_view kCacheFormat = "clab-calibration-2";
 constexpr off_t kLargestCacheFile = 4096;
 
@@ -215,7 +216,8 @@ bool plausible_python_ns_per_iteration(double python_ns_per_iteration, double ns
 
 std::string calibration_cache_path() {
     const auto where = cache_location();
-    return where ? where->dir + "/calibration" : std::string();
+    // A file per format: builds of an older format keep theirs and never take turns re-measuring.
+    return where ? where->dir + "/calibration-2" : std::string();
 }
 
 bool measure_python(PythonFigures* figures, std::string* error) {

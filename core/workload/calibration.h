@@ -5,7 +5,7 @@
 //         count += 1
 //
 // costs in CPython on this machine. We measure that with python3 once and cache the figure in
-// $XDG_CACHE_HOME/concurrency-lab/calibration (~/.cache/... without XDG_CACHE_HOME,
+// $XDG_CACHE_HOME/concurrency-lab/calibration-2 (~/.cache/... without XDG_CACHE_HOME,
 // $XDG_RUNTIME_DIR/... without HOME; no cache at all without any of them, rather than a shared
 // /tmp path another user could plant). The folder is private (0700) and the file is replaced by
 // rename, never written through a link. A cached figure is used only if it is plausible for this
