@@ -9,9 +9,10 @@ SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Build and test dependencies (README.md says why each is needed).
 PACKAGES := cmake g++ make pkg-config python3 \
             qt6-base-dev qt6-svg-dev libgl-dev libqcustomplot-dev \
-            libgtest-dev libbenchmark-dev python3-aiohttp
+            libgtest-dev libbenchmark-dev python3-aiohttp \
+            dpkg-dev file desktop-file-utils appstream groff-base qt6-l10n-tools
 
-.PHONY: run test deps configure build bench test-asan test-tsan test-lessons install format clean
+.PHONY: run test deps configure build bench test-asan test-tsan test-lessons install package translations format clean
 
 deps: $(BUILD)/.deps-ok
 $(BUILD)/.deps-ok: Makefile
@@ -55,6 +56,14 @@ test-tsan:
 
 install: build
 	$(SUDO) cmake --install $(BUILD)
+
+# The Debian package, $(BUILD)/concurrency-lab_<version>_<arch>.deb (cmake/Packaging.cmake says what is in it).
+package: build
+	cd $(BUILD) && cpack
+
+# The translation template resources/translations/concurrency-lab.ts (lupdate over app/).
+translations: configure
+	cmake --build $(BUILD) --target translations
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.h')

@@ -7,6 +7,7 @@
 #include <QApplication>
 #include <QCoreApplication>
 #include <QIcon>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 
@@ -14,6 +15,9 @@ int main(int argc, char** argv) {
     // A worker process (process engine, spawn start method) must not touch Qt at all.
     if (const int rc = clab::cli::maybe_run_worker(argc, argv); rc >= 0) return rc;
 
+    // A write to a pipe or socket whose reader died (a worker, the slow server, `| head`) must fail
+    // with EPIPE where it happens, not kill the whole program. Children we start reset it.
+    std::signal(SIGPIPE, SIG_IGN);
     clab::register_builtin_engines();
     QCoreApplication::setOrganizationName(QStringLiteral("ConcurrencyLab"));
     QCoreApplication::setApplicationName(QStringLiteral("concurrency-lab"));

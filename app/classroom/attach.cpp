@@ -2,6 +2,7 @@
 
 #include "bookmarks.h"
 #include "classroom_controller.h"
+#include "gui/info_bar.h"
 #include "gui/lab_panel.h"
 #include "gui/main_window.h"
 #include "gui/run_controller.h"
@@ -39,6 +40,9 @@ ClassroomController* attach_classroom(MainWindow* window) {
                       : QString();
     };
     host.lesson_widgets = {window->navigator(), window->stepView()};
+    host.show_error = [window](const QString& text) {
+        window->infoBar()->showMessage(text.toHtmlEscaped(), gui::Severity::Error);
+    };
 
     auto* controller = new ClassroomController(host, window);
     controller->setObjectName(QStringLiteral("classroom"));

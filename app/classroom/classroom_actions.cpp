@@ -15,14 +15,15 @@
 #include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFormLayout>
+#include <QLabel>
 #include <QLineEdit>
 #include <QListView>
 #include <QMainWindow>
 #include <QMenu>
 #include <QMenuBar>
-#include <QMessageBox>
 #include <QStandardPaths>
 #include <QToolBar>
+#include <QVBoxLayout>
 
 namespace clab::classroom {
 
@@ -57,8 +58,7 @@ void ClassroomController::buildActions() {
         actions_.insert(name, a);
         return a;
     };
-    make(QStringLiteral("saveRun"), tr("&Save run…"), QKeySequence::Save,
-         &ClassroomController::saveRunDialog);
+    make(QStringLiteral("saveRun"), tr("&Save run…"), QKeySequence::Save, [this] { saveRunDialog(); });
     make(QStringLiteral("openRun"), tr("Open &run…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O),
          &ClassroomController::openRunDialog);
     make(QStringLiteral("exportPlots"), tr("&Plots as PNG, SVG or PDF…"), QKeySequence(Qt::CTRL | Qt::Key_E),
@@ -100,7 +100,7 @@ void ClassroomController::buildActions() {
 void ClassroomController::buildDock() {
     dock_ = new QDockWidget(tr("Run history"), host_.window);
     dock_->setObjectName(QStringLiteral("runHistoryDock"));
-    list_ = new QListView(dock_);
+    list_ = new QListView;
     list_->setObjectName(QStringLiteral("runHistoryList"));
     list_->setModel(history_);
     list_->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -111,19 +111,42 @@ void ClassroomController::buildDock() {
     connect(list_, &QWidget::customContextMenuRequested, this, [this](const QPoint& pos) {
         const RunPtr run = history_->run(list_->indexAt(pos).row());
         if (!run) return;
-        QMenu menu(list_);
-        menu.addAction(tr("Replay"), this, [this, run] { openReplay(run); });
-        menu.addAction(tr("Pin for comparison"), this, [this, run] { pinned_->pin(run); });
-        menu.addAction(tr("Save…"), this, &ClassroomController::saveRunDialog);
-        menu.addAction(tr("Rename"), this, [this, pos] { list_->edit(list_->indexAt(pos)); });
-        menu.addAction(tr("Remove from history"), this,
-                       [this, run] { history_->remove(history_->rowOf(run)); });
-        menu.exec(list_->viewport()->mapToGlobal(pos));
+        // popup(), not exec(): no nested event loop while a run streams. The entries act on the run
+        // itself, which may have moved (or left the history) by the time one is chosen.
+        auto* menu = new QMenu(list_);
+        menu->setAttribute(Qt::WA_DeleteOnClose);
+        menu->addAction(tr("Replay"), this, [this, run] { openReplay(run); });
+        menu->addAction(tr("Pin for comparison"), this, [this, run] {
+            if (history_->rowOf(run) >= 0) pinned_->pin(run);
+        });
+        menu->addAction(tr("Save…"), this, [this, run] { saveRunDialog(run); });
+        menu->addAction(tr("Rename"), this, [this, run] {
+            if (const int row = history_->rowOf(run); row >= 0) list_->edit(history_->index(row));
+        });
+        menu->addAction(tr("Remove from history"), this,
+                        [this, run] { history_->remove(history_->rowOf(run)); });
+        menu->popup(list_->viewport()->mapToGlobal(pos));
     });
     // The newest run is the one the commands act on until someone picks another.
     connect(history_, &RunHistory::runAdded, this,
             [this](const RunPtr& run) { list_->setCurrentIndex(history_->index(history_->rowOf(run))); });
-    dock_->setWidget(list_);
+    // Say what is kept, so nobody wonders where Run 3 went after Run 23.
+    auto* holder = new QWidget(dock_);
+    auto* layout = new QVBoxLayout(holder);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto* kept = new QLabel(holder);
+    kept->setObjectName(QStringLiteral("runHistoryLimit"));
+    kept->setWordWrap(true);
+    kept->setContentsMargins(4, 2, 4, 2);
+    auto say_kept = [this, kept] {
+        kept->setText(
+            tr("The last %1 runs are kept (older ones leave, unless saved).").arg(history_->maxRuns()));
+    };
+    say_kept();
+    connect(history_, &RunHistory::limitsChanged, kept, say_kept);
+    layout->addWidget(kept);
+    layout->addWidget(list_, 1);
+    dock_->setWidget(holder);
     dock_->hide();
     QAction* toggle = dock_->toggleViewAction();
     toggle->setText(tr("Run &history"));
@@ -184,109 +207,128 @@ void ClassroomController::install() {
 
 void ClassroomController::showError(const QString& text) {
     emit message(text);
-    if (host_.window && host_.window->isVisible())
-        QMessageBox::warning(host_.window, tr("Concurrency Lab"), text);
+    if (host_.show_error) host_.show_error(text);
 }
 
-QString ClassroomController::askPath(const QString& title, const QString& name, const QString& filter,
-                                     bool save) {
+void ClassroomController::askPath(const QString& title, const QString& name, const QString& filter, bool save,
+                                  std::function<void(const QString&)> then) {
     if (last_dir_.isEmpty()) last_dir_ = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
     const QString start = QDir(last_dir_).filePath(name);
-    const QString path = save ? QFileDialog::getSaveFileName(host_.window, title, start, filter)
-                              : QFileDialog::getOpenFileName(host_.window, title, last_dir_, filter);
-    if (!path.isEmpty()) last_dir_ = QFileInfo(path).absolutePath();
-    return path;
+    if (path_chooser_) {
+        const QString path = path_chooser_(title, start, save);
+        if (!path.isEmpty()) then(path);
+        return;
+    }
+    if (dialog_ &&
+        dialog_->isVisible()) { // one question at a time: a second Ctrl+S brings the open one to the front
+        dialog_->raise();
+        dialog_->activateWindow();
+        return;
+    }
+    auto* dialog = new QFileDialog(host_.window, title, save ? start : last_dir_, filter);
+    dialog->setObjectName(QStringLiteral("classroomFileDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setAcceptMode(save ? QFileDialog::AcceptSave : QFileDialog::AcceptOpen);
+    dialog->setFileMode(save ? QFileDialog::AnyFile : QFileDialog::ExistingFile);
+    connect(dialog, &QFileDialog::fileSelected, this, [this, then = std::move(then)](const QString& path) {
+        if (path.isEmpty()) return;
+        last_dir_ = QFileInfo(path).absolutePath();
+        then(path);
+    });
+    dialog_ = dialog;
+    dialog->open();
 }
 
-void ClassroomController::saveRunDialog() {
-    const RunPtr run = selectedRun();
+void ClassroomController::saveRunDialog(RunPtr run) {
+    if (!run) run = selectedRun();
     if (!run) return showError(tr("There is no run to save yet: run the experiment first."));
-    const QString path = askPath(tr("Save run"), file_stem(run->name) + QStringLiteral(".clabrun"),
-                                 tr("Concurrency Lab run (*.clabrun)"), true);
-    if (path.isEmpty()) return;
-    QString error;
-    if (saveRun(run, path, error))
-        emit message(tr("Saved “%1” to %2").arg(run->name, path));
-    else
-        showError(error);
+    askPath(tr("Save run"), file_stem(run->name) + QStringLiteral(".clabrun"),
+            tr("Concurrency Lab run (*.clabrun)"), true, [this, run](const QString& path) {
+                QString error;
+                if (saveRun(run, path, error))
+                    emit message(tr("Saved “%1” to %2").arg(run->name, path));
+                else
+                    showError(error);
+            });
 }
 
 void ClassroomController::openRunDialog() {
-    const QString path =
-        askPath(tr("Open run"), QString(), tr("Concurrency Lab run (*.clabrun);;All files (*)"), false);
-    if (path.isEmpty()) return;
-    QString error;
-    if (const RunPtr run = openRun(path, error)) {
-        emit message(tr("Opened “%1” (%2 events)").arg(run->name).arg(run->trace.events.size()));
-        openReplay(run);
-    } else {
-        showError(tr("Could not open the run: %1").arg(error));
-    }
+    askPath(tr("Open run"), QString(), tr("Concurrency Lab run (*.clabrun);;All files (*)"), false,
+            [this](const QString& path) { openRunInBackground(path); });
 }
 
 void ClassroomController::exportPlotsDialog() {
     const RunPtr run = selectedRun();
-    const QString path =
-        askPath(tr("Export plots"), file_stem(run ? run->name : QStringLiteral("timeline")) + ".png",
-                plot_file_filter(), true);
-    if (path.isEmpty()) return;
-    QString error;
-    if (exportPlots(path, error))
-        emit message(tr("Plots saved to %1").arg(path));
-    else
-        showError(error);
+    askPath(tr("Export plots"), file_stem(run ? run->name : QStringLiteral("timeline")) + ".png",
+            plot_file_filter(), true, [this](const QString& path) {
+                QString error;
+                if (exportPlots(path, error))
+                    emit message(tr("Plots saved to %1").arg(path));
+                else
+                    showError(error);
+            });
 }
 
 void ClassroomController::exportTraceDialog() {
     const RunPtr run = selectedRun();
     if (!run) return showError(tr("There is no run to export yet: run the experiment first."));
-    const QString path = askPath(tr("Export trace"), file_stem(run->name) + QStringLiteral(".json"),
-                                 tr("Chrome Trace JSON (*.json)"), true);
-    if (path.isEmpty()) return;
-    QString error;
-    if (exportTrace(run, path, error))
-        emit message(tr("Trace saved to %1: open it at ui.perfetto.dev").arg(path));
-    else
-        showError(error);
+    askPath(tr("Export trace"), file_stem(run->name) + QStringLiteral(".json"),
+            tr("Chrome Trace JSON (*.json)"), true, [this, run](const QString& path) {
+                QString error;
+                if (exportTrace(run, path, error))
+                    emit message(tr("Trace saved to %1: open it at ui.perfetto.dev").arg(path));
+                else
+                    showError(error);
+            });
 }
 
 void ClassroomController::exportCsvDialog() {
-    const QString path =
-        askPath(tr("Export summary"), QStringLiteral("summary.csv"), tr("CSV (*.csv)"), true);
-    if (path.isEmpty()) return;
-    QString error;
-    if (exportSummaries(path, error))
-        emit message(tr("Summary saved to %1").arg(path));
-    else
-        showError(error);
+    askPath(tr("Export summary"), QStringLiteral("summary.csv"), tr("CSV (*.csv)"), true,
+            [this](const QString& path) {
+                QString error;
+                if (exportSummaries(path, error))
+                    emit message(tr("Summary saved to %1").arg(path));
+                else
+                    showError(error);
+            });
 }
 
 void ClassroomController::bookmarkDialog() {
     const RunPtr run = selectedRun();
     if (!run) return showError(tr("There is no run to bookmark yet: run the experiment first."));
-    QDialog dialog(host_.window);
-    dialog.setWindowTitle(tr("Add bookmark"));
-    auto* form = new QFormLayout(&dialog);
-    auto* time = new QDoubleSpinBox(&dialog);
-    const double end = run->trace.seconds(run->trace.end_ns());
-    time->setRange(0, std::max(end, 0.0));
+    if (dialog_ && dialog_->isVisible()) {
+        dialog_->raise();
+        dialog_->activateWindow();
+        return;
+    }
+    auto* dialog = new QDialog(host_.window);
+    dialog->setObjectName(QStringLiteral("bookmarkDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Add bookmark"));
+    auto* form = new QFormLayout(dialog);
+    auto* time = new QDoubleSpinBox(dialog);
+    const double end = std::max(run->trace.seconds(run->trace.end_ns()), 0.0);
+    time->setRange(0, end);
     time->setDecimals(4);
     time->setSingleStep(std::max(end / 100, 1e-4));
     time->setSuffix(QStringLiteral(" s"));
     time->setValue(std::clamp(last_hover_s_, 0.0, end));
-    auto* label = new QLineEdit(&dialog);
+    auto* label = new QLineEdit(dialog);
     label->setPlaceholderText(tr("e.g. “the I/O thread waits a whole interval here”"));
     form->addRow(tr("Time from the start"), time);
     form->addRow(tr("Label"), label);
-    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
-    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
-    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, dialog);
+    connect(buttons, &QDialogButtonBox::accepted, dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
     form->addRow(buttons);
     label->setFocus();
-    if (dialog.exec() != QDialog::Accepted) return;
-    last_hover_s_ = time->value();
-    if (addBookmark(time->value(), label->text()))
-        emit message(tr("Bookmark “%1” at %2 s").arg(label->text().trimmed()).arg(time->value()));
+    connect(dialog, &QDialog::accepted, this, [this, run, time, label] {
+        last_hover_s_ = time->value();
+        if (addBookmarkTo(run, time->value(), label->text()))
+            emit message(tr("Bookmark “%1” at %2 s").arg(label->text().trimmed()).arg(time->value()));
+    });
+    dialog_ = dialog;
+    dialog->open();
 }
 
 } // namespace clab::classroom

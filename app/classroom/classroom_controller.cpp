@@ -8,14 +8,17 @@
 #include "presenter_mode.h"
 #include "replay_window.h"
 #include "run_file.h"
+#include "run_loader.h"
 #include "slow_motion.h"
 #include "summary_csv.h"
 #include "timeline_markers.h"
 #include "trace_export.h"
 
+#include <QFileInfo>
 #include <QItemSelectionModel>
 #include <QListView>
 #include <QMainWindow>
+#include <QProgressDialog>
 #include <algorithm>
 
 namespace clab::classroom {
@@ -41,6 +44,12 @@ ClassroomController::ClassroomController(ClassroomHost host, QObject* parent)
     connect(history_, &RunHistory::runRemoved, this, [this](const RunPtr& run) {
         const int row = int(pinned_->runs().indexOf(run));
         if (row >= 0) pinned_->unpin(row);
+    });
+    loader_ = new RunLoader(this);
+    connect(loader_, &RunLoader::finished, this, &ClassroomController::onRunLoaded);
+    connect(loader_, &RunLoader::progressed, this, [this](double done) {
+        if (auto* dialog = qobject_cast<QProgressDialog*>(load_progress_.data()))
+            dialog->setValue(int(done * 1000));
     });
     buildActions();
     buildDock();
@@ -109,6 +118,53 @@ RunPtr ClassroomController::openRun(const QString& path, QString& error) {
     return run;
 }
 
+bool ClassroomController::openRunInBackground(const QString& path) {
+    if (loader_->busy()) {
+        showError(tr("Still opening %1: wait for it or cancel it first.").arg(loader_->path()));
+        return false;
+    }
+    load_cancelled_ = false;
+    loader_->start(path);
+    // Appears only if the load takes a moment; not modal: the lab goes on meanwhile.
+    auto* progress = new QProgressDialog(tr("Opening %1…").arg(QFileInfo(path).fileName()), tr("Cancel"), 0,
+                                         1000, host_.window);
+    progress->setObjectName(QStringLiteral("runLoadProgress"));
+    progress->setWindowTitle(tr("Open run"));
+    progress->setAttribute(Qt::WA_DeleteOnClose);
+    progress->setWindowModality(Qt::NonModal);
+    progress->setAutoClose(false);
+    progress->setAutoReset(false);
+    progress->setMinimumDuration(400);
+    progress->setValue(0);
+    connect(progress, &QProgressDialog::canceled, this, [this] {
+        load_cancelled_ = true;
+        loader_->cancel();
+    });
+    load_progress_ = progress;
+    return true;
+}
+
+void ClassroomController::onRunLoaded() {
+    if (load_progress_) {
+        const QSignalBlocker quiet(load_progress_.data()); // closing is not cancelling
+        load_progress_->close();
+    }
+    DecodeResult result = loader_->take();
+    if (load_cancelled_ || result.cancelled) {
+        emit message(tr("Opening %1 cancelled").arg(loader_->path()));
+        return;
+    }
+    if (!result.run) {
+        showError(tr("Could not open the run: %1").arg(result.error));
+        return;
+    }
+    auto run = std::make_shared<RunRecord>(std::move(*result.run));
+    history_->add(run);
+    emit runAdded(run);
+    emit message(tr("Opened “%1” (%2 events)").arg(run->name).arg(run->trace.events.size()));
+    openReplay(run);
+}
+
 bool ClassroomController::exportPlots(const QString& path, QString& error) {
     QWidget* plots = host_.lab_timeline ? host_.lab_timeline() : nullptr;
     PlotExportOptions options;
@@ -171,6 +227,18 @@ ReplayWindow* ClassroomController::openReplay(const RunPtr& run) {
         showError(tr("There is no run to replay yet: run the experiment first."));
         return nullptr;
     }
+    // One window per run, and only the last few: a class pressing F6 again and again must not pile
+    // up windows (each holds a timeline and keeps its run's trace alive).
+    replays_.removeAll(nullptr);
+    for (const QPointer<ReplayWindow>& open : std::as_const(replays_))
+        if (open->run() == run) {
+            open->show();
+            open->raise();
+            open->activateWindow();
+            return open;
+        }
+    while (replays_.size() >= kMaxReplayWindows)
+        if (QPointer<ReplayWindow> oldest = replays_.takeFirst()) oldest->close();
     auto* window = new ReplayWindow(run, host_.timeline_factory, host_.window);
     connect(window, &ReplayWindow::bookmarksChanged, this, [this](const RunPtr& r) {
         history_->touch(r);
@@ -183,7 +251,10 @@ ReplayWindow* ClassroomController::openReplay(const RunPtr& run) {
 }
 
 bool ClassroomController::addBookmark(double t_s, const QString& label) {
-    const RunPtr run = selectedRun();
+    return addBookmarkTo(selectedRun(), t_s, label);
+}
+
+bool ClassroomController::addBookmarkTo(const RunPtr& run, double t_s, const QString& label) {
     if (!run || label.trimmed().isEmpty() || t_s < 0) return false;
     add_bookmark(*run, Bookmark{t_s, -1, label.trimmed(), QString(), false});
     history_->touch(run);

@@ -27,6 +27,7 @@ namespace clab::classroom {
 
 class CompareWindow;
 class PresenterMode;
+class RunLoader;
 class ReplayWindow;
 class SlowMotionControl;
 
@@ -37,12 +38,20 @@ struct ClassroomHost {
     std::function<void(double)> set_time_scale;      // slow motion for the next runs; empty: none
     std::function<QList<Bookmark>()> step_bookmarks; // the open step's notices that carry a time
     std::function<QString()> step_label;             // "gil · step 2", stored with each run
-    QList<QWidget*> lesson_widgets;                  // hidden in the presenter's lab-only layout
+    // Problems (a file that cannot be read, nothing to replay yet) go to the window's info bar:
+    // never a modal box that would stop the window while a run streams. Empty: the status bar.
+    std::function<void(const QString&)> show_error;
+    QList<QWidget*> lesson_widgets; // hidden in the presenter's lab-only layout
 };
 
 class ClassroomController : public QObject {
     Q_OBJECT
 public:
+    static constexpr int kMaxReplayWindows = 4; // opening a fifth closes the oldest
+    // Answers a file question without a dialog (tests, scripts): the chosen path, or empty to
+    // cancel. `save` tells a save question from an open one.
+    using PathChooser = std::function<QString(const QString& title, const QString& suggested, bool save)>;
+
     explicit ClassroomController(ClassroomHost host, QObject* parent = nullptr);
     ~ClassroomController() override;
 
@@ -67,6 +76,11 @@ public:
     RunPtr addRun(const Summary& summary, const Trace& trace);
     bool saveRun(const RunPtr& run, const QString& path, QString& error);
     RunPtr openRun(const QString& path, QString& error); // added to the history
+    // Opens a run file off the GUI thread, with progress and Cancel once it takes a moment; the run
+    // joins the history and opens in a replay window, a problem goes to the info bar. False if
+    // another file is still loading.
+    bool openRunInBackground(const QString& path);
+    RunLoader* loader() const { return loader_; }
     bool exportPlots(const QString& path, QString& error);
     bool exportTrace(const RunPtr& run, const QString& path, QString& error);
     bool exportSummaries(const QString& path, QString& error); // pinned runs, else the selected one
@@ -78,6 +92,8 @@ public:
     ReplayWindow* openReplay(const RunPtr& run);
     // Drops a bookmark on the selected run at t_s and shows it on the lab's timeline.
     bool addBookmark(double t_s, const QString& label);
+    // Replaces the file dialogs (nullptr: the dialogs again).
+    void setPathChooser(PathChooser chooser) { path_chooser_ = std::move(chooser); }
 
 public slots:
     // The host reports runs: first result (the trace is complete), then the summary again once
@@ -96,14 +112,18 @@ private:
     void buildDock();
     void showError(const QString& text);
     void showOnLab(const RunPtr& run);
-    // dialogs
-    void saveRunDialog();
+    void onRunLoaded();
+    bool addBookmarkTo(const RunPtr& run, double t_s, const QString& label);
+    // Dialogs. None of them blocks: each opens window-modal (QDialog::open, no nested event loop,
+    // runs keep streaming) and does its work when answered, on the run chosen when it opened.
+    void saveRunDialog(RunPtr run = nullptr);
     void openRunDialog();
     void exportPlotsDialog();
     void exportTraceDialog();
     void exportCsvDialog();
     void bookmarkDialog();
-    QString askPath(const QString& title, const QString& name, const QString& filter, bool save);
+    void askPath(const QString& title, const QString& name, const QString& filter, bool save,
+                 std::function<void(const QString&)> then);
 
     ClassroomHost host_;
     RunHistory* history_ = nullptr;
@@ -117,6 +137,11 @@ private:
     QPointer<CompareWindow> compare_;
     QList<QPointer<ReplayWindow>> replays_;
     QString last_dir_;
+    PathChooser path_chooser_;
+    QPointer<QWidget> dialog_; // the one open file or bookmark dialog
+    RunLoader* loader_ = nullptr;
+    QPointer<QWidget> load_progress_;
+    bool load_cancelled_ = false;
     double last_hover_s_ = 0;
 };
 

@@ -1,6 +1,7 @@
 #include "compare_model.h"
 
 #include "core/experiment/runner.h"
+#include "gui/baseline.h"
 
 #include <QLocale>
 
@@ -110,6 +111,10 @@ QVariant CompareModel::sortValue(const RunRecord& r, int column) const {
         const double mine = comparable_wall_s(s);
         return mine > 0 ? first / mine : 0.0;
     }
+    case CpuTime:
+        return s.cpu_s;
+    case PeakMemory:
+        return s.peak_rss_mb;
     case GilSwitches:
         return qulonglong(s.gil_switches);
     case LostUpdates:
@@ -138,9 +143,14 @@ QString CompareModel::displayText(const RunRecord& r, int column) const {
         return text;
     }
     case Speedup:
-        return s.speedup > 0 ? QStringLiteral("%1×").arg(s.speedup, 0, 'f', 2) : kDash;
+        return s.speedup > 0 && gui::speedup_applies(r.spec) ? QStringLiteral("%1×").arg(s.speedup, 0, 'f', 2)
+                                                             : kDash;
     case VsFirst:
         return v.toDouble() > 0 ? QStringLiteral("%1×").arg(v.toDouble(), 0, 'f', 2) : kDash;
+    case CpuTime:
+        return QStringLiteral("%1 s").arg(v.toDouble(), 0, 'f', 3);
+    case PeakMemory:
+        return s.peak_rss_mb > 0 ? QStringLiteral("%1 MB").arg(s.peak_rss_mb, 0, 'f', 1) : kDash;
     case GilSwitches:
         return has_gil(r.spec) ? QString::number(s.gil_switches) : kDash;
     case LostUpdates:
@@ -176,6 +186,9 @@ QVariant CompareModel::data(const QModelIndex& index, int role) const {
                 .arg(r.spec.time_scale);
         if (index.column() == Speedup) return tr("Sequential run of the same work ÷ this run's wall time.");
         if (index.column() == VsFirst) return tr("The first pinned run's wall time ÷ this run's.");
+        if (index.column() == CpuTime) return tr("Processor time the run used, on all cores together.");
+        if (index.column() == PeakMemory)
+            return tr("The most memory the run held at once, children included.");
         return {};
     default:
         return {};
@@ -198,6 +211,10 @@ QVariant CompareModel::headerData(int section, Qt::Orientation orientation, int 
         return tr("Speedup");
     case VsFirst:
         return tr("vs run 1");
+    case CpuTime:
+        return tr("CPU time");
+    case PeakMemory:
+        return tr("Peak memory");
     case GilSwitches:
         return tr("GIL switches");
     case LostUpdates:

@@ -20,6 +20,8 @@ public:
         WallTime,
         Speedup, // against the sequential baseline, when the run had one
         VsFirst, // the first pinned run's wall time / this run's: "how much faster than run 1"
+        CpuTime, // processor time of the run (lesson 16: threads against asyncio)
+        PeakMemory,
         GilSwitches,
         LostUpdates,
         LoopLag, // max loop lag, ms

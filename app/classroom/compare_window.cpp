@@ -6,6 +6,7 @@
 #include <QLabel>
 #include <QMenu>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTableView>
@@ -37,13 +38,27 @@ CompareWindow::CompareWindow(CompareModel* model, TimelineFactory factory, QWidg
     connect(table_, &QWidget::customContextMenuRequested, this, [this, proxy](const QPoint& pos) {
         const QModelIndex index = proxy->mapToSource(table_->indexAt(pos));
         if (!index.isValid()) return;
-        QMenu menu(this);
-        menu.addAction(tr("Unpin"), this, [this, row = index.row()] { model_->unpin(row); });
-        menu.addAction(tr("Unpin all"), model_, &CompareModel::clear);
-        menu.exec(table_->viewport()->mapToGlobal(pos));
+        // popup(), not exec(): no nested event loop while a run streams; the row is looked up
+        // again when chosen, since pins may have come and gone meanwhile.
+        auto* menu = new QMenu(this);
+        menu->setAttribute(Qt::WA_DeleteOnClose);
+        menu->addAction(tr("Unpin"), this, [this, run = model_->runs().value(index.row())] {
+            model_->unpin(int(model_->runs().indexOf(run)));
+        });
+        menu->addAction(tr("Unpin all"), model_, &CompareModel::clear);
+        menu->popup(table_->viewport()->mapToGlobal(pos));
     });
 
-    auto* scroll = new QScrollArea(split);
+    auto* lower = new QWidget(split);
+    auto* lower_layout = new QVBoxLayout(lower);
+    lower_layout->setContentsMargins(0, 0, 0, 0);
+    legend_ = new QLabel(lower);
+    legend_->setObjectName(QStringLiteral("compareLegend"));
+    legend_->setWordWrap(true);
+    legend_->setTextFormat(Qt::RichText);
+    lower_layout->addWidget(legend_);
+    auto* scroll = new QScrollArea(lower);
+    lower_layout->addWidget(scroll, 1);
     scroll->setWidgetResizable(true);
     stack_ = new QWidget(scroll);
     stack_->setObjectName(QStringLiteral("compareStack"));
@@ -57,8 +72,9 @@ CompareWindow::CompareWindow(CompareModel* model, TimelineFactory factory, QWidg
     empty_->setAlignment(Qt::AlignCenter);
     stack_layout_->addWidget(empty_);
     scroll->setWidget(stack_);
-    split->setStretchFactor(0, 1);
-    split->setStretchFactor(1, 4);
+    split->setStretchFactor(0, 0);
+    split->setStretchFactor(1, 1);
+    split->setChildrenCollapsible(false);
 
     connect(model_, &CompareModel::pinnedChanged, this, &CompareWindow::rebuild);
     rebuild();
@@ -96,7 +112,7 @@ void CompareWindow::rebuild() {
                 title->text() +
                 tr(" <i>(recorded in %1× slow motion, drawn at normal speed)</i>").arg(run->spec.time_scale));
         QWidget* timeline = factory_ ? factory_(row, shown) : new QWidget(row);
-        timeline->setMinimumHeight(std::max(180, 600 / int(std::max<qsizetype>(1, runs.size()))));
+        timeline->setMinimumHeight(180); // a real timeline asks for more: share_one_legend below
         v->addWidget(timeline, 1);
         stack_layout_->addWidget(row, 1);
         rows_.append(row);
@@ -109,6 +125,20 @@ void CompareWindow::rebuild() {
     for (QWidget* t : all)
         set_time_range(t, 0, longest > 0 ? longest * 1.02 : 1.0);
     link_time_axes(all);
+    const QString legend = share_one_legend(all);
+    legend_->setText(legend);
+    legend_->setVisible(!legend.isEmpty());
+    fitTable();
+}
+
+// Every pinned run's row visible without scrolling the table (lesson 18 pins four).
+void CompareWindow::fitTable() {
+    table_->resizeRowsToContents();
+    int height = table_->horizontalHeader()->height() + 2 * table_->frameWidth() + 4;
+    for (int row = 0; row < table_->model()->rowCount(); ++row)
+        height += table_->rowHeight(row);
+    if (table_->horizontalScrollBar()->isVisible()) height += table_->horizontalScrollBar()->height();
+    table_->setMinimumHeight(std::max(height, 60));
 }
 
 } // namespace clab::classroom

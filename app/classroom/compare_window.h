@@ -23,17 +23,22 @@ public:
     QList<QWidget*> timelines() const;
     QWidget* stack() const { return stack_; } // what "Export ▸ Plots" saves from this window
 
+    QLabel* legend() const { return legend_; }
+
 public slots:
     void rebuild(); // after pins changed
 
 private:
+    void fitTable();
+
     CompareModel* model_;
     TimelineFactory factory_;
     QTableView* table_ = nullptr;
     QWidget* stack_ = nullptr;
     QVBoxLayout* stack_layout_ = nullptr;
     QLabel* empty_ = nullptr;
-    QList<QWidget*> rows_; // one per pinned run: title + timeline
+    QLabel* legend_ = nullptr; // one legend for every timeline of the stack
+    QList<QWidget*> rows_;     // one per pinned run: title + timeline
     QHash<QWidget*, QWidget*> timeline_of_row_;
 };
 

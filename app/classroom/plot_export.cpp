@@ -19,9 +19,51 @@ QList<QCustomPlot*> plots_in(QWidget* root) {
     return plots;
 }
 
+// Items marked to stay on screen only (a lesson notice's label), hidden while exporting.
+class LeftOut {
+public:
+    explicit LeftOut(const QList<QCustomPlot*>& plots)
+        : plots_(plots) {
+        for (QCustomPlot* plot : plots)
+            for (int i = 0; i < plot->itemCount(); ++i)
+                if (QCPAbstractItem* item = plot->item(i);
+                    item->visible() && item->property("clab_leave_out_of_export").toBool()) {
+                    item->setVisible(false);
+                    hidden_.append(item);
+                }
+    }
+    ~LeftOut() {
+        for (QCPAbstractItem* item : hidden_)
+            item->setVisible(true);
+        if (!hidden_.isEmpty())
+            for (QCustomPlot* plot : plots_)
+                plot->replot(QCustomPlot::rpQueuedReplot); // back on screen
+    }
+
+private:
+    QList<QCustomPlot*> plots_;
+    QList<QCPAbstractItem*> hidden_;
+};
+
+// The caption strip under an exported picture: which run it shows.
+int caption_height(const QString& caption, const QFont& font) {
+    return caption.isEmpty() ? 0 : QFontMetrics(font).height() + 12;
+}
+
+void paint_caption(QPainter& painter, const QString& caption, const QFont& font, const QRect& strip,
+                   const QColor& text) {
+    if (caption.isEmpty()) return;
+    painter.save();
+    painter.setFont(font);
+    painter.setPen(text);
+    painter.drawText(strip.adjusted(8, 0, -8, 0), Qt::AlignLeft | Qt::AlignVCenter,
+                     QFontMetrics(font).elidedText(caption, Qt::ElideRight, strip.width() - 16));
+    painter.restore();
+}
+
 // Paints `root` at 1:1 on `device`: everything but the plots as the widget renders itself, then
 // each plot through toPainter, so plot content stays vector in SVG and PDF.
-void paint_vector(QWidget* root, QPaintDevice* device, double scale) {
+void paint_vector(QWidget* root, QPaintDevice* device, double scale, const QString& caption) {
     QCPPainter painter(device);
     painter.setMode(QCPPainter::pmVectorized);
     painter.setMode(QCPPainter::pmNoCaching);
@@ -39,6 +81,9 @@ void paint_vector(QWidget* root, QPaintDevice* device, double scale) {
         plot->toPainter(&painter, plot->width(), plot->height());
         painter.restore();
     }
+    const QRect strip(0, root->height(), root->width(), caption_height(caption, root->font()));
+    painter.fillRect(strip, root->palette().color(QPalette::Window));
+    paint_caption(painter, caption, root->font(), strip, root->palette().color(QPalette::WindowText));
 }
 
 } // namespace
@@ -71,9 +116,14 @@ bool export_plots(QWidget* widget, const QString& path, QString& error, const Pl
         error = QObject::tr("the plots have no size yet (is the window shown?)");
         return false;
     }
+    const LeftOut left_out(plots_in(widget));
     // Replot now so a hidden or just-resized widget exports what it would show.
     for (QCustomPlot* plot : plots_in(widget))
         plot->replot(QCustomPlot::rpImmediateRefresh);
+    // Every picture says what it shows: the run's name, else the app's.
+    const QString caption = options.title.isEmpty() ? QObject::tr("Concurrency Lab")
+                                                    : QObject::tr("%1 — Concurrency Lab").arg(options.title);
+    const QSize page(size.width(), size.height() + caption_height(caption, widget->font()));
 
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly)) {
@@ -83,10 +133,10 @@ bool export_plots(QWidget* widget, const QString& path, QString& error, const Pl
     switch (format) {
     case PlotFormat::Png: {
         const double scale = std::clamp(options.scale, 0.25, 8.0);
-        QImage image(QSize(qRound(size.width() * scale), qRound(size.height() * scale)),
+        QImage image(QSize(qRound(page.width() * scale), qRound(page.height() * scale)),
                      QImage::Format_ARGB32);
         image.fill(widget->palette().color(QPalette::Window));
-        paint_vector(widget, &image, scale); // vector paint onto a raster image: sharp at any scale
+        paint_vector(widget, &image, scale, caption); // vector paint onto a raster image: sharp at any scale
         if (!image.save(&file, "PNG")) {
             error = QObject::tr("cannot encode %1 as PNG").arg(path);
             return false;
@@ -96,11 +146,11 @@ bool export_plots(QWidget* widget, const QString& path, QString& error, const Pl
     case PlotFormat::Svg: {
         QSvgGenerator svg;
         svg.setOutputDevice(&file);
-        svg.setSize(size);
-        svg.setViewBox(QRect(QPoint(0, 0), size));
+        svg.setSize(page);
+        svg.setViewBox(QRect(QPoint(0, 0), page));
         svg.setTitle(options.title.isEmpty() ? QStringLiteral("Concurrency Lab") : options.title);
         svg.setDescription(QObject::tr("Timeline exported from Concurrency Lab"));
-        paint_vector(widget, &svg, 1.0);
+        paint_vector(widget, &svg, 1.0, caption);
         break;
     }
     case PlotFormat::Pdf: {
@@ -110,8 +160,8 @@ bool export_plots(QWidget* widget, const QString& path, QString& error, const Pl
         pdf.setResolution(96);
         pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
         pdf.setPageSize(
-            QPageSize(QSizeF(size.width() * 72.0 / 96.0, size.height() * 72.0 / 96.0), QPageSize::Point));
-        paint_vector(widget, &pdf, 1.0);
+            QPageSize(QSizeF(page.width() * 72.0 / 96.0, page.height() * 72.0 / 96.0), QPageSize::Point));
+        paint_vector(widget, &pdf, 1.0, caption);
         break;
     }
     case PlotFormat::Unknown:

@@ -50,7 +50,13 @@ QString presenter_style_sheet() {
         "QScrollArea, QScrollArea > QWidget > QWidget { background: #000; }"
         "QTextBrowser { background: #141414; color: #fff; }"
         "#summaryPanel { background: #000; border: 1px solid #666; }"
-        "QToolButton:checked { background: #ffd700; color: #000; }");
+        "QToolButton:checked { background: #ffd700; color: #000; }"
+        // Bars and fields keep black ground under the white text (the slow-motion label and its
+        // "1×" were white on the toolbar's light grey: 1.3:1).
+        "QToolBar, QStatusBar, QMenuBar { background: #000; color: #fff; }"
+        "QToolButton { color: #fff; }"
+        "QToolBar QLabel, QStatusBar QLabel { color: #fff; background: transparent; }"
+        "QComboBox, QSpinBox, QDoubleSpinBox { background: #141414; color: #fff; border: 1px solid #888; }");
 }
 
 PresenterMode::PresenterMode(QWidget* window, QList<QWidget*> lesson_widgets)
@@ -75,7 +81,9 @@ void PresenterMode::setActive(bool on) {
 
 void PresenterMode::setLabOnly(bool on) {
     lab_only_ = on;
-    apply();
+    // Only what is shown changes: setting the style sheet again would re-polish every widget and
+    // drop fonts the presenter look had scaled (the summary's figures fell back to desk size).
+    showLesson();
 }
 
 void PresenterMode::style(QWidget* other) const {
@@ -92,6 +100,10 @@ void PresenterMode::apply() {
         window_->setStyleSheet(active_ ? presenter_style_sheet() : desk_style_);
         window_->setPalette(active_ ? high_contrast_palette() : desk_palette_);
     }
+    showLesson();
+}
+
+void PresenterMode::showLesson() {
     // Lab only is a presenter layout: leaving presenter mode always brings the lesson back.
     const bool hide_lesson = active_ && lab_only_;
     for (const QPointer<QWidget>& w : lesson_widgets_)

@@ -31,6 +31,7 @@ public:
 
 private:
     void apply();
+    void showLesson(); // the lesson widgets hide in the lab-only layout
 
     QPointer<QWidget> window_;
     QList<QPointer<QWidget>> lesson_widgets_;

@@ -1,6 +1,7 @@
 #include "replay_cursor.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace clab::classroom {
@@ -17,6 +18,14 @@ ReplayCursor::ReplayCursor(std::shared_ptr<const Trace> trace)
 
 const Event* ReplayCursor::current_event() const {
     return position_ == 0 ? nullptr : &trace_->events[position_ - 1];
+}
+
+void ReplayCursor::seek_seconds(double t_s) {
+    const double first = double(start_ns_ - trace_->origin_ns) * 1e-9;
+    const double last = double(end_ns_ - trace_->origin_ns) * 1e-9;
+    if (!(t_s > first)) return seek(start_ns_); // also NaN
+    if (t_s >= last) return seek(end_ns_);
+    seek(trace_->origin_ns + int64_t(std::llround(t_s * 1e9)));
 }
 
 void ReplayCursor::seek(int64_t t_ns) {

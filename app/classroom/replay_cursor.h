@@ -34,7 +34,9 @@ public:
     // Moves the cursor to `t_ns` (clamped to the run); every event stamped <= t has happened,
     // except at (or before) the start, where nothing has happened yet.
     void seek(int64_t t_ns);
-    void seek_seconds(double t_s) { seek(trace_->origin_ns + int64_t(t_s * 1e9)); }
+    // Seconds on the timeline's axis; NaN or a time far outside the run lands at its nearest end
+    // (clamped before the conversion to nanoseconds, which would overflow otherwise).
+    void seek_seconds(double t_s);
     void seek_start() { seek(start_ns_); }
     void seek_end() { seek(end_ns_); }
     // One event forwards / back; with a lane, the next / previous event on that lane. Returns

@@ -15,6 +15,7 @@
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace clab::classroom {
 
@@ -177,15 +178,29 @@ void ReplayWindow::playTick() {
 }
 
 void ReplayWindow::addBookmarkHere(const QString& given) {
-    QString label = given;
-    if (label.isEmpty()) {
-        bool ok = false;
-        label = QInputDialog::getText(this, tr("Bookmark"),
-                                      tr("Label for the marker at %1 s:").arg(cursor_.time_s(), 0, 'f', 6),
-                                      QLineEdit::Normal, QString(), &ok);
-        if (!ok || label.trimmed().isEmpty()) return;
+    const double t_s = cursor_.time_s();
+    if (!given.trimmed().isEmpty()) {
+        addBookmarkAt(t_s, given);
+        return;
     }
-    add_bookmark(*run_, Bookmark{cursor_.time_s(), -1, label.trimmed(), QString(), false});
+    if (label_dialog_ && label_dialog_->isVisible()) {
+        label_dialog_->raise();
+        return;
+    }
+    // Window-modal and answered later (QDialog::open): no nested event loop.
+    auto* dialog = new QInputDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Bookmark"));
+    dialog->setLabelText(tr("Label for the marker at %1 s:").arg(t_s, 0, 'f', 6));
+    connect(dialog, &QInputDialog::textValueSelected, this,
+            [this, t_s](const QString& label) { addBookmarkAt(t_s, label); });
+    label_dialog_ = dialog;
+    dialog->open();
+}
+
+void ReplayWindow::addBookmarkAt(double t_s, const QString& label) {
+    if (label.trimmed().isEmpty()) return;
+    add_bookmark(*run_, Bookmark{t_s, -1, label.trimmed(), QString(), false});
     show_bookmarks(timeline_, run_->bookmarks);
     emit bookmarksChanged(run_);
 }
@@ -212,6 +227,9 @@ void ReplayWindow::refresh() {
                             ? tr("<b>GIL:</b> nobody holds it · %1 waiting").arg(waiting)
                             : tr("<b>GIL:</b> %1 holds it · %2 waiting").arg(names.join(", ")).arg(waiting));
     const uint32_t task = cursor_.loop_task();
+    // Only a run with an event loop has a line about it (a threads replay has none).
+    loop_label_->setVisible(std::any_of(run_->trace.lanes.begin(), run_->trace.lanes.end(),
+                                        [](const LaneInfo& lane) { return lane.kind == LaneKind::Loop; }));
     loop_label_->setText(
         task == kNoLane ? tr("<b>Event loop:</b> no task step running")
                         : tr("<b>Event loop runs:</b> %1").arg(qs(cursor_.lane_name(task)).toHtmlEscaped()));

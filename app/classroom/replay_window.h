@@ -6,6 +6,7 @@
 #include "replay_cursor.h"
 #include "timeline_factory.h"
 
+#include <QPointer>
 #include <QWidget>
 
 class QComboBox;
@@ -33,7 +34,7 @@ public slots:
     void toStart();
     void toEnd();
     void togglePlay();
-    // Asks for a label and drops a bookmark at the cursor; `label` non-empty skips the dialog.
+    // Drops a bookmark at the cursor; with `label` empty, asks for one first (without blocking).
     void addBookmarkHere(const QString& label = QString());
 
 signals:
@@ -45,6 +46,7 @@ private:
     void refresh();
     uint32_t laneFilter() const;
     void playTick();
+    void addBookmarkAt(double t_s, const QString& label);
 
     RunPtr run_;
     ReplayCursor cursor_;
@@ -60,6 +62,7 @@ private:
     QToolButton* play_ = nullptr;
     QTimer* play_timer_ = nullptr;
     bool syncing_ = false;
+    QPointer<QWidget> label_dialog_; // the bookmark's label question, while it is open
 };
 
 } // namespace clab::classroom

@@ -9,6 +9,7 @@ void RunHistory::setLimits(int runs, size_t events) {
     max_runs_ = std::max(1, runs);
     max_events_ = events;
     enforceLimits();
+    emit limitsChanged();
 }
 
 int RunHistory::add(RunPtr run) {

@@ -1,6 +1,7 @@
 // The session's runs, newest last: every finished run lands here (with its trace), so a class can
 // go back to "the run before we changed the slider", replay it, pin it for comparison or save it.
-// A list model for the history dock; memory stays bounded by dropping the oldest runs.
+// A list model for the history dock; memory stays bounded by dropping the oldest runs (the dock
+// says how many are kept): a long class session must not grow without end (issue 19).
 #pragma once
 
 #include "run_record.h"
@@ -13,11 +14,16 @@ namespace clab::classroom {
 class RunHistory : public QAbstractListModel {
     Q_OBJECT
 public:
+    static constexpr int kDefaultMaxRuns = 20;
+    static constexpr size_t kDefaultMaxEvents = 8'000'000; // ~190 MB of events at 24 B each
+
     explicit RunHistory(QObject* parent = nullptr);
 
     // Keeps at most `runs` runs and `events` events in total (the oldest go first; the newest run
     // always stays, however large).
     void setLimits(int runs, size_t events);
+    int maxRuns() const { return max_runs_; }
+    size_t maxEvents() const { return max_events_; }
 
     // Adds a finished run; names it "Run N · <spec>" when it has no name. Returns its row.
     int add(RunPtr run);
@@ -37,14 +43,15 @@ public:
 signals:
     void runAdded(const clab::classroom::RunPtr& run);
     void runRemoved(const clab::classroom::RunPtr& run);
+    void limitsChanged();
 
 private:
     void enforceLimits();
 
     QList<RunPtr> runs_;
     int counter_ = 0;
-    int max_runs_ = 40;
-    size_t max_events_ = 40'000'000; // ~1 GB of events at 24 B each
+    int max_runs_ = kDefaultMaxRuns;
+    size_t max_events_ = kDefaultMaxEvents;
 };
 
 } // namespace clab::classroom

@@ -72,9 +72,12 @@ void show_bookmarks(QWidget* timeline, const QList<Bookmark>& bookmarks) {
         view->clear_bookmarks();
         for (const Bookmark& b : bookmarks) {
             // The view draws instants; a range gets its span written into the label.
+            // A lesson's notice: its whole text would cover the top lanes and be cut off, so the
+            // label only says what it is; hovering it shows the text.
+            const QString name = b.from_lesson ? QObject::tr("notice") : b.label;
             const QString label =
-                b.to_s > b.t_s ? QStringLiteral("%1 (to %2 s)").arg(b.label).arg(b.to_s, 0, 'g', 4) : b.label;
-            view->add_bookmark(b.t_s, label);
+                b.to_s > b.t_s ? QStringLiteral("%1 (to %2 s)").arg(name).arg(b.to_s, 0, 'g', 4) : name;
+            view->add_bookmark(b.t_s, label, b.from_lesson ? b.label : QString());
         }
         return;
     }
@@ -145,6 +148,28 @@ void set_time_range(QWidget* timeline, double t0_s, double t1_s) {
         plot->xAxis->setRange(t0_s, t1_s);
         plot->replot(QCustomPlot::rpQueuedReplot);
     }
+}
+
+QString share_one_legend(const QList<QWidget*>& timelines) {
+    uint64_t keys = 0;
+    bool any = false;
+    for (QWidget* w : timelines) {
+        plots::TimelineView* view = timeline_view(w);
+        if (!view) continue;
+        any = true;
+        view->set_legend_shown(false);
+        view->replot_now();
+        w->setMinimumHeight(view->preferred_height());
+        keys |= view->state_keys_shown();
+    }
+    if (!any) return {};
+    QStringList items;
+    for (int s = 0; s < int(SegState::Count); ++s)
+        if (keys & (uint64_t(1) << s))
+            items << QStringLiteral("<span style='color:%1'>■</span>&nbsp;%2")
+                         .arg(plots::state_colour(SegState(s)).name(),
+                              plots::state_label(SegState(s)).toHtmlEscaped());
+    return items.join(QStringLiteral(" &nbsp;&nbsp; "));
 }
 
 double time_at(QWidget* timeline, const QPoint& pos) {

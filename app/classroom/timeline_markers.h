@@ -21,6 +21,10 @@ void show_bookmarks(QWidget* timeline, const QList<Bookmark>& bookmarks);
 void link_time_axes(const QList<QWidget*>& timelines);
 // Sets the visible time range of every plot in `timeline`.
 void set_time_range(QWidget* timeline, double t0_s, double t1_s);
+// Stacked timelines (Compare): each keeps every lane readable (its minimum height is the real
+// timeline's preferred_height; the window scrolls), and they share one legend. Returns the legend's
+// rich text (every lane state drawn in any of them), empty when the timelines are not real ones.
+QString share_one_legend(const QList<QWidget*>& timelines);
 // The time (seconds) under a widget-relative x position in `timeline`'s first plot, or -1.
 double time_at(QWidget* timeline, const QPoint& pos_in_timeline);
 

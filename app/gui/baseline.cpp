@@ -36,6 +36,10 @@ int parallel_units(const ExperimentSpec& s) {
     return std::max(1, workers_used(s)); // the same count the command line's efficiency uses
 }
 
+bool speedup_applies(const ExperimentSpec& s) {
+    return s.engine != EngineKind::Sequential && s.tasks > 1;
+}
+
 void apply_baseline(Summary& summary, double baseline_wall_s) {
     if (baseline_wall_s <= 0 || summary.wall_s <= 0) return;
     summary.baseline_wall_s = baseline_wall_s;

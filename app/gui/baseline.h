@@ -17,6 +17,10 @@ QString spec_key(const ExperimentSpec& spec);
 // How many workers could run at once, the denominator of parallel efficiency.
 int parallel_units(const ExperimentSpec& spec);
 
+// Whether "faster than one task after another" means anything for a run: not for the sequential
+// run itself, nor for a single task (one echo, one request), which has nothing to overlap.
+bool speedup_applies(const ExperimentSpec& spec);
+
 // Fills baseline_wall_s, speedup and efficiency of a finished run.
 void apply_baseline(Summary& summary, double baseline_wall_s);
 

@@ -8,6 +8,7 @@
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <qcustomplot.h>
 
 namespace clab::gui {
@@ -22,6 +23,22 @@ double nice_bin_width(double span) {
     for (double step : {1.0, 2.0, 5.0})
         if (raw <= step * decade) return step * decade;
     return 10 * decade;
+}
+
+// The blocking calls a workload asks for by itself (what `io_ms` is about): the requests of a
+// network workload, the sleeps of the waiting ones. Connects, joins and a process pool's pipes are
+// blocking calls too, but not the ones the lesson times; a CPU workload has none.
+std::optional<IoKind> workload_call_kind(WorkloadKind workload) {
+    switch (workload) {
+    case WorkloadKind::Net:
+        return IoKind::Socket;
+    case WorkloadKind::Sleep:
+    case WorkloadKind::Mixed:
+    case WorkloadKind::Blend:
+        return IoKind::Sleep;
+    default:
+        return std::nullopt;
+    }
 }
 
 QString ms_text(double ms) {
@@ -60,8 +77,9 @@ void LatencyHistogram::clear() {
 
 void LatencyHistogram::setRun(const std::vector<IoLatency>& latencies, const ExperimentSpec& spec) {
     latencies_ms_.clear();
+    const std::optional<IoKind> kind = workload_call_kind(spec.workload);
     for (const IoLatency& l : latencies)
-        latencies_ms_.push_back(double(l.total_ns()) / 1e6);
+        if (kind && l.kind == *kind) latencies_ms_.push_back(double(l.total_ns()) / 1e6);
     asked_ms_ = spec.io_ms;
     switch_ms_ = spec.gil == GilMode::Off ? 0 : spec.switch_interval_ms;
     if (calls() < kMinCalls) {

@@ -24,7 +24,8 @@ public:
     static constexpr int kMinCalls = 10;
 
     // Shows the latencies of a run of `spec` (its io_ms and, with the GIL on, its switch interval are
-    // marked). Hides the widget when there are fewer than kMinCalls.
+    // marked): only the calls the workload itself makes (its requests or sleeps), so the count is
+    // the workload's. Hides the widget when there are fewer than kMinCalls.
     void setRun(const std::vector<IoLatency>& latencies, const ExperimentSpec& spec);
     void clear();
 

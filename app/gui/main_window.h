@@ -62,7 +62,8 @@ public:
 public slots:
     void next();
     void back();
-    void openLessonsFolder();
+    void openLessonsFolder(); // asks, without blocking; then openLessonsFolderAt
+    void openLessonsFolderAt(const QString& dir);
     // Forgets visited steps and answers: of the open lesson, or of the whole course. No dialog
     // (the menu commands ask first).
     void resetProgress(bool whole_course);
@@ -74,6 +75,7 @@ signals:
     void stepOpened(int lesson, int step);
 
 protected:
+    bool event(QEvent* event) override; // main_window_actions.cpp: arrows to a focused slider/field
     void closeEvent(QCloseEvent* event) override;
 
 private:
@@ -87,7 +89,6 @@ private:
     void buildActions();
     void buildMenus();
     void buildToolBar();
-    bool forwardArrowToFocus(int key);
     // main_window_session.cpp
     void restoreSession();
     void saveSession();

@@ -3,6 +3,7 @@
 #include "lab_panel.h"
 #include "main_window.h"
 #include "sched/scheduler_action.h" // "Be the scheduler…" (app/sched)
+#include "shortcuts_dialog.h"
 
 #include <QAbstractItemView>
 #include <QAbstractSlider>
@@ -17,6 +18,7 @@
 #include <QStyle>
 #include <QTextEdit>
 #include <QToolBar>
+#include <functional>
 
 namespace clab {
 
@@ -27,6 +29,19 @@ bool wants_arrows(QWidget* w) {
            qobject_cast<QLineEdit*>(w) || qobject_cast<QComboBox*>(w) ||
            qobject_cast<QAbstractItemView*>(w) ||
            (qobject_cast<QTextEdit*>(w) && !static_cast<QTextEdit*>(w)->isReadOnly());
+}
+// A message box that does not block (QDialog::open, no nested event loop: runs keep streaming and
+// nothing below it can be deleted while it waits). `on_yes` runs if the answer is Yes.
+QMessageBox* open_box(QWidget* parent, QMessageBox::Icon icon, const QString& title, const QString& text,
+                      QMessageBox::StandardButtons buttons, std::function<void()> on_yes = {}) {
+    auto* box = new QMessageBox(icon, title, text, buttons, parent);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    if (on_yes)
+        QObject::connect(box, &QMessageBox::finished, parent, [box, on_yes = std::move(on_yes)](int) {
+            if (box->standardButton(box->clickedButton()) == QMessageBox::Yes) on_yes();
+        });
+    box->open();
+    return box;
 }
 bool is_text_input(QWidget* w) {
     return qobject_cast<QAbstractSpinBox*>(w) || qobject_cast<QLineEdit*>(w) ||
@@ -73,17 +88,11 @@ void MainWindow::buildActions() {
     QAction* back = make(QStringLiteral("back"), tr("&Back"), QStyle::SP_ArrowBack);
     back->setShortcuts({QKeySequence(Qt::ALT | Qt::Key_Left), QKeySequence(Qt::Key_Left)});
     back->setToolTip(tr("Previous step (← or Alt+←)"));
-    connect(back, &QAction::triggered, this, [this] {
-        if (forwardArrowToFocus(Qt::Key_Left)) return;
-        this->back();
-    });
+    connect(back, &QAction::triggered, this, &MainWindow::back);
     QAction* next = make(QStringLiteral("next"), tr("&Next"), QStyle::SP_ArrowForward);
     next->setShortcuts({QKeySequence(Qt::ALT | Qt::Key_Right), QKeySequence(Qt::Key_Right)});
     next->setToolTip(tr("Next step (→ or Alt+→)"));
-    connect(next, &QAction::triggered, this, [this] {
-        if (forwardArrowToFocus(Qt::Key_Right)) return;
-        this->next();
-    });
+    connect(next, &QAction::triggered, this, &MainWindow::next);
 
     QAction* presenter =
         make(QStringLiteral("presenter"), tr("&Presenter mode"), QStyle::SP_TitleBarMaxButton);
@@ -114,18 +123,18 @@ void MainWindow::buildActions() {
     connect(reset_lesson, &QAction::triggered, this, [this] {
         const lessons::Lesson* l = lesson();
         if (!l) return;
-        if (QMessageBox::question(
-                this, tr("Reset progress"),
-                tr("Forget which steps of “%1” you visited and what you answered?").arg(l->title)) ==
-            QMessageBox::Yes)
-            resetProgress(false);
+        const QString id = l->id;
+        open_box(this, QMessageBox::Question, tr("Reset progress"),
+                 tr("Forget which steps of “%1” you visited and what you answered?").arg(l->title),
+                 QMessageBox::Yes | QMessageBox::No, [this, id] {
+                     if (const lessons::Lesson* now = lesson(); now && now->id == id) resetProgress(false);
+                 });
     });
     QAction* reset_all = make(QStringLiteral("resetAllProgress"), tr("Reset progress of the &whole course…"));
     connect(reset_all, &QAction::triggered, this, [this] {
-        if (QMessageBox::question(this, tr("Reset progress"),
-                                  tr("Forget every visited step and every answer of the whole course?")) ==
-            QMessageBox::Yes)
-            resetProgress(true);
+        open_box(this, QMessageBox::Question, tr("Reset progress"),
+                 tr("Forget every visited step and every answer of the whole course?"),
+                 QMessageBox::Yes | QMessageBox::No, [this] { resetProgress(true); });
     });
 
     QAction* open = make(QStringLiteral("openLessons"), tr("&Open lessons folder…"), QStyle::SP_DirOpenIcon);
@@ -192,45 +201,39 @@ void MainWindow::buildToolBar() {
     bar->addAction(action("presenter"));
 }
 
-bool MainWindow::forwardArrowToFocus(int key) {
-    // Only the plain arrow reaches here for a focused slider / list / field; Alt+arrow always navigates.
-    if (QApplication::keyboardModifiers() & Qt::AltModifier) return false;
-    QWidget* focus = QApplication::focusWidget();
-    if (!focus || !wants_arrows(focus)) return false;
-    if (auto* slider = qobject_cast<QAbstractSlider*>(focus)) {
-        slider->triggerAction(key == Qt::Key_Left ? QAbstractSlider::SliderSingleStepSub
-                                                  : QAbstractSlider::SliderSingleStepAdd);
-        return true;
+bool MainWindow::event(QEvent* event) {
+    // The plain arrows are step shortcuts, but a focused slider / list / field needs them itself.
+    // Accepting the ShortcutOverride (it bubbles up from the focus widget to the window when no
+    // widget claimed it) makes Qt deliver the key to that widget as an ordinary key press instead
+    // of triggering Back / Next. Re-sending the key from the action instead loops: a key press sent
+    // by sendEvent goes through the shortcut map again (issue 20.1). Alt+arrow always navigates.
+    if (event->type() == QEvent::ShortcutOverride) {
+        const auto* key = static_cast<QKeyEvent*>(event);
+        const bool plain_arrow = (key->key() == Qt::Key_Left || key->key() == Qt::Key_Right) &&
+                                 (key->modifiers() & ~Qt::KeypadModifier) == Qt::NoModifier;
+        if (plain_arrow && wants_arrows(QApplication::focusWidget())) {
+            event->accept();
+            return true;
+        }
     }
-    // sendEvent goes straight to the widget, past the shortcut map, so this does not loop.
-    QKeyEvent press(QEvent::KeyPress, key, Qt::NoModifier);
-    QApplication::sendEvent(focus, &press);
-    return true;
+    return QMainWindow::event(event);
 }
 
 void MainWindow::showShortcuts() {
-    const QString rows =
-        tr("<tr><td><b>Space</b></td><td>Run the experiment</td></tr>"
-           "<tr><td><b>Esc</b></td><td>Stop the run (leave presenter mode when idle)</td></tr>"
-           "<tr><td><b>Ctrl+R</b></td><td>Reset the controls to the step's values</td></tr>"
-           "<tr><td><b>← / →</b>, <b>Alt+← / Alt+→</b></td><td>Previous / next step</td></tr>"
-           "<tr><td><b>+ / −</b></td><td>More / fewer workers</td></tr>"
-           "<tr><td><b>F11</b></td><td>Presenter mode</td></tr>"
-           "<tr><td><b>Ctrl+O</b></td><td>Open a lessons folder</td></tr>"
-           "<tr><td><b>Ctrl+Q</b></td><td>Quit</td></tr>");
-    QMessageBox box(QMessageBox::NoIcon, tr("Keyboard shortcuts"),
-                    QStringLiteral("<table cellspacing='6'>%1</table>").arg(rows), QMessageBox::Close, this);
-    box.exec();
+    // Read from the window's actions (shortcuts_dialog.cpp); not modal, so a run keeps drawing.
+    auto* dialog = new gui::ShortcutsDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
 }
 
 void MainWindow::showAbout() {
-    QMessageBox::about(
-        this, tr("About Concurrency Lab"),
-        tr("<h3>Concurrency Lab %1</h3><p>Learn Python concurrency by running it: real threads "
-           "under a CPython-faithful GIL, real processes and a real event loop, drawn as they "
-           "run.</p><p>Every number and every bar comes from what the run really recorded on "
-           "this machine.</p>")
-            .arg(QStringLiteral(CLAB_VERSION)));
+    open_box(this, QMessageBox::Information, tr("About Concurrency Lab"),
+             tr("<h3>Concurrency Lab %1</h3><p>Learn Python concurrency by running it: real threads "
+                "under a CPython-faithful GIL, real processes and a real event loop, drawn as they "
+                "run.</p><p>Every number and every bar comes from what the run really recorded on "
+                "this machine.</p>")
+                 .arg(QStringLiteral(CLAB_VERSION)),
+             QMessageBox::Ok);
 }
 
 } // namespace clab

@@ -54,7 +54,8 @@ void MainWindow::restoreSession() {
         const QRect screen = QGuiApplication::primaryScreen()
                                  ? QGuiApplication::primaryScreen()->availableGeometry()
                                  : QRect(0, 0, 1600, 1000);
-        resize(std::min(1600, screen.width()), std::min(1000, screen.height()));
+        // Room for the window's frame and title bar, so the status bar stays on screen (1280×720).
+        resize(std::min(1600, screen.width() * 9 / 10), std::min(1000, screen.height() * 9 / 10));
     }
     // Screenshots have one size, whatever the screen (or the offscreen platform) offers.
     if (!options_.screenshot.isEmpty()) resize(1600, 1000);
@@ -114,8 +115,16 @@ void MainWindow::setPresenterMode(bool on) {
 }
 
 void MainWindow::openLessonsFolder() {
-    const QString dir =
-        QFileDialog::getExistingDirectory(this, tr("Open a lessons folder"), repository_->directory());
+    // Window-modal, answered later (no nested event loop while a run streams).
+    auto* dialog = new QFileDialog(this, tr("Open a lessons folder"), repository_->directory());
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setFileMode(QFileDialog::Directory);
+    dialog->setOption(QFileDialog::ShowDirsOnly);
+    connect(dialog, &QFileDialog::fileSelected, this, &MainWindow::openLessonsFolderAt);
+    dialog->open();
+}
+
+void MainWindow::openLessonsFolderAt(const QString& dir) {
     if (dir.isEmpty()) return;
     lesson_id_.clear();
     lesson_ = step_ = -1;

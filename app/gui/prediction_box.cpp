@@ -52,8 +52,11 @@ void PredictionBox::clearChoices() {
     }
 }
 
-void PredictionBox::setPrediction(const std::optional<lessons::Prediction>& prediction) {
+void PredictionBox::setPrediction(const std::optional<lessons::Prediction>& prediction,
+                                  std::optional<EngineKind> about) {
     prediction_ = prediction;
+    about_ = about;
+    figure_shown_ = false;
     clearChoices();
     verdict_->clear();
     verdict_->hide();
@@ -102,7 +105,11 @@ void PredictionBox::setAnswer(const PredictionAnswer& a) {
 
 Verdict PredictionBox::reveal(const Summary& summary) {
     if (!prediction_) return {};
-    const Verdict v = prediction_verdict(*prediction_, answer(), summary);
+    const bool ours = !about_ || summary.spec.engine == *about_;
+    if (!ours && figure_shown_) return shown_verdict_;
+    const QString about = about_ ? QString::fromLatin1(to_string(*about_).data()) : QString();
+    const Verdict v = prediction_verdict(*prediction_, answer(), ours ? &summary : nullptr, about);
+    figure_shown_ = ours;
     shown_verdict_ = v;
     verdict_->setText(v.text);
     colourVerdict();

@@ -20,11 +20,15 @@ public:
     explicit PredictionBox(QWidget* parent = nullptr);
 
     // Shows `prediction` (hides the box when there is none) and clears the answer and verdict.
-    void setPrediction(const std::optional<lessons::Prediction>& prediction);
+    // `about`: in a compare step, the engine whose run the prediction is about (prediction_engine);
+    // runs of the other engines then never lend it their figure.
+    void setPrediction(const std::optional<lessons::Prediction>& prediction,
+                       std::optional<EngineKind> about = std::nullopt);
     PredictionAnswer answer() const;
     // Sets the answer from outside (a restored session, the tests).
     void setAnswer(const PredictionAnswer& answer);
-    // After a run: shows the verdict next to the measured figure.
+    // After a run: shows the verdict next to the measured figure. In a compare step a run of
+    // another engine shows the verdict without a figure, and never replaces one already shown.
     Verdict reveal(const Summary& summary);
     QString verdictText() const;
 
@@ -39,6 +43,8 @@ private:
     void clearChoices();
 
     std::optional<lessons::Prediction> prediction_;
+    std::optional<EngineKind> about_;
+    bool figure_shown_ = false; // the verdict shows the figure of the run it is about
     QLabel* question_ = nullptr;
     QWidget* choices_host_ = nullptr;
     QVBoxLayout* choices_layout_ = nullptr;

@@ -13,13 +13,28 @@ QString tr(const char* text) {
 }
 } // namespace
 
-Verdict prediction_verdict(const lessons::Prediction& p, const PredictionAnswer& answer,
-                           const Summary& summary) {
+EngineKind prediction_engine(const lessons::Prediction& p, const lessons::Step& step) {
+    if (!step.compare.isEmpty() && !p.numeric && p.answer >= 1 && p.answer <= p.choices.size()) {
+        const QString named = p.choices[p.answer - 1].trimmed().toLower();
+        if (step.compare.contains(named))
+            if (const auto engine = parse_engine(named.toStdString())) return *engine;
+    }
+    return step.spec.engine;
+}
+
+namespace {
+Verdict judge(const lessons::Prediction& p, const PredictionAnswer& answer, const Summary* summary,
+              const QString& about) {
     Verdict v;
     v.answered = answer.given();
-    v.measured = p.reveal.isEmpty() ? std::nullopt : summary_metric(summary, p.reveal);
-    const QString measured =
-        v.measured ? tr(" Measured: %1").arg(format_metric(p.reveal, *v.measured)) : QString();
+    if (summary && !p.reveal.isEmpty()) v.measured = summary_metric(*summary, p.reveal);
+    QString measured;
+    if (v.measured)
+        measured = about.isEmpty()
+                       ? tr(" Measured: %1").arg(measured_phrase(*summary, p.reveal))
+                       : tr(" Measured for %1: %2").arg(about, measured_phrase(*summary, p.reveal));
+    else if (!summary && !about.isEmpty())
+        measured = tr(" (Run %1, or Run all, to measure it)").arg(about);
 
     if (p.numeric) {
         // Judge against what this machine measured; the lesson's number is the fallback.
@@ -50,6 +65,17 @@ Verdict prediction_verdict(const lessons::Prediction& p, const PredictionAnswer&
     else
         v.text = tr("You said '%1'.%2 — the answer is '%3'.")
                      .arg(choice_text(answer.choice), measured, right_answer);
+    return v;
+}
+} // namespace
+
+Verdict prediction_verdict(const lessons::Prediction& p, const PredictionAnswer& answer,
+                           const Summary* summary, const QString& about) {
+    Verdict v = judge(p, answer, summary, about);
+    // A verdict from a run that shared the machine with busy programs may be wrong either way.
+    if (summary && v.measured)
+        if (const QString busy = busy_machine_note(*summary); !busy.isEmpty())
+            v.text += QLatin1Char(' ') + busy;
     return v;
 }
 

@@ -1,6 +1,7 @@
 #include "python_highlighter.h"
 
 #include <QFontDatabase>
+#include <QFontMetrics>
 #include <QTextBlock>
 #include <QTextCursor>
 #include <QTextDocument>
@@ -113,6 +114,11 @@ void PythonHighlighter::highlightBlock(const QString& text) {
 
 void style_code_blocks(QTextDocument* document, const QColor& background, const QColor& ink) {
     const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    const double body_pt =
+        document->defaultFont().pointSizeF() > 0 ? document->defaultFont().pointSizeF() : mono.pointSizeF();
+    QFont sized = mono;
+    sized.setPointSizeF(body_pt);
+    const int hang_px = 2 * QFontMetrics(sized).horizontalAdvance(QLatin1Char(' '));
     QTextCursor cursor(document);
     cursor.beginEditBlock();
     for (QTextBlock block = document->begin(); block.isValid(); block = block.next()) {
@@ -122,13 +128,18 @@ void style_code_blocks(QTextDocument* document, const QColor& background, const 
         cursor.setPosition(block.position());
         QTextBlockFormat code;
         code.setBackground(background);
-        code.setLeftMargin(8);
+        // A long line wraps inside the panel (never a sideways scrollbar over the lesson), and its
+        // continuation hangs two characters in, so it still reads as one line of Python.
+        code.setNonBreakableLines(false);
+        code.setLeftMargin(8 + hang_px);
+        code.setTextIndent(-hang_px);
         code.setRightMargin(8);
         cursor.mergeBlockFormat(code);
         cursor.setPosition(block.position() + block.length() - 1, QTextCursor::KeepAnchor);
         QTextCharFormat cf;
         cf.setFontFamilies({mono.family()});
         cf.setFontFixedPitch(true);
+        cf.setFontPointSize(body_pt); // as large as the prose, on the projector too
         if (ink.isValid()) cf.setForeground(ink);
         cursor.mergeCharFormat(cf);
     }

@@ -45,6 +45,10 @@ StepView::StepView(QWidget* parent)
     text_->setOpenExternalLinks(true);
     text_->setFrameShape(QFrame::NoFrame);
     text_->document()->setDocumentMargin(4);
+    // Prose and code wrap to the panel (style_code_blocks lets code lines break): nothing to scroll
+    // sideways, so no scrollbar can ever sit over the last line of code.
+    text_->setLineWrapMode(QTextEdit::WidgetWidth);
+    text_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     highlighter_ = new PythonHighlighter(text_->document());
 
     activity_scroll_ = new QScrollArea(split_);
@@ -106,7 +110,9 @@ void StepView::showStep(const lessons::Lesson& lesson, int step, bool has_previo
     text_->setMarkdown(s.markdown);
     restyle();
     highlighter_->rehighlight();
-    prediction_->setPrediction(s.prediction);
+    prediction_->setPrediction(s.prediction, s.prediction && !s.compare.isEmpty()
+                                                 ? std::optional(prediction_engine(*s.prediction, s))
+                                                 : std::nullopt);
     setNotices(s.notices);
     checks_->setQuestions(s.checks);
     code_->setVisible(code_->setStep(lesson, step));
@@ -148,7 +154,10 @@ void StepView::resizeEvent(QResizeEvent* event) {
 
 void StepView::changeEvent(QEvent* event) {
     QWidget::changeEvent(event);
-    if (event->type() == QEvent::FontChange) updateFonts(); // presenter mode scales everything
+    if (event->type() == QEvent::FontChange) { // presenter mode scales everything
+        updateFonts();
+        QTimer::singleShot(0, this, &StepView::restyle); // code follows the body size
+    }
     // Deferred: presenter mode sets the style sheet and the palette one after the other.
     if (event->type() == QEvent::PaletteChange || event->type() == QEvent::StyleChange)
         QTimer::singleShot(0, this, &StepView::restyle);

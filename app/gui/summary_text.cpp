@@ -41,7 +41,7 @@ bool is_process_engine(const ExperimentSpec& s) {
 struct MetricInfo {
     const char* name;
     const char* label;
-    enum Unit { Seconds, Millis, Count, Ratio, Percent, Bytes, Megabytes } unit;
+    enum Unit { Seconds, Millis, Count, Ratio, Percent, Bytes, Megabytes, YesNo } unit;
     double (*get)(const Summary&);
 };
 
@@ -61,6 +61,7 @@ const MetricInfo kMetrics[] = {
      [](const Summary& s) { return s.median_gil_slice_ms; }},
     {"lost_updates", "Lost updates", MetricInfo::Count,
      [](const Summary& s) { return double(s.lost_updates); }},
+    {"deadlock", "Deadlock", MetricInfo::YesNo, [](const Summary& s) { return s.deadlock ? 1.0 : 0.0; }},
     {"counter_value", "Counter value", MetricInfo::Count,
      [](const Summary& s) { return double(s.counter_value); }},
     {"counter_expected", "Counter expected", MetricInfo::Count,
@@ -130,8 +131,36 @@ QString format_metric(const QString& name, double v) {
         return bytes(v);
     case MetricInfo::Megabytes:
         return QStringLiteral("%1 MB").arg(v, 0, 'f', 1);
+    case MetricInfo::YesNo:
+        return v != 0 ? tr("yes") : tr("no");
     }
     return QString();
+}
+
+QString measured_phrase(const Summary& s, const QString& name) {
+    const MetricInfo* m = find_metric(name);
+    if (!m) return QString();
+    const double v = m->get(s);
+    const QString value = format_metric(name, v);
+    QString label = metric_label(name);
+    // "lost updates", but "GIL switches" keeps its capitals.
+    if (label.size() > 1 && label[1].isLower()) label[0] = label[0].toLower();
+    if (name == QLatin1String("cpu_s"))
+        return tr("CPU %1 of %2 wall").arg(value, format_metric(QStringLiteral("wall_s"), s.wall_s));
+    if (name == QLatin1String("wall_s")) return tr("%1 on the clock").arg(value);
+    if (name == QLatin1String("lost_updates") && s.counter_expected > 0)
+        return tr("%1 lost updates (the counter ended at %2 of %3)")
+            .arg(value, count(double(s.counter_value)), count(double(s.counter_expected)));
+    switch (m->unit) {
+    case MetricInfo::Count:
+    case MetricInfo::Ratio:
+    case MetricInfo::Percent:
+        return QStringLiteral("%1 %2").arg(value, label); // "2,444,232 lost updates", "1.73× speedup"
+    case MetricInfo::YesNo:
+        return v != 0 ? tr("a %1").arg(label) : tr("no %1").arg(label); // "a deadlock"
+    default:
+        return QStringLiteral("%1 %2").arg(label, value); // "peak memory 41.0 MB"
+    }
 }
 
 Headline summary_headline(const Summary& s) {
@@ -147,7 +176,17 @@ Headline summary_headline(const Summary& s) {
     if (s.cancelled)
         return {tr("Stopped after %1, before the run finished.").arg(seconds(s.wall_s)), Severity::Warning};
     if (!s.completed) return {tr("The run did not finish."), Severity::Warning};
+    if (const QString busy = busy_machine_note(s); !busy.isEmpty())
+        return {tr("Finished in %1. %2").arg(seconds(s.wall_s), busy), Severity::Warning};
     return {tr("Finished in %1.").arg(seconds(s.wall_s)), Severity::Good};
+}
+
+QString busy_machine_note(const Summary& s) {
+    if (!machine_was_busy(s)) return QString();
+    return tr("Other programs kept %1 of this machine's %2 cores busy during the run, so these figures "
+              "may be off: run it again when the machine is quieter.")
+        .arg(s.other_cpu_s / s.wall_s, 0, 'f', 1)
+        .arg(s.machine_cpus);
 }
 
 QList<SummaryRow> summary_rows(const Summary& s) {
@@ -156,7 +195,7 @@ QList<SummaryRow> summary_rows(const Summary& s) {
     rows << row(s, "wall_s", tr("time on the clock, start to end"));
     const double cores_busy = s.wall_s > 0 ? s.cpu_s / s.wall_s : 0;
     rows << row(s, "cpu_s", tr("%1 cores busy on average").arg(cores_busy, 0, 'f', 2));
-    if (s.baseline_wall_s > 0) {
+    if (s.baseline_wall_s > 0 && speedup_applies(spec)) {
         rows << row(s, "baseline_wall_s", tr("the same work, one task after another"));
         const Severity sev = s.speedup >= 1.3  ? Severity::Good
                              : s.speedup < 0.9 ? Severity::Warning
@@ -175,7 +214,9 @@ QList<SummaryRow> summary_rows(const Summary& s) {
                 rows << row(s, "forced_switches", tr("a waiting thread asked the holder to drop it"));
             rows << row(s, "gil_wait_s", tr("summed over all threads"),
                         s.gil_wait_s > s.wall_s * 0.5 ? Severity::Warning : Severity::Info);
-            if (s.median_gil_slice_ms > 0)
+            // A slice is how long a thread ran before it was asked to hand over: runs that only
+            // wait (I/O) hand the GIL over at every call and have no slices worth a figure.
+            if (s.median_gil_slice_ms > 0 && s.forced_switches > 0)
                 rows << row(s, "median_gil_slice_ms", tr("how long a thread ran before handing over"));
         }
     }

@@ -27,6 +27,9 @@ struct Headline {
 };
 
 Headline summary_headline(const Summary& summary);
+// When other programs took a notable share of the CPU during the run (machine_was_busy): a
+// sentence saying so and that the figures may be off; empty otherwise.
+QString busy_machine_note(const Summary& summary);
 QList<SummaryRow> summary_rows(const Summary& summary);
 
 // A metric by its Summary field name ("speedup", "wall_s", "lost_updates"); nothing if unknown.
@@ -35,5 +38,8 @@ std::optional<double> summary_metric(const Summary& summary, const QString& name
 QString format_metric(const QString& name, double value);
 // "Speedup", "Wall time" ...
 QString metric_label(const QString& name);
+// The measured figure in words, for a prediction's reveal: "1.73× speedup", "2,444,232 lost
+// updates (the counter ended at …)", "CPU 0.91 s of 0.91 s wall", "a deadlock". Empty if unknown.
+QString measured_phrase(const Summary& summary, const QString& name);
 
 } // namespace clab::gui

@@ -81,7 +81,7 @@ std::optional<bool> parse_lock_order_fixed(std::string_view text) {
 const QList<SpecKey>& spec_keys() {
     static const QList<SpecKey> keys{
         choice_key("engine", parse_engine, &ExperimentSpec::engine,
-                   "sequential, threads, thread-pool, processes, process-pool, asyncio"),
+                   "sequential, threads, thread-pool, processes, process-pool, asyncio, python"),
         choice_key("workload", parse_workload, &ExperimentSpec::workload,
                    "cpu, sleep, net, mixed, counter, deadlock, payload, blend, block-loop"),
         integer_key("tasks", &ExperimentSpec::tasks),
@@ -261,8 +261,12 @@ QStringList experiment_keys() {
 
 void read_experiment(const QList<Field>& fields, int block_line, Step& step, Problems& problems) {
     check_keys(fields, experiment_keys(), {QStringLiteral("expect")}, QStringLiteral("experiment"), problems);
+    // engine: python runs the step's first python snippet in a real interpreter: no workload.
+    const Field* engine = find_field(fields, QStringLiteral("engine"));
+    const bool python = engine && engine->value.trimmed() == QLatin1String("python");
     for (const char* required : {"engine", "workload"})
-        if (!find_field(fields, QString::fromLatin1(required)))
+        if (!(python && qstrcmp(required, "workload") == 0) &&
+            !find_field(fields, QString::fromLatin1(required)))
             problems.add(block_line,
                          QStringLiteral("the experiment block needs '%1:'").arg(QLatin1String(required)));
 
@@ -273,6 +277,13 @@ void read_experiment(const QList<Field>& fields, int block_line, Step& step, Pro
             const QString error = set_spec_value(*key, field.value, step.spec);
             if (!error.isEmpty()) problems.add(field.line, error);
         }
+    if (step.spec.engine == EngineKind::Python && step.spec.script.empty() && step.spec.source.empty()) {
+        if (step.python_snippets.isEmpty())
+            problems.add(block_line, QStringLiteral("engine: python runs the step's first python snippet, "
+                                                    "and this step has none"));
+        else
+            step.spec.source = step.python_snippets.first().toStdString();
+    }
     if (problems.count() == before)
         if (const auto invalid = validate(step.spec))
             problems.add(block_line, QStringLiteral("experiment: %1").arg(QString::fromStdString(*invalid)));

@@ -4,6 +4,7 @@
 
 #include "core/experiment/spec.h"
 #include "exercise.h"
+#include "printable.h"
 
 #include <QList>
 #include <QString>
@@ -75,12 +76,15 @@ struct Lesson {
     int number_line = 0;
 };
 
-// A problem in a lesson file, printed as "file:line: message".
+// A problem in a lesson file, printed as "file:line: message". Messages quote the file's text, so
+// the printed form shows its control characters escaped.
 struct LessonError {
     QString file;
     int line = 0;
     QString message;
-    QString toString() const { return QStringLiteral("%1:%2: %3").arg(file).arg(line).arg(message); }
+    QString toString() const {
+        return QStringLiteral("%1:%2: %3").arg(printable(file)).arg(line).arg(printable(message));
+    }
 };
 
 } // namespace clab::lessons

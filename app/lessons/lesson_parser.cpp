@@ -3,9 +3,9 @@
 #include "block_fields.h"
 #include "exercise_block.h"
 #include "experiment_block.h"
+#include "regular_file.h"
 #include "step_blocks.h"
 
-#include <QFile>
 #include <QRegularExpression>
 
 namespace clab::lessons {
@@ -273,13 +273,14 @@ ParsedLesson parse_lesson(const QString& file, const QByteArray& content) {
 }
 
 ParsedLesson parse_lesson_file(const QString& path) {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
+    QString error;
+    const std::optional<QByteArray> content = read_regular_file(path, kLargestFile, &error);
+    if (!content) {
         ParsedLesson result;
-        result.errors.append({path, 0, QStringLiteral("cannot read the file: %1").arg(file.errorString())});
+        result.errors.append({path, 0, error});
         return result;
     }
-    return parse_lesson(path, file.read(kLargestFile + 1));
+    return parse_lesson(path, *content);
 }
 
 } // namespace clab::lessons

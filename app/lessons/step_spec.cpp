@@ -57,6 +57,15 @@ bool find_step_experiment(const QString& lessons_dir, const QString& id, int ste
         return false;
     }
     const Step& found = lesson.steps[step - 1];
+    out.python_snippets = found.python_snippets;
+    if (!found.has_experiment && !found.python_snippets.isEmpty()) {
+        out.spec = ExperimentSpec{};
+        out.spec.engine = EngineKind::Python;
+        out.spec.source = found.python_snippets.first().toStdString();
+        out.lesson_id = lesson.id;
+        out.step_title = found.title;
+        return true;
+    }
     if (!found.has_experiment) {
         error = QStringLiteral("step %1 of lesson %2 (\"%3\") has no experiment")
                     .arg(step)

@@ -17,10 +17,12 @@ struct StepExperiment {
     bool baseline = false;
     QString lesson_id; // the lesson's short name ("gil"), whatever form `id` took
     QString step_title;
+    QStringList python_snippets; // the step's python code; `--engine python` runs the first
 };
 
 // Loads the lessons in `lessons_dir` (empty: the default folder), finds lesson `id` (number or
 // short name) and its step `step` (1-based). On failure returns false and a readable `error`.
+// A step with python snippets but no experiment block gives a python-engine spec running the first.
 bool find_step_experiment(const QString& lessons_dir, const QString& id, int step, StepExperiment& out,
                           QString& error);
 

@@ -7,6 +7,8 @@ namespace clab::plots {
 namespace {
 
 // Okabe & Ito (2008), plus Paul Tol's "muted" set where more hues are needed; greys for waiting.
+// Adjusted so that every two states stay apart (CIEDE2000 ≥ 8) for normal vision and under
+// simulated deuteranopia and protanopia (tst_palette checks it).
 constexpr std::array<QRgb, size_t(SegState::Count)> kStateRgb = {
     0xFF0072B2, // Running: blue, the one that matters most in the GIL lessons
     0xFF009E73, // RunningFree: bluish green
@@ -15,23 +17,24 @@ constexpr std::array<QRgb, size_t(SegState::Count)> kStateRgb = {
     0xFF56B4E9, // BlockedIo: sky blue
     0xFFCC79A7, // LockWait: reddish purple
     0xFFF0E442, // Starting: yellow
-    0xFF8C6D31, // Serializing: brown
+    0xFF996644, // Serializing: brown
     0xFF99DDFF, // Transfer: light cyan
-    0xFFC49C94, // Deserializing: tan
+    0xFFBB9999, // Deserializing: dusty pink
     0xFFD0D0D0, // Idle: light grey
-    0xFFA8A8A8, // Select: mid grey (the loop waits in epoll)
+    0xFFDDCCAA, // Select: sand (the loop waits in epoll)
     0xFF555555, // Callback: dark grey (when no task is named; task callbacks take the task's colour)
-    0xFF117733, // TaskStep: green
+    0xFF115533, // TaskStep: dark green
     0xFF000000, // Crashed: black
     0xFF8B0000, // Deadlocked: dark red
-    0xFF666666, // Busy: dark grey (when the worker is unknown)
+    0xFF666677, // Busy: slate (when the worker is unknown)
+    0xFF7F7F7F, // Joining: mid grey (waiting for others to end, not I/O)
 };
 
-// Workers: Paul Tol's "muted" scheme (colour-blind safe), ordered so the first workers never take
-// the colours of the GIL states (blue, orange, vermillion) that share the screen with them.
+// Workers: Paul Tol's "muted" scheme, each nudged until it is far from every state colour
+// (CIEDE2000 ≥ 12), so a worker's identity on the core and GIL lanes never reads as a state.
 constexpr std::array<QRgb, kWorkerColours> kWorkerRgb = {
-    0xFFCC6677, 0xFF332288, 0xFFDDCC77, 0xFF44AA99, 0xFF882255, 0xFF88CCEE,
-    0xFF999933, 0xFFAA4499, 0xFF117733, 0xFF77AADD, 0xFFBBCC33, 0xFFFFAABB,
+    0xFFDD6677, 0xFF332288, 0xFFCCBB66, 0xFF44BBAA, 0xFF882255, 0xFF44BBCC,
+    0xFF999933, 0xFFAA4499, 0xFF117733, 0xFF88AAFF, 0xFFAACC22, 0xFFFFAABB,
 };
 
 } // namespace
@@ -92,6 +95,8 @@ QString state_label(SegState state) {
         return QStringLiteral("deadlocked");
     case SegState::Busy:
         return QStringLiteral("busy");
+    case SegState::Joining:
+        return QStringLiteral("waiting (join)");
     case SegState::Count:
         break;
     }

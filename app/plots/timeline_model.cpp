@@ -171,8 +171,12 @@ void TimelineModel::add_series_point(const Event& e) {
         gil_waiters_ = std::max(0, gil_waiters_ - 1);
         gil_waiting_.add(t, gil_waiters_);
         break;
+    case EventKind::GilRelease:
+        // A forced switch: the holder dropped the GIL because a waiter asked it to (the summary's
+        // "forced switches" counts exactly these). It waits for a taker only if none came first.
+        if (GilReleaseReason(e.arg) == GilReleaseReason::Interval) forced_switches_.push_back(t);
+        break;
     case EventKind::GilForcedWaitBegin:
-        forced_switches_.push_back(t);
         gil_forced_waiting_.add(t, ++gil_forced_);
         break;
     case EventKind::GilForcedWaitEnd:

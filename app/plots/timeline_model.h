@@ -58,6 +58,7 @@ public:
     const TimeSeries& gil_waiting() const { return gil_waiting_; }
     const TimeSeries& gil_forced_waiting() const { return gil_forced_waiting_; }
     const std::vector<double>& drop_requests() const { return drop_requests_; }
+    // Times a holder dropped the GIL because a waiter asked it to: the summary's "forced switches".
     const std::vector<double>& forced_switches() const { return forced_switches_; }
     const TimeSeries& ready_length() const { return ready_length_; }
     const std::vector<TimeInterval>& slow_callbacks() const { return slow_callbacks_; }

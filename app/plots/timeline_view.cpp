@@ -24,6 +24,8 @@ constexpr double kFitMargin = 1.02;
 constexpr double kNewDataWindowS = 0.05;
 constexpr double kSeriesRectPx = 70.0;
 constexpr int kMaxLanePxForStretch = 28;
+constexpr int kMinReadableLanePx = 12;   // a lane thinner than this is a line, not a bar
+constexpr int kAlwaysLabelledLanes = 16; // views with up to this many lanes label every one
 
 QString view_title(TimelineView::View view) {
     switch (view) {
@@ -249,10 +251,18 @@ void TimelineView::size_lane_rect(const Rect& r) {
     const int rows = int(r.store->lane_count());
     const double lane_px = std::clamp(double(theme_.min_lane_px), 8.0, double(kMaxLanePxForStretch) * 2);
     // Many lanes (thousands of tasks) share a capped height rather than push the other views away.
-    const double stretch = std::min(rows * lane_px + 8.0, 420.0 * (theme_.presenter ? 1.6 : 1.0));
+    // Lanes ask for their comfortable thickness, so a tall window grows them (up to max_lane_px)
+    // before the series rects below: the lanes are what a lesson points at.
+    const double stretch = std::min(rows * std::max(lane_px, double(theme_.max_lane_px)) + 8.0,
+                                    420.0 * (theme_.presenter ? 1.6 : 1.0));
     plot_->plotLayout()->setRowStretchFactor(r.layout_row, stretch);
+    // Never shorter than its title, nor than a label per lane for the first lanes (more lanes than
+    // that are labelled every k-th).
+    const int label_px = int(std::ceil(QFontMetrics(theme_.font).height() * 1.05));
+    const int least = std::max(title_room_px(r.title), std::min(rows, kAlwaysLabelledLanes) * label_px);
+    r.rect->setMinimumSize(0, least);
     // Lanes stop growing at a comfortable thickness; the series rects take the rest of the height.
-    r.rect->setMaximumSize(QWIDGETSIZE_MAX, rows * theme_.max_lane_px + 12);
+    r.rect->setMaximumSize(QWIDGETSIZE_MAX, std::max(least, rows * theme_.max_lane_px + 12));
     r.rect->axis(QCPAxis::atLeft)->setRange(-0.5, rows - 0.5);
 }
 
@@ -268,6 +278,12 @@ void TimelineView::resize_lane_rects() {
 
 void TimelineView::add_series_rect(View view, const QString& title) {
     QCPAxisRect* rect = add_rect(view, title, kSeriesRectPx * (theme_.presenter ? 1.5 : 1.0));
+    // A count or a percentage reads as well at twice its share: more height goes to the lanes. No
+    // shorter than its title.
+    const int least = title_room_px(title);
+    rect->setMinimumSize(0, least);
+    rect->setMaximumSize(QWIDGETSIZE_MAX,
+                         std::max(least, int(kSeriesRectPx * (theme_.presenter ? 3.0 : 2.0))));
     QCPAxis* y = rect->axis(QCPAxis::atLeft);
     y->ticker()->setTickCount(3);
     y->setSubTicks(false);
@@ -333,7 +349,7 @@ void TimelineView::rebuild() {
     plot_->plotLayout()->addElement(0, 0, legend_);
     plot_->plotLayout()->setRowStretchFactor(0, 0.001);
     legend_->setLayer(QStringLiteral("legend"));
-    legend_->setVisible(true);
+    legend_->setVisible(legend_shown_);
     legend_->setBorderPen(Qt::NoPen);
     legend_->setBrush(theme_.background);
     legend_->setMargins(QMargins(10, 6, 10, 4));
@@ -428,6 +444,34 @@ void TimelineView::style_axis_rect(QCPAxisRect* rect) {
 
 // Lane names on the left axis; with more lanes than fit, every k-th, so labels never overlap. True
 // if a ticker changed.
+int TimelineView::preferred_height() const {
+    const int lane_px = std::max(theme_.min_lane_px, kMinReadableLanePx);
+    const int gap = plot_->plotLayout()->rowSpacing();
+    int height = legend_ && legend_->visible() ? legend_->minimumOuterSizeHint().height() : 0;
+    for (const Rect& r : rects_) {
+        const QMargins m = r.rect->minimumMargins();
+        const int inner = r.store ? int(r.store->lane_count()) * lane_px
+                                  : int(kSeriesRectPx * (theme_.presenter ? 1.5 : 1.0));
+        height += std::max(inner, r.rect->minimumSize().height()) + m.top() + m.bottom() + gap;
+    }
+    // The time axis's tick labels and its title under the last rect.
+    return height + 3 * QFontMetrics(theme_.font).height() + 12;
+}
+
+void TimelineView::set_legend_shown(bool on) {
+    if (legend_shown_ == on) return;
+    legend_shown_ = on;
+    rebuild_legend();
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+uint64_t TimelineView::state_keys_shown() const {
+    uint64_t keys = 0;
+    for (const Rect& r : rects_)
+        if (r.store) keys |= r.store->keys_present() & ((uint64_t(1) << int(SegState::Count)) - 1);
+    return keys;
+}
+
 bool TimelineView::update_lane_labels() {
     bool changed = false;
     const int text_px = QFontMetrics(theme_.font).height();

@@ -55,10 +55,21 @@ public:
     bool highlight_lane(const QString& name);
     void highlight_time_range(double t0, double t1);
     void clear_highlights();
-    void add_bookmark(double t, const QString& label);
+    // `full_text`: what the tooltip says when the label is short (a lesson's notice: its label is
+    // "notice", its text would cover the lanes). Labels of notices are left out of exports.
+    void add_bookmark(double t, const QString& label, const QString& full_text = QString());
     void clear_bookmarks();
     void set_time_cursor(double t); // replay position
     void clear_time_cursor();
+
+    // --- several timelines in one window (Compare) -------------------------------------------------
+    // The height at which every lane is at least 12 px and every view has its title room: a window
+    // stacking timelines scrolls rather than squeeze them below it.
+    int preferred_height() const;
+    // Off: no legend of its own (the window shows one shared legend instead).
+    void set_legend_shown(bool on);
+    // The lane states drawn (bit i: SegState i), for a shared legend.
+    uint64_t state_keys_shown() const;
 
     // What a tooltip says at a position of plot() (empty if nothing there).
     QString describe_at(const QPoint& pos) const;
@@ -111,6 +122,7 @@ private:
     struct Bookmark {
         double t;
         QString label;
+        QString full_text; // the tooltip; empty: the label
     };
     // What a full replot lays out; while it stays the same, a frame redraws only the data layer.
     struct LayoutKey {
@@ -144,6 +156,9 @@ private:
     void style_axis_rect(QCPAxisRect* rect);
     bool update_lane_labels();
     bool fit_axis_titles(); // true if a title changed (the margins change: lay out again)
+    // The height a view needs so its title stands whole (on one line or two): no rect is made
+    // shorter, so a title is never elided.
+    int title_room_px(const QString& title) const;
     void rebuild_legend();
     uint64_t legend_signature() const;
     void update_legend_wrap();
@@ -160,6 +175,7 @@ private:
     Theme theme_ = Theme::desk();
     QCustomPlot* plot_ = nullptr;
     QCPLegend* legend_ = nullptr;
+    bool legend_shown_ = true;
     QCPMarginGroup* margins_ = nullptr;
     QCPTextElement* placeholder_ = nullptr;
     std::vector<Rect> rects_;

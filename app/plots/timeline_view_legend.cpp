@@ -37,6 +37,8 @@ void TimelineView::rebuild_legend() {
     legend_signature_ = legend_signature();
     if (!legend_) return;
     legend_->clearItems();
+    legend_->setVisible(legend_shown_);
+    if (!legend_shown_) return; // a window of several timelines shows one legend for all
     auto add = [this](const QColor& colour, const QString& text,
                       LegendSwatch::Shape shape = LegendSwatch::Shape::Box,
                       QCPScatterStyle::ScatterShape marker = QCPScatterStyle::ssNone) {

@@ -40,8 +40,8 @@ void TimelineView::clear_highlights() {
     plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 
-void TimelineView::add_bookmark(double t, const QString& label) {
-    bookmarks_.push_back({t, label});
+void TimelineView::add_bookmark(double t, const QString& label, const QString& full_text) {
+    bookmarks_.push_back({t, label, full_text});
     rebuild_decorations();
     plot_->replot(QCustomPlot::rpQueuedReplot);
 }
@@ -98,8 +98,11 @@ void TimelineView::rebuild_decorations() {
             band->setClipAxisRect(r.rect);
             place_x(band->topLeft, r.rect, highlight_t0_, 0.0);
             place_x(band->bottomRight, r.rect, highlight_t1_, 1.0);
-            band->setBrush(theme_.highlight);
-            band->setPen(QPen(theme_.highlight.darker(160), 1, Qt::DashLine));
+            // Outlined, not tinted: the lanes inside keep the colours the legend gives them.
+            band->setBrush(Qt::NoBrush);
+            QColor edge = theme_.highlight;
+            edge.setAlpha(255);
+            band->setPen(QPen(edge.darker(170), theme_.presenter ? 3 : 2, Qt::DashLine));
             decoration_items_.push_back(band);
         }
         auto vertical_line = [&](double t, const QColor& colour, int width, Qt::PenStyle style) {
@@ -133,6 +136,8 @@ void TimelineView::rebuild_decorations() {
         text->setBrush(QColor(255, 255, 255, 220));
         text->setPen(QPen(theme_.bookmark));
         text->setPadding(QMargins(3, 1, 3, 1));
+        // A lesson's notice is explained beside the lab already; an exported picture leaves it out.
+        if (!b.full_text.isEmpty()) text->setProperty("clab_leave_out_of_export", true);
         decoration_items_.push_back(text);
         bookmark_labels_.push_back(text);
     }
@@ -179,7 +184,9 @@ QString TimelineView::describe_bookmark(const QPoint& pos) const {
         const QCPItemText* text = bookmark_labels_[i];
         if (!text->visible()) continue;
         const QRectF box(text->topLeft->pixelPosition(), text->bottomRight->pixelPosition());
-        if (box.normalized().contains(pos)) return bookmarks_[i].label.toHtmlEscaped();
+        if (box.normalized().contains(pos))
+            return (bookmarks_[i].full_text.isEmpty() ? bookmarks_[i].label : bookmarks_[i].full_text)
+                .toHtmlEscaped();
     }
     return {};
 }

@@ -52,6 +52,14 @@ QString fitted_title(const QString& title, int room, const QFontMetrics& metrics
 }
 } // namespace
 
+int TimelineView::title_room_px(const QString& title) const {
+    const QFontMetrics metrics(theme_.title_font);
+    const QString two = on_two_lines(title, metrics);
+    const int length = two.isEmpty() ? length_of(title, metrics)
+                                     : std::min(length_of(title, metrics), length_of(two, metrics));
+    return length + 2 * kTitleGapPx;
+}
+
 bool TimelineView::fit_axis_titles() {
     const QFontMetrics title_metrics(theme_.title_font);
     const QFontMetrics tick_metrics(theme_.font);

@@ -19,6 +19,81 @@ QString duration_text(double s) {
     if (a < 1.0) return QStringLiteral("%1 ms").arg(s * 1e3, 0, 'f', 2);
     return QStringLiteral("%1 s").arg(s, 0, 'f', 3);
 }
+QString bytes_text(uint64_t bytes) {
+    if (bytes >= 1'000'000) return QStringLiteral("%1 MB").arg(double(bytes) / 1e6, 0, 'f', 1);
+    if (bytes >= 1'000) return QStringLiteral("%1 KB").arg(double(bytes) / 1e3, 0, 'f', 1);
+    return QStringLiteral("%1 bytes").arg(bytes);
+}
+
+// What the event that began a segment means, in the student's words: "Thread-2 got the GIL after
+// waiting 19.9 ms", not "GIL acquired (arg 19881608)". Empty for events that need no sentence.
+QString plain_event(const Event& e, const QString& who) {
+    switch (e.kind) {
+    case EventKind::GilAcquired:
+        return e.arg == 0 ? QStringLiteral("%1 took the GIL at once").arg(who)
+                          : QStringLiteral("%1 got the GIL after waiting %2")
+                                .arg(who, duration_text(double(e.arg) * 1e-9));
+    case EventKind::GilWaitBegin:
+        return QStringLiteral("%1 asked for the GIL and had to wait").arg(who);
+    case EventKind::GilRelease:
+        switch (GilReleaseReason(e.arg)) {
+        case GilReleaseReason::Interval:
+            return QStringLiteral("%1 dropped the GIL because a waiting thread asked (a forced switch)")
+                .arg(who);
+        case GilReleaseReason::Io:
+            return QStringLiteral("%1 let go of the GIL for a blocking call").arg(who);
+        case GilReleaseReason::Exit:
+            return QStringLiteral("%1 let go of the GIL as it ended").arg(who);
+        case GilReleaseReason::Lock:
+            return QStringLiteral("%1 let go of the GIL to wait for a lock").arg(who);
+        }
+        break;
+    case EventKind::GilForcedWaitBegin:
+        return QStringLiteral("%1 was asked to drop the GIL and waits until another thread takes it")
+            .arg(who);
+    case EventKind::IoBegin:
+        switch (IoKind(e.arg)) {
+        case IoKind::Sleep:
+            return QStringLiteral("%1 called time.sleep()").arg(who);
+        case IoKind::Socket:
+            return QStringLiteral("%1 sent a request and waits for the reply").arg(who);
+        case IoKind::Pipe:
+            return QStringLiteral("%1 reads or writes a pipe").arg(who);
+        case IoKind::Join:
+            return QStringLiteral("%1 called join(): it waits for the others to end").arg(who);
+        case IoKind::Connect:
+            return QStringLiteral("%1 connects to the server").arg(who);
+        }
+        break;
+    case EventKind::LockWaitBegin:
+        return QStringLiteral("%1 asked for a lock another thread holds").arg(who);
+    case EventKind::LockAcquired:
+        return QStringLiteral("%1 got the lock").arg(who);
+    case EventKind::DeadlockDetected:
+        return QStringLiteral("%1 waits for a lock in a cycle of %2 threads: a deadlock").arg(who).arg(e.arg);
+    case EventKind::ProcessStartBegin:
+        return QStringLiteral("%1 is being started").arg(who);
+    case EventKind::SerializeBegin:
+        return QStringLiteral("%1 pickles %2").arg(who, bytes_text(e.arg));
+    case EventKind::DeserializeBegin:
+        return QStringLiteral("%1 unpickles %2").arg(who, bytes_text(e.arg));
+    case EventKind::IpcSendBegin:
+        return QStringLiteral("%1 sends %2 through a pipe").arg(who, bytes_text(e.arg));
+    case EventKind::IpcRecvBegin:
+        return QStringLiteral("%1 receives through a pipe").arg(who);
+    case EventKind::Idle:
+        return QStringLiteral("%1 waits for work").arg(who);
+    case EventKind::TaskStepBegin:
+        return QStringLiteral("the loop resumed %1 up to its next await").arg(who);
+    case EventKind::SelectBegin:
+        return e.arg == ~uint64_t(0) ? QStringLiteral("the loop waits in select until something is ready")
+                                     : QStringLiteral("the loop waits in select for at most %1")
+                                           .arg(duration_text(double(e.arg) * 1e-9));
+    default:
+        break;
+    }
+    return {};
+}
 } // namespace
 
 QString TimelineView::describe_at(const QPoint& pos) const {
@@ -51,10 +126,12 @@ QString TimelineView::describe_segment(const Rect& r, const QPoint& pos) const {
     text += QStringLiteral("<br>from %1 for %2").arg(seconds_text(s.start), duration_text(s.end - s.start));
     if (hit->open) text += QStringLiteral(" (still going)");
     if (const Event* e = model_.event_at(event_lane, s.start)) {
-        text += QStringLiteral("<br>event: %1")
-                    .arg(QString::fromLatin1(kind_name(e->kind).data(), int(kind_name(e->kind).size())));
-        if (e->arg != 0 && e->arg != ~uint64_t(0)) text += QStringLiteral(" (arg %1)").arg(e->arg);
-        if (e->cpu != 0xFFFF) text += QStringLiteral(" on CPU %1").arg(e->cpu);
+        const LaneInfo* actor = model_.lane(event_lane);
+        const QString who = actor ? QString::fromStdString(actor->name) : QString::fromStdString(lane.name);
+        if (const QString said = plain_event(*e, who); !said.isEmpty()) {
+            text += QStringLiteral("<br>") + said.toHtmlEscaped();
+            if (e->cpu != 0xFFFF) text += QStringLiteral(", on core %1").arg(e->cpu);
+        }
     }
     return text;
 }

@@ -252,6 +252,7 @@ void EventLoop::select_and_queue_io(int64_t timeout_ns) {
     record(lane_, EventKind::SelectBegin, timeout_ns < 0 ? UINT64_MAX : uint64_t(timeout_ns));
     int n = net::epoll_wait_ns(epoll_fd_, events, kMaxEventsPerSelect, timeout_ns);
     if (n < 0) n = 0; // EINTR: an empty select
+    const int64_t select_end = now_ns();
     record(lane_, EventKind::SelectEnd, uint64_t(n));
     if (release_gil) python_->enter();
     for (int i = 0; i < n; ++i) {
@@ -270,12 +271,14 @@ void EventLoop::select_and_queue_io(int64_t timeout_ns) {
             ReadyItem item;
             item.handle = it->second.reader;
             item.kind = CallbackKind::IoReady;
+            item.ready_ns = select_end;
             ready_.push_back(std::move(item));
         }
         if (writable && it->second.writer) {
             ReadyItem item;
             item.handle = it->second.writer;
             item.kind = CallbackKind::IoReady;
+            item.ready_ns = select_end;
             ready_.push_back(std::move(item));
         }
     }
@@ -333,6 +336,7 @@ void EventLoop::run_callback(ReadyItem& item) {
             rec->record_event(stamped(t0, task_lane, EventKind::TaskStepBegin, cpu, task_number));
     }
     if (is_timer) stats_.max_timer_lag_ns = std::max(stats_.max_timer_lag_ns, t0 - item.handle->when_ns);
+    if (item.ready_ns > 0) stats_.max_io_lag_ns = std::max(stats_.max_io_lag_ns, t0 - item.ready_ns);
     ++stats_.callbacks;
 
     try {

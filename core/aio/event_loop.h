@@ -75,6 +75,7 @@ struct LoopStats {
     uint64_t slow_callbacks = 0;
     uint64_t callback_errors = 0; // callbacks that threw (asyncio logs them and carries on)
     int64_t max_timer_lag_ns = 0; // latest a timer callback ran after its due time
+    int64_t max_io_lag_ns = 0;    // latest an I/O callback ran after select() reported its fd ready
     int64_t max_callback_ns = 0;
 };
 
@@ -144,6 +145,7 @@ private:
         std::shared_ptr<HandleState> handle; // a cancellable callback (timers, I/O, call_soon_handle)
         std::function<void()> fn;            // a plain callback
         CallbackKind kind = CallbackKind::Other;
+        int64_t ready_ns = 0; // I/O callbacks: when select() reported the fd ready
     };
     struct TimerEntry {
         int64_t when_ns;

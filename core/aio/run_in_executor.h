@@ -74,6 +74,12 @@ template <typename F> auto run_in_executor(EventLoop& loop, ThreadPoolExecutor& 
             });
         },
         &loop.python_thread()); // the loop's thread starts a worker the way Thread.start() does
+    // futures.wrap_future: cancelling the asyncio future cancels the concurrent one, which keeps a
+    // still-queued item from ever running (one that already runs goes on to its end).
+    future->add_done_callback([weak = std::weak_ptr(future), submitted] {
+        const auto f = weak.lock();
+        if (f && f->cancelled()) submitted->cancel();
+    });
     // Refused (shut down): done at once without ever reaching a worker.
     if (submitted->done() && submitted->worker_lane() == kNoLane)
         future->set_exception(std::make_exception_ptr(std::runtime_error("the executor is shut down")));

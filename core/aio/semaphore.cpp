@@ -23,15 +23,13 @@ Coro<void> Semaphore::acquire() {
         cancelled = true;
     }
     waiters_.erase(std::find(waiters_.begin(), waiters_.end(), fut));
-    if (cancelled) {
-        // Woken (the slot was handed to us) but cancelled before we ran: pass the slot on.
-        if (fut->done() && !fut->cancelled()) {
-            ++value_;
-            wake_up_next();
-        }
-        throw CancelledError();
-    }
-    if (value_ > 0) wake_up_next();
+    // Woken (the slot was handed to us) but cancelled before we ran: give the slot back.
+    if (cancelled && fut->done() && !fut->cancelled()) ++value_;
+    // finally: new waiters may have arrived but had to wait due to FIFO; wake as many as the value
+    // allows, on the cancelled path too (Lib/asyncio/locks.py since 3.12; 3.11 wakes one).
+    while (value_ > 0)
+        if (!wake_up_next()) break;
+    if (cancelled) throw CancelledError();
 }
 
 void Semaphore::release() {

@@ -74,7 +74,28 @@ std::vector<CpuTimes> read_proc_stat() {
     return cores;
 }
 
-// The monitor: samples core utilisation and enforces the timeout until stopped.
+// Busy CPU seconds of the whole machine so far, every core and every program, and its core count.
+std::pair<double, int> machine_busy_s() {
+    const std::vector<CpuTimes> cores = read_proc_stat();
+    uint64_t busy = 0;
+    for (const CpuTimes& c : cores)
+        busy += c.busy;
+    return {double(busy) / double(sysconf(_SC_CLK_TCK)), int(cores.size())};
+}
+
+
+// start_ns + timeout_s in nanoseconds, saturating at INT64_MAX: no timeout (0, or a NaN that
+// slipped past validate) and one too long to represent both mean "never".
+int64_t deadline_after(int64_t start_ns, double timeout_s) {
+    if (!(timeout_s > 0)) return INT64_MAX;
+    const double room_s = double(INT64_MAX - start_ns) * 1e-9;
+    if (timeout_s >= room_s) return INT64_MAX;
+    return start_ns + int64_t(timeout_s * 1e9);
+}
+
+// The monitor: samples core utilisation and enforces the timeout until stopped. Its mutex guards
+// only `stop_` and the wait on it: the sampling runs unlocked, and the loop always sleeps between
+// samples, so stop() never waits for more than one sample.
 class Monitor {
 public:
     // `on_cancel` runs once, on the monitor thread, within ~50 ms of the run being cancelled.
@@ -84,7 +105,7 @@ public:
         , core_lanes_(std::move(core_lanes))
         , cancel_(cancel)
         , on_cancel_(std::move(on_cancel))
-        , deadline_ns_(timeout_s > 0 ? start_ns + int64_t(timeout_s * 1e9) : INT64_MAX)
+        , deadline_ns_(deadline_after(start_ns, timeout_s))
         , thread_([this] { loop(); }) {}
     ~Monitor() { stop(); }
     void stop() {
@@ -98,14 +119,21 @@ public:
     bool timed_out() const { return timed_out_.load(); }
 
 private:
+    static constexpr int64_t kSampleNs = 50'000'000;
+
+    // Sleeps until the next sample is due (or the deadline, if sooner and still ahead); false once
+    // stop() was called.
+    bool sleep_until_next_sample() {
+        const int64_t now = now_ns();
+        int64_t wake_ns = now + kSampleNs;
+        if (!timed_out_.load() && deadline_ns_ > now) wake_ns = std::min(wake_ns, deadline_ns_);
+        std::unique_lock lock(mutex_);
+        return !cond_.wait_for(lock, std::chrono::nanoseconds(wake_ns - now), [this] { return stop_; });
+    }
+
     void loop() {
         std::vector<CpuTimes> previous = read_proc_stat();
-        std::unique_lock lock(mutex_);
-        while (!stop_) {
-            const int64_t now = now_ns();
-            const int64_t wake = std::min(now + 50'000'000, deadline_ns_);
-            cond_.wait_for(lock, std::chrono::nanoseconds(std::max<int64_t>(wake - now, 0)));
-            if (stop_) break;
+        while (sleep_until_next_sample()) {
             if (now_ns() >= deadline_ns_ && !timed_out_.load()) {
                 timed_out_.store(true);
                 cancel_.store(true);
@@ -193,6 +221,7 @@ int workers_used(const ExperimentSpec& spec) {
         return std::min(pool, spec.tasks);
     }
     case EngineKind::Asyncio:
+    case EngineKind::Python:
         return 1;
     }
     return 1;
@@ -269,6 +298,7 @@ void Runner::body(ExperimentSpec spec) {
         reset_peak_rss();
         const long children_rss_before = children_maxrss_kb();
         const double cpu_before = process_cpu_s();
+        const double machine_before = machine_busy_s().first;
         RunContext ctx{recorder, cancel_, main_lane, start_ns};
         ctx.server_port = server ? server->port() : 0;
         // A thread blocked in a socket read cannot see the cancel flag: stopping the server closes
@@ -279,12 +309,22 @@ void Runner::body(ExperimentSpec spec) {
         });
         {
             Pinning pin(spec.cpus);
-            engine->run(time_scaled(spec), ctx, s);
+            // The engines catch what their threads throw and join them; this keeps anything that
+            // still escapes (bad_alloc while setting up a run) from ending the program.
+            try {
+                engine->run(time_scaled(spec), ctx, s);
+            } catch (const std::exception& e) {
+                s.error = std::string("the engine failed: ") + e.what();
+            }
         }
         const int64_t end_ns = now_ns();
         monitor.stop();
         s.wall_s = double(end_ns - start_ns) * 1e-9;
         s.cpu_s = process_cpu_s() - cpu_before;
+        // Other programs' share: the machine's busy time minus this process's and its children's.
+        const auto [machine_after, machine_cpus] = machine_busy_s();
+        s.other_cpu_s = std::max(0.0, machine_after - machine_before - s.cpu_s);
+        s.machine_cpus = machine_cpus;
         s.peak_rss_mb = peak_rss_mb();
         const long children_rss = children_maxrss_kb();
         if (children_rss > children_rss_before) s.peak_rss_mb += double(children_rss) / 1024.0;
@@ -308,7 +348,7 @@ void Runner::body(ExperimentSpec spec) {
     finished_.store(true);
 }
 
-Summary Runner::run(const ExperimentSpec& spec, Trace* trace_out) {
+Summary Runner::run(const ExperimentSpec& spec, Trace* trace_out, const std::atomic<bool>* stop) {
     Runner runner;
     if (!runner.start(spec)) {
         Summary s;
@@ -316,15 +356,24 @@ Summary Runner::run(const ExperimentSpec& spec, Trace* trace_out) {
         s.error = runner.error();
         return s;
     }
+    // Watching `stop` costs a look every 10 ms, well inside the 200 ms a Stop may take.
+    while (stop && !runner.finished()) {
+        if (stop->load()) {
+            runner.cancel();
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
     Summary s = runner.wait();
     if (trace_out) *trace_out = runner.trace();
     return s;
 }
 
-Summary Runner::run_with_baseline(const ExperimentSpec& spec, Trace* trace_out) {
-    Summary s = run(spec, trace_out);
-    if (!s.completed) return s;
-    const Summary base = run(sequential_baseline(spec));
+Summary Runner::run_with_baseline(const ExperimentSpec& spec, Trace* trace_out,
+                                  const std::atomic<bool>* stop) {
+    Summary s = run(spec, trace_out, stop);
+    if (!s.completed || (stop && stop->load())) return s;
+    const Summary base = run(sequential_baseline(spec), nullptr, stop);
     if (!base.completed || s.wall_s <= 0) return s;
     s.baseline_wall_s = base.wall_s;
     s.speedup = base.wall_s / s.wall_s;

@@ -56,11 +56,14 @@ public:
     const Trace& trace() const { return trace_; }
 
     // Convenience for the CLI and tests: start + wait. A spec that does not validate gives a
-    // summary with `error` set. `trace_out` receives the run's events.
-    static Summary run(const ExperimentSpec& spec, Trace* trace_out = nullptr);
+    // summary with `error` set. `trace_out` receives the run's events. Setting `*stop` (from any
+    // thread) cancels the run as cancel() does; the summary then covers the part that ran.
+    static Summary run(const ExperimentSpec& spec, Trace* trace_out = nullptr,
+                       const std::atomic<bool>* stop = nullptr);
     // run(spec), then run(sequential_baseline(spec)), and fills baseline_wall_s, speedup and
-    // efficiency (speedup / workers used).
-    static Summary run_with_baseline(const ExperimentSpec& spec, Trace* trace_out = nullptr);
+    // efficiency (speedup / workers used). No baseline once `*stop` is set.
+    static Summary run_with_baseline(const ExperimentSpec& spec, Trace* trace_out = nullptr,
+                                     const std::atomic<bool>* stop = nullptr);
 
 private:
     void body(ExperimentSpec spec);

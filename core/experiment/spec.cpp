@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <utility>
 
 namespace clab {
@@ -10,12 +11,13 @@ namespace {
 // One table per enum: the name used on the command line, in lesson files and in JSON.
 template <typename E, size_t N> using Names = std::array<std::pair<E, std::string_view>, N>;
 
-constexpr Names<EngineKind, 6> kEngines{{{EngineKind::Sequential, "sequential"},
+constexpr Names<EngineKind, 7> kEngines{{{EngineKind::Sequential, "sequential"},
                                          {EngineKind::Threads, "threads"},
                                          {EngineKind::ThreadPool, "thread-pool"},
                                          {EngineKind::Processes, "processes"},
                                          {EngineKind::ProcessPool, "process-pool"},
-                                         {EngineKind::Asyncio, "asyncio"}}};
+                                         {EngineKind::Asyncio, "asyncio"},
+                                         {EngineKind::Python, "python"}}};
 constexpr Names<WorkloadKind, 9> kWorkloads{{{WorkloadKind::Cpu, "cpu"},
                                              {WorkloadKind::Sleep, "sleep"},
                                              {WorkloadKind::Net, "net"},
@@ -92,25 +94,67 @@ std::optional<Offload> parse_offload(std::string_view s) {
     return value_of(kOffloads, s);
 }
 
+namespace {
+// One numeric field: its range and how to read it as a double (exact for every value in range).
+struct NumericField {
+    FieldRange range;
+    double (*get)(const ExperimentSpec&);
+};
+
+template <auto Member> double read(const ExperimentSpec& s) {
+    return double(s.*Member);
+}
+
+// A run longer than a day is a typo, and a bigger figure only risks overflowing a deadline.
+constexpr double kLongestTimeoutS = 86'400;
+const NumericField kNumericFields[] = {
+    {{"tasks", 1, 100'000, true, ""}, read<&ExperimentSpec::tasks>},
+    {{"workers", 0, 1024, true, "default"}, read<&ExperimentSpec::workers>},
+    {{"iterations", 0, 10'000'000'000.0, true, ""}, read<&ExperimentSpec::iterations>},
+    {{"io_ms", 0, 60'000, false, ""}, read<&ExperimentSpec::io_ms>},
+    {{"io_count", 0, 1'000'000, true, ""}, read<&ExperimentSpec::io_count>},
+    {{"switch_interval_ms", 0.1, 100, false, ""}, read<&ExperimentSpec::switch_interval_ms>},
+    {{"chunksize", 1, 1'000'000, true, ""}, read<&ExperimentSpec::chunksize>},
+    {{"payload_bytes", 0, 1'000'000'000, true, ""}, read<&ExperimentSpec::payload_bytes>},
+    {{"concurrency", 0, 100'000, true, "unlimited"}, read<&ExperimentSpec::concurrency>},
+    {{"cpu_percent", 0, 100, true, ""}, read<&ExperimentSpec::cpu_percent>},
+    {{"cpus", 0, 1024, true, "all"}, read<&ExperimentSpec::cpus>},
+    {{"time_scale", 1, 100, false, ""}, read<&ExperimentSpec::time_scale>},
+    {{"timeout_s", 0, kLongestTimeoutS, false, "none"}, read<&ExperimentSpec::timeout_s>},
+    {{"crash_task", -1, 100'000, true, ""}, read<&ExperimentSpec::crash_task>},
+};
+
+std::string format_bound(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.15g", v);
+    return buf;
+}
+} // namespace
+
+std::optional<FieldRange> field_range(std::string_view name) {
+    for (const NumericField& f : kNumericFields)
+        if (f.range.name == name) return f.range;
+    return std::nullopt;
+}
+
+std::string describe_range(const FieldRange& r) {
+    std::string low = format_bound(r.min);
+    if (r.min == 0 && !r.zero.empty()) low += " (" + std::string(r.zero) + ")";
+    return "between " + low + " and " + format_bound(r.max);
+}
+
 std::optional<std::string> validate(const ExperimentSpec& s) {
-    if (s.tasks < 1 || s.tasks > 100'000) return "tasks must be between 1 and 100000";
-    if (s.workers < 0 || s.workers > 1024) return "workers must be between 0 (default) and 1024";
-    if (s.iterations < 0 || s.iterations > 10'000'000'000LL) return "iterations must be between 0 and 10^10";
-    if (s.io_ms < 0 || s.io_ms > 60'000) return "io_ms must be between 0 and 60000";
-    if (s.io_count < 0 || s.io_count > 1'000'000) return "io_count must be between 0 and 1000000";
-    if (s.switch_interval_ms < 0.1 || s.switch_interval_ms > 100)
-        return "switch_interval_ms must be between 0.1 and 100";
-    if (s.chunksize < 1 || s.chunksize > 1'000'000) return "chunksize must be at least 1";
-    if (s.payload_bytes < 0 || s.payload_bytes > 1'000'000'000LL)
-        return "payload_bytes must be between 0 and 10^9";
-    if (s.concurrency < 0) return "concurrency must be 0 (unlimited) or more";
-    if (s.cpu_percent < 0 || s.cpu_percent > 100) return "cpu_percent must be between 0 and 100";
-    if (s.cpus < 0) return "cpus must be 0 (all) or more";
-    if (s.time_scale < 1 || s.time_scale > 100) return "time_scale must be between 1 and 100";
-    if (s.timeout_s < 0) return "timeout_s must be 0 (none) or more";
+    for (const NumericField& f : kNumericFields) {
+        const double v = f.get(s);
+        if (!(v >= f.range.min && v <= f.range.max)) // also refuses NaN
+            return std::string(f.range.name) + " must be " + describe_range(f.range);
+    }
     if (s.workload == WorkloadKind::Deadlock && s.tasks < 2) return "the deadlock workload needs 2 tasks";
     if (s.workload == WorkloadKind::BlockLoop && s.engine != EngineKind::Asyncio)
         return "the block-loop workload runs on the asyncio engine";
+    if (s.engine == EngineKind::Python && s.script.empty() && s.source.empty())
+        return "the python engine needs a program: --script FILE (or a lesson step with a python snippet)";
+    if (s.max_processes < 1 || s.max_processes > 4096) return "max_processes must be between 1 and 4096";
     return std::nullopt;
 }
 

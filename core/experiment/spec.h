@@ -10,7 +10,7 @@
 
 namespace clab {
 
-enum class EngineKind { Sequential, Threads, ThreadPool, Processes, ProcessPool, Asyncio };
+enum class EngineKind { Sequential, Threads, ThreadPool, Processes, ProcessPool, Asyncio, Python };
 enum class WorkloadKind {
     Cpu,       // count to `iterations` (a Python for-loop), per task
     Sleep,     // time.sleep(io_ms) io_count times
@@ -53,6 +53,12 @@ struct ExperimentSpec {
     double time_scale = 1.0;         // slow motion: waits and work stretch by this factor
     double timeout_s = 0.0;          // cancel the run after this long (0 = never); deadlocks use it
     int64_t crash_task = -1;         // processes: the worker running this task kills itself (SIGKILL)
+
+    // --- the python engine: a real interpreter runs a program (core/python) -------------------
+    std::string script;     // the program's file (`--script`), run as `python3 FILE` would
+    std::string source;     // or its text (a lesson's snippet): written to a private temp file first
+    std::string python;     // the interpreter (`--python`); empty: python3 on PATH
+    int max_processes = 64; // the program's process tree is stopped beyond this many processes
 };
 
 // Names used by the command line, lesson files and JSON ("thread-pool", "counter", "spawn").
@@ -70,6 +76,21 @@ std::optional<CounterUpdate> parse_update(std::string_view); // inplace | call
 std::optional<StartMethod> parse_start_method(std::string_view);
 std::optional<Blocker> parse_blocker(std::string_view);
 std::optional<Offload> parse_offload(std::string_view);
+
+// The range of one numeric ExperimentSpec field, named as in lesson files ("io_ms"). validate()
+// checks every numeric field against its range, so a NaN or an absurd value never reaches an
+// engine; the command line checks a flag's text against the same range before it can wrap or
+// truncate into an int.
+struct FieldRange {
+    std::string_view name;
+    double min = 0, max = 0; // both included; every bound is exact in a double
+    bool whole = false;      // an integer field
+    std::string_view zero;   // what 0 means when it is special ("default", "none"), else empty
+};
+// nullopt for a name that is not a numeric field.
+std::optional<FieldRange> field_range(std::string_view name);
+// "between 0 (default) and 1024": the range as a sentence ends.
+std::string describe_range(const FieldRange&);
 
 // Checks ranges and combinations; returns a sentence for a student or instructor, or nothing.
 std::optional<std::string> validate(const ExperimentSpec&);

@@ -125,6 +125,11 @@ void write_spec(Json& j, const ExperimentSpec& s) {
     j.field("debug", s.debug);
     j.field("time_scale", s.time_scale);
     j.field("timeout_s", s.timeout_s);
+    if (s.engine == EngineKind::Python) {
+        j.field("script", std::string_view(s.script));
+        j.field("python", std::string_view(s.python));
+        j.field("max_processes", s.max_processes);
+    }
 }
 
 double median(std::vector<int64_t> v) {
@@ -134,6 +139,21 @@ double median(std::vector<int64_t> v) {
 }
 
 } // namespace
+
+std::string to_json(const ExperimentSpec& spec) {
+    Json j;
+    j.open('{');
+    write_spec(j, spec);
+    j.close('}');
+    return j.take();
+}
+
+bool machine_was_busy(const Summary& s) {
+    constexpr double kMinRunS = 0.2;       // shorter runs span too few of /proc/stat's 10 ms ticks
+    constexpr double kNotableShare = 0.25; // of all the machine's cores
+    return s.machine_cpus > 0 && s.wall_s >= kMinRunS &&
+           s.other_cpu_s >= kNotableShare * s.machine_cpus * s.wall_s;
+}
 
 std::string to_json(const Summary& s) {
     Json j;
@@ -171,6 +191,25 @@ std::string to_json(const Summary& s) {
     j.field("baseline_wall_s", s.baseline_wall_s);
     j.field("speedup", s.speedup);
     j.field("efficiency", s.efficiency);
+    if (s.spec.engine == EngineKind::Python) {
+        j.field("python_version", std::string_view(s.python_version));
+        j.field("exit_code", s.exit_code);
+        j.field("stdout", std::string_view(s.program_stdout));
+        j.field("stderr", std::string_view(s.program_stderr));
+        j.field("sample_hz", s.sample_hz);
+        j.key("notes");
+        j.open('[');
+        for (const std::string& note : s.notes)
+            j.value(std::string_view(note));
+        j.close(']');
+        j.key("waited_objects");
+        j.open('[');
+        for (const std::string& name : s.waited_objects)
+            j.value(std::string_view(name));
+        j.close(']');
+    }
+    j.field("other_cpu_s", s.other_cpu_s);
+    j.field("machine_cpus", s.machine_cpus);
     j.key("spec");
     j.open('{');
     write_spec(j, s.spec);
@@ -222,6 +261,7 @@ void summarize_trace(const Trace& trace, int64_t end_ns, Summary& summary) {
                         w.gil_wait_s += s;
                         break;
                     case SegState::BlockedIo:
+                    case SegState::Joining:
                         w.blocked_s += s;
                         break;
                     case SegState::LockWait:
@@ -255,7 +295,8 @@ void summarize_trace(const Trace& trace, int64_t end_ns, Summary& summary) {
             const int64_t held = e.t_ns - it->second;
             held_since.erase(it);
             all_slices.push_back(held);
-            if (GilReleaseReason(e.arg) == GilReleaseReason::Interval) forced_slices.push_back(held);
+            if (GilReleaseReason(e.arg & ~kSampledBit) == GilReleaseReason::Interval)
+                forced_slices.push_back(held);
         } else if (e.kind == EventKind::DeadlockDetected) {
             summary.deadlock = true;
         }

@@ -60,10 +60,28 @@ struct Summary {
     double efficiency = 0; // speedup / workers used
 
     std::vector<WorkerStats> workers;
+
+    // the python engine (a real interpreter ran a program)
+    std::string python_version;              // "3.11.7"
+    int exit_code = 0;                       // the program's exit status; -N: killed by signal N
+    std::string program_stdout;              // what it printed (first 1 MB, then a note of what was dropped)
+    std::string program_stderr;              // same for stderr (tracebacks)
+    double sample_hz = 0;                    // the kernel sampler's rate (inferred states); 0: none
+    std::vector<std::string> notes;          // what the tracer could not record, limits hit
+    std::vector<std::string> waited_objects; // LockWaitBegin arg (python engine) indexes this
+    // the machine during the run (filled by the Runner from /proc/stat)
+    double other_cpu_s = 0; // CPU time every other program used while the run went on
+    int machine_cpus = 0;   // cores of the machine /proc/stat counts
 };
+
+// Whether other programs took a notable share of the machine during the run (at least a quarter
+// of all its cores, over a run long enough for /proc/stat's ticks): the figures may be off then.
+bool machine_was_busy(const Summary&);
 
 // One JSON object with every field above (the --json output).
 std::string to_json(const Summary&);
+// The experiment alone, as the "spec" object of a summary's JSON.
+std::string to_json(const ExperimentSpec&);
 
 struct Trace;
 // Fills in what the events of a finished run say: the event count, per-worker busy / GIL-wait /

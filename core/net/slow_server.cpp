@@ -12,6 +12,7 @@
 #include <linux/close_range.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <thread>
@@ -75,9 +76,11 @@ bool SlowServer::start(std::string* error) {
 
     uint16_t port = 0;
     const int listen_fd = listen_loopback(&port, error);
+    // The stop "pipe" is a socket pair so that stop() can write with MSG_NOSIGNAL: a server child
+    // that died must not take this process with it through SIGPIPE.
     int stop_pipe[2] = {-1, -1};
-    if (listen_fd >= 0 && pipe2(stop_pipe, O_CLOEXEC) != 0) {
-        if (error) *error = errno_message("pipe");
+    if (listen_fd >= 0 && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, stop_pipe) != 0) {
+        if (error) *error = errno_message("socketpair");
         ::close(listen_fd);
         stop_pipe[0] = -1;
     }
@@ -111,7 +114,7 @@ void SlowServer::stop() {
     if (!running()) return;
     // A byte, not just the close: a process forked meanwhile may hold a copy of the write end.
     const char byte = 'q';
-    [[maybe_unused]] const ssize_t n = ::write(stop_write_fd_, &byte, 1);
+    [[maybe_unused]] const ssize_t n = ::send(stop_write_fd_, &byte, 1, MSG_NOSIGNAL | MSG_DONTWAIT);
     ::close(stop_write_fd_);
     stop_write_fd_ = -1;
     if (thread_.joinable()) thread_.join();

@@ -1,7 +1,10 @@
 #include "engine_common.h"
 
 #include "core/workload/calibration.h"
+#include "forkserver.h"
 
+#include <cstring>
+#include <sys/wait.h>
 #include <thread>
 
 namespace clab::proc {
@@ -48,6 +51,22 @@ std::shared_ptr<const std::vector<uint8_t>> make_payload(const ExperimentSpec& s
 int cpu_count() {
     const unsigned n = std::thread::hardware_concurrency();
     return n == 0 ? 1 : int(n);
+}
+
+void blame_dead_forkserver(const ExperimentSpec& spec, std::string& error) {
+    if (spec.start_method != StartMethod::Forkserver || error.empty()) return;
+    const pid_t pid = Forkserver::instance().server_pid();
+    if (pid <= 0) return;
+    siginfo_t info{};
+    // WNOWAIT: only look; the Forkserver reaps it when it next starts a fresh one.
+    if (::waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) != 0 || info.si_pid != pid) return;
+    std::string how = "exited with code " + std::to_string(info.si_status);
+    if (info.si_code == CLD_KILLED || info.si_code == CLD_DUMPED) {
+        const char* name = strsignal(info.si_status);
+        how = "was killed by signal " + std::to_string(info.si_status) + " (" + (name ? name : "?") + ")";
+    }
+    error = "The forkserver process (pid " + std::to_string(pid) + ") " + how +
+            ", and the workers it had started died with it. " + error;
 }
 
 } // namespace clab::proc

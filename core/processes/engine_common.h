@@ -20,5 +20,8 @@ TaskParams task_params(const ExperimentSpec& spec);
 std::shared_ptr<const std::vector<uint8_t>> make_payload(const ExperimentSpec& spec);
 // os.cpu_count(): the pool's default size.
 int cpu_count();
+// A run with the forkserver start method that failed because the forkserver died (its workers
+// die with it, PR_SET_PDEATHSIG) would blame a worker; this puts the forkserver first in `error`.
+void blame_dead_forkserver(const ExperimentSpec& spec, std::string& error);
 
 } // namespace clab::proc

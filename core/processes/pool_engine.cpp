@@ -67,6 +67,7 @@ void ProcessPoolEngine::run(const ExperimentSpec& spec, RunContext& ctx, Summary
             summary.broken = true;
             summary.error = pool.error();
         }
+        blame_dead_forkserver(spec, summary.error);
     } // the pool is gone: every worker reaped, its threads joined
     main_thread.leave(GilReleaseReason::Exit);
     ctx.recorder.record(ctx.main_lane, EventKind::WorkerExit);

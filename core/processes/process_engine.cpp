@@ -234,6 +234,7 @@ void ProcessEngine::run(const ExperimentSpec& spec, RunContext& ctx, Summary& su
     }
     SigpipeGuard sigpipe; // a dead worker's pipe must fail a write, not kill the application
     Run(spec, ctx, summary).execute();
+    blame_dead_forkserver(spec, summary.error);
 }
 
 } // namespace clab::proc

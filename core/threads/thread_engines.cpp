@@ -65,27 +65,31 @@ void ThreadEngine::run(const ExperimentSpec& spec, RunContext& ctx, Summary& sum
     MainThread main(ctx, gils, work);
 
     const int thread_count = spec.workers > 0 ? std::min(spec.workers, spec.tasks) : spec.tasks;
-    std::vector<std::thread> threads;
-    threads.reserve(size_t(thread_count));
+    ThreadGroup threads;
     for (int k = 0; k < thread_count && !main.thread.stopping(); ++k) {
         try {
+            if (k % 256 == 255) threads.reap_finished(); // free the stacks of ended threads
             // Python names a thread "Thread-N (target)" from 3.10 on.
             const std::string name = "Thread-" + std::to_string(k + 1) + " (worker)";
             const uint32_t lane = ctx.recorder.add_lane(LaneKind::Thread, name, ctx.main_lane);
             Gil* gil = gils.for_new_thread();
+            auto finished = std::make_shared<std::atomic<bool>>(false);
             // t.start(): returns once the new thread runs Python (see thread_start.h).
-            threads.push_back(start_thread(&main.thread, [&, lane, gil, k, name](StartedEvent& started) {
-                PyThread t(ctx.recorder, lane, gil, ctx.cancel, work.abort_flag());
-                ctx.recorder.record(lane, EventKind::WorkerStart);
-                t.enter();
-                started.set();
-                run_guarded(work, name, [&] {
-                    for (int task = k; task < spec.tasks; task += thread_count)
-                        if (!work.run_task(t, task)) break;
+            std::thread thread =
+                start_thread(&main.thread, [&, lane, gil, k, name, finished](StartedEvent& started) {
+                    PyThread t(ctx.recorder, lane, gil, ctx.cancel, work.abort_flag());
+                    ctx.recorder.record(lane, EventKind::WorkerStart);
+                    t.enter();
+                    started.set();
+                    run_guarded(work, name, [&] {
+                        for (int task = k; task < spec.tasks; task += thread_count)
+                            if (!work.run_task(t, task)) break;
+                    });
+                    t.leave(GilReleaseReason::Exit);
+                    ctx.recorder.record(lane, EventKind::WorkerExit);
+                    finished->store(true, std::memory_order_release);
                 });
-                t.leave(GilReleaseReason::Exit);
-                ctx.recorder.record(lane, EventKind::WorkerExit);
-            }));
+            threads.add(std::move(thread), std::move(finished));
         } catch (const std::exception& e) {
             // RuntimeError: can't start new thread. The threads already started stop and are
             // joined below; the run ends with the reason.
@@ -94,8 +98,7 @@ void ThreadEngine::run(const ExperimentSpec& spec, RunContext& ctx, Summary& sum
     }
     // for t in threads: t.join()  (blocks without the GIL)
     main.thread.begin_blocking(IoKind::Join);
-    for (auto& t : threads)
-        t.join();
+    threads.join_all();
     main.thread.end_blocking();
     work.finish(summary, ctx.main_lane);
     main.exit();

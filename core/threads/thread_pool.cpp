@@ -22,6 +22,30 @@ bool WorkFuture::done() const {
     return done_;
 }
 
+bool WorkFuture::cancel() {
+    {
+        std::lock_guard lock(mutex_);
+        if (running_ || done_) return cancelled_;
+        cancelled_ = done_ = true;
+        ran_ = false;
+        finished_ns_ = now_ns();
+    }
+    cond_.notify_all();
+    return true;
+}
+
+bool WorkFuture::cancelled() const {
+    std::lock_guard lock(mutex_);
+    return cancelled_;
+}
+
+bool WorkFuture::set_running_or_notify_cancel() {
+    std::lock_guard lock(mutex_);
+    if (cancelled_) return false;
+    running_ = true;
+    return true;
+}
+
 uint32_t WorkFuture::worker_lane() const {
     std::lock_guard lock(mutex_);
     return lane_;
@@ -35,6 +59,7 @@ int64_t WorkFuture::finished_ns() const {
 void WorkFuture::finish(bool ran, uint32_t lane) {
     {
         std::lock_guard lock(mutex_);
+        if (cancelled_) return; // stays cancelled
         done_ = true;
         ran_ = ran;
         lane_ = lane;
@@ -126,6 +151,13 @@ void ThreadPoolExecutor::worker(uint32_t lane, Gil* gil, StartedEvent& started) 
         Item item = std::move(queue_.front());
         queue_.pop_front();
         lock.unlock();
+        // _WorkItem.run(): a future cancelled while it waited in the queue is skipped.
+        if (!item.future->set_running_or_notify_cancel()) {
+            item = {};
+            lock.lock();
+            ++idle_semaphore_;
+            continue;
+        }
         if (!thread.holds_gil()) thread.enter();
         bool ran = true;
         try {

@@ -36,17 +36,24 @@ public:
     // slices, so `cancel` is seen within 20 ms.
     bool wait(const std::atomic<bool>& cancel);
     bool done() const;
+    // concurrent.futures.Future.cancel(): succeeds only while the item waits in the queue; a
+    // worker that takes it later skips it (set_running_or_notify_cancel). False once it runs.
+    bool cancel();
+    bool cancelled() const;
     uint32_t worker_lane() const; // the lane of the worker that ran it (kNoLane before)
     int64_t finished_ns() const;
 
 private:
     friend class ThreadPoolExecutor;
     void finish(bool ran, uint32_t lane);
+    bool set_running_or_notify_cancel(); // false: it was cancelled, do not run it
 
     mutable std::mutex mutex_;
     std::condition_variable cond_;
     bool done_ = false;
     bool ran_ = false;
+    bool running_ = false;
+    bool cancelled_ = false;
     uint32_t lane_ = kNoLane;
     int64_t finished_ns_ = 0;
 };

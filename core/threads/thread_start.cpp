@@ -42,6 +42,28 @@ std::thread start_thread(PyThread* starter, std::function<void(StartedEvent&)> b
     return thread;
 }
 
+void ThreadGroup::add(std::thread thread, std::shared_ptr<std::atomic<bool>> finished) {
+    entries_.push_back({std::move(thread), std::move(finished)});
+}
+
+void ThreadGroup::reap_finished() {
+    for (size_t i = 0; i < entries_.size();) {
+        if (!entries_[i].finished->load(std::memory_order_acquire)) {
+            ++i;
+            continue;
+        }
+        entries_[i].thread.join(); // it is returning: this is brief
+        entries_[i] = std::move(entries_.back());
+        entries_.pop_back();
+    }
+}
+
+void ThreadGroup::join_all() {
+    for (auto& entry : entries_)
+        if (entry.thread.joinable()) entry.thread.join();
+    entries_.clear();
+}
+
 namespace {
 std::string proc_value(const char* path) {
     std::ifstream in(path);

@@ -8,12 +8,15 @@
 // threads hands the GIL to each new thread in turn; the starter never keeps it across the starts.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace clab {
 
@@ -39,6 +42,26 @@ private:
 // Throws std::system_error when the OS refuses the thread (nothing was started then, and the
 // starter still holds the GIL as before).
 std::thread start_thread(PyThread* starter, std::function<void(StartedEvent&)> body);
+
+// The threads an engine started, joined at the end (`for t in threads: t.join()`). CPython's
+// threads are detached and free their stacks when they end; here the ones that have ended are
+// joined along the way (reap_finished), so a run can start many more threads in total than the
+// system lets exist at once (kernel.pid_max, vm.max_map_count), as in CPython.
+class ThreadGroup {
+public:
+    // `finished` is set by the thread as the very last thing it does.
+    void add(std::thread thread, std::shared_ptr<std::atomic<bool>> finished);
+    void reap_finished();
+    void join_all();
+    ~ThreadGroup() { join_all(); }
+
+private:
+    struct Entry {
+        std::thread thread;
+        std::shared_ptr<std::atomic<bool>> finished;
+    };
+    std::vector<Entry> entries_;
+};
 
 // "could not start thread N of M: <why>", and when the OS said "try again" (EAGAIN), the limits
 // that usually cause it (RLIMIT_NPROC, kernel.threads-max, kernel.pid_max). CPython raises

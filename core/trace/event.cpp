@@ -116,6 +116,12 @@ std::string_view kind_name(EventKind kind) noexcept {
         return "core utilisation";
     case EventKind::Marker:
         return "marker";
+    case EventKind::ThreadSample:
+        return "kernel sample";
+    case EventKind::TracerNote:
+        return "tracer note";
+    case EventKind::ProgramExit:
+        return "program exit";
     }
     return "unknown";
 }

@@ -78,10 +78,24 @@ enum class EventKind : uint16_t {
     // --- machine ------------------------------------------------------------------------------
     CoreUtilisation = 100, // lane: a core lane; arg: busy per mille over the last sample period
     Marker = 101,          // a bookmark; arg: marker id
+
+    // --- the python engine: a real interpreter (core/python) ----------------------------------
+    // Events from the program's tracer use the kinds above (WorkerStart, LockWaitBegin, TaskStep...);
+    // those the app infers from kernel thread samples use them too, with kSampledBit set in arg.
+    ThreadSample = 120, // a kernel sample changed a thread's state; arg: kSampledBit | SampledState
+    TracerNote = 121,   // the tracer recorded less than usual or a limit was hit; arg: index into
+                        // Summary::notes
+    ProgramExit = 122,  // the program's root process ended; arg: exit status (-N: signal N)
 };
 
+// Set in `arg` of an event the python engine inferred from /proc samples rather than recorded.
+inline constexpr uint64_t kSampledBit = uint64_t(1) << 63;
+// What a sampled thread was doing (ThreadSample's arg, without kSampledBit).
+enum class SampledState : uint64_t { OnCpu = 0, GilWait = 1, LockWait = 2, Sleep = 3, Io = 4, Other = 5 };
+
 enum class GilReleaseReason : uint64_t { Interval = 0, Io = 1, Exit = 2, Lock = 3 };
-enum class IoKind : uint64_t { Sleep = 0, Socket = 1, Pipe = 2, Join = 3 };
+// Connect: opening a socket, a blocking call but not one of the workload's requests.
+enum class IoKind : uint64_t { Sleep = 0, Socket = 1, Pipe = 2, Join = 3, Connect = 4 };
 enum class CallbackKind : uint64_t {
     TaskStep = 0,
     FutureDone = 1,

@@ -22,10 +22,10 @@ namespace clab {
 class EventBuffer {
 public:
     // Chunks grow geometrically: chunk k holds kFirstChunk << k events. A thread that records a
-    // handful of events costs ~6 KB (a thread-per-request run has thousands of them), a thread
-    // that records millions still allocates only once per doubling.
-    static constexpr size_t kFirstChunk = 256;
-    static constexpr size_t kMaxChunks = 24; // 256 * (2^24 - 1): ~4 G events per writing thread
+    // handful of events costs ~1 KB (a thread-per-request run has up to tens of thousands of
+    // them), a thread that records millions still allocates only once per doubling.
+    static constexpr size_t kFirstChunk = 32;
+    static constexpr size_t kMaxChunks = 27; // 32 * (2^27 - 1): ~4 G events per writing thread
 
     EventBuffer();
     ~EventBuffer();

@@ -49,7 +49,7 @@ Transition transition(const Event& e) noexcept {
     case EventKind::GilForcedWaitBegin:
         return enter(SegState::ForcedWait);
     case EventKind::IoBegin:
-        return push(SegState::BlockedIo);
+        return push(IoKind(e.arg) == IoKind::Join ? SegState::Joining : SegState::BlockedIo);
     case EventKind::IoEnd:
         return pop();
     case EventKind::LockWaitBegin:
@@ -149,6 +149,8 @@ const char* seg_state_name(SegState state) noexcept {
         return "deadlocked";
     case SegState::Busy:
         return "on this core";
+    case SegState::Joining:
+        return "waiting (join)";
     case SegState::Count:
         break;
     }

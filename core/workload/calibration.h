@@ -5,9 +5,14 @@
 //         count += 1
 //
 // costs in CPython on this machine. We measure that with python3 once and cache the figure in
-// $XDG_CACHE_HOME/concurrency-lab/calibration (~/.cache/... without XDG_CACHE_HOME). Without
-// python3 we use kDefaultPythonNsPerIteration, measured with CPython 3.11.7 on the 2-core AMD EPYC
-// development machine. $CLAB_PYTHON_NS_PER_ITERATION overrides both (CI, reproducible runs).
+// $XDG_CACHE_HOME/concurrency-lab/calibration (~/.cache/... without XDG_CACHE_HOME,
+// $XDG_RUNTIME_DIR/... without HOME; no cache at all without any of them, rather than a shared
+// /tmp path another user could plant). The folder is private (0700) and the file is replaced by
+// rename, never written through a link. A cached figure is used only if it is plausible for this
+// machine (plausible_python_ns_per_iteration); otherwise python3 measures again and the cache is
+// replaced. Without python3 we use kDefaultPythonNsPerIteration, measured with CPython 3.11.7 on
+// the 2-core AMD EPYC development machine. $CLAB_PYTHON_NS_PER_ITERATION overrides all of them
+// (CI, reproducible runs).
 //
 // Our work unit is a "step": one dependent multiply-add the compiler cannot fold. We time steps
 // in-process (best of a few short runs, so a noisy machine does not inflate the figure) and use
@@ -20,6 +25,12 @@
 namespace clab {
 
 inline constexpr double kDefaultPythonNsPerIteration = 35.0;
+// One iteration of the loop above, in our steps. Both scale with the CPU, so the ratio moves
+// little between machines: 31 on the development machine (35 ns / 1.12 ns, python3 3.11), up to
+// ~60 with python3 competing for the cores. The band leaves room for older CPythons (up to ~2x
+// slower) and debug builds (~3-4x), and refuses a figure from another machine or a hand edit.
+inline constexpr double kFewestStepsPerIteration = 8;
+inline constexpr double kMostStepsPerIteration = 200;
 
 struct Calibration {
     double python_ns_per_iteration = kDefaultPythonNsPerIteration;
@@ -33,7 +44,9 @@ const Calibration& calibration();
 
 // Runs python3 to time the loop above; returns ns per iteration, or 0 (and `error`) on failure.
 double measure_python_ns_per_iteration(std::string* error = nullptr);
-// Where the figure is cached.
+// Where the figure is cached; empty when there is no private place for it (see above).
 std::string calibration_cache_path();
+// True when a figure of `python_ns_per_iteration` fits a machine whose step costs `ns_per_step`.
+bool plausible_python_ns_per_iteration(double python_ns_per_iteration, double ns_per_step);
 
 } // namespace clab

@@ -4,7 +4,10 @@
 #include "core/trace/recorder.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
+#include <sys/resource.h>
+#include <sys/socket.h>
 
 namespace clab {
 
@@ -84,30 +87,56 @@ void Workload::fail(const std::string& why) {
     abort_.store(true);
     std::lock_guard lock(latency_mutex_);
     if (error_.empty()) error_ = why;
+    // Requests still waiting would each sit out their answer (or the client's 10 s patience):
+    // shutting their sockets down makes every blocked recv return now.
+    for (const int fd : open_sockets_)
+        ::shutdown(fd, SHUT_RDWR);
 }
 
 bool Workload::net(PyThread& t) {
+    if (t.stopping()) return false; // another task already failed: do not even connect
     net::BlockingClient client;
     std::string error;
+    int connect_errno = 0;
     // Connecting is a blocking call too (the GIL is released around it in CPython).
-    const bool connected =
-        t.blocking(IoKind::Socket, [&] { return client.connect(ctx_.server_port, &error); });
+    const bool connected = t.blocking(IoKind::Connect, [&] {
+        const bool ok = client.connect(ctx_.server_port, &error);
+        connect_errno = ok ? 0 : errno;
+        return ok;
+    });
     if (!connected) {
         if (t.stopping()) return false; // Stop closed the server under us: not an error
-        abort_.store(true);
-        std::lock_guard lock(latency_mutex_);
-        if (error_.empty()) error_ = "could not connect to the slow server: " + error;
+        std::string why = "could not connect to the slow server: " + error;
+        if (connect_errno == EMFILE) {
+            rlimit limit{};
+            getrlimit(RLIMIT_NOFILE, &limit);
+            why += " (this program may have only " + std::to_string(limit.rlim_cur) +
+                   " files and sockets open at once, see ulimit -n, and the " + std::to_string(spec_.tasks) +
+                   " tasks want a connection each)";
+        }
+        fail(why);
         return false;
     }
+    {
+        std::lock_guard lock(latency_mutex_);
+        open_sockets_.push_back(client.fd());
+    }
+    // Off the list before the client closes it: fail() never touches a reused descriptor.
+    struct Unlist {
+        Workload& w;
+        int fd;
+        ~Unlist() {
+            std::lock_guard lock(w.latency_mutex_);
+            w.open_sockets_.erase(std::find(w.open_sockets_.begin(), w.open_sockets_.end(), fd));
+        }
+    } unlist{*this, client.fd()};
     const int64_t latency_us = int64_t(spec_.io_ms * 1000.0 + 0.5);
     for (int i = 0; i < spec_.io_count; ++i) {
         if (t.stopping()) return false;
         const bool answered = t.blocking(IoKind::Socket, [&] { return client.request(latency_us); });
         if (!answered) {
             if (t.stopping()) return false;
-            abort_.store(true);
-            std::lock_guard lock(latency_mutex_);
-            if (error_.empty()) error_ = "the slow server did not answer a request";
+            fail("the slow server did not answer a request");
             return false;
         }
         {

@@ -50,7 +50,8 @@ public:
     // Set when the workload itself gives up (a task failed); PyThreads created with it stop too.
     const std::atomic<bool>* abort_flag() const { return &abort_; }
     // Gives up the run: every PyThread created with abort_flag() stops at its next check point,
-    // and `why` becomes the summary's error (the first reason wins).
+    // and `why` becomes the summary's error (the first reason wins); net requests still waiting
+    // for an answer return at once.
     void fail(const std::string& why);
     bool deadlock_detected() const { return watchdog_ && watchdog_->detected(); }
 
@@ -70,6 +71,7 @@ private:
     std::unique_ptr<DeadlockWatchdog> watchdog_;
     std::mutex latency_mutex_;
     std::vector<int64_t> io_latencies_ns_;
+    std::vector<int> open_sockets_; // net: the connections of tasks still running (latency_mutex_)
     std::string error_;
 };
 

@@ -24,6 +24,8 @@ RunPtr make_run(const char* name, EngineKind engine, double wall_s, double scale
     run->summary.gil_switches = 321;
     run->summary.ipc_bytes = 2'500'000;
     run->summary.max_loop_lag_s = 0.0125;
+    run->summary.cpu_s = 0.25;
+    run->summary.peak_rss_mb = 41.5;
     return run;
 }
 QString text(const CompareModel& m, int row, int column) {
@@ -75,6 +77,10 @@ private slots:
         QCOMPARE(text(model, 0, CompareModel::IpcBytes), QStringLiteral("–"));
         QCOMPARE(text(model, 2, CompareModel::LoopLag), QStringLiteral("12.5 ms"));
         QCOMPARE(text(model, 0, CompareModel::LostUpdates), QStringLiteral("–"));
+        // Lesson 16 asks for CPU time and memory side by side.
+        QCOMPARE(text(model, 2, CompareModel::CpuTime), QStringLiteral("0.250 s"));
+        QCOMPARE(text(model, 2, CompareModel::PeakMemory), QStringLiteral("41.5 MB"));
+        QCOMPARE(text(model, 0, CompareModel::Speedup), QStringLiteral("–"));
         QVERIFY(model.data(model.index(1, CompareModel::WallTime), Qt::ToolTipRole)
                     .toString()
                     .contains("slow motion"));

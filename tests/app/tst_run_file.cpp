@@ -1,12 +1,22 @@
 // The run file: a run saved and reopened is the same run; a damaged file gives a sentence, never
-// a crash (truncated at every length, and thousands of seeded random mutations).
+// a crash (truncated at every length, and thousands of seeded random mutations); an absurd one
+// (10^8 declared events, a 200,000-character name, times at the ends of int64) is refused in a
+// line without allocating what it claims (issue 20.7); a load can be cancelled.
+#include "classroom/replay_cursor.h"
 #include "classroom/run_file.h"
 #include "classroom/run_json.h"
 #include "core/trace/recorder.h"
 
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QtEndian>
+#include <functional>
+#include <limits>
 #include <thread>
 
 using namespace clab;
@@ -70,6 +80,52 @@ bool same_events(const Trace& x, const Trace& y) {
             return false;
     }
     return true;
+}
+
+// The bytes of `run` with the header's event count (and, compressed, the block's size prefix)
+// replaced, and the event block replaced by `raw` events packed the same way as a real file.
+QByteArray with_events(const RunRecord& run, const QByteArray& raw, quint64 declared, bool compress) {
+    RunRecord shell = run;
+    shell.trace.events.clear();
+    QByteArray bytes = encode_run(shell, RunFileOptions{false, 6});
+    QByteArray block = compress ? qCompress(raw, 1) : raw;
+    if (compress) qToBigEndian<quint32>(quint32(declared * 24), block.data()); // the size zlib is told
+    bytes.chop(8);                                                             // the empty block's size
+    qToLittleEndian<quint64>(declared, bytes.data() + 24);
+    if (compress) qToLittleEndian<quint32>(1u, bytes.data() + 12);
+    QByteArray size(8, '\0');
+    qToLittleEndian<quint64>(quint64(block.size()), size.data());
+    return bytes + size + block;
+}
+
+QByteArray with_description(const RunRecord& run, const std::function<void(QJsonObject&)>& edit) {
+    QByteArray bytes = encode_run(run, RunFileOptions{false, 6});
+    const quint32 json_size = qFromLittleEndian<quint32>(bytes.constData() + 16);
+    QJsonObject root = QJsonDocument::fromJson(bytes.mid(kRunFileHeaderBytes, json_size)).object();
+    edit(root);
+    const QByteArray json = QJsonDocument(root).toJson(QJsonDocument::Compact);
+    QByteArray out = bytes.left(kRunFileHeaderBytes) + json + bytes.mid(kRunFileHeaderBytes + json_size);
+    qToLittleEndian<quint32>(quint32(json.size()), out.data() + 16);
+    return out;
+}
+
+// What the replay window does with a loaded run: none of it may overflow (UBSan watches).
+void exercise(const RunRecord& run, QRandomGenerator& rng) {
+    ReplayCursor cursor(std::make_shared<const Trace>(run.trace));
+    for (double t : {-1e300, -1.0, 0.0, 1e-9, cursor.duration_s() / 2, cursor.duration_s(), 1e300,
+                     std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity(),
+                     -std::numeric_limits<double>::infinity(), rng.generateDouble() * 1e12}) {
+        cursor.seek_seconds(t);
+        QVERIFY(cursor.time_ns() >= cursor.start_ns() && cursor.time_ns() <= cursor.end_ns());
+        (void)cursor.time_s();
+        (void)cursor.describe_current();
+        (void)cursor.gil_holders();
+    }
+    cursor.seek_start();
+    for (int i = 0; i < 50 && cursor.step_forward(); ++i) {
+    }
+    (void)at_normal_speed(run);
+    (void)comparable_wall_s(run.summary);
 }
 
 } // namespace
@@ -164,6 +220,204 @@ private slots:
         QVERIFY(result.error.startsWith("cannot open /nonexistent/dir/run.clabrun"));
     }
 
+    // Issue 20.7: 2.3 MB declaring 10^8 zero events froze the window for 75 s at 9.2 GB.
+    void absurdEventCountsAreRefusedAtOnce_data() {
+        QTest::addColumn<bool>("compress");
+        QTest::addColumn<quint64>("declared");
+        QTest::addColumn<int>("zeros");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("10^8 declared") << true << quint64(100'000'000) << 100'000 << "at most 20000000";
+        QTest::newRow("more than zlib can pack") << true << quint64(19'000'000) << 1000 << "more than its";
+        // Refused at the first event (kind 0 does not exist, time 0 lies long before the start).
+        QTest::newRow("zero events, packed") << true << quint64(1'000'000) << 1'000'000 << "event 0 ";
+        QTest::newRow("zero events, raw") << false << quint64(100'000) << 100'000 << "event 0 ";
+        QTest::newRow("fewer than declared") << false << quint64(100'000) << 1000 << "size mismatch";
+    }
+    void absurdEventCountsAreRefusedAtOnce() {
+        QFETCH(bool, compress);
+        QFETCH(quint64, declared);
+        QFETCH(int, zeros);
+        QFETCH(QString, expected);
+        const QByteArray bytes =
+            with_events(sample_run(), QByteArray(qsizetype(zeros) * 24, '\0'), declared, compress);
+        const DecodeResult result = decode_run(bytes);
+        QVERIFY(!result.run);
+        QVERIFY2(result.error.contains(expected), qPrintable(result.error));
+        QVERIFY(!result.error.contains('\n')); // one line
+    }
+
+    void absurdDescriptionsAreRefused_data() {
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("200,000-character lane name") << "lane name"
+                                                     << "name of 200000 characters";
+        QTest::newRow("origin at INT64_MAX") << "origin max"
+                                             << "not a monotonic clock reading";
+        QTest::newRow("origin negative") << "origin min"
+                                         << "not a monotonic clock reading";
+        QTest::newRow("huge run name") << "run name"
+                                       << "longer than";
+        QTest::newRow("bookmark a century later") << "bookmark"
+                                                  << "more than a week";
+    }
+    void absurdDescriptionsAreRefused() {
+        QFETCH(QString, field);
+        QFETCH(QString, expected);
+        const QByteArray bytes = with_description(sample_run(), [&](QJsonObject& root) {
+            if (field == "lane name") {
+                QJsonArray lanes = root.value("lanes").toArray();
+                QJsonObject lane = lanes[1].toObject();
+                lane.insert("name", QString(200'000, QLatin1Char('x')));
+                lanes[1] = lane;
+                root.insert("lanes", lanes);
+            } else if (field == "origin max") {
+                root.insert("origin_ns", QString::number(std::numeric_limits<qint64>::max()));
+            } else if (field == "origin min") {
+                root.insert("origin_ns", QString::number(std::numeric_limits<qint64>::min()));
+            } else if (field == "run name") {
+                root.insert("name", QString(100'000, QLatin1Char('n')));
+            } else if (field == "bookmark") {
+                QJsonArray marks = root.value("bookmarks").toArray();
+                QJsonObject mark = marks[0].toObject();
+                mark.insert("t_s", 3.2e9);
+                marks[0] = mark;
+                root.insert("bookmarks", marks);
+            }
+        });
+        const DecodeResult result = decode_run(bytes);
+        QVERIFY(!result.run);
+        QVERIFY2(result.error.contains(expected), qPrintable(result.error));
+    }
+
+    void eventTimesAtTheEndsOfInt64AreRefused_data() {
+        QTest::addColumn<qint64>("t_ns");
+        QTest::newRow("INT64_MIN") << std::numeric_limits<qint64>::min();
+        QTest::newRow("INT64_MAX") << std::numeric_limits<qint64>::max();
+        QTest::newRow("-1") << qint64(-1);
+        QTest::newRow("a year later") << qint64(0); // filled in below: origin + a year
+    }
+    void eventTimesAtTheEndsOfInt64AreRefused() {
+        QFETCH(qint64, t_ns);
+        RunRecord run = sample_run();
+        if (t_ns == 0) t_ns = run.trace.origin_ns + 365LL * 24 * 3600 * 1'000'000'000;
+        run.trace.events.front().t_ns = t_ns;
+        std::stable_sort(run.trace.events.begin(), run.trace.events.end(),
+                         [](const Event& a, const Event& b) { return a.t_ns < b.t_ns; });
+        const DecodeResult result = decode_run(encode_run(run, RunFileOptions{true, 6}));
+        QVERIFY(!result.run);
+        QVERIFY2(result.error.contains("impossible time"), qPrintable(result.error));
+    }
+
+    void aLoadCanBeCancelledAndReportsProgress() {
+        // 300,000 real-looking events (a few MB): the decoder reports progress chunk by chunk and
+        // stops at the first "no".
+        RunRecord run = sample_run();
+        const std::vector<Event> few = run.trace.events;
+        run.trace.events.clear();
+        for (int round = 0; run.trace.events.size() < 300'000; ++round)
+            for (Event e : few) {
+                e.t_ns += int64_t(round) * 1'000'000;
+                run.trace.events.push_back(e);
+            }
+        const QByteArray bytes = encode_run(run, RunFileOptions{false, 6});
+        QList<double> seen;
+        const DecodeResult whole = decode_run(bytes, [&](double done) {
+            seen.append(done);
+            return true;
+        });
+        QVERIFY2(whole.run.has_value(), qPrintable(whole.error));
+        QCOMPARE(whole.run->trace.events.size(), run.trace.events.size());
+        QVERIFY(seen.size() >= 3);
+        QVERIFY(std::is_sorted(seen.begin(), seen.end()));
+        int calls = 0;
+        const DecodeResult stopped = decode_run(bytes, [&](double) { return ++calls < 2; });
+        QVERIFY(!stopped.run);
+        QVERIFY(stopped.cancelled);
+        QCOMPARE(calls, 2);
+    }
+
+    // A structured fuzzer: header counts, description fields and event times set to extreme and
+    // random values. Each file loads or is refused in a line, and what loads is safe to replay.
+    void fuzzFields() {
+        const RunRecord good = sample_run();
+        QRandomGenerator rng(2026);
+        const QList<qint64> extremes = {std::numeric_limits<qint64>::min(),
+                                        std::numeric_limits<qint64>::max(),
+                                        -1,
+                                        0,
+                                        1,
+                                        kRunFileMaxClockNs,
+                                        kRunFileMaxClockNs + 1};
+        auto any_int = [&]() -> qint64 {
+            return rng.bounded(2) ? extremes[rng.bounded(int(extremes.size()))] : qint64(rng.generate64());
+        };
+        int loaded = 0, rejected = 0;
+        for (int round = 0; round < 1500; ++round) {
+            RunRecord run = good;
+            const bool compress = rng.bounded(2);
+            QByteArray bytes;
+            switch (rng.bounded(6)) {
+            case 0: // an event time
+                run.trace.events[rng.bounded(int(run.trace.events.size()))].t_ns =
+                    rng.bounded(2) ? any_int() : run.trace.origin_ns + qint64(rng.bounded(1'000'000'000));
+                bytes = encode_run(run, RunFileOptions{compress, 6});
+                break;
+            case 1: // the start time
+                run.trace.origin_ns = any_int();
+                bytes = encode_run(run, RunFileOptions{compress, 6});
+                break;
+            case 2: { // the header's counts
+                bytes = encode_run(run, RunFileOptions{compress, 6});
+                const int at = rng.bounded(2) ? 24 : 16;
+                if (at == 24)
+                    qToLittleEndian<quint64>(quint64(any_int()), bytes.data() + 24);
+                else
+                    qToLittleEndian<quint32>(quint32(rng.generate()), bytes.data() + 16);
+                break;
+            }
+            case 3: // an event's lane, kind or cpu
+            {
+                Event& e = run.trace.events[rng.bounded(int(run.trace.events.size()))];
+                e.lane = rng.bounded(2) ? rng.generate() : quint32(rng.bounded(5));
+                e.kind = EventKind(rng.bounded(2) ? quint16(rng.generate()) : quint16(rng.bounded(64)));
+                e.cpu = quint16(rng.generate());
+                bytes = encode_run(run, RunFileOptions{compress, 6});
+                break;
+            }
+            case 4: // bookmarks and names
+                run.bookmarks.append(Bookmark{rng.generateDouble() * std::pow(10.0, rng.bounded(20)), -1,
+                                              QString(rng.bounded(6000), QLatin1Char('b')), QString(),
+                                              false});
+                run.name = QString(rng.bounded(6000), QLatin1Char('n'));
+                bytes = encode_run(run, RunFileOptions{compress, 6});
+                break;
+            default: // the spec and summary numbers
+                bytes = with_description(run, [&](QJsonObject& root) {
+                    for (const char* part : {"spec", "summary"}) {
+                        QJsonObject o = root.value(part).toObject();
+                        const QStringList keys = o.keys();
+                        const QString key = keys[rng.bounded(int(keys.size()))];
+                        const double values[] = {1e308, -1e308, 9.3e18, -9.3e18, 0, -1, 1e-320};
+                        o.insert(key, values[rng.bounded(7)]);
+                        root.insert(part, o);
+                    }
+                });
+                break;
+            }
+            const DecodeResult r = decode_run(bytes);
+            if (r.run) {
+                ++loaded;
+                exercise(*r.run, rng);
+            } else {
+                ++rejected;
+                QVERIFY(!r.error.isEmpty());
+                QVERIFY(!r.error.contains('\n'));
+            }
+        }
+        qInfo("field fuzz: %d loaded, %d refused with a message", loaded, rejected);
+        QVERIFY(loaded > 0 && rejected > 0);
+    }
+
     // Fuzz: every prefix, then seeded random byte mutations. Each must load or say why not.
     void fuzzTruncated_data() {
         QTest::addColumn<bool>("compress");
@@ -202,6 +456,7 @@ private slots:
             const DecodeResult r = decode_run(bad);
             if (r.run) {
                 ++loaded; // the mutation hit a harmless byte (an argument, a name): still a valid run
+                exercise(*r.run, rng);
                 // What the loader lets through must be safe to draw: lanes exist, time never goes back.
                 const auto& events = r.run->trace.events;
                 for (size_t i = 0; i < events.size(); ++i) {

@@ -152,10 +152,11 @@ private slots:
         QTest::addColumn<int>("choice");
         QTest::addColumn<QString>("expected");
         QTest::addColumn<bool>("right");
-        QTest::newRow("right") << 2 << "You said 'about the same'. Measured: 0.97× — right." << true;
+        QTest::newRow("right") << 2 << "You said 'about the same'. Measured: 0.97× speedup — right." << true;
         QTest::newRow("wrong")
-            << 1 << "You said 'twice as fast'. Measured: 0.97× — the answer is 'about the same'." << false;
-        QTest::newRow("no answer") << 0 << "The answer: 'about the same'. Measured: 0.97×." << false;
+            << 1 << "You said 'twice as fast'. Measured: 0.97× speedup — the answer is 'about the same'."
+            << false;
+        QTest::newRow("no answer") << 0 << "The answer: 'about the same'. Measured: 0.97× speedup." << false;
     }
     void predictionVerdicts() {
         QFETCH(int, choice);
@@ -189,7 +190,7 @@ private slots:
         far.number = 6.0;
         const Verdict v = prediction_verdict(p, far, s);
         QVERIFY(!v.right);
-        QVERIFY2(v.text.contains("Measured: 2.00 s"), qPrintable(v.text));
+        QVERIFY2(v.text.contains("Measured: 2.00 s on the clock"), qPrintable(v.text));
     }
     void panelShowsEveryRow() {
         SummaryPanel panel;
@@ -210,6 +211,7 @@ private slots:
     void latencyHistogramCountsEveryCall() {
         LatencyHistogram histogram;
         ExperimentSpec spec;
+        spec.workload = WorkloadKind::Sleep;
         spec.io_ms = 1;
         spec.switch_interval_ms = 5;
         std::vector<IoLatency> few(3, IoLatency{1, IoKind::Sleep, 0, 1'000'000, 1'000'000});

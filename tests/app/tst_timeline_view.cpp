@@ -88,6 +88,31 @@ private slots:
         QVERIFY(view.time_range().upper >= view.model().end_seconds());
     }
 
+    // Hovering a segment says in plain words what began it: "Thread-2 got the GIL after waiting
+    // 4.98 ms", never an event kind with a raw argument.
+    void tooltipsSpeakPlainWords() {
+        TimelineView view;
+        view.resize(1200, 800);
+        view.load_trace(traces_.at("threads"));
+        view.replot_now();
+        QCPAxisRect* rect = view.axis_rect(View::Workers);
+        QVERIFY(rect);
+        const SegmentStore& workers = view.model().workers();
+        int got_gil = 0;
+        for (size_t row = 0; row < workers.lane_count(); ++row)
+            for (size_t i = 0; i < workers.lane(row).segments.size() && i < 200; ++i) {
+                const SegmentRecord s = workers.lane(row).segments.at(i);
+                const double x = rect->axis(QCPAxis::atBottom)->coordToPixel((s.start + s.end) / 2);
+                const double y = rect->axis(QCPAxis::atLeft)->coordToPixel(double(row));
+                const QString text = view.describe_at(QPoint(int(x), int(y)));
+                QVERIFY2(!text.contains(QStringLiteral("arg ")) && !text.contains(QStringLiteral("event:")),
+                         qPrintable(text));
+                got_gil += text.contains(QStringLiteral(" got the GIL after waiting ")) ||
+                           text.contains(QStringLiteral(" took the GIL at once"));
+            }
+        QVERIFY(got_gil > 0);
+    }
+
     // Hovering a worker lane names the lane and the state.
     void tooltipNamesLaneAndState() {
         TimelineView view;

@@ -375,6 +375,38 @@ TEST(Semaphore, ACancelledWaiterGivesItsTurnToTheNext) {
     EXPECT_EQ(sem.value(), 1);
 }
 
+// Lib/asyncio/locks.py (3.12+): a waiter that gets the semaphore wakes as many later waiters as
+// the value allows. Here two slots come free while the only waiter is already woken; two newcomers
+// queue behind it (FIFO), and its acquire hands both slots out at once.
+TEST(Semaphore, AWokenWaiterWakesAsManyAsTheValueAllows) {
+    EventLoop loop;
+    Semaphore sem(loop, 3);
+    std::vector<std::pair<int, uint64_t>> entered; // who, in which loop iteration
+    auto waiter = [&](int id) -> Coro<void> {
+        co_await sem.acquire();
+        entered.push_back({id, loop.stats().iterations});
+    };
+    auto main = [&]() -> Coro<void> {
+        for (int i = 0; i < 3; ++i)
+            co_await sem.acquire(); // value 0
+        auto first = create_task(waiter(1));
+        co_await yield_now(); // `first` waits
+        sem.release();        // the slot goes to `first` (value 0)
+        sem.release();        // nobody else waits: value 1
+        sem.release();        // value 2
+        auto x = create_task(waiter(2));
+        auto y = create_task(waiter(3));
+        co_await yield_now(); // both queue behind `first`, although the value is 2
+        std::vector<std::shared_ptr<Task<void>>> all{first, x, y};
+        co_await gather(loop, all);
+    };
+    run(loop, main());
+    ASSERT_EQ(entered.size(), 3u);
+    EXPECT_EQ(entered[0].first, 1);
+    EXPECT_EQ(entered[1].second, entered[2].second) << "the second newcomer had to wait for the first";
+    EXPECT_EQ(sem.value(), 0);
+}
+
 TEST(Executor, ToThreadRunsElsewhereAndReportsBackThroughTheLoop) {
     EventLoop loop;
     const auto loop_thread = std::this_thread::get_id();
@@ -385,6 +417,31 @@ TEST(Executor, ToThreadRunsElsewhereAndReportsBackThroughTheLoop) {
     };
     EXPECT_TRUE(run(loop, main()));
     EXPECT_GE(loop.default_executor().threads_created(), 1u);
+}
+
+// wrap_future: cancelling the asyncio future cancels the concurrent one while its item still
+// waits in the executor's queue, so the function never runs (one that runs already goes on).
+TEST(Executor, CancellingAQueuedCallKeepsItFromEverRunning) {
+    LoopOptions options;
+    options.executor_workers = 1;
+    EventLoop loop(options);
+    std::atomic<bool> release{false}, second_ran{false};
+    auto main = [&]() -> Coro<void> {
+        auto first = to_thread([&] {
+            while (!release.load())
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        });
+        auto second = to_thread([&] { second_ran = true; });
+        co_await yield_now();
+        second->cancel();     // still queued behind `first` on the only worker
+        co_await yield_now(); // the cancel reaches the concurrent future
+        release = true;
+        co_await first;
+        EXPECT_TRUE(second->cancelled());
+    };
+    run(loop, main());
+    loop.close(); // joins the worker: it has seen the queue
+    EXPECT_FALSE(second_ran.load());
 }
 
 TEST(Executor, ExceptionsComeBackAsTheFuturesError) {

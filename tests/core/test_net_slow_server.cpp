@@ -6,7 +6,9 @@
 #include "proc_counts.h"
 
 #include <cerrno>
+#include <csignal>
 #include <dirent.h>
+#include <fstream>
 #include <gtest/gtest.h>
 #include <memory>
 #include <string>
@@ -142,6 +144,28 @@ TEST_P(SlowServerTest, RestartsAfterStop) {
     ASSERT_TRUE(client.connect(server.port()));
     EXPECT_TRUE(client.request(0, 3));
     EXPECT_EQ(server.requests_served(), 1u);
+}
+
+// Issue 20.3: when the server's child process had died, stop() wrote to a pipe nobody read and
+// SIGPIPE (left at its default here, as in any program) killed the whole process.
+TEST(SlowServer, StopAfterTheChildDiedIsNoSigpipe) {
+    SlowServer server(ServerHost::ChildProcess);
+    ASSERT_TRUE(server.start());
+    // Our only child is the server: find it, kill it, and wait until it is a zombie (fds closed).
+    pid_t child = -1;
+    {
+        std::ifstream children("/proc/self/task/" + std::to_string(gettid()) + "/children");
+        children >> child;
+    }
+    ASSERT_GT(child, 0);
+    ASSERT_EQ(kill(child, SIGKILL), 0);
+    siginfo_t info{};
+    ASSERT_EQ(waitid(P_PID, id_t(child), &info, WEXITED | WNOWAIT), 0);
+    server.stop(); // must not raise SIGPIPE
+    EXPECT_FALSE(server.running());
+    errno = 0;
+    EXPECT_EQ(waitpid(-1, nullptr, WNOHANG), -1); // reaped
+    EXPECT_EQ(errno, ECHILD);
 }
 
 TEST(BlockingClient, ConnectToAClosedPortFailsWithAMessage) {

@@ -156,3 +156,42 @@ TEST(Runner, RefusesAnInvalidSpec) {
     EXPECT_FALSE(summary.completed);
     EXPECT_FALSE(summary.error.empty());
 }
+
+// Issue 20.2: once the deadline had passed, the monitor looped without sleeping while holding its
+// mutex, and the run's end waited on that mutex forever. A time limit that has already expired
+// when the monitor first looks must end the run like any other.
+TEST(Runner, AnExpiredDeadlineEndsTheRunAndNeverSpins) {
+    ExperimentSpec s;
+    s.engine = EngineKind::Threads;
+    s.workload = WorkloadKind::Sleep;
+    s.tasks = 2;
+    s.io_ms = 20'000;
+    s.timeout_s = 1e-9;
+    const int64_t t0 = now_ns();
+    const Summary summary = Runner::run(s);
+    EXPECT_TRUE(summary.cancelled);
+    EXPECT_NE(summary.error.find("time limit"), std::string::npos) << summary.error;
+    EXPECT_LT(double(now_ns() - t0) * 1e-9, 5.0); // the run asked for 20 s
+}
+
+// What the command line's Ctrl+C uses: a flag set from another thread stops the run (and the
+// baseline is not started afterwards).
+TEST(Runner, AStopFlagEndsTheRunAndSkipsTheBaseline) {
+    ExperimentSpec s;
+    s.engine = EngineKind::Threads;
+    s.workload = WorkloadKind::Sleep;
+    s.tasks = 2;
+    s.io_ms = 20'000;
+    std::atomic<bool> stop{false};
+    std::thread stopper([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        stop.store(true);
+    });
+    const int64_t t0 = now_ns();
+    const Summary summary = Runner::run_with_baseline(s, nullptr, &stop);
+    stopper.join();
+    EXPECT_TRUE(summary.cancelled);
+    EXPECT_FALSE(summary.completed);
+    EXPECT_EQ(summary.baseline_wall_s, 0);
+    EXPECT_LT(double(now_ns() - t0) * 1e-9, 5.0);
+}

@@ -5,8 +5,12 @@
 #include "core/experiment/runner.h"
 #include "core/workload/calibration.h"
 
+#include <cstdlib>
 #include <gtest/gtest.h>
+#include <limits>
+#include <optional>
 #include <set>
+#include <string>
 #include <thread>
 
 using namespace clab;
@@ -152,4 +156,47 @@ TEST(Blend, SplitsIterationsAndWaits) {
     EXPECT_EQ(count(trace, EventKind::IoBegin), 2u);
     ASSERT_EQ(summary.workers.size(), 1u);
     EXPECT_GT(summary.workers[0].blocked_s, 0.05);
+}
+
+// Issue 20.10: a cached 9999 ns per iteration made every run 18x slower. A figure is believed only
+// if it fits this machine's own speed, measured in the same process.
+TEST(Calibration, AFigureFromNowhereIsNotPlausible) {
+    const double ns_per_step = calibration().ns_per_step;
+    EXPECT_TRUE(plausible_python_ns_per_iteration(calibration().python_ns_per_iteration, ns_per_step) ||
+                calibration().source == "environment" || calibration().source == "default");
+    EXPECT_FALSE(plausible_python_ns_per_iteration(9999, ns_per_step));
+    EXPECT_FALSE(plausible_python_ns_per_iteration(0.01, ns_per_step));
+    EXPECT_FALSE(plausible_python_ns_per_iteration(std::numeric_limits<double>::quiet_NaN(), ns_per_step));
+    EXPECT_TRUE(plausible_python_ns_per_iteration(30 * ns_per_step, ns_per_step));
+}
+
+// Without HOME or XDG_CACHE_HOME the cache used to go to a fixed path under /tmp, where another
+// user can plant it first. Now: XDG_RUNTIME_DIR (private by definition), or no cache at all.
+TEST(Calibration, TheCacheNeverGoesToASharedFolder) {
+    struct SavedEnv {
+        const char* name;
+        std::optional<std::string> value;
+        explicit SavedEnv(const char* n)
+            : name(n) {
+            if (const char* v = std::getenv(n)) value = v;
+        }
+        ~SavedEnv() {
+            if (value)
+                setenv(name, value->c_str(), 1);
+            else
+                unsetenv(name);
+        }
+    } home("HOME"), cache("XDG_CACHE_HOME"), runtime("XDG_RUNTIME_DIR");
+    setenv("XDG_CACHE_HOME", "/somewhere/cache", 1);
+    EXPECT_EQ(calibration_cache_path(), "/somewhere/cache/concurrency-lab/calibration");
+    unsetenv("XDG_CACHE_HOME");
+    setenv("HOME", "/home/student", 1);
+    EXPECT_EQ(calibration_cache_path(), "/home/student/.cache/concurrency-lab/calibration");
+    unsetenv("HOME");
+    setenv("XDG_RUNTIME_DIR", "/run/user/1000", 1);
+    EXPECT_EQ(calibration_cache_path(), "/run/user/1000/concurrency-lab/calibration");
+    unsetenv("XDG_RUNTIME_DIR");
+    EXPECT_EQ(calibration_cache_path(), "");
+    setenv("HOME", "relative/path", 1); // not absolute: ignored, as the XDG specification says
+    EXPECT_EQ(calibration_cache_path(), "");
 }

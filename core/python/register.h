@@ -1,0 +1,4 @@
+#pragma once
+namespace clab {
+void register_python_engine(); // engine "python"
+}

@@ -1,0 +1,71 @@
+// The kernel's view of a traced program: a thread that samples /proc/<pid>/task/<tid>/syscall
+// (what a blocked thread waits in) and .../stat (state, last CPU) of every thread of every watched
+// process, at `hz` (≥ 1 kHz by default). Descriptors stay open and are re-read with pread, so one
+// sample of one thread costs one or two small reads. Only changes are kept: a thread's entry
+// appears when its state or its core changed since the previous sample.
+#pragma once
+
+#include "core/trace/event.h"
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <sys/types.h>
+#include <thread>
+#include <vector>
+
+namespace clab::py {
+
+struct ThreadChange {
+    int64_t t_ns = 0;
+    int32_t pid = 0;
+    int32_t tid = 0;
+    SampledState state = SampledState::Other;
+    uint16_t cpu = 0xFFFF;
+    bool gone = false; // the thread no longer exists
+};
+
+// What a thread waits in, from one line of /proc/<tid>/syscall ("running", or the number and args).
+SampledState classify_syscall(const char* line) noexcept;
+
+class ThreadSampler {
+public:
+    explicit ThreadSampler(int hz = 1000);
+    ~ThreadSampler(); // stops
+    ThreadSampler(const ThreadSampler&) = delete;
+    ThreadSampler& operator=(const ThreadSampler&) = delete;
+
+    void start();
+    void stop();
+    void watch(pid_t pid);                     // sample every thread of this process (until it is gone)
+    void ignore_thread(pid_t tid);             // a thread that is not the program's
+    void no_gil(pid_t pid);                    // a free-threaded interpreter: its threads may run at once
+    void take(std::vector<ThreadChange>& out); // the changes since the last call, in time order
+    // How many samples were taken (one per thread per tick), and the sampler thread's own CPU time.
+    uint64_t samples() const { return samples_.load(); }
+    uint64_t ticks() const { return ticks_.load(); }
+    double cpu_s() const { return cpu_ns_.load() * 1e-9; }
+    int hz() const { return hz_; }
+
+private:
+    struct Thread;
+    struct Process;
+    void loop();
+    void rescan(Process& p, int64_t now);
+    void sample(Thread& t, pid_t pid, int64_t now);
+    void commit(Process& p, int64_t now);
+    void read_cpu(Thread& t, SampledState& state, uint16_t& cpu);
+
+    const int hz_;
+    std::thread thread_;
+    std::atomic<bool> stop_{false};
+    std::mutex mutex_; // guards pending_ and watch requests
+    std::vector<pid_t> to_watch_;
+    std::vector<pid_t> ignored_;
+    std::vector<pid_t> free_threaded_;
+    std::vector<ThreadChange> pending_;
+    std::vector<Process> processes_; // sampler thread only
+    std::atomic<uint64_t> samples_{0}, ticks_{0}, cpu_ns_{0};
+};
+
+} // namespace clab::py

@@ -1,0 +1,128 @@
+// Every lesson step, laid out as a student and as a class sees it: the main window offscreen at
+// 1600×1000, and in presenter mode at 1920×1080, with the timeline of a short run of the step's
+// own experiment (its lanes and views; less work, so the test stays quick). No lane label may be
+// dropped (for up to 16 lanes in a view; more cannot all be labelled) and no view title elided,
+// wherever the pane is tall enough for the timeline's preferred height (the steps where it is not
+// are printed: their timeline should scroll).
+#include "core/builtin_engines.h"
+#include "core/experiment/runner.h"
+#include "gui/lab_panel.h"
+#include "gui/lesson_navigator_model.h"
+#include "gui/main_window.h"
+#include "gui/timeline_pane.h"
+#include "plots/timeline_view.h"
+
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QTest>
+#include <cmath>
+
+using namespace clab;
+
+namespace {
+constexpr int kLabelledLanes = 16;
+
+ExperimentSpec shortened(ExperimentSpec s) {
+    s.iterations = std::min<int64_t>(s.iterations, 20'000);
+    s.io_ms = std::min(s.io_ms, 2.0);
+    s.io_count = std::min(s.io_count, 2);
+    s.tasks = std::min(s.tasks, kLabelledLanes);
+    s.payload_bytes = std::min<int64_t>(s.payload_bytes, 64 * 1024);
+    s.time_scale = 1.0;
+    s.timeout_s = 5;
+    return s;
+}
+
+// What the step's timeline gets wrong: lane labels left out, titles cut.
+QStringList layout_faults(plots::TimelineView* view) {
+    QStringList faults;
+    QCustomPlot* plot = view->plot();
+    for (int i = 0; i < plot->axisRectCount(); ++i) {
+        QCPAxis* y = plot->axisRect(i)->axis(QCPAxis::atLeft);
+        if (y->label().contains(QChar(0x2026)))
+            faults << QStringLiteral("title elided to '%1'").arg(y->label());
+        const auto text = y->ticker().dynamicCast<QCPAxisTickerText>();
+        if (!text) continue; // a series rect: numbers, not lane names
+        const int lanes = int(std::lround(y->range().upper + 0.5));
+        if (lanes <= kLabelledLanes && text->ticks().size() < lanes)
+            faults << QStringLiteral("%1 of %2 lane labels in '%3' (%4 px high)")
+                          .arg(text->ticks().size())
+                          .arg(lanes)
+                          .arg(y->label())
+                          .arg(plot->axisRect(i)->height());
+    }
+    return faults;
+}
+} // namespace
+
+class TestLessonLayout : public QObject {
+    Q_OBJECT
+    QTemporaryDir settings_dir_;
+
+private slots:
+    void initTestCase() {
+        register_builtin_engines();
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settings_dir_.path());
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settings_dir_.path());
+        QCoreApplication::setOrganizationName(QStringLiteral("ConcurrencyLabTests"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_lesson_layout"));
+    }
+
+    void everyStepFits_data() {
+        QTest::addColumn<bool>("presenter");
+        QTest::newRow("desk 1600x1000") << false;
+        QTest::newRow("presenter 1920x1080") << true;
+    }
+    void everyStepFits() {
+        QFETCH(bool, presenter);
+        cli::GuiOptions options;
+        MainWindow w(options);
+        w.show();
+        if (presenter) {
+            w.setPresenterMode(true);
+            w.showNormal(); // the presenter look, at a projector's size whatever the offscreen screen
+        }
+        w.setGeometry(0, 0, presenter ? 1920 : 1600, presenter ? 1080 : 1000);
+        QTest::qWait(50);
+        auto* view = w.lab()->timeline()->findChild<plots::TimelineView*>();
+        QVERIFY(view);
+        QStringList faults, squeezed;
+        int checked = 0;
+        const QList<lessons::Lesson>& lessons = w.navigatorModel()->lessons();
+        QVERIFY(lessons.size() >= 10);
+        for (int l = 0; l < lessons.size(); ++l)
+            for (int s = 0; s < lessons[l].steps.size(); ++s) {
+                if (!lessons[l].steps[s].has_experiment) continue;
+                QVERIFY(w.openStep(l, s));
+                Trace trace;
+                Runner::run(shortened(w.lab()->runSpec()), &trace);
+                view->load_trace(trace);
+                QCoreApplication::processEvents();
+                view->replot_now();
+                // A timeline whose views need more height than the pane has is squeezed: it should
+                // scroll instead (not yet done for the lab's pane); those steps are listed, not judged.
+                if (view->preferred_height() > view->height()) {
+                    squeezed << QStringLiteral("%1.%2 (%3 > %4 px)")
+                                    .arg(lessons[l].number)
+                                    .arg(s + 1)
+                                    .arg(view->preferred_height())
+                                    .arg(view->height());
+                    continue;
+                }
+                for (const QString& fault : layout_faults(view))
+                    faults << QStringLiteral("lesson %1 step %2: %3")
+                                  .arg(lessons[l].number)
+                                  .arg(s + 1)
+                                  .arg(fault);
+                ++checked;
+            }
+        if (!squeezed.isEmpty())
+            qWarning("steps whose timeline needs more height than the pane has: %s",
+                     qPrintable(squeezed.join(QStringLiteral(", "))));
+        QVERIFY2(checked >= 25, qPrintable(QString::number(checked)));
+        QVERIFY2(faults.isEmpty(), qPrintable(faults.join(QLatin1Char('\n'))));
+    }
+};
+
+QTEST_MAIN(TestLessonLayout)
+#include "tst_lesson_layout.moc"

@@ -1,0 +1,135 @@
+// The lane colours stay apart for every student: every two state colours differ clearly
+// (CIEDE2000 ≥ 8; about 2 is a just-noticeable difference) for normal vision and under simulated
+// deuteranopia and protanopia (Machado, Oliveira & Fernandes 2009, severity 1, applied in linear
+// RGB), and no worker's identity colour comes near a state's (≥ 12), so a worker on a core lane is
+// never read as "blocked in I/O".
+#include "plots/palette.h"
+
+#include <QTest>
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+using namespace clab;
+using namespace clab::plots;
+
+namespace {
+using Vec = std::array<double, 3>;
+using Mat = std::array<Vec, 3>;
+
+constexpr Mat kIdentity{{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}};
+constexpr Mat kProtanopia{
+    {{0.152286, 1.052583, -0.204868}, {0.114503, 0.786281, 0.099216}, {-0.003882, -0.048116, 1.051998}}};
+constexpr Mat kDeuteranopia{
+    {{0.367322, 0.860646, -0.227968}, {0.280085, 0.672501, 0.047413}, {-0.011820, 0.042940, 0.968881}}};
+
+double linear(int c) {
+    const double v = c / 255.0;
+    return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4);
+}
+
+Vec lab_of(const QColor& colour, const Mat& vision) {
+    const Vec rgb{linear(colour.red()), linear(colour.green()), linear(colour.blue())};
+    Vec seen{};
+    for (int i = 0; i < 3; ++i)
+        seen[i] = std::clamp(vision[i][0] * rgb[0] + vision[i][1] * rgb[1] + vision[i][2] * rgb[2], 0.0, 1.0);
+    const double x = (0.4124 * seen[0] + 0.3576 * seen[1] + 0.1805 * seen[2]) / 0.95047;
+    const double y = 0.2126 * seen[0] + 0.7152 * seen[1] + 0.0722 * seen[2];
+    const double z = (0.0193 * seen[0] + 0.1192 * seen[1] + 0.9505 * seen[2]) / 1.08883;
+    const auto f = [](double t) { return t > 0.008856 ? std::cbrt(t) : 7.787 * t + 16.0 / 116; };
+    return {116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))};
+}
+
+double radians(double degrees) {
+    return degrees * M_PI / 180;
+}
+
+// CIEDE2000 (Sharma, Wu & Dalal 2005).
+double ciede2000(const Vec& lab1, const Vec& lab2) {
+    const auto [l1, a1, b1] = lab1;
+    const auto [l2, a2, b2] = lab2;
+    const double c_bar = (std::hypot(a1, b1) + std::hypot(a2, b2)) / 2;
+    const double g = 0.5 * (1 - std::sqrt(std::pow(c_bar, 7) / (std::pow(c_bar, 7) + std::pow(25.0, 7))));
+    const double a1p = (1 + g) * a1, a2p = (1 + g) * a2;
+    const double c1p = std::hypot(a1p, b1), c2p = std::hypot(a2p, b2);
+    const auto hue = [](double b, double a) {
+        const double h = std::atan2(b, a) * 180 / M_PI;
+        return h < 0 ? h + 360 : h;
+    };
+    const double h1 = hue(b1, a1p), h2 = hue(b2, a2p);
+    const double dl = l2 - l1, dc = c2p - c1p;
+    double dh = 0;
+    if (c1p * c2p != 0) {
+        dh = h2 - h1;
+        if (dh > 180) dh -= 360;
+        if (dh < -180) dh += 360;
+    }
+    const double d_big_h = 2 * std::sqrt(c1p * c2p) * std::sin(radians(dh / 2));
+    const double l_bar = (l1 + l2) / 2, cp_bar = (c1p + c2p) / 2;
+    double h_bar = h1 + h2;
+    if (c1p * c2p != 0)
+        h_bar = std::abs(h1 - h2) <= 180 ? (h1 + h2) / 2
+                                         : (h1 + h2 < 360 ? (h1 + h2 + 360) / 2 : (h1 + h2 - 360) / 2);
+    const double t = 1 - 0.17 * std::cos(radians(h_bar - 30)) + 0.24 * std::cos(radians(2 * h_bar)) +
+                     0.32 * std::cos(radians(3 * h_bar + 6)) - 0.20 * std::cos(radians(4 * h_bar - 63));
+    const double d_theta = 30 * std::exp(-std::pow((h_bar - 275) / 25, 2));
+    const double rc = 2 * std::sqrt(std::pow(cp_bar, 7) / (std::pow(cp_bar, 7) + std::pow(25.0, 7)));
+    const double sl = 1 + 0.015 * std::pow(l_bar - 50, 2) / std::sqrt(20 + std::pow(l_bar - 50, 2));
+    const double sc = 1 + 0.045 * cp_bar, sh = 1 + 0.015 * cp_bar * t;
+    const double rt = -std::sin(radians(2 * d_theta)) * rc;
+    return std::sqrt(std::pow(dl / sl, 2) + std::pow(dc / sc, 2) + std::pow(d_big_h / sh, 2) +
+                     rt * (dc / sc) * (d_big_h / sh));
+}
+
+double distance(const QColor& a, const QColor& b, const Mat& vision) {
+    return ciede2000(lab_of(a, vision), lab_of(b, vision));
+}
+} // namespace
+
+class TestPalette : public QObject {
+    Q_OBJECT
+private slots:
+    void ciede2000MatchesThePublishedPairs() {
+        // Sharma et al. (2005), table 1, pairs 1 and 17.
+        QVERIFY(std::abs(ciede2000({50, 2.6772, -79.7751}, {50, 0, -82.7485}) - 2.0425) < 1e-3);
+        QVERIFY(std::abs(ciede2000({50, 2.5, 0}, {73, 25, -18}) - 27.1492) < 1e-3);
+    }
+
+    void everyTwoStatesStayApart_data() {
+        QTest::addColumn<int>("vision");
+        QTest::newRow("normal vision") << 0;
+        QTest::newRow("deuteranopia") << 1;
+        QTest::newRow("protanopia") << 2;
+    }
+    void everyTwoStatesStayApart() {
+        QFETCH(int, vision);
+        const Mat& m = vision == 0 ? kIdentity : vision == 1 ? kDeuteranopia : kProtanopia;
+        QStringList close;
+        for (int a = 0; a < int(SegState::Count); ++a)
+            for (int b = a + 1; b < int(SegState::Count); ++b) {
+                const double d = distance(state_colour(SegState(a)), state_colour(SegState(b)), m);
+                if (d < 8)
+                    close << QStringLiteral("%1 / %2: %3")
+                                 .arg(state_label(SegState(a)), state_label(SegState(b)))
+                                 .arg(d, 0, 'f', 1);
+            }
+        QVERIFY2(close.isEmpty(), qPrintable(close.join(QStringLiteral("; "))));
+    }
+
+    void noWorkerLooksLikeAState() {
+        QStringList close;
+        for (int w = 0; w < kWorkerColours; ++w)
+            for (int s = 0; s < int(SegState::Count); ++s) {
+                const double d = distance(worker_colour(uint32_t(w)), state_colour(SegState(s)), kIdentity);
+                if (d < 12)
+                    close << QStringLiteral("worker %1 / %2: %3")
+                                 .arg(w)
+                                 .arg(state_label(SegState(s)))
+                                 .arg(d, 0, 'f', 1);
+            }
+        QVERIFY2(close.isEmpty(), qPrintable(close.join(QStringLiteral("; "))));
+    }
+};
+
+QTEST_MAIN(TestPalette)
+#include "tst_palette.moc"

@@ -1,0 +1,453 @@
+// The python engine runs real python3 programs: the program behaves as under `python3 FILE`, and
+// the timeline shows what the interpreter and the kernel did. Ratios and structure only, never
+// absolute times (the machine is shared).
+#include "core/experiment/runner.h"
+#include "core/python/interpreter.h"
+#include "core/python/python_engine.h"
+#include "core/trace/segments.h"
+#include "proc_counts.h"
+
+#include <algorithm>
+#include <dirent.h>
+#include <fstream>
+#include <gtest/gtest.h>
+#include <map>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <unistd.h>
+
+using namespace clab;
+
+namespace {
+
+bool have_python() {
+    static const bool found = py::find_interpreter("", nullptr).has_value();
+    return found;
+}
+
+#define REQUIRE_PYTHON()                                                                                     \
+    if (!have_python()) GTEST_SKIP() << "no python3 here"
+
+ExperimentSpec program(const std::string& source, double timeout_s = 60) {
+    ExperimentSpec s;
+    s.engine = EngineKind::Python;
+    s.source = source;
+    s.timeout_s = timeout_s;
+    return s;
+}
+
+std::vector<const LaneInfo*> lanes_of(const Trace& trace, LaneKind kind, const std::string& prefix = "") {
+    std::vector<const LaneInfo*> out;
+    for (const LaneInfo& lane : trace.lanes)
+        if (lane.kind == kind && lane.name.rfind(prefix, 0) == 0) out.push_back(&lane);
+    return out;
+}
+
+// Total time of `state` on `lane`.
+int64_t time_in(const SegmentSet& set, uint32_t lane, SegState state) {
+    int64_t total = 0;
+    if (lane < set.by_lane.size())
+        for (const Segment& s : set.by_lane[lane])
+            if (s.state == state) total += s.end_ns - s.start_ns;
+    return total;
+}
+
+// Time during which every lane in `lanes` is in one of `states` at once.
+int64_t time_all_in(const SegmentSet& set, const std::vector<uint32_t>& lanes, std::vector<SegState> states) {
+    std::vector<std::pair<int64_t, int>> edges;
+    for (const uint32_t lane : lanes)
+        for (const Segment& s : set.by_lane[lane])
+            if (std::find(states.begin(), states.end(), s.state) != states.end()) {
+                edges.emplace_back(s.start_ns, +1);
+                edges.emplace_back(s.end_ns, -1);
+            }
+    std::sort(edges.begin(), edges.end());
+    int inside = 0;
+    int64_t total = 0, since = 0;
+    for (const auto& [t, d] : edges) {
+        if (inside == int(lanes.size())) total += t - since;
+        inside += d;
+        since = t;
+    }
+    return total;
+}
+
+std::vector<pid_t> zombie_children() {
+    std::vector<pid_t> out;
+    DIR* dir = opendir("/proc");
+    while (const dirent* d = readdir(dir)) {
+        if (d->d_name[0] < '0' || d->d_name[0] > '9') continue;
+        char path[300], buf[512];
+        snprintf(path, sizeof path, "/proc/%s/stat", d->d_name);
+        FILE* f = fopen(path, "r");
+        if (!f) continue;
+        const size_t n = fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+        buf[n] = 0;
+        const char* p = strrchr(buf, ')');
+        int ppid = 0;
+        char state = 0;
+        if (p && sscanf(p + 2, "%c %d", &state, &ppid) == 2 && ppid == getpid())
+            out.push_back(atoi(d->d_name));
+    }
+    closedir(dir);
+    return out;
+}
+
+// The 1-minute load average: on a machine busier than its cores, timing shapes are not the program's.
+double machine_load() {
+    double load = 0;
+    if (FILE* f = fopen("/proc/loadavg", "r")) {
+        if (fscanf(f, "%lf", &load) != 1) load = 0;
+        fclose(f);
+    }
+    return load;
+}
+
+int snippet_dirs() {
+    int n = 0;
+    DIR* dir = opendir("/tmp");
+    while (const dirent* d = readdir(dir))
+        n += strncmp(d->d_name, "clab-snippet-", 13) == 0;
+    closedir(dir);
+    return n;
+}
+
+} // namespace
+
+TEST(PythonEngine, RunsTheProgramAsPython3Would) {
+    REQUIRE_PYTHON();
+    const Summary s = Runner::run(program("import sys, os\n"
+                                          "assert sys.argv == [__file__], sys.argv\n"
+                                          "assert os.path.basename(__file__) == 'snippet.py'\n"
+                                          "if __name__ == '__main__':\n"
+                                          "    print('main ok')\n"
+                                          "    print('to stderr', file=sys.stderr)\n"
+                                          "    sys.exit(3)\n"));
+    EXPECT_EQ(s.exit_code, 3);
+    EXPECT_EQ(s.program_stdout, "main ok\n");
+    EXPECT_EQ(s.program_stderr, "to stderr\n");
+    EXPECT_FALSE(s.completed);
+    EXPECT_NE(s.error.find("status 3"), std::string::npos) << s.error;
+    EXPECT_FALSE(s.python_version.empty());
+    EXPECT_TRUE(s.notes.empty()) << s.notes.front();
+}
+
+TEST(PythonEngine, SyntaxErrorSaysFileAndLine) {
+    REQUIRE_PYTHON();
+    const Summary s = Runner::run(program("x = 1\ndef f(:\n    pass\n"));
+    EXPECT_EQ(s.exit_code, 1);
+    EXPECT_FALSE(s.completed);
+    EXPECT_NE(s.error.find("snippet.py:2: SyntaxError: "), std::string::npos) << s.error;
+}
+
+TEST(PythonEngine, UncaughtExceptionSaysWhere) {
+    REQUIRE_PYTHON();
+    const Summary s = Runner::run(program("def f():\n    return 1 / 0\nf()\n"));
+    EXPECT_EQ(s.exit_code, 1);
+    EXPECT_NE(s.error.find("snippet.py:2: ZeroDivisionError: division by zero"), std::string::npos)
+        << s.error;
+}
+
+TEST(PythonEngine, BadProgramFileIsAClearError) {
+    ExperimentSpec s;
+    s.engine = EngineKind::Python;
+    s.script = "/nonexistent/program.py";
+    const Summary summary = Runner::run(s);
+    EXPECT_FALSE(summary.completed);
+    EXPECT_NE(summary.error.find("cannot read /nonexistent/program.py"), std::string::npos) << summary.error;
+    s.script.clear();
+    EXPECT_TRUE(validate(s).has_value());
+}
+
+TEST(PythonEngine, MissingInterpreterNamesTheDebianPackage) {
+    std::string error;
+    EXPECT_FALSE(py::find_interpreter("/nonexistent/python3", &error));
+    EXPECT_NE(error.find("not a Python interpreter"), std::string::npos) << error;
+    // The message for "no python3 at all" names the package.
+    ExperimentSpec s = program("pass");
+    s.python = "/nonexistent/python3";
+    const Summary summary = Runner::run(s);
+    EXPECT_FALSE(summary.completed);
+    EXPECT_FALSE(summary.error.empty());
+}
+
+TEST(PythonEngine, TwoCpuThreadsTakeTurnsHoldingTheGil) {
+    REQUIRE_PYTHON();
+    Trace trace;
+    const Summary s = Runner::run(program("import threading, time\n"
+                                          "def spin():\n"
+                                          "    end = time.monotonic() + 1.5\n"
+                                          "    n = 0\n"
+                                          "    while time.monotonic() < end:\n"
+                                          "        n += 1\n"
+                                          "ts = [threading.Thread(target=spin) for _ in range(2)]\n"
+                                          "for t in ts: t.start()\n"
+                                          "for t in ts: t.join()\n"),
+                                  &trace);
+    ASSERT_TRUE(s.completed) << s.error << s.program_stderr;
+    const auto threads = lanes_of(trace, LaneKind::Thread, "Thread-");
+    ASSERT_EQ(threads.size(), 2u);
+    const SegmentSet set = build_segments(trace, trace.end_ns());
+    const std::vector<uint32_t> ids{threads[0]->id, threads[1]->id};
+    const int64_t running = time_in(set, ids[0], SegState::Running) + time_in(set, ids[1], SegState::Running);
+    const int64_t both = time_all_in(set, ids, {SegState::Running});
+    ASSERT_GT(running, 0);
+    // At most one of them runs Python at a time (sampled: ≥ 95 % of the time).
+    EXPECT_LT(double(both) / double(running), 0.05);
+    // Hand-offs: at least 20 per second of the two threads' life.
+    EXPECT_GE(double(s.gil_switches) / 1.5, 20.0) << s.gil_switches;
+    EXPECT_GT(s.sample_hz, 999);
+    // Slices near the switch interval (5 ms): median within 0.4..3 x. A slice is wall time: when
+    // other programs keep the cores busy, the holder waits for a core before it sees the drop
+    // request, so slices stretch for real; then only say what was seen.
+    EXPECT_GE(s.median_gil_slice_ms, 0.4 * 5.0);
+    if (machine_load() > std::thread::hardware_concurrency())
+        GTEST_SKIP() << "load " << machine_load() << ": median slice " << s.median_gil_slice_ms << " ms";
+    EXPECT_LE(s.median_gil_slice_ms, 3.0 * 5.0);
+}
+
+TEST(PythonEngine, EightSleepersSleepAtTheSameTime) {
+    REQUIRE_PYTHON();
+    Trace trace;
+    const Summary s =
+        Runner::run(program("import threading, time\n"
+                            "ts = [threading.Thread(target=time.sleep, args=(0.5,)) for _ in range(8)]\n"
+                            "for t in ts: t.start()\n"
+                            "for t in ts: t.join()\n"),
+                    &trace);
+    ASSERT_TRUE(s.completed) << s.error << s.program_stderr;
+    const auto threads = lanes_of(trace, LaneKind::Thread, "Thread-");
+    ASSERT_EQ(threads.size(), 8u);
+    std::vector<uint32_t> ids;
+    int64_t first = INT64_MAX, last = 0;
+    for (const LaneInfo* lane : threads)
+        ids.push_back(lane->id);
+    for (const Event& e : trace.events)
+        if (std::find(ids.begin(), ids.end(), e.lane) != ids.end()) {
+            if (e.kind == EventKind::WorkerStart) first = std::min(first, e.t_ns);
+            if (e.kind == EventKind::WorkerExit) last = std::max(last, e.t_ns);
+        }
+    const SegmentSet set = build_segments(trace, trace.end_ns());
+    EXPECT_GT(time_all_in(set, ids, {SegState::BlockedIo}), 0); // all eight asleep at one moment
+    EXPECT_LT(double(last - first) * 1e-9, 2 * 0.5);
+}
+
+TEST(PythonEngine, GatherOfThreeSleepsShowsThreeTasksAndOneLongSelect) {
+    REQUIRE_PYTHON();
+    Trace trace;
+    const Summary s = Runner::run(program("import asyncio\n"
+                                          "async def nap(i):\n"
+                                          "    await asyncio.sleep(1)\n"
+                                          "async def main():\n"
+                                          "    await asyncio.gather(nap(1), nap(2), nap(3))\n"
+                                          "asyncio.run(main())\n"),
+                                  &trace);
+    ASSERT_TRUE(s.completed) << s.error << s.program_stderr;
+    EXPECT_EQ(lanes_of(trace, LaneKind::Task, "nap").size(), 3u);
+    EXPECT_EQ(lanes_of(trace, LaneKind::Task, "main").size(), 1u);
+    const auto loops = lanes_of(trace, LaneKind::Loop);
+    ASSERT_EQ(loops.size(), 1u);
+    int long_selects = 0;
+    int64_t began = 0;
+    for (const Event& e : trace.events) {
+        if (e.lane != loops[0]->id) continue;
+        if (e.kind == EventKind::SelectBegin) began = e.t_ns;
+        if (e.kind == EventKind::SelectEnd) {
+            const double waited = double(e.t_ns - began) * 1e-9;
+            long_selects += waited > 0.8 && waited < 1.5; // ~ the one second all three sleep
+        }
+    }
+    EXPECT_EQ(long_selects, 1);
+    EXPECT_GE(s.task_switches, 8u); // main: 2+, each nap: 2
+    EXPECT_GE(s.loop_iterations, 3u);
+}
+
+TEST(PythonEngine, ForkAndSpawnProcessesRunOnDifferentCores) {
+    REQUIRE_PYTHON();
+    if (std::thread::hardware_concurrency() < 2) GTEST_SKIP() << "one core";
+    Trace trace;
+    // Both count for the same 1.5 s once both are up (a spawn start-up takes long on a busy machine).
+    const Summary s = Runner::run(program("import multiprocessing as mp, time\n"
+                                          "def count(ready, go):\n"
+                                          "    ready.set()\n"
+                                          "    go.wait()\n"
+                                          "    end = time.monotonic() + 1.5\n"
+                                          "    n = 0\n"
+                                          "    while time.monotonic() < end:\n"
+                                          "        n += 1\n"
+                                          "if __name__ == '__main__':\n"
+                                          "    spawn = mp.get_context('spawn')\n"
+                                          "    go = spawn.Event()\n"
+                                          "    readies = [spawn.Event() for _ in range(2)]\n"
+                                          "    ps = [mp.get_context(m).Process(target=count, args=(r, go))\n"
+                                          "          for m, r in zip(('fork', 'spawn'), readies)]\n"
+                                          "    for p in ps: p.start()\n"
+                                          "    for r in readies: r.wait()\n"
+                                          "    go.set()\n"
+                                          "    for p in ps: p.join()\n"
+                                          "    print([p.exitcode for p in ps])\n"),
+                                  &trace);
+    ASSERT_TRUE(s.completed) << s.error << s.program_stderr;
+    EXPECT_EQ(s.program_stdout, "[0, 0]\n");
+    std::vector<uint32_t> ids;
+    for (const LaneInfo* lane : lanes_of(trace, LaneKind::Process))
+        if (lane->name.find("Process-") != std::string::npos) ids.push_back(lane->id);
+    ASSERT_EQ(ids.size(), 2u);
+    EXPECT_GT(s.process_start_s, 0);
+    // Both on a core at once (necessarily different ones), most of the time they run.
+    const SegmentSet set = build_segments(trace, trace.end_ns());
+    std::map<uint32_t, std::vector<Segment>> on_core;
+    std::vector<std::pair<int64_t, int>> edges;
+    int64_t either = 0;
+    for (const auto& core : set.by_core)
+        for (const Segment& seg : core)
+            if (std::find(ids.begin(), ids.end(), seg.who) != ids.end()) {
+                edges.emplace_back(seg.start_ns, +1);
+                edges.emplace_back(seg.end_ns, -1);
+            }
+    std::sort(edges.begin(), edges.end());
+    int inside = 0;
+    int64_t since = 0, both = 0;
+    for (const auto& [t, d] : edges) {
+        if (inside >= 1) either += t - since;
+        if (inside >= 2) both += t - since;
+        inside += d;
+        since = t;
+    }
+    ASSERT_GT(either, 0);
+    // Both run at once (their lanes), most of the time they run.
+    const int64_t together = time_all_in(set, ids, {SegState::RunningFree, SegState::Running});
+    const int64_t alone =
+        time_in(set, ids[0], SegState::RunningFree) + time_in(set, ids[1], SegState::RunningFree);
+    EXPECT_GT(2.0 * double(together) / double(std::max<int64_t>(alone, 1)), 0.5);
+    // On different cores: only when the machine has a core for each (others' load leaves them
+    // runnable on one core, which is what the kernel then reports).
+    const double load = machine_load();
+    if (load > std::thread::hardware_concurrency())
+        GTEST_SKIP() << "load " << load << " on " << std::thread::hardware_concurrency()
+                     << " cores: on two cores " << double(both) / double(either) << " of the time";
+    EXPECT_GT(double(both) / double(either), 0.5);
+}
+
+TEST(PythonEngine, CounterEqualsCounterPlusCallLosesUpdates) {
+    REQUIRE_PYTHON();
+    const Summary s = Runner::run(program("import threading\n"
+                                          "counter = 0\n"
+                                          "def one():\n"
+                                          "    return 1\n"
+                                          "def work():\n"
+                                          "    global counter\n"
+                                          "    for _ in range(300_000):\n"
+                                          "        counter = counter + one()\n"
+                                          "ts = [threading.Thread(target=work) for _ in range(4)]\n"
+                                          "for t in ts: t.start()\n"
+                                          "for t in ts: t.join()\n"
+                                          "print(counter)\n"));
+    ASSERT_TRUE(s.completed) << s.error << s.program_stderr;
+    const long counted = std::stol(s.program_stdout);
+    EXPECT_LT(counted, 4 * 300'000); // the program's own result: updates were lost
+    EXPECT_GT(counted, 0);
+}
+
+TEST(PythonEngine, LockWaitsNameTheLock) {
+    REQUIRE_PYTHON();
+    Trace trace;
+    const Summary s = Runner::run(program("import threading, time\n"
+                                          "lock = threading.Lock()\n"
+                                          "def hold():\n"
+                                          "    with lock:\n"
+                                          "        time.sleep(0.2)\n"
+                                          "ts = [threading.Thread(target=hold) for _ in range(2)]\n"
+                                          "for t in ts: t.start()\n"
+                                          "for t in ts: t.join()\n"),
+                                  &trace);
+    ASSERT_TRUE(s.completed) << s.error << s.program_stderr;
+    bool waited_on_lock = false;
+    for (const Event& e : trace.events)
+        if (e.kind == EventKind::LockWaitBegin && !(e.arg & kSampledBit) && e.arg < s.waited_objects.size())
+            waited_on_lock |= s.waited_objects[e.arg].find("Lock created at snippet.py:2") == 0;
+    EXPECT_TRUE(waited_on_lock);
+}
+
+TEST(PythonEngine, TimeoutEndsARunawayTreeAndLeavesNothing) {
+    REQUIRE_PYTHON();
+    ASSERT_TRUE(Runner::run(program("pass")).completed); // warm-up: the interpreter probe is cached
+    const int fds_before = clab::testing::open_fds();
+    const int threads_before = clab::testing::live_threads();
+    const int dirs_before = snippet_dirs();
+    Runner runner;
+    ASSERT_TRUE(runner.start(program("import os, signal, threading, multiprocessing as mp\n"
+                                     "def spin():\n"
+                                     "    while True: pass\n"
+                                     "if __name__ == '__main__':\n"
+                                     "    for _ in range(2):\n"
+                                     "        if os.fork() == 0:\n"
+                                     "            signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+                                     "            os.setsid()\n"
+                                     "            spin()\n"
+                                     "    ps = [mp.Process(target=spin) for _ in range(2)]\n"
+                                     "    for p in ps: p.start()\n"
+                                     "    for _ in range(4): threading.Thread(target=spin).start()\n"
+                                     "    spin()\n")));
+    // Wait until the whole tree is up: 5 processes say hello (main, 2 forks, 2 mp children).
+    for (int i = 0; i < 400 && runner.recorder().lane_count() < 3 + 4 + 4; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    const int64_t stop = now_ns();
+    runner.cancel();
+    const Summary& s = runner.wait();
+    const double took = double(now_ns() - stop) * 1e-9;
+    EXPECT_TRUE(s.cancelled);
+    EXPECT_LT(took, 0.2 * 3) << "stopping took " << took
+                             << " s"; // 200 ms target; a loaded machine gets slack
+    EXPECT_TRUE(zombie_children().empty());
+    EXPECT_EQ(clab::testing::open_fds(), fds_before);
+    EXPECT_LE(clab::testing::live_threads(), threads_before + clab::testing::kSanitizerThreads);
+    EXPECT_EQ(snippet_dirs(), dirs_before);
+    // Nothing of the tree survives: no process left in its session.
+    const auto lanes = runner.trace().lanes;
+    for (const LaneInfo& lane : lanes)
+        if (lane.kind == LaneKind::Process && lane.os_id > 0) {
+            EXPECT_NE(kill(pid_t(lane.os_id), 0), 0) << lane.name;
+        }
+}
+
+TEST(PythonEngine, TimeLimitStopsTheProgram) {
+    REQUIRE_PYTHON();
+    const Summary s = Runner::run(program("while True: pass\n", 0.5));
+    EXPECT_FALSE(s.completed);
+    EXPECT_NE(s.error.find("time limit"), std::string::npos) << s.error;
+    EXPECT_LT(s.wall_s, 0.5 * 3);
+}
+
+TEST(PythonEngine, TooManyProcessesIsStoppedWithAMessage) {
+    REQUIRE_PYTHON();
+    ExperimentSpec spec = program("import multiprocessing as mp, time\n"
+                                  "if __name__ == '__main__':\n"
+                                  "    ps = [mp.Process(target=time.sleep, args=(5,)) for _ in range(8)]\n"
+                                  "    for p in ps: p.start()\n"
+                                  "    for p in ps: p.join()\n");
+    spec.max_processes = 4;
+    const Summary s = Runner::run(spec);
+    EXPECT_FALSE(s.completed);
+    EXPECT_NE(s.error.find("more than 4 processes"), std::string::npos) << s.error;
+    EXPECT_TRUE(zombie_children().empty());
+}
+
+TEST(PythonEngine, OutputIsCappedWithANote) {
+    REQUIRE_PYTHON();
+    const Summary s = Runner::run(program("import sys\nsys.stdout.write('x' * 1_500_000)\n"));
+    ASSERT_TRUE(s.completed) << s.error;
+    EXPECT_NE(s.program_stdout.find(std::to_string(1'500'000 - py::kOutputCap) + " more bytes were dropped"),
+              std::string::npos);
+    EXPECT_LT(s.program_stdout.size(), py::kOutputCap + 200);
+}
+
+TEST(PythonEngine, DescribeFailureReadsTracebacks) {
+    EXPECT_EQ(py::describe_failure("  File \"/a/b.py\", line 3\n    def f(:\n          ^\n"
+                                   "SyntaxError: invalid syntax\n"),
+              "/a/b.py:3: SyntaxError: invalid syntax");
+    EXPECT_EQ(py::describe_failure("hello\n"), "");
+}

@@ -1,0 +1,80 @@
+// Every python snippet of the course runs traced in a real python3: to its end or to a short time
+// limit, with no tracer error and at least one lane with what the program did.
+#include "core/experiment/runner.h"
+#include "core/python/interpreter.h"
+
+#include <dirent.h>
+#include <fstream>
+#include <gtest/gtest.h>
+#include <sstream>
+#include <string>
+#include <vector>
+
+using namespace clab;
+
+namespace {
+
+struct Snippet {
+    std::string where; // file:line of the opening fence
+    std::string code;
+};
+
+std::vector<Snippet> lesson_snippets() {
+    std::vector<Snippet> out;
+    const std::string dir = CLAB_SOURCE_LESSONS_DIR;
+    std::vector<std::string> files;
+    if (DIR* d = opendir(dir.c_str())) {
+        while (const dirent* e = readdir(d)) {
+            const std::string name = e->d_name;
+            if (name.size() > 3 && name[0] >= '0' && name[0] <= '9' && name.substr(name.size() - 3) == ".md")
+                files.push_back(name);
+        }
+        closedir(d);
+    }
+    std::sort(files.begin(), files.end());
+    for (const std::string& name : files) {
+        std::ifstream in(dir + "/" + name);
+        std::string line, code;
+        int number = 0, opened = 0;
+        bool inside = false;
+        while (std::getline(in, line)) {
+            ++number;
+            if (!inside && line.rfind("```python", 0) == 0) {
+                inside = true;
+                opened = number;
+                code.clear();
+            } else if (inside && line.rfind("```", 0) == 0) {
+                inside = false;
+                out.push_back({name + ":" + std::to_string(opened), code});
+            } else if (inside) {
+                code += line + "\n";
+            }
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+TEST(PythonLessons, EverySnippetRunsTraced) {
+    if (!py::find_interpreter("", nullptr)) GTEST_SKIP() << "no python3 here";
+    const std::vector<Snippet> snippets = lesson_snippets();
+    ASSERT_GT(snippets.size(), 10u);
+    for (const Snippet& snippet : snippets) {
+        ExperimentSpec spec;
+        spec.engine = EngineKind::Python;
+        spec.source = snippet.code;
+        spec.timeout_s = 1.0; // enough to see every snippet start; the course's counts take longer
+        Trace trace;
+        const Summary s = Runner::run(spec, &trace);
+        const bool timed_out = s.error.find("time limit") != std::string::npos;
+        EXPECT_TRUE(s.completed || timed_out) << snippet.where << ": " << s.error << "\n" << s.program_stderr;
+        EXPECT_EQ(s.program_stderr.find("concurrency-lab tracer"), std::string::npos) << snippet.where;
+        for (const std::string& note : s.notes)
+            EXPECT_EQ(note.find("could not patch"), std::string::npos) << snippet.where << ": " << note;
+        bool drawn = false; // the main lane at least: the tracer said hello from the program
+        for (const Event& e : trace.events)
+            drawn |= e.kind == EventKind::WorkerStart;
+        EXPECT_TRUE(drawn) << snippet.where;
+    }
+}
