@@ -202,6 +202,13 @@ private slots:
         QVERIFY(!store.solved(QStringLiteral("t"), 1, 0));
         panel.editor()->setPlainText(exercise.solution);
         run(panel);
+        // CLAB_SHOT_DIR=DIR saves what the student sees (README screenshots), nothing else changes.
+        if (const QString shots = qEnvironmentVariable("CLAB_SHOT_DIR"); !shots.isEmpty()) {
+            panel.resize(900, 560);
+            panel.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&panel));
+            QVERIFY(panel.grab().save(shots + QStringLiteral("/editor-exercise.png")));
+        }
         QVERIFY2(panel.lastResult()->passed, qPrintable(panel.lastResult()->toString()));
         QCOMPARE(solved.count(), 1);
         QVERIFY(store.solved(QStringLiteral("t"), 1, 0));
