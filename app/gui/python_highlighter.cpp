@@ -55,7 +55,7 @@ bool PythonHighlighter::isPythonBlock(const QTextBlock& block) {
 
 void PythonHighlighter::highlightBlock(const QString& text) {
     setCurrentBlockState(Normal);
-    if (!isPythonBlock(currentBlock())) return;
+    if (!whole_document_ && !isPythonBlock(currentBlock())) return;
 
     for (const Rule& rule : rules_) {
         auto it = rule.pattern.globalMatch(text);

@@ -16,6 +16,8 @@ public:
 
     // True for a block of a fenced code block whose language is Python (```python, ```py, ```pycon).
     static bool isPythonBlock(const QTextBlock& block);
+    // Colours every block, not just fenced python ones: the document is all code (the editor).
+    void setWholeDocument(bool whole) { whole_document_ = whole; }
 
 protected:
     void highlightBlock(const QString& text) override;
@@ -29,6 +31,7 @@ private:
     QList<Rule> rules_;
     QTextCharFormat string_;
     QTextCharFormat comment_;
+    bool whole_document_ = false;
 };
 
 // Gives every fenced code block of `document` a tinted background and a monospace font.

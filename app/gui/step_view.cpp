@@ -1,6 +1,7 @@
 #include "step_view.h"
 
 #include "check_questions_box.h"
+#include "editor/step_code.h"
 #include "prediction_box.h"
 #include "python_highlighter.h"
 #include "summary_panel.h"
@@ -58,6 +59,9 @@ StepView::StepView(QWidget* parent)
     activity_layout->setContentsMargins(0, 4, 4, 4);
     prediction_ = new PredictionBox(activity_);
     activity_layout->addWidget(prediction_);
+    code_ = new editor::StepCode(activity_);
+    code_->setMinimumHeight(320);
+    activity_layout->addWidget(code_);
     auto* notices_group = new QGroupBox(tr("What to notice"), activity_);
     notices_group->setObjectName(QStringLiteral("notices"));
     auto* notices_layout = new QVBoxLayout(notices_group);
@@ -111,7 +115,9 @@ void StepView::showStep(const lessons::Lesson& lesson, int step, bool has_previo
                                                  : std::nullopt);
     setNotices(s.notices);
     checks_->setQuestions(s.checks);
-    const bool any_activity = s.prediction.has_value() || !s.notices.isEmpty() || !s.checks.isEmpty();
+    code_->setVisible(code_->setStep(lesson, step));
+    const bool any_activity = s.prediction.has_value() || !s.notices.isEmpty() || !s.checks.isEmpty() ||
+                              code_->isVisibleTo(activity_);
     activity_scroll_->setVisible(any_activity);
     if (any_activity) QTimer::singleShot(0, this, &StepView::balanceSplit); // once the layout knows sizes
     position_->setText(tr("Step %1 of %2").arg(step + 1).arg(lesson.steps.size()));

@@ -13,6 +13,10 @@ class QScrollArea;
 class QSplitter;
 class QTextBrowser;
 
+namespace clab::editor {
+class StepCode;
+}
+
 namespace clab::gui {
 
 class CheckQuestionsBox;
@@ -32,6 +36,7 @@ public:
     PredictionBox* predictionBox() const { return prediction_; }
     CheckQuestionsBox* checkQuestions() const { return checks_; }
     QTextBrowser* textBrowser() const { return text_; }
+    editor::StepCode* code() const { return code_; } // the step's snippets and exercises, editable
     QString title() const;
 
 signals:
@@ -60,6 +65,7 @@ private:
     QWidget* notices_box_ = nullptr;
     QLabel* notices_label_ = nullptr;
     CheckQuestionsBox* checks_ = nullptr;
+    editor::StepCode* code_ = nullptr;
     QPushButton* back_ = nullptr;
     QPushButton* next_ = nullptr;
     QLabel* position_ = nullptr;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/experiment/spec.h"
+#include "exercise.h"
 #include "printable.h"
 
 #include <QList>
@@ -58,8 +59,9 @@ struct Step {
     QList<Notice> notices;
     QList<CheckQuestion> checks;
     QStringList python_snippets;
-    bool is_recap = false;   // the closing `## Recap` step (check questions, no experiment)
-    QList<int> python_lines; // line of each snippet's opening fence, parallel to python_snippets
+    bool is_recap = false;     // the closing `## Recap` step (check questions, no experiment)
+    QList<int> python_lines;   // line of each snippet's opening fence, parallel to python_snippets
+    QList<Exercise> exercises; // ```exercise blocks, in file order
 };
 
 struct Lesson {

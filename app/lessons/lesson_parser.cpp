@@ -1,6 +1,7 @@
 #include "lesson_parser.h"
 
 #include "block_fields.h"
+#include "exercise_block.h"
 #include "experiment_block.h"
 #include "regular_file.h"
 #include "step_blocks.h"
@@ -30,7 +31,8 @@ struct StepDraft {
 
 bool is_data_block(const QString& info) {
     return info == QLatin1String("experiment") || info == QLatin1String("predict") ||
-           info == QLatin1String("notice") || info == QLatin1String("check");
+           info == QLatin1String("notice") || info == QLatin1String("check") ||
+           info == QLatin1String("exercise");
 }
 
 // The file's lines without line ends ("\r\n" too).
@@ -214,6 +216,8 @@ void read_blocks(StepDraft& draft, Problems& problems) {
             read_notice(fields_of(block, problems), block.line, step, problems);
         else if (block.kind == QLatin1String("check"))
             read_check(fields_of(block, problems), block.line, step, problems);
+        else if (block.kind == QLatin1String("exercise"))
+            read_exercise(block.lines, block.line, step, problems); // fields, then code
     }
 }
 

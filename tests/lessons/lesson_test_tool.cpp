@@ -3,7 +3,11 @@
 //                                     (no python3, or a snippet imports a module python3 lacks)
 //   lesson_test_tool runs EXE FILE    every step's experiment runs headless
 //                                     (EXE run --lesson ID --step N --json) and every expect: holds
+//   lesson_test_tool exercises FILE   every exercise's reference solution passes its checks on a real
+//                                     python3 run and its starting code fails them; 77 = no python3
 // Exit 0 when all is well, 1 when something failed (each failure on one line), 77 when python3 is absent.
+#include "editor/python_process.h"
+#include "lessons/exercise_checker.h"
 #include "lessons/expectation.h"
 #include "lessons/lesson_parser.h"
 
@@ -273,6 +277,59 @@ int check_runs(const QString& exe, const QString& file) {
     return failures == 0 ? 0 : 1;
 }
 
+// ---- exercises ----------------------------------------------------------------------------------
+
+// Runs the starting code and the reference solution of every exercise through the same checker
+// the editor uses (the starting code's run is also what `start.METRIC` compares with).
+int check_exercises(const QString& file) {
+    if (QStandardPaths::findExecutable(QStringLiteral("python3")).isEmpty()) {
+        say(stdout, QStringLiteral("python3 not found: skipping the exercises of %1").arg(file));
+        return kSkip;
+    }
+    const auto lesson = load(file);
+    if (!lesson) return 1;
+    int failures = 0;
+    int exercises = 0;
+    for (qsizetype s = 0; s < lesson->steps.size(); ++s) {
+        for (const Exercise& exercise : lesson->steps[s].exercises) {
+            ++exercises;
+            const QString where = QStringLiteral("%1:%2").arg(QFileInfo(file).fileName()).arg(exercise.line);
+            const ProgramRun start = clab::editor::PythonProcess::run(exercise.start, exercise.timeout_s);
+            const ProgramRun solution =
+                clab::editor::PythonProcess::run(exercise.solution, exercise.timeout_s);
+            const ExerciseResult solved = check_exercise(exercise, solution, &start);
+            const ExerciseResult unsolved = check_exercise(exercise, start, &start);
+            const auto wall = [](const ProgramRun& run) {
+                return run.figures.value(QStringLiteral("wall_s"), -1);
+            };
+            if (!solved.passed) {
+                ++failures;
+                say(stdout, QStringLiteral("FAIL %1: the reference solution does not pass:\n%2\n%3")
+                                .arg(where, solved.toString(), solution.err.right(600)));
+            } else {
+                say(stdout, QStringLiteral("ok   %1: the reference solution passes (%2 s)")
+                                .arg(where)
+                                .arg(wall(solution), 0, 'f', 2));
+            }
+            if (unsolved.passed) {
+                ++failures;
+                say(stdout, QStringLiteral("FAIL %1: the starting code already passes:\n%2")
+                                .arg(where, unsolved.toString()));
+            } else {
+                say(stdout, QStringLiteral("ok   %1: the starting code fails (%2 s):\n%3")
+                                .arg(where)
+                                .arg(wall(start), 0, 'f', 2)
+                                .arg(unsolved.toString()));
+            }
+        }
+    }
+    if (exercises == 0) {
+        say(stdout, QStringLiteral("%1 has no exercises").arg(file));
+        return 1; // the test is added only for files with exercises
+    }
+    return failures == 0 ? 0 : 1;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -280,6 +337,7 @@ int main(int argc, char** argv) {
     const QStringList args = app.arguments();
     if (args.size() == 3 && args[1] == QLatin1String("snippets")) return check_snippets(args[2]);
     if (args.size() == 4 && args[1] == QLatin1String("runs")) return check_runs(args[2], args[3]);
-    say(stderr, QStringLiteral("usage: lesson_test_tool snippets FILE | runs EXE FILE"));
+    if (args.size() == 3 && args[1] == QLatin1String("exercises")) return check_exercises(args[2]);
+    say(stderr, QStringLiteral("usage: lesson_test_tool snippets FILE | runs EXE FILE | exercises FILE"));
     return 2;
 }

@@ -1,0 +1,42 @@
+// The editor of one python snippet: line numbers, the lesson's python colours, monospace,
+// Tab = 4 spaces, undo/redo (QPlainTextEdit's), Ctrl+= / Ctrl+- font size, and one marked line
+// (a traceback's or a syntax error's).
+#pragma once
+
+#include <QPlainTextEdit>
+
+namespace clab::gui {
+class PythonHighlighter;
+}
+
+namespace clab::editor {
+
+class CodeEditor : public QPlainTextEdit {
+    Q_OBJECT
+public:
+    explicit CodeEditor(QWidget* parent = nullptr);
+
+    // Moves the cursor to `line` (1-based), shows it and marks it with `why` as its tooltip; 0 clears.
+    void markLine(int line, const QString& why = {});
+    int markedLine() const { return marked_line_; }
+    void changeFontSize(int delta); // points, kept between 7 and 40
+
+    int lineNumberWidth() const;
+    void paintLineNumbers(QPaintEvent* event);
+
+protected:
+    void keyPressEvent(QKeyEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    bool event(QEvent* event) override; // the marked line's tooltip
+
+private:
+    void updateMargins();
+    void updateSelections();
+
+    QWidget* numbers_ = nullptr;
+    gui::PythonHighlighter* highlighter_ = nullptr;
+    int marked_line_ = 0;
+    QString marked_why_;
+};
+
+} // namespace clab::editor

@@ -1,0 +1,81 @@
+// One python snippet of a step as a place to work: the editor, Run in Python (Ctrl+Enter), Stop,
+// "Reset to the lesson's code", the interpreter in use, and the output pane. In exercise mode it
+// also shows the task, a hint and the hidden reference solution, and grades every run with the
+// exercise's checks. Edits are saved as they are made (CodeStore); the lesson file is never touched.
+#pragma once
+
+#include "lessons/exercise.h"
+#include "lessons/exercise_checker.h"
+
+#include <QWidget>
+#include <optional>
+
+class QLabel;
+class QPushButton;
+
+namespace clab::editor {
+
+class CodeEditor;
+class CodeStore;
+class OutputPane;
+class PythonProcess;
+
+class CodePanel : public QWidget {
+    Q_OBJECT
+public:
+    CodePanel(CodeStore* store, QWidget* parent = nullptr);
+
+    // Snippet `index` (from 0) of step `step` (from 1) of lesson `lesson`, as the lesson writes it.
+    void setSnippet(const QString& lesson, int step, int index, const QString& original);
+    // Exercise `index` of the step: the editor holds the student's code, or the starting code.
+    void setExercise(const QString& lesson, int step, int index, const lessons::Exercise& exercise);
+    void setInterpreter(const QString& python);
+
+    CodeEditor* editor() const { return editor_; }
+    OutputPane* output() const { return output_; }
+    bool isRunning() const;
+    std::optional<lessons::ExerciseResult> lastResult() const { return result_; }
+
+public slots:
+    void runInPython(); // a syntax error marks its line and nothing runs
+    void stop();
+    void resetToLesson();
+    void showSolution();
+
+signals:
+    void runFinished(const clab::lessons::ProgramRun& run);
+    void solved(); // an exercise passed all its checks
+
+private:
+    void runCode(const QString& code);
+    void finished(const lessons::ProgramRun& run);
+    void grade(const lessons::ProgramRun& run);
+    void saveEdit();
+    QString original() const; // the lesson's code: the snippet, or the exercise's starting code
+
+    CodeStore* store_;
+    CodeEditor* editor_ = nullptr;
+    OutputPane* output_ = nullptr;
+    PythonProcess* process_ = nullptr;
+    QLabel* task_ = nullptr;
+    QLabel* interpreter_ = nullptr;
+    QPushButton* run_ = nullptr;
+    QPushButton* stop_ = nullptr;
+    QPushButton* reset_ = nullptr;
+    QPushButton* hint_ = nullptr;
+    QPushButton* solution_ = nullptr;
+
+    QString lesson_;
+    int step_ = 0;
+    int index_ = 0;
+    QString snippet_;
+    std::optional<lessons::Exercise> exercise_;
+    QString python_;
+    bool loading_ = false;
+    // Grading a check that compares with the starting code runs that first, then the student's code.
+    std::optional<lessons::ProgramRun> start_run_;
+    QString pending_code_;
+    std::optional<lessons::ExerciseResult> result_;
+};
+
+} // namespace clab::editor

@@ -1,0 +1,57 @@
+#include "step_code.h"
+
+#include "code_panel.h"
+#include "code_store.h"
+
+#include <QTabWidget>
+#include <QVBoxLayout>
+
+namespace clab::editor {
+
+StepCode::StepCode(QWidget* parent, CodeStore* store)
+    : QWidget(parent)
+    , store_(store ? store : new CodeStore)
+    , own_store_(store == nullptr) {
+    setObjectName(QStringLiteral("stepCode"));
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    tabs_ = new QTabWidget(this);
+    tabs_->setDocumentMode(true);
+    layout->addWidget(tabs_);
+}
+
+StepCode::~StepCode() {
+    // The panels stop their runs as they go; the store must outlive them.
+    delete tabs_;
+    if (own_store_) delete store_;
+}
+
+bool StepCode::setStep(const lessons::Lesson& lesson, int step) {
+    while (tabs_->count() > 0) {
+        QWidget* page = tabs_->widget(0);
+        tabs_->removeTab(0);
+        delete page;
+    }
+    const lessons::Step& s = lesson.steps.at(step);
+    for (qsizetype i = 0; i < s.python_snippets.size(); ++i) {
+        auto* panel = new CodePanel(store_, tabs_);
+        panel->setSnippet(lesson.id, step + 1, int(i), s.python_snippets[i]);
+        tabs_->addTab(panel, s.python_snippets.size() == 1 ? tr("Code") : tr("Code %1").arg(i + 1));
+    }
+    for (qsizetype i = 0; i < s.exercises.size(); ++i) {
+        auto* panel = new CodePanel(store_, tabs_);
+        panel->setExercise(lesson.id, step + 1, int(i), s.exercises[i]);
+        connect(panel, &CodePanel::solved, this, &StepCode::solved);
+        tabs_->addTab(panel, s.exercises.size() == 1 ? tr("Exercise") : tr("Exercise %1").arg(i + 1));
+    }
+    return tabs_->count() > 0;
+}
+
+QList<CodePanel*> StepCode::panels() const {
+    QList<CodePanel*> panels;
+    for (int i = 0; i < tabs_->count(); ++i)
+        panels.append(static_cast<CodePanel*>(tabs_->widget(i)));
+    return panels;
+}
+
+} // namespace clab::editor

@@ -1,0 +1,36 @@
+// The code of one step, editable: a tab per python snippet and per exercise, each a CodePanel.
+// The step view shows it under the step's text; empty steps hide it.
+#pragma once
+
+#include "lessons/lesson.h"
+
+#include <QWidget>
+
+class QTabWidget;
+
+namespace clab::editor {
+
+class CodePanel;
+class CodeStore;
+
+class StepCode : public QWidget {
+    Q_OBJECT
+public:
+    explicit StepCode(QWidget* parent = nullptr, CodeStore* store = nullptr);
+    ~StepCode() override;
+
+    // Shows step `step` (0-based) of `lesson`; false when it has no python snippet and no exercise.
+    bool setStep(const lessons::Lesson& lesson, int step);
+    QList<CodePanel*> panels() const;
+    CodeStore* store() const { return store_; }
+
+signals:
+    void solved(); // an exercise of this step was just solved
+
+private:
+    CodeStore* store_;
+    bool own_store_ = false;
+    QTabWidget* tabs_ = nullptr;
+};
+
+} // namespace clab::editor

@@ -1,0 +1,238 @@
+// The code editor: Tab, font size, undo; edits kept per step and reset; a real python3 run shows
+// its output, a syntax error marks its line before anything runs, a traceback marks the failing
+// line; an exercise fails with its starting code and passes with its reference solution.
+#include "editor/code_editor.h"
+#include "editor/code_panel.h"
+#include "editor/code_store.h"
+#include "editor/output_pane.h"
+#include "editor/python_process.h"
+#include "editor/step_code.h"
+#include "lessons/exercise_block.h"
+#include "lessons/lesson_parser.h"
+
+#include <QElapsedTimer>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <csignal>
+
+using namespace clab;
+using namespace clab::editor;
+
+namespace {
+bool have_python() {
+    return !QStandardPaths::findExecutable(QStringLiteral("python3")).isEmpty();
+}
+
+// Runs the panel's code and waits for the run to end.
+lessons::ProgramRun run(CodePanel& panel) {
+    QSignalSpy spy(&panel, &CodePanel::runFinished);
+    panel.runInPython();
+    if (!spy.wait(60'000)) return {};
+    return spy.first().first().value<lessons::ProgramRun>();
+}
+} // namespace
+
+Q_DECLARE_METATYPE(clab::lessons::ProgramRun)
+
+class TestEditor : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() { qRegisterMetaType<lessons::ProgramRun>(); }
+
+    void tabIsFourSpacesAndUndoWorks() {
+        CodeEditor editor;
+        editor.setPlainText(QStringLiteral("x = 1"));
+        QTextCursor cursor = editor.textCursor();
+        cursor.movePosition(QTextCursor::Start);
+        editor.setTextCursor(cursor);
+        QTest::keyClick(&editor, Qt::Key_Tab);
+        QCOMPARE(editor.toPlainText(), QStringLiteral("    x = 1"));
+        QTest::keyClick(&editor, Qt::Key_Z, Qt::ControlModifier);
+        QCOMPARE(editor.toPlainText(), QStringLiteral("x = 1"));
+        QTest::keyClick(&editor, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+        QCOMPARE(editor.toPlainText(), QStringLiteral("    x = 1"));
+    }
+
+    void fontSizeKeys() {
+        CodeEditor editor;
+        const int before = editor.font().pointSize();
+        QTest::keyClick(&editor, Qt::Key_Equal, Qt::ControlModifier);
+        QTest::keyClick(&editor, Qt::Key_Equal, Qt::ControlModifier);
+        QCOMPARE(editor.font().pointSize(), before + 2);
+        QTest::keyClick(&editor, Qt::Key_Minus, Qt::ControlModifier);
+        QCOMPARE(editor.font().pointSize(), before + 1);
+    }
+
+    void editsAreKeptPerStepAndResetForgetsThem() {
+        QTemporaryDir dir;
+        const QString ini = dir.filePath(QStringLiteral("code.ini"));
+        {
+            CodeStore store(ini);
+            store.setSnippet(QStringLiteral("gil"), 2, 0, QStringLiteral("print(2)\n"),
+                             QStringLiteral("print(1)\n"));
+            store.setSnippet(QStringLiteral("gil"), 3, 0, QStringLiteral("print(3)\n"),
+                             QStringLiteral("print(1)\n"));
+            store.markSolved(QStringLiteral("gil"), 2, 0, QStringLiteral("ok"));
+            store.sync();
+        }
+        CodeStore store(ini); // a new session
+        QCOMPARE(store.snippet(QStringLiteral("gil"), 2, 0).value_or(QString()),
+                 QStringLiteral("print(2)\n"));
+        QVERIFY(!store.snippet(QStringLiteral("gil"), 2, 1));
+        QCOMPARE(store.solvedCount(QStringLiteral("gil")), 1);
+        store.resetStep(QStringLiteral("gil"), 2);
+        QVERIFY(!store.snippet(QStringLiteral("gil"), 2, 0));
+        QCOMPARE(store.solvedCount(QStringLiteral("gil")), 0);
+        QVERIFY(store.snippet(QStringLiteral("gil"), 3, 0)); // other steps keep theirs
+        // Code equal to the lesson's is not an edit.
+        store.setSnippet(QStringLiteral("gil"), 3, 0, QStringLiteral("print(1)\n"),
+                         QStringLiteral("print(1)\n"));
+        QVERIFY(!store.snippet(QStringLiteral("gil"), 3, 0));
+    }
+
+    void panelKeepsEditsAndResetRestoresTheLessonsCode() {
+        QTemporaryDir dir;
+        CodeStore store(dir.filePath(QStringLiteral("code.ini")));
+        const QString original = QStringLiteral("print('hello')\n");
+        {
+            CodePanel panel(&store);
+            panel.setSnippet(QStringLiteral("gil"), 1, 0, original);
+            QCOMPARE(panel.editor()->toPlainText(), original);
+            panel.editor()->setPlainText(QStringLiteral("print('changed')\n"));
+        }
+        CodePanel panel(&store);
+        panel.setSnippet(QStringLiteral("gil"), 1, 0, original);
+        QCOMPARE(panel.editor()->toPlainText(), QStringLiteral("print('changed')\n"));
+        panel.findChild<QPushButton*>(QStringLiteral("resetCode"))->click();
+        QCOMPARE(panel.editor()->toPlainText(), original);
+        QVERIFY(!store.snippet(QStringLiteral("gil"), 1, 0));
+    }
+
+    void runShowsOutputAndTracebackMarksTheLine() {
+        if (!have_python()) QSKIP("python3 is not installed");
+        QTemporaryDir dir;
+        CodeStore store(dir.filePath(QStringLiteral("code.ini")));
+        CodePanel panel(&store);
+        panel.setSnippet(QStringLiteral("t"), 1, 0,
+                         QStringLiteral("import sys\nprint('before')\n\nraise ValueError('boom')\n"));
+        const lessons::ProgramRun result = run(panel);
+        QCOMPARE(result.exit_status, 1);
+        QVERIFY(panel.output()->text().contains(QStringLiteral("before")));
+        QVERIFY(panel.output()->text().contains(QStringLiteral("ValueError: boom")));
+        QVERIFY(panel.output()->status().contains(QStringLiteral("Exit status 1")));
+        QCOMPARE(panel.editor()->markedLine(), 4);
+        QCOMPARE(panel.editor()->textCursor().blockNumber(), 3);
+    }
+
+    void syntaxErrorMarksItsLineAndNothingRuns() {
+        if (!have_python()) QSKIP("python3 is not installed");
+        QTemporaryDir dir;
+        CodeStore store(dir.filePath(QStringLiteral("code.ini")));
+        CodePanel panel(&store);
+        panel.setSnippet(QStringLiteral("t"), 1, 0,
+                         QStringLiteral("print('must not run')\nfor i in range(3)\n    print(i)\n"));
+        QSignalSpy spy(&panel, &CodePanel::runFinished);
+        panel.runInPython();
+        QCOMPARE(panel.editor()->markedLine(), 2);
+        QVERIFY(panel.output()->status().contains(QStringLiteral("SyntaxError")));
+        QVERIFY(!panel.isRunning());
+        QVERIFY(!spy.wait(300));
+        QVERIFY(!panel.output()->text().contains(QStringLiteral("must not run")));
+    }
+
+    void stopEndsTheWholeTreeQuickly() {
+        if (!have_python()) QSKIP("python3 is not installed");
+        PythonProcess process;
+        QSignalSpy output(&process, &PythonProcess::output);
+        QSignalSpy finished(&process, &PythonProcess::finished);
+        // A child process that ignores SIGTERM and a busy thread: Stop must still end both.
+        process.start(
+            QStringLiteral("import os, signal, threading, time\n"
+                           "if os.fork() == 0:\n"
+                           "    signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+                           "    while True: pass\n"
+                           "threading.Thread(target=lambda: [0 for _ in iter(int, 1)], daemon=True).start()\n"
+                           "print('started', os.getpgrp(), flush=True)\n"
+                           "time.sleep(60)\n"),
+            30);
+        // Unbuffered output comes a write at a time: wait for the whole line.
+        const auto printed = [&] {
+            QString text;
+            for (const auto& chunk : output)
+                text += chunk.first().toString();
+            return text;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(printed().contains(QLatin1Char('\n')), 20'000);
+        const QString line = printed().trimmed();
+        const qint64 group = line.section(QLatin1Char(' '), 1).toLongLong();
+        QVERIFY2(group > 0, qPrintable(line));
+        QElapsedTimer clock;
+        clock.start();
+        process.stop();
+        QVERIFY(finished.count() == 1 || finished.wait(5000));
+        qDebug() << "stopped in" << clock.elapsed() << "ms";
+        const lessons::ProgramRun run = finished.first().first().value<lessons::ProgramRun>();
+        QCOMPARE(run.problem, QStringLiteral("stopped"));
+        // Nothing of the group is left (the forked child was reparented, then killed with it).
+        QTRY_VERIFY_WITH_TIMEOUT(::kill(-pid_t(group), 0) != 0, 2000);
+    }
+
+    void exerciseFailsWithStartAndPassesWithSolution() {
+        if (!have_python()) QSKIP("python3 is not installed");
+        lessons::Exercise exercise;
+        QString error;
+        exercise.task = QStringLiteral("print 6");
+        exercise.start = QStringLiteral("print(2 + 3)\n");
+        exercise.solution = QStringLiteral("print(2 * 3)\n");
+        exercise.checks.append(*lessons::parse_exercise_check(QStringLiteral("output contains 6"), error));
+        exercise.checks.append(*lessons::parse_exercise_check(QStringLiteral("exit_status == 0"), error));
+        QTemporaryDir dir;
+        CodeStore store(dir.filePath(QStringLiteral("code.ini")));
+        CodePanel panel(&store);
+        QSignalSpy solved(&panel, &CodePanel::solved);
+        panel.setExercise(QStringLiteral("t"), 1, 0, exercise);
+        QCOMPARE(panel.editor()->toPlainText(), exercise.start);
+        run(panel);
+        QVERIFY(panel.lastResult());
+        QVERIFY(!panel.lastResult()->passed);
+        QVERIFY(panel.output()->text().contains(QStringLiteral("✗ output contains 6")));
+        QVERIFY(!store.solved(QStringLiteral("t"), 1, 0));
+        panel.editor()->setPlainText(exercise.solution);
+        run(panel);
+        // CLAB_SHOT_DIR=DIR saves what the student sees (README screenshots), nothing else changes.
+        if (const QString shots = qEnvironmentVariable("CLAB_SHOT_DIR"); !shots.isEmpty()) {
+            panel.resize(900, 560);
+            panel.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&panel));
+            QVERIFY(panel.grab().save(shots + QStringLiteral("/editor-exercise.png")));
+        }
+        QVERIFY2(panel.lastResult()->passed, qPrintable(panel.lastResult()->toString()));
+        QCOMPARE(solved.count(), 1);
+        QVERIFY(store.solved(QStringLiteral("t"), 1, 0));
+        QCOMPARE(store.solvedCount(QStringLiteral("t")), 1);
+    }
+
+    void everyLessonStepWithCodeGetsEditors() {
+        const auto parsed =
+            lessons::parse_lesson_file(QStringLiteral(CLAB_SOURCE_LESSONS_DIR "/08-race-conditions.md"));
+        QVERIFY(parsed.lesson);
+        QTemporaryDir dir;
+        CodeStore store(dir.filePath(QStringLiteral("code.ini")));
+        StepCode code(nullptr, &store);
+        int exercises = 0;
+        for (int s = 0; s < parsed.lesson->steps.size(); ++s) {
+            const auto& step = parsed.lesson->steps[s];
+            QCOMPARE(code.setStep(*parsed.lesson, s),
+                     !step.python_snippets.isEmpty() || !step.exercises.isEmpty());
+            QCOMPARE(code.panels().size(), step.python_snippets.size() + step.exercises.size());
+            exercises += int(step.exercises.size());
+        }
+        QCOMPARE(exercises, 1);
+    }
+};
+
+QTEST_MAIN(TestEditor)
+#include "tst_editor.moc"
