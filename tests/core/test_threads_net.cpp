@@ -20,7 +20,8 @@ TEST(NetThreads, BlockingRequestsOverlapAcrossThreads) {
     ASSERT_TRUE(summary.completed) << summary.error;
     size_t requests = 0;
     for (const Event& e : trace.events)
-        requests += e.kind == EventKind::IoBegin && IoKind(e.arg) == IoKind::Socket;
+        requests += e.kind == EventKind::IoBegin &&
+                    (IoKind(e.arg) == IoKind::Socket || IoKind(e.arg) == IoKind::Connect);
     EXPECT_EQ(requests, 8u * (2 + 1)); // a connect and two requests per task
     EXPECT_GT(summary.speedup, 2.5) << "ideal: 8";
     EXPECT_GE(summary.io_latency_median_ms, 40 * 0.95);
