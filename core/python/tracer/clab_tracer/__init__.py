@@ -206,12 +206,14 @@ def _patch_waits(threading):
     raw_lock = _thread.allocate_lock
     raw_rlock = getattr(_thread, "RLock", None)
 
-    class Lock:
-        """threading.Lock, recording the waits of a contended acquire."""
+    class _TracedLock:
+        """What threading.Lock and RLock share: record the waits of a contended acquire."""
         __slots__ = ("_l", "_site", "__weakref__")
+        _make = None  # the raw C lock to wrap
+        _kind = None  # O_LOCK or O_RLOCK, for the wait record
 
-        def __init__(self):
-            self._l = raw_lock()
+        def __init__(self, *args, **kwargs):
+            self._l = type(self)._make()
             self._site = _site(2)
 
         def acquire(self, blocking=True, timeout=-1):
@@ -220,7 +222,7 @@ def _patch_waits(threading):
                 return True
             if not blocking or _in_wait():
                 return l.acquire(blocking, timeout)
-            key = _wait_begin(self, O_LOCK, self._site)
+            key = _wait_begin(self, self._kind, self._site)
             try:
                 return l.acquire(blocking, timeout)
             finally:
@@ -233,9 +235,6 @@ def _patch_waits(threading):
 
         def __exit__(self, *args):
             self._l.release()
-
-        def locked(self):
-            return self._l.locked()
 
         def _at_fork_reinit(self):
             self._l._at_fork_reinit()
@@ -243,37 +242,25 @@ def _patch_waits(threading):
         def __repr__(self):
             return repr(self._l)
 
-        def __getattr__(self, name):  # whatever else this Python's lock offers
+        def __getattr__(self, name):  # whatever else this Python's lock offers (_recursion_count …)
             return getattr(self._l, name)
 
-    class RLock:
+    class Lock(_TracedLock):
+        """threading.Lock, recording the waits of a contended acquire."""
+        __slots__ = ()
+        _make = staticmethod(raw_lock)
+        _kind = O_LOCK
+
+        def locked(self):
+            return self._l.locked()
+
+    class RLock(_TracedLock):
         """threading.RLock, recording the waits of a contended acquire."""
-        __slots__ = ("_l", "_site", "__weakref__")
+        __slots__ = ()
+        _make = staticmethod(raw_rlock) if raw_rlock is not None else None
+        _kind = O_RLOCK
 
-        def __init__(self, *args, **kwargs):
-            self._l = raw_rlock()
-            self._site = _site(2)
-
-        def acquire(self, blocking=True, timeout=-1):
-            l = self._l
-            if l.acquire(False):
-                return True
-            if not blocking or _in_wait():
-                return l.acquire(blocking, timeout)
-            key = _wait_begin(self, O_RLOCK, self._site)
-            try:
-                return l.acquire(blocking, timeout)
-            finally:
-                _wait_end(key)
-
-        __enter__ = acquire
-
-        def release(self):
-            self._l.release()
-
-        def __exit__(self, *args):
-            self._l.release()
-
+        # Condition uses these on an RLock (threading.py).
         def _is_owned(self):
             return self._l._is_owned()
 
@@ -282,15 +269,6 @@ def _patch_waits(threading):
 
         def _acquire_restore(self, state):
             return self._l._acquire_restore(state)
-
-        def _at_fork_reinit(self):
-            self._l._at_fork_reinit()
-
-        def __repr__(self):
-            return repr(self._l)
-
-        def __getattr__(self, name):  # _recursion_count and whatever else this Python's RLock offers
-            return getattr(self._l, name)
 
     threading.Lock = Lock
     if raw_rlock is not None and hasattr(raw_rlock(), "_release_save"):
