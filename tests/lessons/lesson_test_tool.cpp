@@ -212,8 +212,9 @@ std::optional<double> metric_of(const QJsonObject& summary, const QString& metri
 // For a step with `engine: python`: 0 when the python3 that runs it can import everything its
 // snippet imports, kSkip (after naming what is missing) when it cannot, 1 when the check failed.
 int python_step_imports(const Step& step, const QString& file, int number) {
-    const QString python = step.spec.python.empty() ? QStandardPaths::findExecutable(QStringLiteral("python3"))
-                                                    : QString::fromStdString(step.spec.python);
+    const QString python = step.spec.python.empty()
+                               ? QStandardPaths::findExecutable(QStringLiteral("python3"))
+                               : QString::fromStdString(step.spec.python);
     if (python.isEmpty()) {
         say(stdout, QStringLiteral("SKIP step %1 of %2: python3 not found").arg(number).arg(file));
         return kSkip;
