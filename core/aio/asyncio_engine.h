@@ -26,11 +26,11 @@
 // Everything is closed and joined before run() returns.
 #pragma once
 
-#include "core/experiment/engine.h"
+#include "core/workload/calibrated_engine.h"
 
 namespace clab::aio {
 
-class AsyncioEngine final : public Engine {
+class AsyncioEngine final : public CalibratedEngine {
 public:
     void run(const ExperimentSpec& spec, RunContext& ctx, Summary& summary) override;
 };

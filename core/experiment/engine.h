@@ -28,6 +28,10 @@ public:
     // Fills what it measured into `summary` (the Runner adds wall/CPU time and derived counters).
     // Must not return before every thread and process it started has ended.
     virtual void run(const ExperimentSpec& spec, RunContext& ctx, Summary& summary) = 0;
+    // What the engine needs ready before the run's clock starts: the Runner calls it first, so a
+    // one-time cost (python3 timing the Python-speed calibration, seconds on a cold cache) never
+    // counts in wall_s. A Stop meanwhile is seen once it returns.
+    virtual void prepare(const ExperimentSpec& spec) { (void)spec; }
 };
 
 using EngineFactory = std::function<std::unique_ptr<Engine>()>;

@@ -2,6 +2,8 @@
 // Summary. The same Runner serves the GUI, the command line and the tests.
 //
 // What a run does, in order:
+//   0. the engine prepares (Engine::prepare: the Python-speed calibration, seconds on a cold
+//      cache) before the run's clock starts, so wall_s never includes it;
 //   1. lanes: "MainThread" (the thread that drives the engine) and one "core N" lane per CPU;
 //   2. the loopback slow server, for net workloads (its port goes to the engine);
 //   3. a monitor thread: every ~50 ms it samples /proc/stat into CoreUtilisation events on the
