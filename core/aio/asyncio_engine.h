@@ -22,7 +22,7 @@
 // Summary: loop_iterations, task_switches (task steps), max_loop_lag_s (the latest any timer or
 // tick ran after its due time, or an I/O callback after select() reported its fd ready), slow_callbacks
 // (debug mode, >= 100 ms), io latencies, gil_switches and forced_switches. Cancel: a watcher thread turns
-// ctx.cancel into main_task.cancel() through call_soon_threadsafe; blocking work checks the flag itself.
+// the run's stop into main_task.cancel() through call_soon_threadsafe; blocking work checks it itself.
 // Everything is closed and joined before run() returns.
 #pragma once
 

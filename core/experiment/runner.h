@@ -27,6 +27,7 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -42,7 +43,7 @@ public:
     // Starts `spec` on a background thread with a fresh Recorder. Returns false (and leaves
     // `error` set) if the spec is invalid or a run is already going.
     bool start(const ExperimentSpec& spec);
-    // Asks the run to stop; it ends within 200 ms and leaves no thread or process behind.
+    // Asks the run to stop; it ends within 50 ms and leaves no thread or process behind.
     void cancel();
     // Blocks until the run has ended; returns its summary.
     const Summary& wait();
@@ -68,11 +69,13 @@ public:
                                      const std::atomic<bool>* stop = nullptr);
 
 private:
-    void body(ExperimentSpec spec);
+    void body(ExperimentSpec spec, const StopSignal& stop);
 
     std::unique_ptr<Recorder> recorder_;
     std::thread thread_;
-    std::atomic<bool> cancel_{false};
+    // One per run (a StopSignal is one-shot); cancel() may come from any thread.
+    mutable std::mutex stop_mutex_;
+    std::shared_ptr<const StopSignal> stop_;
     std::atomic<bool> running_{false};
     std::atomic<bool> finished_{false};
     Summary summary_;
