@@ -361,6 +361,12 @@ void Runner::body(ExperimentSpec spec, const StopSignal& stop) {
     s.cancelled = stop.requested();
     s.completed = !s.cancelled && !s.deadlock && !s.broken && s.error.empty();
     summary_ = std::move(s);
+    {
+        // The run is over: its stop signal (an eventfd) goes with it; only this thread's copy is
+        // left, and it ends with the thread.
+        std::lock_guard lock(stop_mutex_);
+        stop_.reset();
+    }
     running_.store(false);
     finished_.store(true);
 }
