@@ -102,7 +102,7 @@ Coro<void> blocker(RunState& st) {
         if (held) python.leave(GilReleaseReason::Io);
         const uint32_t lane = current_task()->lane();
         st.ctx.recorder.record(lane, EventKind::IoBegin, uint64_t(IoKind::Sleep));
-        const bool finished = blocking_sleep(sleep_ns_total, &st.ctx.cancel);
+        const bool finished = blocking_sleep(sleep_ns_total, &st.ctx.stop);
         st.ctx.recorder.record(lane, EventKind::IoEnd, uint64_t(sleep_ns_total));
         if (held) python.enter();
         throw_if_cancelled(finished);
@@ -216,13 +216,13 @@ void AsyncioEngine::run(const ExperimentSpec& spec, RunContext& ctx, Summary& su
 
     // One GIL for the loop's thread and the executor's threads (gil: on), none (off), or one per
     // thread (per-interpreter). A process offload has its own GIL in its own process.
-    GilSet gils(spec.gil, ctx.recorder, ms_to_ns(spec.switch_interval_ms), ctx.cancel);
+    GilSet gils(spec.gil, ctx.recorder, ms_to_ns(spec.switch_interval_ms), ctx.stop);
     LoopOptions options;
     options.recorder = &ctx.recorder;
     options.parent_lane = ctx.main_lane;
     options.debug = spec.debug;
     options.gil_for_thread = [&gils] { return gils.for_new_thread(); };
-    options.cancel = &ctx.cancel;
+    options.stop = &ctx.stop;
     EventLoop loop(options);
     RunState st{spec, ctx, loop, int64_t(spec.io_ms * 1e6), nullptr, {}, 0};
     if (spec.concurrency > 0) st.semaphore = std::make_unique<Semaphore>(loop, spec.concurrency);
@@ -230,7 +230,7 @@ void AsyncioEngine::run(const ExperimentSpec& spec, RunContext& ctx, Summary& su
 
     auto main = create_task(loop, main_coroutine(st), "Task-1 (main)"); // like asyncio.run(main())
     {
-        CancelWatcher watcher(loop, ctx.cancel, [main] { main->cancel(); });
+        CancelWatcher watcher(loop, ctx.stop, [main] { main->cancel(); });
         loop.run_until_done(main);
     }
     if (!main->cancelled()) {

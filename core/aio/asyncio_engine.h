@@ -22,15 +22,15 @@
 // Summary: loop_iterations, task_switches (task steps), max_loop_lag_s (the latest any timer or
 // tick ran after its due time, or an I/O callback after select() reported its fd ready), slow_callbacks
 // (debug mode, >= 100 ms), io latencies, gil_switches and forced_switches. Cancel: a watcher thread turns
-// ctx.cancel into main_task.cancel() through call_soon_threadsafe; blocking work checks the flag itself.
+// the run's stop into main_task.cancel() through call_soon_threadsafe; blocking work checks it itself.
 // Everything is closed and joined before run() returns.
 #pragma once
 
-#include "core/experiment/engine.h"
+#include "core/workload/calibrated_engine.h"
 
 namespace clab::aio {
 
-class AsyncioEngine final : public Engine {
+class AsyncioEngine final : public CalibratedEngine {
 public:
     void run(const ExperimentSpec& spec, RunContext& ctx, Summary& summary) override;
 };

@@ -26,12 +26,11 @@ int64_t python_cpu_work_ns(int64_t iterations) {
     return int64_t(double(iterations) * calibration().python_ns_per_iteration);
 }
 
-bool blocking_sleep(int64_t ns, const std::atomic<bool>* cancel) {
+bool blocking_sleep(int64_t ns, const StopSignal* stop) {
     const int64_t end = now_ns() + ns;
+    if (stop) return stop->sleep_until(end);
     for (int64_t left; (left = end - now_ns()) > 0;) {
-        if (cancel && cancel->load(std::memory_order_relaxed)) return false;
-        const int64_t slice = std::min<int64_t>(left, 10'000'000);
-        timespec ts{time_t(slice / 1'000'000'000), long(slice % 1'000'000'000)};
+        timespec ts{time_t(left / 1'000'000'000), long(left % 1'000'000'000)};
         nanosleep(&ts, nullptr);
     }
     return true;

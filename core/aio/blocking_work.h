@@ -1,7 +1,10 @@
 // What a badly behaved coroutine does on the loop's thread (or what it hands to a thread or a
-// process): Python-calibrated CPU work and a blocking time.sleep(). Both notice `cancel` within a
-// few milliseconds, so a stopped run ends in time even while the loop is blocked.
+// process): Python-calibrated CPU work and a blocking time.sleep(). The work notices `cancel` within
+// a fraction of a millisecond and the stop signal ends the sleep at once, so a stopped run ends in
+// time even while the loop is blocked.
 #pragma once
+
+#include "core/sync/stop_signal.h"
 
 #include <atomic>
 #include <cstdint>
@@ -13,7 +16,7 @@ namespace clab::aio {
 bool python_cpu_work(int64_t iterations, const std::atomic<bool>* cancel);
 // How long that loop takes, in ns (used to size the blocking sleep so both blockers compare).
 int64_t python_cpu_work_ns(int64_t iterations);
-// time.sleep(ns): really blocks the calling thread (in slices, to notice cancel). False if cancelled.
-bool blocking_sleep(int64_t ns, const std::atomic<bool>* cancel);
+// time.sleep(ns): really blocks the calling thread until then or `stop` (optional). False if stopped.
+bool blocking_sleep(int64_t ns, const StopSignal* stop);
 
 } // namespace clab::aio

@@ -459,7 +459,7 @@ ThreadPoolExecutor& EventLoop::default_executor() {
         o.lane_kind = LaneKind::Executor;
         o.parent_lane = lane_;
         o.gil_for_thread = options_.gil_for_thread;
-        executor_ = std::make_unique<ThreadPoolExecutor>(thread_recorder(), cancel_flag(), std::move(o));
+        executor_ = std::make_unique<ThreadPoolExecutor>(thread_recorder(), stop_signal(), std::move(o));
         // A second Python thread is coming: from now on the loop competes for the GIL.
         gil_in_play_ = true;
         if (running_) enter_python();
@@ -468,7 +468,7 @@ ThreadPoolExecutor& EventLoop::default_executor() {
 }
 
 PyThread& EventLoop::python_thread() {
-    if (!python_) python_ = std::make_unique<PyThread>(thread_recorder(), lane_, gil_, cancel_flag());
+    if (!python_) python_ = std::make_unique<PyThread>(thread_recorder(), lane_, gil_, stop_signal());
     return *python_;
 }
 
@@ -478,8 +478,8 @@ Recorder& EventLoop::thread_recorder() {
     return *own_recorder_;
 }
 
-const std::atomic<bool>& EventLoop::cancel_flag() const {
-    return options_.cancel ? *options_.cancel : never_cancelled_;
+const StopSignal& EventLoop::stop_signal() const {
+    return options_.stop ? *options_.stop : never_stopped_;
 }
 
 void EventLoop::close() {

@@ -28,6 +28,7 @@
 // Everything here runs on the loop's thread except call_soon_threadsafe().
 #pragma once
 
+#include "core/sync/stop_signal.h"
 #include "core/trace/event.h"
 #include "core/trace/lane.h"
 #include "handle.h"
@@ -64,8 +65,8 @@ struct LoopOptions {
     // The GIL of each new Python thread: asked once for the loop's own thread (at construction)
     // and once per default-executor thread. Empty or nullptr: no GIL (free-threaded).
     std::function<Gil*()> gil_for_thread;
-    // Stops Python work on the loop's and the executor's threads (a long count notices it).
-    const std::atomic<bool>* cancel = nullptr;
+    // Stops Python work and waits on the loop's and the executor's threads.
+    const StopSignal* stop = nullptr;
     // Each callback costs the CPU CPython spends running it (see spend_python_cost); false for
     // benchmarks of the bare loop machinery.
     bool python_cost = true;
@@ -186,7 +187,7 @@ private:
     void enter_python(); // take the GIL (if there is one) for a stretch of loop iterations
     void leave_python(); // and drop it: the loop is not running Python any more
     Recorder& thread_recorder();
-    const std::atomic<bool>& cancel_flag() const;
+    const StopSignal& stop_signal() const;
     friend class Handle;
     void timer_cancelled() { ++timer_cancelled_count_; }
 
@@ -212,7 +213,7 @@ private:
     // The Python threads: the loop's own and the default executor's. Declared in this order so
     // that the threads go before the recorder and the flag they use.
     std::unique_ptr<Recorder> own_recorder_; // for the Python threads when nobody records
-    std::atomic<bool> never_cancelled_{false};
+    StopSignal never_stopped_;               // stop_signal() without options.stop
     Gil* gil_ = nullptr;
     bool gil_in_play_ = false;         // another Python thread exists: the loop holds the GIL while it runs
     std::unique_ptr<PyThread> python_; // created on first use

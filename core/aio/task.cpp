@@ -102,6 +102,9 @@ bool TaskCore::request_cancel() {
 void TaskCore::wait_on(FutureBase& future) {
     waiting_on_ = &future;
     future.add_task_wakeup(this);
+    // Task.__step: a cancel requested during this step (nothing was awaited then) cancels the
+    // future we now wait on, at once; our wake-up then throws CancelledError at the await.
+    if (must_cancel_ && future.cancel()) must_cancel_ = false;
 }
 
 void TaskCore::yield_step() {

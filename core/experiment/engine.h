@@ -1,6 +1,7 @@
 // The interface every engine implements, and the registry the Runner picks them from.
 #pragma once
 
+#include "core/sync/stop_signal.h"
 #include "spec.h"
 #include "summary.h"
 
@@ -15,7 +16,9 @@ class Recorder;
 // What a running engine gets from the Runner.
 struct RunContext {
     Recorder& recorder;
-    const std::atomic<bool>& cancel; // set by Runner::cancel(); engines check it at least every 50 ms
+    // Requested by Runner::cancel() and the time limit: waits end at once (see stop_signal.h).
+    const StopSignal& stop;
+    const std::atomic<bool>& cancel; // stop.flag(), for code that only looks at its check points
     uint32_t main_lane;              // the lane of the thread that drives the run ("MainThread")
     int64_t start_ns;                // when the run started (t = 0 on the timeline)
     uint16_t server_port = 0;        // the loopback slow server (net workloads), started by the Runner
@@ -24,10 +27,14 @@ struct RunContext {
 class Engine {
 public:
     virtual ~Engine() = default;
-    // Runs the experiment to the end or until ctx.cancel is set, recording events as it goes.
+    // Runs the experiment to the end or until ctx.stop is requested, recording events as it goes.
     // Fills what it measured into `summary` (the Runner adds wall/CPU time and derived counters).
     // Must not return before every thread and process it started has ended.
     virtual void run(const ExperimentSpec& spec, RunContext& ctx, Summary& summary) = 0;
+    // What the engine needs ready before the run's clock starts: the Runner calls it first, so a
+    // one-time cost (python3 timing the Python-speed calibration, seconds on a cold cache) never
+    // counts in wall_s. A Stop meanwhile is seen once it returns.
+    virtual void prepare(const ExperimentSpec& spec) { (void)spec; }
 };
 
 using EngineFactory = std::function<std::unique_ptr<Engine>()>;

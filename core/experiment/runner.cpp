@@ -83,7 +83,6 @@ std::pair<double, int> machine_busy_s() {
     return {double(busy) / double(sysconf(_SC_CLK_TCK)), int(cores.size())};
 }
 
-
 // start_ns + timeout_s in nanoseconds, saturating at INT64_MAX: no timeout (0, or a NaN that
 // slipped past validate) and one too long to represent both mean "never".
 int64_t deadline_after(int64_t start_ns, double timeout_s) {
@@ -93,19 +92,20 @@ int64_t deadline_after(int64_t start_ns, double timeout_s) {
     return start_ns + int64_t(timeout_s * 1e9);
 }
 
-// The monitor: samples core utilisation and enforces the timeout until stopped. Its mutex guards
-// only `stop_` and the wait on it: the sampling runs unlocked, and the loop always sleeps between
-// samples, so stop() never waits for more than one sample.
+// The monitor: samples core utilisation and enforces the timeout until stopped; the run's stop
+// wakes it at once to run `on_cancel`. Its mutex guards only `stop_` and the wait on it: the sampling runs
+// unlocked, and the loop always sleeps between samples, so stop() never waits for more than one sample.
 class Monitor {
 public:
-    // `on_cancel` runs once, on the monitor thread, within ~50 ms of the run being cancelled.
-    Monitor(Recorder& recorder, std::vector<uint32_t> core_lanes, std::atomic<bool>& cancel, int64_t start_ns,
+    // `on_cancel` runs once, on the monitor thread, as soon as the run is stopped (the stop wakes it).
+    Monitor(Recorder& recorder, std::vector<uint32_t> core_lanes, const StopSignal& stop, int64_t start_ns,
             double timeout_s, std::function<void()> on_cancel)
         : recorder_(recorder)
         , core_lanes_(std::move(core_lanes))
-        , cancel_(cancel)
+        , stop_signal_(stop)
         , on_cancel_(std::move(on_cancel))
         , deadline_ns_(deadline_after(start_ns, timeout_s))
+        , wake_(stop, mutex_, cond_)
         , thread_([this] { loop(); }) {}
     ~Monitor() { stop(); }
     void stop() {
@@ -128,7 +128,9 @@ private:
         int64_t wake_ns = now + kSampleNs;
         if (!timed_out_.load() && deadline_ns_ > now) wake_ns = std::min(wake_ns, deadline_ns_);
         std::unique_lock lock(mutex_);
-        return !cond_.wait_for(lock, std::chrono::nanoseconds(wake_ns - now), [this] { return stop_; });
+        cond_.wait_for(lock, std::chrono::nanoseconds(wake_ns - now),
+                       [this] { return stop_ || (on_cancel_ && stop_signal_.requested()); });
+        return !stop_;
     }
 
     void loop() {
@@ -136,9 +138,9 @@ private:
         while (sleep_until_next_sample()) {
             if (now_ns() >= deadline_ns_ && !timed_out_.load()) {
                 timed_out_.store(true);
-                cancel_.store(true);
+                stop_signal_.request();
             }
-            if (on_cancel_ && cancel_.load()) {
+            if (on_cancel_ && stop_signal_.requested()) {
                 on_cancel_();
                 on_cancel_ = nullptr;
             }
@@ -157,13 +159,14 @@ private:
 
     Recorder& recorder_;
     std::vector<uint32_t> core_lanes_;
-    std::atomic<bool>& cancel_;
-    std::function<void()> on_cancel_;
+    const StopSignal& stop_signal_;
+    std::function<void()> on_cancel_; // only the monitor thread touches it
     const int64_t deadline_ns_;
     std::atomic<bool> timed_out_{false};
     std::mutex mutex_;
     std::condition_variable cond_;
     bool stop_ = false;
+    StopSignal::Wake wake_;
     std::thread thread_; // last: starts after everything above is ready
 };
 
@@ -249,15 +252,20 @@ bool Runner::start(const ExperimentSpec& spec) {
     summary_ = Summary{};
     trace_ = Trace{};
     recorder_ = std::make_unique<Recorder>();
-    cancel_.store(false);
+    auto stop = std::make_shared<const StopSignal>();
+    {
+        std::lock_guard lock(stop_mutex_);
+        stop_ = stop;
+    }
     finished_.store(false);
     running_.store(true);
-    thread_ = std::thread([this, spec] { body(spec); });
+    thread_ = std::thread([this, spec, stop] { body(spec, *stop); });
     return true;
 }
 
 void Runner::cancel() {
-    cancel_.store(true);
+    std::lock_guard lock(stop_mutex_);
+    if (stop_) stop_->request();
 }
 
 const Summary& Runner::wait() {
@@ -272,7 +280,7 @@ bool Runner::finished() const {
     return finished_.load();
 }
 
-void Runner::body(ExperimentSpec spec) {
+void Runner::body(ExperimentSpec spec, const StopSignal& stop) {
     Summary s;
     s.spec = spec;
     Recorder& recorder = *recorder_;
@@ -293,18 +301,27 @@ void Runner::body(ExperimentSpec spec) {
         if (!server->start(&why)) s.error = "could not start the loopback slow server: " + why;
     }
 
+    // Before the clock: what the engine prepares once (a cold calibration runs python3 for
+    // seconds) is no part of the run.
+    if (engine && s.error.empty()) {
+        try {
+            engine->prepare(time_scaled(spec));
+        } catch (const std::exception& e) {
+            s.error = std::string("the engine could not prepare the run: ") + e.what();
+        }
+    }
     const int64_t start_ns = now_ns();
     if (s.error.empty()) {
         reset_peak_rss();
         const long children_rss_before = children_maxrss_kb();
         const double cpu_before = process_cpu_s();
         const double machine_before = machine_busy_s().first;
-        RunContext ctx{recorder, cancel_, main_lane, start_ns};
+        RunContext ctx{recorder, stop, stop.flag(), main_lane, start_ns};
         ctx.server_port = server ? server->port() : 0;
         // A thread blocked in a socket read cannot see the cancel flag: stopping the server closes
         // its connections, so every blocking request returns at once.
         net::SlowServer* const to_stop = server.get();
-        Monitor monitor(recorder, core_lanes, cancel_, start_ns, spec.timeout_s, [to_stop] {
+        Monitor monitor(recorder, core_lanes, stop, start_ns, spec.timeout_s, [to_stop] {
             if (to_stop) to_stop->stop();
         });
         {
@@ -341,9 +358,15 @@ void Runner::body(ExperimentSpec spec) {
     trace_.append(std::move(events));
     summarize_trace(trace_, std::max(trace_.end_ns(), start_ns), s);
 
-    s.cancelled = cancel_.load();
+    s.cancelled = stop.requested();
     s.completed = !s.cancelled && !s.deadlock && !s.broken && s.error.empty();
     summary_ = std::move(s);
+    {
+        // The run is over: its stop signal (an eventfd) goes with it; only this thread's copy is
+        // left, and it ends with the thread.
+        std::lock_guard lock(stop_mutex_);
+        stop_.reset();
+    }
     running_.store(false);
     finished_.store(true);
 }

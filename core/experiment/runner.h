@@ -2,6 +2,8 @@
 // Summary. The same Runner serves the GUI, the command line and the tests.
 //
 // What a run does, in order:
+//   0. the engine prepares (Engine::prepare: the Python-speed calibration, seconds on a cold
+//      cache) before the run's clock starts, so wall_s never includes it;
 //   1. lanes: "MainThread" (the thread that drives the engine) and one "core N" lane per CPU;
 //   2. the loopback slow server, for net workloads (its port goes to the engine);
 //   3. a monitor thread: every ~50 ms it samples /proc/stat into CoreUtilisation events on the
@@ -25,6 +27,7 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -40,7 +43,7 @@ public:
     // Starts `spec` on a background thread with a fresh Recorder. Returns false (and leaves
     // `error` set) if the spec is invalid or a run is already going.
     bool start(const ExperimentSpec& spec);
-    // Asks the run to stop; it ends within 200 ms and leaves no thread or process behind.
+    // Asks the run to stop; it ends within 50 ms and leaves no thread or process behind.
     void cancel();
     // Blocks until the run has ended; returns its summary.
     const Summary& wait();
@@ -66,11 +69,13 @@ public:
                                      const std::atomic<bool>* stop = nullptr);
 
 private:
-    void body(ExperimentSpec spec);
+    void body(ExperimentSpec spec, const StopSignal& stop);
 
     std::unique_ptr<Recorder> recorder_;
     std::thread thread_;
-    std::atomic<bool> cancel_{false};
+    // One per run (a StopSignal is one-shot); cancel() may come from any thread.
+    mutable std::mutex stop_mutex_;
+    std::shared_ptr<const StopSignal> stop_;
     std::atomic<bool> running_{false};
     std::atomic<bool> finished_{false};
     Summary summary_;

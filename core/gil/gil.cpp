@@ -6,10 +6,12 @@
 
 namespace clab {
 
-Gil::Gil(Recorder* recorder, int64_t interval_ns, const std::atomic<bool>* cancel)
+Gil::Gil(Recorder* recorder, int64_t interval_ns, const StopSignal* stop)
     : recorder_(recorder)
     , interval_ns_(interval_ns < 1000 ? 1000 : interval_ns)
-    , cancel_(cancel) {}
+    , stop_(stop) {
+    if (stop_) stop_wake_.emplace(*stop_, switch_mutex_, switch_cond_);
+}
 
 void Gil::record(uint32_t lane, EventKind kind, uint64_t arg) noexcept {
     if (recorder_) recorder_->record(lane, kind, arg);
@@ -71,12 +73,11 @@ void Gil::drop(uint32_t lane, GilReleaseReason reason) {
     if (last_holder_.load(std::memory_order_relaxed) == lane) {
         drop_request_.store(false, std::memory_order_relaxed);
         record(lane, EventKind::GilForcedWaitBegin);
-        // CPython waits once, untimed; we re-check in bounded slices so a cancelled run (whose
-        // requester might have given up) can never leave us here.
-        while (last_holder_.load(std::memory_order_relaxed) == lane) {
-            switch_cond_.wait_for(switch_lock, std::chrono::milliseconds(20));
-            if (cancel_ && cancel_->load(std::memory_order_relaxed)) break;
-        }
+        // CPython waits once, untimed. So do we, but a stopped run (whose requester may have
+        // given up) wakes us through the stop signal.
+        switch_cond_.wait(switch_lock, [&] {
+            return last_holder_.load(std::memory_order_relaxed) != lane || (stop_ && stop_->requested());
+        });
         record(lane, EventKind::GilForcedWaitEnd);
     }
 }

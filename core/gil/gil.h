@@ -18,6 +18,7 @@
 // the recorded acquire/release stamps of different threads can never overlap.
 #pragma once
 
+#include "core/sync/stop_signal.h"
 #include "core/trace/event.h"
 #include "core/trace/lane.h"
 
@@ -25,6 +26,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 
 namespace clab {
 
@@ -32,9 +34,9 @@ class Recorder;
 
 class Gil {
 public:
-    // interval: sys.setswitchinterval in nanoseconds (CPython default 5 ms). `cancel` (optional)
-    // only bounds the forced-switch wait so a cancelled run can never hang in it.
-    Gil(Recorder* recorder, int64_t interval_ns, const std::atomic<bool>* cancel = nullptr);
+    // interval: sys.setswitchinterval in nanoseconds (CPython default 5 ms). `stop` (optional)
+    // ends the forced-switch wait at once, so a stopped run can never hang in it.
+    Gil(Recorder* recorder, int64_t interval_ns, const StopSignal* stop = nullptr);
     Gil(const Gil&) = delete;
     Gil& operator=(const Gil&) = delete;
 
@@ -56,7 +58,7 @@ private:
 
     Recorder* recorder_;
     const int64_t interval_ns_;
-    const std::atomic<bool>* cancel_;
+    const StopSignal* stop_;
 
     // The GIL itself: `locked` with its mutex and condition (gil->mutex, gil->cond).
     mutable std::mutex mutex_;
@@ -68,6 +70,7 @@ private:
     // Forced switching (gil->switch_mutex, gil->switch_cond).
     std::mutex switch_mutex_;
     std::condition_variable switch_cond_;
+    std::optional<StopSignal::Wake> stop_wake_; // after the two above: destroyed before them
 
     std::atomic<uint32_t> last_holder_{kNoHolder};
     std::atomic<bool> drop_request_{false};

@@ -2,6 +2,8 @@
 // and writes that survive EINTR, and a guard that turns SIGPIPE into EPIPE for one thread.
 #pragma once
 
+#include "core/sync/stop_signal.h"
+
 #include <csignal>
 #include <cstddef>
 #include <cstdint>
@@ -50,6 +52,11 @@ bool write_all(int fd, const void* data, size_t size) noexcept;
 bool read_all(int fd, void* data, size_t size) noexcept;
 // Like read_all but gives up after `timeout_ms` of silence (false, errno = ETIMEDOUT).
 bool read_all_timeout(int fd, void* data, size_t size, int timeout_ms) noexcept;
+// Full transfers a stop ends at once (false, errno = ECANCELED), for the parent's ends of a
+// worker's pipes: `fd` is made non-blocking (and stays so), and every wait for room or data is a
+// poll on it and on stop.fd(). A dead peer ends them at once too: EPIPE, or end of file.
+bool write_all(int fd, const void* data, size_t size, const StopSignal& stop) noexcept;
+bool read_all(int fd, void* data, size_t size, const StopSignal& stop) noexcept;
 
 // While alive, SIGPIPE is blocked for the calling thread, so writing to a pipe whose reader died
 // fails with EPIPE instead of killing the whole application. A SIGPIPE raised meanwhile is

@@ -8,10 +8,6 @@
 
 namespace clab::proc {
 
-namespace {
-constexpr int64_t kCancelPollNs = 20'000'000; // the main thread looks at the cancel flag this often
-}
-
 void ProcessPoolEngine::run(const ExperimentSpec& spec, RunContext& ctx, Summary& summary) {
     if (const auto why = unsupported_workload(spec)) {
         summary.error = *why;
@@ -19,13 +15,13 @@ void ProcessPoolEngine::run(const ExperimentSpec& spec, RunContext& ctx, Summary
     }
     RunStats stats(ctx.recorder);
     const TaskParams params = task_params(spec);
-    const auto payload = make_payload(spec);
+    const auto payload = make_payload(spec, &ctx.stop);
     // The parent's GIL: the main thread, the pool's manager and feeder threads share it (a
     // per-interpreter GIL changes nothing here: they all live in the main interpreter).
     std::unique_ptr<Gil> gil;
     if (spec.gil != GilMode::Off)
-        gil = std::make_unique<Gil>(&ctx.recorder, ms_to_ns(spec.switch_interval_ms), &ctx.cancel);
-    PyThread main_thread(ctx.recorder, ctx.main_lane, gil.get(), ctx.cancel);
+        gil = std::make_unique<Gil>(&ctx.recorder, ms_to_ns(spec.switch_interval_ms), &ctx.stop);
+    PyThread main_thread(ctx.recorder, ctx.main_lane, gil.get(), ctx.stop);
     ctx.recorder.record(ctx.main_lane, EventKind::WorkerStart);
     main_thread.enter();
     PoolOptions options;
@@ -35,6 +31,7 @@ void ProcessPoolEngine::run(const ExperimentSpec& spec, RunContext& ctx, Summary
     options.parent_lane = ctx.main_lane;
     options.gil = gil.get();
     options.submitter = &main_thread;
+    options.stop = &ctx.stop;
 
     int tasks_done = 0;
     bool cancelled = false;
@@ -48,8 +45,7 @@ void ProcessPoolEngine::run(const ExperimentSpec& spec, RunContext& ctx, Summary
         for (const WorkFuturePtr& future : futures) {
             if (!future->done()) {
                 main_thread.begin_blocking(IoKind::Join);
-                while (!future->wait_for(kCancelPollNs))
-                    if (ctx.cancel.load(std::memory_order_relaxed)) break;
+                future->wait(ctx.stop);
                 main_thread.end_blocking();
             }
             if (ctx.cancel.load(std::memory_order_relaxed)) {

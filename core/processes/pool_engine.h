@@ -2,11 +2,11 @@
 // chunksize=C))`. Results are consumed in input order; a dead worker breaks the pool and the run.
 #pragma once
 
-#include "core/experiment/engine.h"
+#include "core/workload/calibrated_engine.h"
 
 namespace clab::proc {
 
-class ProcessPoolEngine final : public Engine {
+class ProcessPoolEngine final : public CalibratedEngine {
 public:
     void run(const ExperimentSpec& spec, RunContext& ctx, Summary& summary) override;
 };

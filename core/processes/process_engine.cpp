@@ -14,8 +14,6 @@ namespace clab::proc {
 
 namespace {
 
-constexpr int kPollMs = 20; // how often the parent looks at the cancel flag while it waits
-
 struct ProcessSlot {
     uint32_t index = 0;
     uint32_t lane = 0;
@@ -38,7 +36,7 @@ public:
         , summary_(summary)
         , stats_(ctx.recorder)
         , params_(task_params(spec))
-        , payload_(make_payload(spec)) {}
+        , payload_(make_payload(spec, &ctx.stop)) {}
 
     void execute() {
         const int processes = spec_.workers > 0 ? std::min(spec_.workers, spec_.tasks) : spec_.tasks;
@@ -54,7 +52,7 @@ public:
     }
 
 private:
-    bool cancelled() const { return ctx_.cancel.load(std::memory_order_relaxed); }
+    bool cancelled() const { return ctx_.stop.requested(); }
     bool all_finished() const {
         return std::all_of(slots_.begin(), slots_.end(), [](const ProcessSlot& s) { return s.finished; });
     }
@@ -98,7 +96,7 @@ private:
     void send_next(ProcessSlot& slot) {
         if (slot.sent == slot.tasks.size()) {
             const Frame stop = encode_stop();
-            write_all(slot.control.get(), stop.data(), stop.size());
+            write_all(slot.control.get(), stop.data(), stop.size(), ctx_.stop);
             return;
         }
         CallItem item;
@@ -107,10 +105,11 @@ private:
         item.tasks = {slot.tasks[slot.sent]};
         item.payload = payload_;
         stats_.record(ctx_.main_lane, EventKind::SerializeBegin, payload_ ? payload_->size() : 0);
-        const Frame frame = encode_call(item);
+        const Frame frame = encode_call(item, &ctx_.stop);
+        if (frame.empty()) return; // stopped while pickling
         stats_.record(ctx_.main_lane, EventKind::SerializeEnd);
         stats_.record(ctx_.main_lane, EventKind::IpcSendBegin, frame.size());
-        const bool ok = write_all(slot.control.get(), frame.data(), frame.size());
+        const bool ok = write_all(slot.control.get(), frame.data(), frame.size(), ctx_.stop);
         stats_.record(ctx_.main_lane, EventKind::IpcSendEnd);
         if (ok) stats_.add_ipc_bytes(frame.size());
         ++slot.sent;
@@ -125,7 +124,9 @@ private:
             fds.push_back({slot.child.sentinel.get(), POLLIN, 0});
             owners.push_back(&slot);
         }
-        if (::poll(fds.data(), fds.size(), kPollMs) <= 0) return;
+        // The stop's eventfd ends the wait at once (without one, the stop is seen every 5 ms).
+        fds.push_back({ctx_.stop.fd(), POLLIN, 0});
+        if (::poll(fds.data(), fds.size(), ctx_.stop.fd() >= 0 ? -1 : 5) <= 0) return;
         for (size_t i = 0; i < owners.size(); ++i) {
             ProcessSlot& slot = *owners[i];
             if (fds[2 * i].revents & POLLIN) read_one(slot);
@@ -138,7 +139,8 @@ private:
         FrameHeader header;
         std::vector<uint8_t> body;
         int64_t recv_begin = 0;
-        if (!read_frame(slot.results.get(), header, body, [&](const FrameHeader&) { recv_begin = now_ns(); }))
+        if (!read_frame(slot.results.get(), header, body, ctx_.stop,
+                        [&](const FrameHeader&) { recv_begin = now_ns(); }))
             return false;
         switch (MsgType(header.type)) {
         case MsgType::Events: {

@@ -4,11 +4,11 @@
 // Each process has its own interpreter and so its own GIL: its lane shows it running free.
 #pragma once
 
-#include "core/experiment/engine.h"
+#include "core/workload/calibrated_engine.h"
 
 namespace clab::proc {
 
-class ProcessEngine final : public Engine {
+class ProcessEngine final : public CalibratedEngine {
 public:
     void run(const ExperimentSpec& spec, RunContext& ctx, Summary& summary) override;
 };

@@ -45,6 +45,12 @@ struct SysResult {
 
 // ---- WorkFuture ------------------------------------------------------------------------------
 
+bool WorkFuture::wait(const StopSignal& stop) const {
+    const StopSignal::Wake wake(stop, mutex_, cv_);
+    std::unique_lock lock(mutex_);
+    cv_.wait(lock, [&] { return done_ || stop.requested(); });
+    return done_;
+}
 bool WorkFuture::wait_for(int64_t timeout_ns) const {
     std::unique_lock lock(mutex_);
     return cv_.wait_for(lock, std::chrono::nanoseconds(timeout_ns), [&] { return done_; });
@@ -89,7 +95,8 @@ void WorkFuture::set_error(std::string error) {
 ProcessPool::ProcessPool(PoolOptions options, RunStats& stats)
     : options_(options)
     , max_workers_(options.max_workers > 0 ? options.max_workers : cpu_count())
-    , stats_(stats) {}
+    , stats_(stats)
+    , terminating_(options.stop) {}
 
 ProcessPool::~ProcessPool() {
     terminate();
@@ -235,7 +242,7 @@ void ProcessPool::terminate() {
         terminate_ = true;
         shutdown_ = true;
     }
-    terminating_.store(true);
+    terminating_.request();
     SubmitterBlocked blocked(options_.submitter, IoKind::Join); // the threads need the GIL to finish
     wake();
     if (manager_.joinable()) manager_.join();
@@ -539,20 +546,23 @@ void ProcessPool::feeder_loop(PyThread& python) {
         if (!python.holds_gil()) python.enter(); // never while holding feeder_mutex_
         python.check_point();
         // The write (send_bytes) runs without the GIL.
-        if (job.stop) { // the None sentinel: nothing to pickle, no message to count
+        if (python.stopping()) return; // terminated: nothing more to send
+        if (job.stop) {                // the None sentinel: nothing to pickle, no message to count
             const Frame frame = encode_stop();
-            python.blocking(IoKind::Pipe,
-                            [&] { return write_all(call_write_.get(), frame.data(), frame.size()); });
+            python.blocking(IoKind::Pipe, [&] {
+                return write_all(call_write_.get(), frame.data(), frame.size(), terminating_);
+            });
             continue;
         }
         // Pickling is Python work, under the GIL.
         const uint64_t payload = job.item.payload ? job.item.payload->size() * job.item.tasks.size() : 0;
         stats_.record(feeder_lane_, EventKind::SerializeBegin, payload);
-        const Frame frame = encode_call(job.item);
+        const Frame frame = encode_call(job.item, &terminating_);
         stats_.record(feeder_lane_, EventKind::SerializeEnd);
+        if (frame.empty()) return; // the pool is being terminated: nothing more to send
         python.leave(GilReleaseReason::Io);
         stats_.record(feeder_lane_, EventKind::IpcSendBegin, frame.size());
-        const bool ok = write_all(call_write_.get(), frame.data(), frame.size());
+        const bool ok = write_all(call_write_.get(), frame.data(), frame.size(), terminating_);
         stats_.record(feeder_lane_, EventKind::IpcSendEnd);
         python.enter();
         if (ok) stats_.add_ipc_bytes(frame.size());

@@ -51,12 +51,17 @@ struct PoolOptions {
     // The thread that calls submit/map/shutdown (the caller's Python thread), or nullptr. It holds
     // the GIL around submit and map; the pool releases it while it joins its threads.
     PyThread* submitter = nullptr;
+    // The run's stop (optional): the pool's own threads stop with it at once, as terminate()
+    // stops them, so a Stop never waits for a 100 MB pickle under the GIL.
+    const StopSignal* stop = nullptr;
 };
 
 // A Future for one call item (one submit, or one map chunk).
 class WorkFuture {
 public:
-    // Waits up to `timeout_ns`; true once the future is done (result or error).
+    // Waits until the future is done (true: result or error) or `stop` is requested (false).
+    bool wait(const StopSignal& stop) const;
+    // Waits up to `timeout_ns`; true once the future is done.
     bool wait_for(int64_t timeout_ns) const;
     bool done() const;
     bool ok() const;                        // done with results
@@ -139,7 +144,7 @@ private:
     RunStats& stats_;
     uint32_t manager_lane_ = kNoLane;
     uint32_t feeder_lane_ = kNoLane;
-    std::atomic<bool> terminating_{false}; // what the parent's Python threads see as "stop"
+    StopSignal terminating_; // what the parent's Python threads see as "stop" (follows options.stop)
 
     // Shared state (mutex_).
     mutable std::mutex mutex_;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "core/experiment/spec.h"
+#include "core/sync/stop_signal.h"
 #include "core/trace/event.h"
 
 #include <cstdint>
@@ -85,7 +86,8 @@ struct ResultItem {
 using Frame = std::vector<uint8_t>;
 
 Frame encode_prepare(const Preparation&);
-Frame encode_call(const CallItem&);
+// `stop` (optional) abandons a large payload's copy part-way: the frame is then empty.
+Frame encode_call(const CallItem&, const StopSignal* stop = nullptr);
 Frame encode_stop();
 Frame encode_events(uint16_t sender, const Event* events, size_t count);
 Frame encode_took(uint16_t sender, uint64_t work_id);
@@ -112,6 +114,10 @@ bool body_ok(const FrameHeader& header, const std::vector<uint8_t>& body) noexce
 template <typename OnHeader>
 bool read_frame(int fd, FrameHeader& header, std::vector<uint8_t>& body, OnHeader&& on_header);
 bool read_frame(int fd, FrameHeader& header, std::vector<uint8_t>& body);
+// The same for the parent's end of a worker's pipe: a stop ends it at once (fd_io.h).
+template <typename OnHeader>
+bool read_frame(int fd, FrameHeader& header, std::vector<uint8_t>& body, const StopSignal& stop,
+                OnHeader&& on_header);
 
 // Incremental parser for a non-blocking reader. Small reads go through feed(); while a large
 // body is pending the reader can read straight into it (body_space/commit_body), so a 100 MB

@@ -14,6 +14,17 @@ bool read_frame(int fd, FrameHeader& header, std::vector<uint8_t>& body, OnHeade
     return true;
 }
 
+// The same, ended at once by `stop` (see read_all with a StopSignal).
+template <typename OnHeader>
+bool read_frame(int fd, FrameHeader& header, std::vector<uint8_t>& body, const StopSignal& stop,
+                OnHeader&& on_header) {
+    if (!read_all(fd, &header, sizeof header, stop) || !header_ok(header)) return false;
+    on_header(header);
+    body.resize(header.length);
+    if (header.length > 0 && !read_all(fd, body.data(), body.size(), stop)) return false;
+    return true;
+}
+
 inline bool read_frame(int fd, FrameHeader& header, std::vector<uint8_t>& body) {
     return read_frame(fd, header, body, [](const FrameHeader&) {});
 }

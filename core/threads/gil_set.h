@@ -13,18 +13,18 @@ namespace clab {
 
 class GilSet {
 public:
-    GilSet(GilMode mode, Recorder& recorder, int64_t interval_ns, const std::atomic<bool>& cancel)
+    GilSet(GilMode mode, Recorder& recorder, int64_t interval_ns, const StopSignal& stop)
         : mode_(mode)
         , recorder_(recorder)
         , interval_ns_(interval_ns)
-        , cancel_(cancel) {}
+        , stop_(stop) {}
 
     // The GIL a new thread runs under (nullptr: none).
     Gil* for_new_thread() {
         if (mode_ == GilMode::Off) return nullptr;
         std::lock_guard lock(mutex_);
         if (mode_ == GilMode::On && !gils_.empty()) return gils_.front().get();
-        gils_.push_back(std::make_unique<Gil>(&recorder_, interval_ns_, &cancel_));
+        gils_.push_back(std::make_unique<Gil>(&recorder_, interval_ns_, &stop_));
         return gils_.back().get();
     }
     // Hand-offs between different threads (the first take of a GIL is not a switch).
@@ -47,7 +47,7 @@ private:
     GilMode mode_;
     Recorder& recorder_;
     int64_t interval_ns_;
-    const std::atomic<bool>& cancel_;
+    const StopSignal& stop_;
     mutable std::mutex mutex_;
     std::vector<std::unique_ptr<Gil>> gils_;
 };

@@ -25,7 +25,7 @@ void fill_gil_counters(const GilSet& gils, Summary& summary) {
 // MainThread: runs Python from the start of the run to its end.
 struct MainThread {
     MainThread(RunContext& ctx, GilSet& gils, const Workload& work)
-        : thread(ctx.recorder, ctx.main_lane, gils.for_new_thread(), ctx.cancel, work.abort_flag()) {
+        : thread(ctx.recorder, ctx.main_lane, gils.for_new_thread(), work.stop_signal()) {
         ctx.recorder.record(ctx.main_lane, EventKind::WorkerStart);
         thread.enter();
     }
@@ -49,7 +49,7 @@ template <typename F> void run_guarded(Workload& work, const std::string& thread
 } // namespace
 
 void SequentialEngine::run(const ExperimentSpec& spec, RunContext& ctx, Summary& summary) {
-    GilSet gils(spec.gil, ctx.recorder, interval_ns(spec), ctx.cancel);
+    GilSet gils(spec.gil, ctx.recorder, interval_ns(spec), ctx.stop);
     Workload work(spec, ctx);
     MainThread main(ctx, gils, work);
     for (int i = 0; i < spec.tasks; ++i)
@@ -60,7 +60,7 @@ void SequentialEngine::run(const ExperimentSpec& spec, RunContext& ctx, Summary&
 }
 
 void ThreadEngine::run(const ExperimentSpec& spec, RunContext& ctx, Summary& summary) {
-    GilSet gils(spec.gil, ctx.recorder, interval_ns(spec), ctx.cancel);
+    GilSet gils(spec.gil, ctx.recorder, interval_ns(spec), ctx.stop);
     Workload work(spec, ctx);
     MainThread main(ctx, gils, work);
 
@@ -77,7 +77,7 @@ void ThreadEngine::run(const ExperimentSpec& spec, RunContext& ctx, Summary& sum
             // t.start(): returns once the new thread runs Python (see thread_start.h).
             std::thread thread =
                 start_thread(&main.thread, [&, lane, gil, k, name, finished](StartedEvent& started) {
-                    PyThread t(ctx.recorder, lane, gil, ctx.cancel, work.abort_flag());
+                    PyThread t(ctx.recorder, lane, gil, work.stop_signal());
                     ctx.recorder.record(lane, EventKind::WorkerStart);
                     t.enter();
                     started.set();
@@ -106,15 +106,14 @@ void ThreadEngine::run(const ExperimentSpec& spec, RunContext& ctx, Summary& sum
 }
 
 void ThreadPoolEngine::run(const ExperimentSpec& spec, RunContext& ctx, Summary& summary) {
-    GilSet gils(spec.gil, ctx.recorder, interval_ns(spec), ctx.cancel);
+    GilSet gils(spec.gil, ctx.recorder, interval_ns(spec), ctx.stop);
     Workload work(spec, ctx);
     MainThread main(ctx, gils, work);
     {
         ThreadPoolExecutor::Options options;
         options.max_workers = spec.workers;
         options.gil_for_thread = [&gils] { return gils.for_new_thread(); };
-        options.abort = work.abort_flag();
-        ThreadPoolExecutor pool(ctx.recorder, ctx.cancel, options);
+        ThreadPoolExecutor pool(ctx.recorder, work.stop_signal(), options);
 
         // list(executor.map(task, range(tasks))): submit everything, then results in input order.
         std::vector<std::shared_ptr<WorkFuture>> futures;
@@ -134,7 +133,7 @@ void ThreadPoolEngine::run(const ExperimentSpec& spec, RunContext& ctx, Summary&
         for (const auto& future : futures) {
             if (future->done()) continue;
             main.thread.begin_blocking(IoKind::Join);
-            const bool ran = future->wait(ctx.cancel);
+            const bool ran = future->wait(work.stop_signal());
             main.thread.end_blocking();
             if (!ran) break;
         }

@@ -7,21 +7,21 @@
 //    the results in input order.
 #pragma once
 
-#include "core/experiment/engine.h"
+#include "core/workload/calibrated_engine.h"
 
 namespace clab {
 
-class SequentialEngine final : public Engine {
+class SequentialEngine final : public CalibratedEngine {
 public:
     void run(const ExperimentSpec& spec, RunContext& ctx, Summary& summary) override;
 };
 
-class ThreadEngine final : public Engine {
+class ThreadEngine final : public CalibratedEngine {
 public:
     void run(const ExperimentSpec& spec, RunContext& ctx, Summary& summary) override;
 };
 
-class ThreadPoolEngine final : public Engine {
+class ThreadPoolEngine final : public CalibratedEngine {
 public:
     void run(const ExperimentSpec& spec, RunContext& ctx, Summary& summary) override;
 };

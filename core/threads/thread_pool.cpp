@@ -8,13 +8,11 @@
 
 namespace clab {
 
-bool WorkFuture::wait(const std::atomic<bool>& cancel) {
+bool WorkFuture::wait(const StopSignal& stop) {
+    const StopSignal::Wake wake(stop, mutex_, cond_);
     std::unique_lock lock(mutex_);
-    while (!done_) {
-        if (cancel.load(std::memory_order_relaxed)) return false;
-        cond_.wait_for(lock, std::chrono::milliseconds(20));
-    }
-    return ran_;
+    cond_.wait(lock, [&] { return done_ || stop.requested(); });
+    return done_ && ran_;
 }
 
 bool WorkFuture::done() const {
@@ -73,9 +71,9 @@ int ThreadPoolExecutor::default_max_workers() {
     return int(std::min(32u, cpus + 4));
 }
 
-ThreadPoolExecutor::ThreadPoolExecutor(Recorder& recorder, const std::atomic<bool>& cancel, Options options)
+ThreadPoolExecutor::ThreadPoolExecutor(Recorder& recorder, const StopSignal& stop, Options options)
     : recorder_(recorder)
-    , cancel_(cancel)
+    , stop_(stop)
     , options_(std::move(options))
     , max_workers_(options_.max_workers > 0 ? options_.max_workers : default_max_workers()) {}
 
@@ -132,7 +130,7 @@ void ThreadPoolExecutor::adjust_thread_count(PyThread* caller) {
 }
 
 void ThreadPoolExecutor::worker(uint32_t lane, Gil* gil, StartedEvent& started) {
-    PyThread thread(recorder_, lane, gil, cancel_, options_.abort);
+    PyThread thread(recorder_, lane, gil, stop_);
     recorder_.record(lane, EventKind::WorkerStart);
     thread.enter();
     started.set();
@@ -144,8 +142,7 @@ void ThreadPoolExecutor::worker(uint32_t lane, Gil* gil, StartedEvent& started) 
             thread.leave(GilReleaseReason::Io);
             recorder_.record(lane, EventKind::Idle);
             lock.lock();
-            while (queue_.empty() && !shutdown_ && !thread.stopping())
-                cond_.wait_for(lock, std::chrono::milliseconds(20));
+            cond_.wait(lock, [&] { return !queue_.empty() || shutdown_ || thread.stopping(); });
         }
         if (queue_.empty() || thread.stopping()) break;
         Item item = std::move(queue_.front());

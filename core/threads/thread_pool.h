@@ -32,9 +32,8 @@ class StartedEvent;
 // concurrent.futures.Future, reduced to what the engines need.
 class WorkFuture {
 public:
-    // Blocks until the item ran (true) or was cancelled / the run stopped (false). Waits in
-    // slices, so `cancel` is seen within 20 ms.
-    bool wait(const std::atomic<bool>& cancel);
+    // Blocks until the item ran (true) or was cancelled / `stop` was requested (false).
+    bool wait(const StopSignal& stop);
     bool done() const;
     // concurrent.futures.Future.cancel(): succeeds only while the item waits in the queue; a
     // worker that takes it later skips it (set_running_or_notify_cancel). False once it runs.
@@ -64,13 +63,13 @@ public:
     struct Options {
         int max_workers = 0; // 0: default_max_workers()
         std::string name_prefix = "ThreadPoolExecutor-0";
-        LaneKind lane_kind = LaneKind::Thread;    // the workers' lanes ...
-        uint32_t parent_lane = kNoLane;           // ... and where they hang
-        std::function<Gil*()> gil_for_thread;     // the GIL a new worker uses (nullptr: GIL off)
-        const std::atomic<bool>* abort = nullptr; // a second stop flag (the workload's)
+        LaneKind lane_kind = LaneKind::Thread; // the workers' lanes ...
+        uint32_t parent_lane = kNoLane;        // ... and where they hang
+        std::function<Gil*()> gil_for_thread;  // the GIL a new worker uses (nullptr: GIL off)
     };
 
-    ThreadPoolExecutor(Recorder& recorder, const std::atomic<bool>& cancel, Options options);
+    // `stop` ends the workers' waits and work (they drop what is still queued).
+    ThreadPoolExecutor(Recorder& recorder, const StopSignal& stop, Options options);
     ~ThreadPoolExecutor(); // shutdown()
     ThreadPoolExecutor(const ThreadPoolExecutor&) = delete;
     ThreadPoolExecutor& operator=(const ThreadPoolExecutor&) = delete;
@@ -96,7 +95,7 @@ private:
     void worker(uint32_t lane, Gil* gil, StartedEvent& started);
 
     Recorder& recorder_;
-    const std::atomic<bool>& cancel_;
+    const StopSignal& stop_;
     Options options_;
     int max_workers_;
 
@@ -108,6 +107,7 @@ private:
     bool shutdown_ = false;
     std::vector<std::thread> threads_;
     std::vector<uint32_t> lanes_;
+    StopSignal::Wake stop_wake_{stop_, mutex_, cond_}; // after what it wakes: destroyed first
 };
 
 } // namespace clab

@@ -21,12 +21,11 @@ bool PyLock::acquire(PyThread& thread) {
     if (table_) table_->set_waiting(thread.lane(), id_);
     bool acquired = false;
     {
+        const StopSignal::Wake wake(thread.stop_signal(), mutex_, cond_); // Stop ends the wait
         std::unique_lock lock(mutex_);
         ++waiters_;
-        while (!(acquired = try_acquire(thread.lane()))) {
-            if (thread.stopping()) break;
-            cond_.wait_for(lock, std::chrono::milliseconds(20));
-        }
+        while (!(acquired = try_acquire(thread.lane())) && !thread.stopping())
+            cond_.wait(lock);
         --waiters_;
     }
     if (table_) table_->set_waiting(thread.lane(), kNoLane);

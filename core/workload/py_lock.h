@@ -1,7 +1,7 @@
 // PyLock: threading.Lock. acquire() first tries without blocking (keeping the GIL, as CPython's
 // lock_PyThread_acquire_lock does); when the lock is taken it releases the GIL
 // (GilRelease reason Lock), records LockWaitBegin, waits, records LockAcquired and takes the GIL
-// back. Waits are timed slices so Stop/timeout can end them (a deadlock must be stoppable).
+// back. The thread's stop signal ends a wait at once (a deadlock must be stoppable).
 //
 // LockTable: every PyLock of a run plus who waits for which, so DeadlockWatchdog can look for a
 // wait-for cycle (thread -> lock it waits for -> the lock's owner -> ...).

@@ -9,13 +9,11 @@
 
 namespace clab {
 
-PyThread::PyThread(Recorder& recorder, uint32_t lane, Gil* gil, const std::atomic<bool>& cancel,
-                   const std::atomic<bool>* abort)
+PyThread::PyThread(Recorder& recorder, uint32_t lane, Gil* gil, const StopSignal& stop)
     : recorder_(recorder)
     , lane_(lane)
     , gil_(gil)
-    , cancel_(cancel)
-    , abort_(abort) {
+    , stop_(stop) {
     const Calibration& c = calibration();
     steps_per_iteration_ = c.steps_per_iteration;
     // Check cancel and the current core about every 50 µs of work.
@@ -69,18 +67,6 @@ bool PyThread::run_iterations(int64_t n) {
     return !stopping();
 }
 
-bool sleep_until(int64_t deadline_ns, const PyThread* stop_source) {
-    constexpr int64_t kSlice = 50'000'000;
-    for (;;) {
-        if (stop_source && stop_source->stopping()) return false;
-        const int64_t now = now_ns();
-        if (now >= deadline_ns) return true;
-        const int64_t until = std::min(deadline_ns, now + kSlice);
-        timespec ts{time_t(until / 1'000'000'000), long(until % 1'000'000'000)};
-        clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr);
-    }
-}
-
 void PyThread::begin_blocking(IoKind kind) {
     leave(GilReleaseReason::Io);
     io_begin_ns_ = now_ns();
@@ -96,7 +82,7 @@ void PyThread::end_blocking() {
 
 bool PyThread::blocking_sleep(int64_t ns, IoKind kind) {
     begin_blocking(kind);
-    const bool finished = sleep_until(io_begin_ns_ + ns, this);
+    const bool finished = stop_.sleep_until(io_begin_ns_ + ns);
     end_blocking();
     return finished;
 }

@@ -11,6 +11,7 @@
 #pragma once
 
 #include "core/gil/gil.h"
+#include "core/sync/stop_signal.h"
 #include "core/trace/event.h"
 
 #include <atomic>
@@ -22,9 +23,8 @@ class Recorder;
 
 class PyThread {
 public:
-    // gil == nullptr: free-threaded (GIL off). `cancel` and `abort` (optional) stop the work.
-    PyThread(Recorder& recorder, uint32_t lane, Gil* gil, const std::atomic<bool>& cancel,
-             const std::atomic<bool>* abort = nullptr);
+    // gil == nullptr: free-threaded (GIL off). `stop` ends the work and every wait of this thread.
+    PyThread(Recorder& recorder, uint32_t lane, Gil* gil, const StopSignal& stop);
     PyThread(const PyThread&) = delete;
     PyThread& operator=(const PyThread&) = delete;
 
@@ -43,9 +43,8 @@ public:
             switch_out();
     }
     // Cheap enough for every tick: true once the run should stop.
-    bool stopping() const noexcept {
-        return cancel_.load(std::memory_order_relaxed) || (abort_ && abort_->load(std::memory_order_relaxed));
-    }
+    bool stopping() const noexcept { return stop_.requested(); }
+    const StopSignal& stop_signal() const noexcept { return stop_; }
 
     // `for _ in range(n): count += 1`. Returns false if cancelled.
     bool run_iterations(int64_t n);
@@ -55,8 +54,8 @@ public:
     // Called every ~50 µs of work: notices cancel and records a migration to another core.
     bool slow_tick();
 
-    // A blocking call: release the GIL, IoBegin(kind), wait `ns` (really: clock_nanosleep in
-    // slices so cancel is seen within 50 ms), IoEnd(waited ns), take the GIL again.
+    // A blocking call: release the GIL, IoBegin(kind), wait `ns` (a sleep the stop signal ends
+    // at once), IoEnd(waited ns), take the GIL again.
     // Returns false if cancelled.
     bool blocking_sleep(int64_t ns, IoKind kind = IoKind::Sleep);
     // Wraps any blocking call the same way; `call` runs without the GIL.
@@ -78,8 +77,7 @@ private:
     Recorder& recorder_;
     const uint32_t lane_;
     Gil* gil_;
-    const std::atomic<bool>& cancel_;
-    const std::atomic<bool>* abort_;
+    const StopSignal& stop_;
     bool holds_gil_ = false;
     uint16_t cpu_ = 0xFFFF;
     uint32_t steps_per_iteration_;
@@ -88,8 +86,5 @@ private:
     int64_t last_io_latency_ns_ = 0; // IoBegin .. running Python again (what Python code measures)
     uint64_t sink_ = 1;
 };
-
-// Sleeps until `deadline_ns` (CLOCK_MONOTONIC) in slices of at most 50 ms; false if `stop` fired.
-bool sleep_until(int64_t deadline_ns, const PyThread* stop_source);
 
 } // namespace clab

@@ -17,7 +17,8 @@ int64_t ms_to_ns(double ms) {
 
 Workload::Workload(const ExperimentSpec& spec, RunContext& ctx)
     : spec_(spec)
-    , ctx_(ctx) {
+    , ctx_(ctx)
+    , stop_(&ctx.stop) {
     const bool needs_locks =
         spec.workload == WorkloadKind::Deadlock || (spec.workload == WorkloadKind::Counter && spec.lock);
     if (needs_locks) {
@@ -84,9 +85,12 @@ bool Workload::sleeps(PyThread& t, int count, int64_t each_ns, bool measure) {
 }
 
 void Workload::fail(const std::string& why) {
-    abort_.store(true);
+    {
+        std::lock_guard lock(latency_mutex_);
+        if (error_.empty()) error_ = why;
+    }
+    stop_.request();
     std::lock_guard lock(latency_mutex_);
-    if (error_.empty()) error_ = why;
     // Requests still waiting would each sit out their answer (or the client's 10 s patience):
     // shutting their sockets down makes every blocked recv return now.
     for (const int fd : open_sockets_)
@@ -212,10 +216,19 @@ bool Workload::deadlock(PyThread& t, int index) {
 
 bool Workload::payload(PyThread& t) {
     const size_t bytes = size_t(spec_.payload_bytes);
-    std::vector<char> there(bytes, 'x');
-    std::vector<char> back(bytes);
-    // Threads share one address space: "sending" is a copy at most.
-    if (bytes > 0) std::memcpy(back.data(), there.data(), bytes);
+    // Not value-initialised: zeroing 100 MB before the first stop check would cost ~50 ms.
+    const std::unique_ptr<char[]> there(new char[bytes]);
+    const std::unique_ptr<char[]> back(new char[bytes]);
+    // Threads share one address space: "sending" is a copy at most. In CPython that copy is one
+    // C call without a check point; here it goes in 1 MiB pieces only so that a Stop is seen
+    // (no GIL hand-off between them, as in CPython).
+    constexpr size_t kPiece = 1 << 20;
+    for (size_t at = 0; at < bytes; at += kPiece) {
+        if (t.stopping()) return false;
+        const size_t n = std::min(kPiece, bytes - at);
+        std::memset(there.get() + at, 'x', n);
+        std::memcpy(back.get() + at, there.get() + at, n);
+    }
     t.check_point();
     return true;
 }

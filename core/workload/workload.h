@@ -47,9 +47,10 @@ public:
     // After every task ended: counter result, lost updates, deadlock, I/O latencies.
     void finish(Summary& summary, uint32_t main_lane);
 
-    // Set when the workload itself gives up (a task failed); PyThreads created with it stop too.
-    const std::atomic<bool>* abort_flag() const { return &abort_; }
-    // Gives up the run: every PyThread created with abort_flag() stops at its next check point,
+    // The run's stop signal, also requested when the workload itself gives up (a task failed):
+    // PyThreads created with it stop too.
+    const StopSignal& stop_signal() const { return stop_; }
+    // Gives up the run: every PyThread created with stop_signal() stops at its next check point,
     // and `why` becomes the summary's error (the first reason wins); net requests still waiting
     // for an answer return at once.
     void fail(const std::string& why);
@@ -65,7 +66,7 @@ private:
 
     ExperimentSpec spec_;
     RunContext& ctx_;
-    std::atomic<bool> abort_{false};
+    StopSignal stop_; // follows the run's
     std::atomic<int64_t> counter_{0};
     std::unique_ptr<LockTable> locks_;
     std::unique_ptr<DeadlockWatchdog> watchdog_;

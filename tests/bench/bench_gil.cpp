@@ -24,7 +24,7 @@ BENCHMARK(BM_UncontendedTakeDrop)->Iterations(1'000'000);
 // One calibrated Python iteration with its back-edge check, against the bare work.
 static void BM_PythonIteration(benchmark::State& state) {
     Recorder recorder;
-    std::atomic<bool> cancel{false};
+    StopSignal cancel;
     Gil gil(&recorder, 5'000'000, &cancel);
     const uint32_t lane = recorder.add_lane(LaneKind::Thread, "t");
     PyThread thread(recorder, lane, &gil, cancel);
@@ -42,7 +42,7 @@ BENCHMARK(BM_PythonIteration);
 // Two threads ping-pong the GIL via blocking calls: the cost of one hand-off.
 static void BM_HandOff(benchmark::State& state) {
     Recorder recorder;
-    std::atomic<bool> cancel{false};
+    StopSignal cancel;
     Gil gil(&recorder, 5'000'000, &cancel);
     const uint32_t a = recorder.add_lane(LaneKind::Thread, "a");
     const uint32_t b = recorder.add_lane(LaneKind::Thread, "b");

@@ -20,10 +20,11 @@ namespace {
 
 Summary run_spec(const ExperimentSpec& spec) {
     Recorder recorder;
-    std::atomic<bool> cancel{false};
+    StopSignal cancel;
     auto engine = make_engine(spec.engine);
     Summary summary;
-    RunContext ctx{recorder, cancel, recorder.add_lane(LaneKind::Main, "MainThread"), now_ns()};
+    RunContext ctx{recorder, cancel, cancel.flag(), recorder.add_lane(LaneKind::Main, "MainThread"),
+                   now_ns()};
     engine->run(spec, ctx, summary);
     return summary;
 }

@@ -90,8 +90,9 @@ TEST(AsyncioEngine, TenThousandConcurrentRequestsAgainstTheSlowServer) {
     std::string error;
     ASSERT_TRUE(server.start(&error)) << error;
     Recorder recorder;
-    std::atomic<bool> cancel{false};
-    RunContext ctx{recorder, cancel, recorder.add_lane(LaneKind::Main, "MainThread"), now_ns()};
+    StopSignal cancel;
+    RunContext ctx{recorder, cancel, cancel.flag(), recorder.add_lane(LaneKind::Main, "MainThread"),
+                   now_ns()};
     ctx.server_port = server.port();
     Summary s;
     const int64_t t0 = now_ns();

@@ -341,6 +341,51 @@ TEST(Cancel, ACoroutineMayCatchTheCancellationAndCarryOn) {
     EXPECT_EQ(run(loop, main()), 42);
 }
 
+// Issue 18.5, Lib/asyncio/tasks.py Task.__step: a cancel requested while the task runs (here by the
+// task itself) cancels the future it then awaits, at once: `if self._must_cancel: if
+// self._fut_waiter.cancel(): ...`. python3 side by side (tests/bench/cancel_during_step_cpython.py):
+// "await a future: CancelledError | future cancelled: True" and "sleep(3600) cancelled after 0.000 s".
+TEST(Cancel, ACancelDuringAStepCancelsTheAwaitedFutureAtOnce) {
+    EventLoop loop;
+    auto shared = make_future<void>(loop);
+    std::string outcome;
+    auto waiter = [&]() -> Coro<void> {
+        current_task()->request_cancel(); // requested during this step
+        try {
+            co_await shared;
+        } catch (const CancelledError&) {
+            outcome = "CancelledError";
+        }
+    };
+    constexpr double kSleepS = 30;
+    double slept_s = -1;
+    auto sleeper = [&]() -> Coro<void> {
+        current_task()->request_cancel();
+        const auto t0 = std::chrono::steady_clock::now();
+        try {
+            co_await sleep(kSleepS);
+        } catch (const CancelledError&) {
+            slept_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            throw;
+        }
+    };
+    auto main = [&]() -> Coro<void> {
+        co_await create_task(waiter());
+        auto task = create_task(sleeper());
+        try {
+            co_await task;
+        } catch (const CancelledError&) {
+        }
+        EXPECT_TRUE(task->cancelled());
+    };
+    run(loop, main());
+    EXPECT_EQ(outcome, "CancelledError");
+    EXPECT_TRUE(shared->cancelled()) << "the awaited future itself is cancelled, as in asyncio";
+    ASSERT_GE(slept_s, 0) << "the sleep was not cancelled";
+    EXPECT_LT(slept_s / kSleepS, 0.01) << "the sleep ran " << slept_s << " s of " << kSleepS;
+    EXPECT_EQ(loop.timer_count(), 0u);
+}
+
 TEST(WaitFor, TimesOutCancelsTheInnerTaskAndRaisesTimeoutError) {
     EventLoop loop;
     std::shared_ptr<Task<int>> inner;

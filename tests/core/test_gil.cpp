@@ -19,7 +19,7 @@ namespace {
 // `threads` CPU-bound PyThreads, each running `iterations` under one GIL with `interval_ms`.
 Trace contend(int threads, int64_t iterations, double interval_ms, uint64_t* forced = nullptr) {
     Recorder recorder;
-    std::atomic<bool> cancel{false};
+    StopSignal cancel;
     Gil gil(&recorder, int64_t(interval_ms * 1e6), &cancel);
     std::vector<std::thread> pool;
     for (int i = 0; i < threads; ++i) {

@@ -125,7 +125,7 @@ TEST_F(ProcessEngineTest, PayloadCrossesThePipesWithMeasuredPickling) {
 
 TEST_F(ProcessEngineTest, ChildEventsShareTheParentsTimeAxis) {
     Recorder recorder;
-    std::atomic<bool> cancel{false};
+    StopSignal cancel;
     const int64_t before = now_ns();
     const Summary summary = run_engine(cpu_spec(StartMethod::Spawn, 2), recorder, cancel);
     const int64_t after = now_ns();
@@ -161,13 +161,13 @@ TEST_F(ProcessEngineTest, AKilledProcessIsReportedAndTheOthersFinish) {
 TEST_F(ProcessEngineTest, CancelKillsAndReapsWithin200ms) {
     for (const StartMethod method : {StartMethod::Fork, StartMethod::Forkserver}) {
         Recorder recorder;
-        std::atomic<bool> cancel{false};
+        StopSignal cancel;
         ExperimentSpec spec = cpu_spec(method, 3, 5'000'000'000LL); // minutes of work
         auto run = std::async(std::launch::async, [&] { return run_engine(spec, recorder, cancel); });
         std::this_thread::sleep_for(std::chrono::milliseconds(300));
         EXPECT_FALSE(leftover_processes().empty()) << "the processes should be running";
         const auto t0 = std::chrono::steady_clock::now();
-        cancel = true;
+        cancel.request();
         ASSERT_EQ(run.wait_for(std::chrono::seconds(5)), std::future_status::ready);
         const auto took = std::chrono::steady_clock::now() - t0;
         const Summary summary = run.get();

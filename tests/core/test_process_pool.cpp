@@ -230,11 +230,11 @@ TEST_F(ProcessPoolTest, CancelEndsTheRunWithin200ms) {
         spec.workers = 2;
         spec.start_method = method;
         Recorder recorder;
-        std::atomic<bool> cancel{false};
+        StopSignal cancel;
         auto run = std::async(std::launch::async, [&] { return run_engine(spec, recorder, cancel); });
         std::this_thread::sleep_for(std::chrono::milliseconds(300));
         const auto t0 = std::chrono::steady_clock::now();
-        cancel = true;
+        cancel.request();
         ASSERT_EQ(run.wait_for(std::chrono::seconds(5)), std::future_status::ready);
         const auto took = std::chrono::steady_clock::now() - t0;
         const Summary summary = run.get();

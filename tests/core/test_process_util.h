@@ -17,20 +17,21 @@
 namespace clab::testing_util {
 
 // Runs one engine of `spec.engine` on this thread, the way the Runner does.
-inline Summary run_engine(const ExperimentSpec& spec, Recorder& recorder, const std::atomic<bool>& cancel) {
+inline Summary run_engine(const ExperimentSpec& spec, Recorder& recorder, const StopSignal& cancel) {
     auto engine = make_engine(spec.engine);
     EXPECT_NE(engine, nullptr) << "engine not registered";
     Summary summary;
     summary.spec = spec;
     if (!engine) return summary;
-    RunContext ctx{recorder, cancel, recorder.add_lane(LaneKind::Main, "MainThread"), now_ns()};
+    RunContext ctx{recorder, cancel, cancel.flag(), recorder.add_lane(LaneKind::Main, "MainThread"),
+                   now_ns()};
     engine->run(spec, ctx, summary);
     return summary;
 }
 
 inline Summary run_engine(const ExperimentSpec& spec, Trace& trace) {
     Recorder recorder;
-    std::atomic<bool> cancel{false};
+    StopSignal cancel;
     Summary summary = run_engine(spec, recorder, cancel);
     trace.pull(recorder);
     return summary;

@@ -51,7 +51,7 @@ void expect_clean_refusal(const ExperimentSpec& spec, int spare) {
         const rlimit limit{rlim_t(owned + spare), rlim_t(owned + spare)};
         if (owned < 0 || setrlimit(RLIMIT_NPROC, &limit) != 0) _exit(6);
         Recorder recorder;
-        std::atomic<bool> cancel{false};
+        StopSignal cancel;
         const Summary s = testing_util::run_engine(spec, recorder, cancel);
         std::fprintf(stderr, "[child] %s\n", s.error.c_str());
         if (s.error.empty()) _exit(3);

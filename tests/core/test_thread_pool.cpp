@@ -22,14 +22,14 @@ TEST(ThreadPool, DefaultSizeIsMin32CpusPlus4) {
     const int cpus = int(std::thread::hardware_concurrency());
     EXPECT_EQ(ThreadPoolExecutor::default_max_workers(), std::min(32, cpus + 4));
     Recorder recorder;
-    std::atomic<bool> cancel{false};
+    StopSignal cancel;
     ThreadPoolExecutor pool(recorder, cancel, gil_off(0));
     EXPECT_EQ(pool.max_workers(), std::min(32, cpus + 4));
 }
 
 TEST(ThreadPool, CreatesThreadsLazilyAndReusesIdleOnes) {
     Recorder recorder;
-    std::atomic<bool> cancel{false};
+    StopSignal cancel;
     ThreadPoolExecutor pool(recorder, cancel, gil_off(8));
     EXPECT_EQ(pool.threads_created(), 0u);
     for (int i = 0; i < 5; ++i) {
@@ -55,7 +55,7 @@ TEST(ThreadPool, CreatesThreadsLazilyAndReusesIdleOnes) {
 
 TEST(ThreadPool, RunsItemsInFifoOrder) {
     Recorder recorder;
-    std::atomic<bool> cancel{false};
+    StopSignal cancel;
     ThreadPoolExecutor pool(recorder, cancel, gil_off(1));
     std::mutex mutex;
     std::vector<int> order;
@@ -106,14 +106,14 @@ TEST(ThreadPool, MapRunsInWavesOnMaxWorkersAndWaitsInInputOrder) {
 
 TEST(ThreadPool, ShutdownDropsQueuedWorkWhenCancelled) {
     Recorder recorder;
-    std::atomic<bool> cancel{false};
+    StopSignal cancel;
     std::vector<std::shared_ptr<WorkFuture>> futures;
     {
         ThreadPoolExecutor pool(recorder, cancel, gil_off(1));
         for (int i = 0; i < 5; ++i)
             futures.push_back(pool.submit([](PyThread& t) { t.blocking_sleep(30'000'000); }));
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
-        cancel.store(true);
+        cancel.request();
     }
     int ran = 0;
     for (auto& f : futures) {

@@ -101,12 +101,12 @@ TEST(ThreadStart, PoolWorkersStartOneAfterAnother) {
 
 TEST(ThreadStart, AsyncioExecutorStartsWorkersLikeThreadStart) {
     Recorder recorder;
-    std::atomic<bool> cancel{false};
+    StopSignal cancel;
     Gil gil(&recorder, 5'000'000, &cancel);
     aio::LoopOptions options;
     options.recorder = &recorder;
     options.gil_for_thread = [&gil] { return &gil; };
-    options.cancel = &cancel;
+    options.stop = &cancel;
     options.executor_workers = 6;
     aio::EventLoop loop(options);
     auto main = aio::create_task(loop, [](aio::EventLoop& lp) -> aio::Coro<void> {

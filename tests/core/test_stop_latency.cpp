@@ -1,0 +1,95 @@
+// Stop means stop (issue 18.6): in every engine, in the middle of whatever a run does (counting,
+// sleeping, waiting for a lock, a pool waiting for work, a 100 MB pipe transfer), a cancel ends the
+// run within a small fraction of the time it had been running. The runs asked for minutes, so only
+// the stop ends them; the time limit (--timeout-s) must stop them as fast as cancel() does.
+#include "core/experiment/runner.h"
+
+#include <algorithm>
+#include <gtest/gtest.h>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace clab;
+
+namespace {
+
+struct Case {
+    std::string name;
+    ExperimentSpec spec;
+};
+
+ExperimentSpec make(EngineKind engine, WorkloadKind workload, int tasks) {
+    ExperimentSpec s;
+    s.engine = engine;
+    s.workload = workload;
+    s.tasks = tasks;
+    s.iterations = 10'000'000'000LL; // minutes of counting
+    s.io_ms = 60'000;                // minute-long sleeps and requests
+    s.payload_bytes = 100'000'000;   // 100 MB through a pipe
+    return s;
+}
+
+std::vector<Case> long_runs() {
+    std::vector<Case> cases;
+    for (EngineKind e : {EngineKind::Sequential, EngineKind::Threads, EngineKind::ThreadPool,
+                         EngineKind::Processes, EngineKind::ProcessPool, EngineKind::Asyncio})
+        for (WorkloadKind w : {WorkloadKind::Cpu, WorkloadKind::Sleep})
+            cases.push_back({std::string(to_string(e)) + "/" + std::string(to_string(w)), make(e, w, 3)});
+    ExperimentSpec pool_payload = make(EngineKind::ProcessPool, WorkloadKind::Payload, 200);
+    pool_payload.workers = 2;
+    cases.push_back({"process-pool/payload", pool_payload});
+    cases.push_back({"processes/payload", make(EngineKind::Processes, WorkloadKind::Payload, 200)});
+    cases.push_back({"threads/payload", make(EngineKind::Threads, WorkloadKind::Payload, 200)});
+    cases.push_back({"threads/net", make(EngineKind::Threads, WorkloadKind::Net, 3)});
+    ExperimentSpec deadlock = make(EngineKind::Threads, WorkloadKind::Deadlock, 2);
+    deadlock.io_ms = 20;
+    cases.push_back({"threads/deadlock", deadlock});
+    ExperimentSpec spawn = make(EngineKind::ProcessPool, WorkloadKind::Cpu, 3);
+    spawn.start_method = StartMethod::Spawn;
+    cases.push_back({"process-pool(spawn)/cpu", spawn});
+    return cases;
+}
+
+} // namespace
+
+// The bound: a stop takes less than a twentieth of the second the run had been going (the goal is
+// 50 ms), with room for a loaded 2-core machine: a fifth. Before the one wake-up primitive the
+// payload runs took 0.6-2.3 s (longer than they had run) and the polling waits up to 50 ms.
+constexpr double kMostStopShare = 0.2;
+constexpr int64_t kRunBeforeStopNs = 1'000'000'000;
+
+TEST(StopLatency, ACancelEndsEveryEngineFarSoonerThanItRan) {
+    for (const Case& c : long_runs()) {
+        Runner runner;
+        ASSERT_TRUE(runner.start(c.spec)) << c.name << ": " << runner.error();
+        const int64_t t0 = now_ns();
+        std::this_thread::sleep_for(std::chrono::nanoseconds(kRunBeforeStopNs));
+        const int64_t asked = now_ns();
+        runner.cancel();
+        const Summary& s = runner.wait();
+        const double ran_s = double(asked - t0) * 1e-9;
+        const double stop_s = double(now_ns() - asked) * 1e-9;
+        std::printf("%-26s stopped in %6.1f ms after %4.0f ms\n", c.name.c_str(), stop_s * 1e3, ran_s * 1e3);
+        EXPECT_TRUE(s.cancelled) << c.name;
+        EXPECT_LT(stop_s / ran_s, kMostStopShare) << c.name << ": " << stop_s * 1e3 << " ms";
+    }
+}
+
+// --timeout-s ends a run through the same stop: its wall time overshoots the limit by as little.
+TEST(StopLatency, TheTimeLimitStopsAsFastAsCancel) {
+    for (const Case& c : long_runs()) {
+        if (c.name.find("payload") == std::string::npos && c.name.find("sleep") == std::string::npos)
+            continue;
+        ExperimentSpec spec = c.spec;
+        spec.timeout_s = double(kRunBeforeStopNs) * 1e-9;
+        const int64_t t0 = now_ns();
+        const Summary s = Runner::run(spec);
+        const double overshoot_s = double(now_ns() - t0) * 1e-9 - spec.timeout_s;
+        std::printf("%-26s ended %6.1f ms after its time limit\n", c.name.c_str(), overshoot_s * 1e3);
+        EXPECT_TRUE(s.cancelled) << c.name;
+        EXPECT_NE(s.error.find("time limit"), std::string::npos) << c.name << ": " << s.error;
+        EXPECT_LT(overshoot_s / spec.timeout_s, kMostStopShare)
+            << c.name << ": " << overshoot_s * 1e3 << " ms";
+    }
+}
