@@ -197,6 +197,10 @@ void ProgramTrace::on_record(int stream, const Record& r) {
         break;
     }
     case RecordKind::ProcRun:
+        // Until its target runs, a child process is drawn starting up (show_start), whatever the
+        // sampler saw meanwhile.
+        if (Thread* t = thread_for(p, p.main_tid); t && p.origin != Origin::Main && r.t_ns > t->start)
+            t->waits.insert(t->waits.begin(), {t->start, r.t_ns});
         if (p.origin != Origin::Main)
             recorder_.rename_lane(p.lane, std::string(r.text(0)) + pid_suffix(p.pid));
         p.run_at = r.t_ns;
@@ -283,6 +287,24 @@ void ProgramTrace::apply_samples(int64_t until_ns) {
     while (n < samples_.size() && samples_[n].t_ns <= until_ns)
         apply(samples_[n++]);
     samples_.erase(samples_.begin(), samples_.begin() + long(n));
+    // A sample that fell before a thread's start or inside a recorded wait (the tracer said what
+    // the thread did then), and that nothing followed: the thread still does it when that ends.
+    for (auto& [tid, t] : threads_) {
+        if (!t.has_early) continue;
+        const int64_t ends = suppressed_until(t, t.early.t_ns);
+        if (ends > until_ns) continue;
+        ThreadChange c = t.early;
+        c.t_ns = std::max(ends, c.t_ns);
+        t.has_early = false;
+        apply(c);
+    }
+}
+
+int64_t ProgramTrace::suppressed_until(const Thread& t, int64_t at) {
+    if (at < t.start) return t.start;
+    for (auto w = t.waits.rbegin(); w != t.waits.rend(); ++w)
+        if (w->first <= at && at < w->second) return w->second;
+    return INT64_MIN;
 }
 
 bool ProgramTrace::gil_shared(const Process& p, int64_t t) const {
@@ -297,10 +319,15 @@ void ProgramTrace::apply(const ThreadChange& c) {
     const auto it = threads_.find(uint32_t(c.tid));
     if (it == threads_.end() || c.gone) return;
     Thread& t = it->second;
-    if (c.t_ns < t.start || c.t_ns >= t.end) return;
-    // Inside a recorded wait the tracer already says what the thread does.
-    for (auto w = t.waits.rbegin(); w != t.waits.rend(); ++w)
-        if (w->first <= c.t_ns && c.t_ns < w->second) return;
+    if (c.t_ns >= t.end) return;
+    // Before the thread's start, or inside a recorded wait, the tracer already says what the
+    // thread does: the sample is kept for when that ends (apply_samples).
+    if (suppressed_until(t, c.t_ns) != INT64_MIN) {
+        t.early = c;
+        t.has_early = true;
+        return;
+    }
+    t.has_early = false;
     const auto pit = processes_.find(t.pid);
     if (pit == processes_.end()) return;
     Process& p = pit->second;

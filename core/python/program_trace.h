@@ -72,6 +72,8 @@ private:
         bool pushed = false; // the sampled state was pushed (blocked) and needs a pop to leave
         bool holds_gil = false;
         uint16_t cpu = 0xFFFF;
+        ThreadChange early; // the last sample before `start` or inside a recorded wait
+        bool has_early = false;
     };
     struct Process {
         pid_t pid = 0;
@@ -99,6 +101,9 @@ private:
     void show_start(Process& p);
     void apply(const ThreadChange& c);
     bool gil_shared(const Process& p, int64_t t) const;
+    // When the recorded interval (before the thread's start, a wait) holding `at` ends; INT64_MIN:
+    // `at` is in none.
+    static int64_t suppressed_until(const Thread& t, int64_t at);
     uint32_t object_index(pid_t pid, uint64_t key);
 
     Recorder& recorder_;
