@@ -72,7 +72,10 @@ private:
         bool pushed = false; // the sampled state was pushed (blocked) and needs a pop to leave
         bool holds_gil = false;
         uint16_t cpu = 0xFFFF;
-        ThreadChange early; // the last sample before `start` or inside a recorded wait
+        // Samples are drawn from here on: its start, or for a child process's main thread when its
+        // target runs (drawn starting up until then). The last sample before is kept in `early`.
+        int64_t drawn_from = 0;
+        ThreadChange early;
         bool has_early = false;
     };
     struct Process {
@@ -101,9 +104,6 @@ private:
     void show_start(Process& p);
     void apply(const ThreadChange& c);
     bool gil_shared(const Process& p, int64_t t) const;
-    // When the recorded interval (before the thread's start, a wait) holding `at` ends; INT64_MIN:
-    // `at` is in none.
-    static int64_t suppressed_until(const Thread& t, int64_t at);
     uint32_t object_index(pid_t pid, uint64_t key);
 
     Recorder& recorder_;
