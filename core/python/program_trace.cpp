@@ -104,7 +104,7 @@ void ProgramTrace::hello(int stream, const Record& r) {
     main = Thread{};
     main.lane = p.lane;
     main.pid = h.pid;
-    main.start = r.t_ns;
+    main.start = main.drawn_from = r.t_ns;
     if (sampler_) {
         if (h.flusher_tid) sampler_->ignore_thread(pid_t(h.flusher_tid));
         if (!h.gil) sampler_->no_gil(h.pid);
@@ -147,7 +147,7 @@ void ProgramTrace::on_record(int stream, const Record& r) {
         Thread& t = threads_[r.tid];
         t = Thread{};
         t.pid = p.pid;
-        t.start = r.t_ns;
+        t.start = t.drawn_from = r.t_ns;
         t.lane = recorder_.add_lane(LaneKind::Thread, std::string(r.text(0)), p.lane, r.tid);
         record(r.t_ns, t.lane, EventKind::WorkerStart);
         break;
@@ -180,6 +180,21 @@ void ProgramTrace::on_record(int stream, const Record& r) {
         record(r.t_ns, t->lane, EventKind::LockAcquired, object_index(p.pid, r.u64(0)));
         break;
     }
+    case RecordKind::BlockBegin: {
+        Thread* t = thread_for(p, r.tid);
+        if (!t) break;
+        t->waits.emplace_back(r.t_ns, INT64_MAX);
+        const auto kind = BlockKind(r.u8(0)) == BlockKind::Sleep ? IoKind::Sleep : IoKind::Pipe;
+        record(r.t_ns, t->lane, EventKind::IoBegin, uint64_t(kind));
+        break;
+    }
+    case RecordKind::BlockEnd: {
+        Thread* t = thread_for(p, r.tid);
+        if (!t || t->waits.empty() || t->waits.back().second != INT64_MAX) break;
+        t->waits.back().second = r.t_ns;
+        record(r.t_ns, t->lane, EventKind::IoEnd, uint64_t(r.t_ns - t->waits.back().first));
+        break;
+    }
     case RecordKind::SpawnBegin:
         starting_[r.tid] = Spawn{r.t_ns, r.u8(0)};
         break;
@@ -197,6 +212,10 @@ void ProgramTrace::on_record(int stream, const Record& r) {
         break;
     }
     case RecordKind::ProcRun:
+        // Until its target runs, a child process is drawn starting up (show_start), whatever the
+        // sampler saw meanwhile.
+        if (Thread* t = thread_for(p, p.main_tid); t && p.origin != Origin::Main)
+            t->drawn_from = std::max(t->drawn_from, r.t_ns);
         if (p.origin != Origin::Main)
             recorder_.rename_lane(p.lane, std::string(r.text(0)) + pid_suffix(p.pid));
         p.run_at = r.t_ns;
@@ -283,6 +302,15 @@ void ProgramTrace::apply_samples(int64_t until_ns) {
     while (n < samples_.size() && samples_[n].t_ns <= until_ns)
         apply(samples_[n++]);
     samples_.erase(samples_.begin(), samples_.begin() + long(n));
+    // A thread sampled before it is drawn (a new process's interpreter starting, a thread before
+    // its run()) and unchanged since: what it did then, it does from then on.
+    for (auto& [tid, t] : threads_)
+        if (t.has_early && t.drawn_from <= until_ns) {
+            ThreadChange c = t.early;
+            c.t_ns = t.drawn_from;
+            t.has_early = false;
+            apply(c);
+        }
 }
 
 bool ProgramTrace::gil_shared(const Process& p, int64_t t) const {
@@ -297,7 +325,13 @@ void ProgramTrace::apply(const ThreadChange& c) {
     const auto it = threads_.find(uint32_t(c.tid));
     if (it == threads_.end() || c.gone) return;
     Thread& t = it->second;
-    if (c.t_ns < t.start || c.t_ns >= t.end) return;
+    if (c.t_ns >= t.end) return;
+    if (c.t_ns < t.drawn_from) { // kept for when the thread is drawn (apply_samples)
+        t.early = c;
+        t.has_early = true;
+        return;
+    }
+    t.has_early = false;
     // Inside a recorded wait the tracer already says what the thread does.
     for (auto w = t.waits.rbegin(); w != t.waits.rend(); ++w)
         if (w->first <= c.t_ns && c.t_ns < w->second) return;

@@ -72,6 +72,11 @@ private:
         bool pushed = false; // the sampled state was pushed (blocked) and needs a pop to leave
         bool holds_gil = false;
         uint16_t cpu = 0xFFFF;
+        // Samples are drawn from here on: its start, or for a child process's main thread when its
+        // target runs (drawn starting up until then). The last sample before is kept in `early`.
+        int64_t drawn_from = 0;
+        ThreadChange early;
+        bool has_early = false;
     };
     struct Process {
         pid_t pid = 0;

@@ -29,7 +29,12 @@ enum class RecordKind : uint16_t {
     SelectEnd = 15,   // <loop u64, events u32>
     Note = 16,        // text
     LoopNew = 17,     // <loop u64>
+    BlockBegin = 18,  // a blocking call of the standard library: <what u8 (BlockKind), timeout ns i64>
+    BlockEnd = 19,    // <what u8, 0 i64>
 };
+
+// What a BlockBegin waits for.
+enum class BlockKind : uint8_t { Sleep = 0 };
 
 // How a traced process came to be (Hello's start method).
 enum class Origin : uint8_t { Main = 0, Fork = 1, Spawn = 2, Forkserver = 3, OsFork = 4, Helper = 5 };

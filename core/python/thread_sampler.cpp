@@ -15,7 +15,8 @@
 namespace clab::py {
 
 namespace {
-constexpr int64_t kRescanNs = 10'000'000; // look for new threads of a process every 10 ms
+constexpr int64_t kRescanNs = 10'000'000;   // look for new threads of a process every 10 ms
+constexpr int64_t kChildrenNs = 20'000'000; // and for its new child processes every 20 ms
 
 bool is_io_syscall(long nr) {
     switch (nr) {
@@ -114,21 +115,22 @@ struct ThreadSampler::Thread {
     int schedstat_fd = -1;
     uint64_t ran_ns = 0; // schedstat's time on a CPU at the previous sample
     int64_t sampled_at = 0;
-    SampledState state = SampledState::Other;
+    SampledState state = SampledState::Other; // what was last reported
     uint16_t cpu = 0xFFFF;
     bool seen = false;
-    // this tick's reading, committed per process (commit)
+    // this tick's reading, decided per process (decide) and per core (arbitrate)
     bool candidate = false;
     SampledState next_state = SampledState::Other;
     uint16_t next_cpu = 0xFFFF;
     int64_t ran_delta = 0;
-    bool needs_cpu = false;
+    int64_t owed_ns = 0; // core time used but not yet shown (decide, arbitrate)
     bool alive = true;
 };
 
 struct ThreadSampler::Process {
     pid_t pid = 0;
     int64_t next_rescan = 0;
+    int64_t next_children = 0;
     std::vector<Thread> threads;
     bool alive = true;
     bool one_runner = true; // runs Python under a GIL
@@ -219,36 +221,94 @@ void ThreadSampler::rescan(Process& p, int64_t now) {
     closedir(dir);
 }
 
-void ThreadSampler::sample(Thread& t, pid_t pid, int64_t now) {
+void ThreadSampler::find_children(Process& p, int64_t now, std::vector<pid_t>& found) {
+    // Every descendant is followed from the moment it exists, whatever its start method and
+    // whether or not its tracer has said hello yet (a spawn child's interpreter takes a while).
+    p.next_children = now + kChildrenNs;
+    char path[80], buf[4096];
+    for (const Thread& t : p.threads) {
+        snprintf(path, sizeof path, "/proc/%d/task/%d/children", int(p.pid), int(t.tid));
+        const int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) continue;
+        const ssize_t n = read(fd, buf, sizeof buf - 1);
+        close(fd);
+        if (n <= 0) continue;
+        buf[n] = 0;
+        for (char* q = buf; *q;) {
+            char* end = nullptr;
+            const long child = strtol(q, &end, 10);
+            if (end == q) break;
+            found.push_back(pid_t(child));
+            q = end;
+        }
+    }
+}
+
+namespace {
+// The `processor` field (39) of a /proc/.../stat line, and its state letter.
+bool parse_stat(const char* buf, char& letter, uint16_t& cpu) {
+    const char* p = strrchr(buf, ')'); // the command name may contain anything
+    if (!p || !p[1] || !p[2]) return false;
+    letter = p[2];
+    int field = 3; // the state, right after ')'
+    for (const char* q = p + 2; *q; ++q)
+        if (*q == ' ' && ++field == 39) {
+            cpu = uint16_t(atoi(q + 1));
+            break;
+        }
+    return true;
+}
+
+uint64_t read_u64(int fd, bool& ok) {
+    char buf[128];
+    const ssize_t n = fd >= 0 ? pread(fd, buf, sizeof buf - 1, 0) : -1;
+    ok = n > 0;
+    if (!ok) return 0;
+    buf[n] = 0;
+    return strtoull(buf, nullptr, 10);
+}
+} // namespace
+
+void ThreadSampler::sample(Thread& t, int64_t now) {
+    t.candidate = false;
+    t.ran_delta = 0;
+    // The cheapest read first: the time the thread has spent on a CPU. A thread shown blocked
+    // whose time did not move has not run since the previous sample, so it still waits in the
+    // same call: nothing else to read (most of an idle program's threads, every tick).
+    bool have_ran = false;
+    const uint64_t ran = read_u64(t.schedstat_fd, have_ran);
+    const int64_t since = now - t.sampled_at;
+    if (have_ran && t.seen) {
+        t.ran_delta = int64_t(ran - t.ran_ns);
+        if (t.ran_delta == 0 && t.state != SampledState::OnCpu) {
+            t.sampled_at = now;
+            samples_.fetch_add(1, std::memory_order_relaxed);
+            return;
+        }
+    }
     char buf[512];
     SampledState state = SampledState::Other;
-    uint16_t cpu = 0xFFFF;
     ssize_t n = t.syscall_fd >= 0 ? pread(t.syscall_fd, buf, sizeof buf - 1, 0) : -1;
     if (n > 0) {
         buf[n] = 0;
         state = classify_syscall(buf);
     }
+    samples_.fetch_add(1, std::memory_order_relaxed);
     if (n <= 0 || state == SampledState::OnCpu) {
         // Runnable. State R means "running or waiting for a core", and a GIL waiter whose timed
         // wait just expired is R for a moment too: only a thread that really used a core for at
         // least a quarter of the time since the previous sample counts as on a CPU. One that did
-        // not keeps the state it had (a holder the OS preempted, a waiter re-checking).
-        if (t.schedstat_fd >= 0 && (n = pread(t.schedstat_fd, buf, sizeof buf - 1, 0)) > 0) {
-            buf[n] = 0;
-            const uint64_t ran = strtoull(buf, nullptr, 10);
-            const int64_t since = now - t.sampled_at;
-            const bool used_a_core = !t.seen || int64_t(ran - t.ran_ns) * 4 >= since;
-            t.ran_delta = int64_t(ran - t.ran_ns);
+        // not keeps the state it had (a holder the OS preempted, a waiter re-checking), but not
+        // its core (decide).
+        if (have_ran) {
+            const bool used_a_core = !t.seen || t.ran_delta * 4 >= since;
             t.ran_ns = ran;
             t.sampled_at = now;
-            samples_.fetch_add(1, std::memory_order_relaxed);
             if (!used_a_core) return;
-            // Which core: read in commit(), only for the thread shown running (saves a read per
-            // runnable thread per tick).
+            // Which core: read in decide(), only for a thread shown on one.
             t.candidate = true;
             t.next_state = SampledState::OnCpu;
             t.next_cpu = 0xFFFF;
-            t.needs_cpu = true;
             return;
         }
         n = pread(t.stat_fd, buf, sizeof buf - 1, 0);
@@ -257,65 +317,39 @@ void ThreadSampler::sample(Thread& t, pid_t pid, int64_t now) {
             return;
         }
         buf[n] = 0;
-        const char* p = strrchr(buf, ')');
-        if (!p) return;
-        const char letter = p[2];
+        char letter = '?';
+        uint16_t cpu = 0xFFFF;
+        if (!parse_stat(buf, letter, cpu)) return;
         if (letter == 'Z' || letter == 'X') {
             t.alive = false;
             return;
         }
-        if (letter != 'R') {
-            if (state == SampledState::OnCpu) state = SampledState::Other; // just went to sleep
-        } else {
-            state = SampledState::OnCpu;
-            // field 39 (processor), counting from field 3 (the state) after ')'
-            int field = 3;
-            for (const char* q = p + 2; *q; ++q)
-                if (*q == ' ' && ++field == 39) {
-                    cpu = uint16_t(atoi(q + 1));
-                    break;
-                }
-        }
-    } else {
-        // Blocked: its CPU time does not move while it waits, so it is read once, on entering the
-        // wait; the next runnable sample compares against it.
-        if (t.schedstat_fd >= 0 && (!t.seen || t.state != state) &&
-            (n = pread(t.schedstat_fd, buf, sizeof buf - 1, 0)) > 0) {
-            buf[n] = 0;
-            t.ran_ns = strtoull(buf, nullptr, 10);
-        }
-        t.sampled_at = now;
+        t.candidate = true;
+        t.next_state = letter == 'R' ? SampledState::OnCpu : SampledState::Other;
+        t.next_cpu = letter == 'R' ? cpu : uint16_t(0xFFFF);
+        return;
     }
-    samples_.fetch_add(1, std::memory_order_relaxed);
+    // Blocked: its CPU time does not move while it waits.
+    if (have_ran) t.ran_ns = ran;
+    t.sampled_at = now;
     t.candidate = true;
     t.next_state = state;
-    t.next_cpu = cpu;
-    (void)pid;
+    t.next_cpu = 0xFFFF;
 }
 
-void ThreadSampler::read_cpu(Thread& t, SampledState& state, uint16_t& cpu) {
+bool ThreadSampler::read_cpu(Thread& t, uint16_t& cpu) {
     char buf[512];
     const ssize_t n = pread(t.stat_fd, buf, sizeof buf - 1, 0);
     if (n <= 0) {
         t.alive = false;
-        return;
+        return false;
     }
     buf[n] = 0;
-    const char* p = strrchr(buf, ')');
-    if (!p) return;
-    if (p[2] != 'R') {
-        state = SampledState::Other; // went to sleep meanwhile; the next tick says in what
-        return;
-    }
-    int field = 3; // field 39 (processor), counting from field 3 (the state) after ')'
-    for (const char* q = p + 2; *q; ++q)
-        if (*q == ' ' && ++field == 39) {
-            cpu = uint16_t(atoi(q + 1));
-            break;
-        }
+    char letter = '?';
+    return parse_stat(buf, letter, cpu) && letter == 'R'; // not R: went to sleep meanwhile
 }
 
-void ThreadSampler::commit(Process& p, int64_t now) {
+void ThreadSampler::decide(Process& p) {
     // With a GIL only one thread of a process runs Python at a time: of the threads that used a
     // core since the last tick, the one that used it most holds it; another one that was shown
     // running lost it and waits (it is runnable: it will take the GIL back).
@@ -325,93 +359,127 @@ void ThreadSampler::commit(Process& p, int64_t now) {
             if (t.candidate && t.next_state == SampledState::OnCpu &&
                 (!runner || t.ran_delta > runner->ran_delta))
                 runner = &t;
+    const int64_t tick = 1'000'000'000 / hz_;
     for (Thread& t : p.threads) {
+        if (!t.alive) continue;
         if (!t.candidate) {
-            // Runnable without using a core this tick: if it was shown running and another thread
-            // ran, it lost the GIL.
-            if (runner && t.alive && t.seen && t.state == SampledState::OnCpu) {
-                t.state = SampledState::GilWait;
-                t.cpu = 0xFFFF;
-                std::lock_guard lock(mutex_);
-                pending_.push_back({now, p.pid, t.tid, t.state, t.cpu, false});
-            }
+            // Runnable without using much of a core this tick (or blocked as before): if it was
+            // shown running and another thread of its process ran, it lost the GIL.
+            t.next_state = t.state;
+            if (runner && t.seen && t.state == SampledState::OnCpu) t.next_state = SampledState::GilWait;
+        } else if (runner && t.next_state == SampledState::OnCpu && &t != runner) {
+            t.next_state = t.seen && t.state == SampledState::OnCpu ? SampledState::GilWait : t.state;
+        }
+        // Its core: the time it really ran there is owed to it and paid in whole ticks, so the
+        // core lanes show about the CPU time each thread used, whatever the kernel's slices.
+        t.next_cpu = 0xFFFF;
+        if (t.next_state != SampledState::OnCpu) {
+            t.owed_ns = 0;
             continue;
         }
-        t.candidate = false;
-        SampledState state = t.next_state;
-        if (runner && state == SampledState::OnCpu && &t != runner) {
-            t.needs_cpu = false;
-            if (!t.seen || t.state != SampledState::OnCpu) continue; // keeps what it did
-            state = SampledState::GilWait;
+        t.owed_ns = std::min(t.owed_ns + t.ran_delta, 8 * tick);
+        if (t.owed_ns * 2 < tick) continue;
+        if (!read_cpu(t, t.next_cpu)) { // not on a CPU now: the next tick says what it waits in
+            t.next_state = t.state;
+            t.next_cpu = 0xFFFF;
         }
-        if (t.needs_cpu) {
-            t.needs_cpu = false;
-            read_cpu(t, state, t.next_cpu);
-            if (!t.alive) { // gone meanwhile: its descriptors go now (the loop erases it)
-                for (int* fd : {&t.stat_fd, &t.syscall_fd, &t.schedstat_fd})
-                    if (*fd >= 0) close(*fd), *fd = -1;
-                continue;
-            }
-        }
-        const uint16_t cpu = state == SampledState::OnCpu ? t.next_cpu : uint16_t(0xFFFF);
-        if (t.seen && state == t.state && cpu == t.cpu) continue;
-        t.seen = true;
-        t.state = state;
-        t.cpu = cpu;
-        std::lock_guard lock(mutex_);
-        pending_.push_back({now, p.pid, t.tid, state, cpu, false});
     }
+}
+
+void ThreadSampler::arbitrate() {
+    // One thread per core: when several are to be shown on the same core in one tick (the
+    // kernel shares the core between them, e.g. two processes on a busy machine), the one owed
+    // the most core time is shown there and the others wait for it (no core shown).
+    std::vector<std::pair<uint16_t, Thread*>> on_core;
+    for (Process& p : processes_)
+        for (Thread& t : p.threads)
+            if (t.alive && t.next_state == SampledState::OnCpu && t.next_cpu != 0xFFFF)
+                on_core.emplace_back(t.next_cpu, &t);
+    std::sort(on_core.begin(), on_core.end(), [](const auto& a, const auto& b) {
+        return a.first != b.first ? a.first < b.first : a.second->owed_ns > b.second->owed_ns;
+    });
+    const int64_t tick = 1'000'000'000 / hz_;
+    for (size_t i = 0; i < on_core.size(); ++i) {
+        if (i > 0 && on_core[i].first == on_core[i - 1].first)
+            on_core[i].second->next_cpu = 0xFFFF;
+        else
+            on_core[i].second->owed_ns -= tick;
+    }
+}
+
+void ThreadSampler::emit(Process& p, int64_t now) {
+    for (Thread& t : p.threads) {
+        if (!t.alive) continue;
+        if (!t.candidate && !t.seen) continue; // nothing known yet
+        if (t.seen && t.next_state == t.state && t.next_cpu == t.cpu) continue;
+        t.seen = true;
+        t.state = t.next_state;
+        t.cpu = t.next_cpu;
+        std::lock_guard lock(mutex_);
+        pending_.push_back({now, p.pid, t.tid, t.state, t.cpu, false});
+    }
+}
+
+void ThreadSampler::close_thread(Thread& t, pid_t pid, int64_t now) {
+    for (int* fd : {&t.stat_fd, &t.syscall_fd, &t.schedstat_fd})
+        if (*fd >= 0) close(*fd), *fd = -1;
+    std::lock_guard lock(mutex_);
+    pending_.push_back({now, pid, t.tid, SampledState::Other, 0xFFFF, true});
+}
+
+void ThreadSampler::add_process(pid_t pid) {
+    if (std::none_of(processes_.begin(), processes_.end(), [&](const Process& p) { return p.pid == pid; }))
+        processes_.push_back(Process{pid, 0, 0, {}, true, true});
 }
 
 void ThreadSampler::loop() {
     // A sampler that waits for a core samples late: where allowed (root, or CAP_SYS_NICE), it
-    // runs as a real-time thread. It sleeps between ticks, using ~1-3 % of a core (bench_python).
+    // runs as a real-time thread. It sleeps between ticks (its cost: bench_python).
     sched_param param{};
     param.sched_priority = 1;
     pthread_setschedparam(pthread_self(), SCHED_FIFO, &param);
     const int64_t period = 1'000'000'000 / hz_;
     timespec next{};
     clock_gettime(CLOCK_MONOTONIC, &next);
+    std::vector<pid_t> found;
     while (!stop_.load(std::memory_order_relaxed)) {
         {
-            std::vector<pid_t> add;
+            std::vector<pid_t> add, free;
             {
                 std::lock_guard lock(mutex_);
                 add.swap(to_watch_);
-            }
-            std::vector<pid_t> free;
-            {
-                std::lock_guard lock(mutex_);
                 free.swap(free_threaded_);
             }
+            for (const pid_t pid : add)
+                add_process(pid);
             for (Process& p : processes_)
                 if (std::find(free.begin(), free.end(), p.pid) != free.end()) p.one_runner = false;
-            for (const pid_t pid : add)
-                if (std::none_of(processes_.begin(), processes_.end(),
-                                 [&](const Process& p) { return p.pid == pid; }))
-                    processes_.push_back(Process{pid, 0, {}, true, true});
         }
         const int64_t now = now_ns();
-        for (Process& p : processes_) {
+        found.clear();
+        for (size_t i = 0; i < processes_.size(); ++i) {
+            Process& p = processes_[i];
             if (!p.alive) continue;
             if (now >= p.next_rescan) rescan(p, now);
-            for (Thread& t : p.threads) {
-                if (!t.alive) continue;
-                sample(t, p.pid, now);
-                if (!t.alive) {
-                    close(t.stat_fd);
-                    if (t.syscall_fd >= 0) close(t.syscall_fd);
-                    if (t.schedstat_fd >= 0) close(t.schedstat_fd);
-                    t.stat_fd = t.syscall_fd = t.schedstat_fd = -1;
-                    std::lock_guard lock(mutex_);
-                    pending_.push_back({now, p.pid, t.tid, SampledState::Other, 0xFFFF, true});
+            if (now >= p.next_children) find_children(p, now, found);
+            for (Thread& t : p.threads)
+                if (t.alive) {
+                    sample(t, now);
+                    if (!t.alive) close_thread(t, p.pid, now);
                 }
-            }
-            commit(p, now);
+            decide(p);
+        }
+        arbitrate();
+        for (Process& p : processes_) {
+            emit(p, now);
+            for (Thread& t : p.threads)
+                if (!t.alive && t.stat_fd >= 0) close_thread(t, p.pid, now); // gone meanwhile
             p.threads.erase(
                 std::remove_if(p.threads.begin(), p.threads.end(), [](const Thread& t) { return !t.alive; }),
                 p.threads.end());
         }
+        for (const pid_t pid : found)
+            add_process(pid);
         ticks_.fetch_add(1, std::memory_order_relaxed);
         timespec cpu{};
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);

@@ -37,7 +37,8 @@ public:
 
     void start();
     void stop();
-    void watch(pid_t pid);                     // sample every thread of this process (until it is gone)
+    // Sample every thread of this process and of every descendant it starts (until gone).
+    void watch(pid_t pid);
     void ignore_thread(pid_t tid);             // a thread that is not the program's
     void no_gil(pid_t pid);                    // a free-threaded interpreter: its threads may run at once
     void take(std::vector<ThreadChange>& out); // the changes since the last call, in time order
@@ -52,9 +53,14 @@ private:
     struct Process;
     void loop();
     void rescan(Process& p, int64_t now);
-    void sample(Thread& t, pid_t pid, int64_t now);
-    void commit(Process& p, int64_t now);
-    void read_cpu(Thread& t, SampledState& state, uint16_t& cpu);
+    void find_children(Process& p, int64_t now, std::vector<pid_t>& found);
+    void add_process(pid_t pid);
+    void sample(Thread& t, int64_t now);
+    void decide(Process& p);
+    void arbitrate();
+    void emit(Process& p, int64_t now);
+    void close_thread(Thread& t, pid_t pid, int64_t now);
+    bool read_cpu(Thread& t, uint16_t& cpu); // false: it is not on a CPU (or gone)
 
     const int hz_;
     std::thread thread_;

@@ -21,6 +21,10 @@ VERSION = 1
 HELLO, THREAD_START, THREAD_END, WAIT_BEGIN, WAIT_END, OBJECT = 1, 2, 3, 4, 5, 6
 SPAWN_BEGIN, SPAWN_END, PROC_RUN, PROC_EXIT, TASK_NEW, STEP_BEGIN = 7, 8, 9, 10, 11, 12
 STEP_END, SELECT_BEGIN, SELECT_END, NOTE, LOOP_NEW = 13, 14, 15, 16, 17
+BLOCK_BEGIN, BLOCK_END = 18, 19
+
+# what a blocking call waits for (BLOCK_BEGIN/END)
+B_SLEEP = 0
 
 # object kinds of a wait
 O_LOCK, O_RLOCK, O_CONDITION, O_SEMAPHORE, O_EVENT, O_BARRIER, O_QUEUE, O_JOIN = 1, 2, 3, 4, 5, 6, 7, 8
@@ -338,6 +342,36 @@ def _patch_queue(queue):
     patch("put", O_QUEUE, put_blocks)
 
 
+def _patch_sleep():
+    """time.sleep records its real begin and end: a sleep shorter than the sampler's period is
+    still drawn, and eight threads sleeping at once are drawn so. Patched before the program
+    runs, so `from time import sleep` and Thread(target=time.sleep) get it too."""
+    real = time.sleep
+
+    def sleep(*args):
+        try:
+            secs = args[0]
+            blocks = len(args) == 1 and secs > 0
+        except Exception:
+            blocks = False
+        if not blocks:
+            return real(*args)  # whatever the real one says (an error, or sleep(0))
+        _rec(BLOCK_BEGIN, _BLOCK.pack(B_SLEEP, int(secs * 1e9)))
+        _before_blocking()
+        try:
+            return real(secs)
+        finally:
+            _rec(BLOCK_END, _BLOCK.pack(B_SLEEP, 0))
+
+    sleep.__name__ = real.__name__
+    sleep.__qualname__ = getattr(real, "__qualname__", "sleep")
+    sleep.__doc__ = real.__doc__
+    time.sleep = sleep
+
+
+_BLOCK = struct.Struct("<Bq")
+
+
 # --- processes -----------------------------------------------------------------------------
 
 _METHODS = {"fork": M_FORK, "spawn": M_SPAWN, "forkserver": M_FORKSERVER}
@@ -374,6 +408,7 @@ def _patch_multiprocessing(process):
         global _proc_name
         _proc_name = self.name
         _rec(PROC_RUN, _text(self.name))
+        flush()  # the app draws the process starting up until this record: send it now
         code = 1
         try:
             code = boot(self, *args, **kwargs)
@@ -569,6 +604,7 @@ def start():
             _HOOKS.pop(name)(sys.modules[name])
     sys.meta_path.insert(0, _Finder())
     _patch_threading()
+    _patch_sleep()
     os.register_at_fork(before=_at_fork_parent_before, after_in_child=_at_fork_child)
     real_exit = os._exit
 
