@@ -95,6 +95,7 @@ class TestRandomSession : public QObject {
     bool verbose_ = false;
     bool in_action_ = false;
     QElapsedTimer action_clock_;
+    QElapsedTimer session_clock_;
     QString action_;
     QStringList nested_; // nested event loops seen during an action (a modal exec from a slot)
     int saved_ = 0;
@@ -132,7 +133,8 @@ class TestRandomSession : public QObject {
 
     void say(const QString& what) {
         action_ = what;
-        if (verbose_) qInfo("%s", qPrintable(what));
+        if (verbose_)
+            qInfo("[%.2f s, %.0f MB] %s", session_clock_.elapsed() / 1000.0, rss_mb(), qPrintable(what));
     }
 
     // A dialog or popup the session comes across: work it like a student (pick a file, cancel,
@@ -366,6 +368,7 @@ private slots:
         rng_.seed(quint32(seed ^ (seed >> 32)));
         qInfo("random session: CLAB_RANDOM_SEED=%llu CLAB_RANDOM_ACTIONS=%d", seed, actions);
 
+        session_clock_.start();
         MainWindow w(cli::GuiOptions{});
         w.action(QStringLiteral("quit"))->setEnabled(false); // the one thing a session must not do
         w.show();
