@@ -227,7 +227,7 @@ void TimelineModel::ingest(const std::vector<Event>& new_events, const std::vect
     if (new_events.empty()) return;
     auto earlier = [](const Event& a, const Event& b) { return a.t_ns < b.t_ns; };
     std::vector<Event> batch = new_events;
-    std::stable_sort(batch.begin(), batch.end(), earlier);
+    sort_by_time(batch);
     const size_t old_size = pending_.size();
     pending_.insert(pending_.end(), batch.begin(), batch.end());
     std::inplace_merge(pending_.begin(), pending_.begin() + long(old_size), pending_.end(), earlier);
@@ -287,11 +287,19 @@ void TimelineModel::set_now(int64_t now_ns) {
 void TimelineModel::finish(int64_t end_ns) {
     feed_until(std::numeric_limits<int64_t>::max());
     if (fed_out_of_order_) {
-        // Replay the merged trace in order: the final picture must be build_segments(trace).
+        // Replay the merged trace in order: the final picture must be build_segments(trace). The
+        // trace is sorted already: feed it where it lies rather than copy millions of events
+        // through ingest() again (a lock-heavy run froze the window for seconds doing that).
         Trace trace = std::move(trace_);
+        const int64_t newest_ns = newest_ns_;
         reset();
-        ingest(trace.events, trace.lanes, trace.origin_ns);
-        feed_until(std::numeric_limits<int64_t>::max());
+        origin_ns_ = trace.origin_ns;
+        sync_lanes(trace.lanes);
+        trace_ = std::move(trace);
+        for (const Event& e : trace_.events)
+            feed(e);
+        newest_ns_ = newest_ns;
+        take_new_segments();
     }
     builder_.finish(end_ns);
     take_new_segments();

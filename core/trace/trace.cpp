@@ -12,9 +12,27 @@ bool earlier(const Event& a, const Event& b) {
 }
 } // namespace
 
+void sort_by_time(std::vector<Event>& events) {
+    // Where each ascending run starts, then merge neighbouring runs pairwise until one is left.
+    std::vector<size_t> starts{0};
+    for (size_t i = 1; i < events.size(); ++i)
+        if (earlier(events[i], events[i - 1])) starts.push_back(i);
+    while (starts.size() > 1) {
+        std::vector<size_t> merged;
+        for (size_t r = 0; r < starts.size(); r += 2) {
+            merged.push_back(starts[r]);
+            if (r + 1 == starts.size()) break;
+            const size_t end = r + 2 < starts.size() ? starts[r + 2] : events.size();
+            std::inplace_merge(events.begin() + long(starts[r]), events.begin() + long(starts[r + 1]),
+                               events.begin() + long(end), earlier);
+        }
+        starts = std::move(merged);
+    }
+}
+
 size_t Trace::append(std::vector<Event> batch) {
     if (batch.empty()) return events.size();
-    std::stable_sort(batch.begin(), batch.end(), earlier);
+    sort_by_time(batch);
     const size_t old_size = events.size();
     // Events of a thread that published late may be older than what we already hold: merge
     // only the overlapping tail, which is short in practice.

@@ -11,6 +11,11 @@ namespace clab {
 
 class Recorder;
 
+// Sorts by t_ns, stably (equal stamps keep their order). Linear for what a drain gives: one
+// time-ordered run per thread's buffer, concatenated, so a batch of k runs costs O(n log k)
+// moves instead of a full sort's O(n log n).
+void sort_by_time(std::vector<Event>& events);
+
 struct Trace {
     std::vector<LaneInfo> lanes;
     std::vector<Event> events; // sorted by t_ns; equal stamps keep their recording order

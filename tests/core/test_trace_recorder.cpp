@@ -3,6 +3,7 @@
 #include "core/trace/recorder.h"
 #include "core/trace/trace.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <gtest/gtest.h>
@@ -77,6 +78,35 @@ TEST(Trace, LateBatchesMergeIntoOrder) {
     EXPECT_EQ(trace.events[1].t_ns, 20);
     EXPECT_EQ(trace.events[2].t_ns, 30);
     EXPECT_EQ(trace.events[3].t_ns, 40);
+}
+
+TEST(Trace, SortByTimeMergesRunsStablyLikeAFullSort) {
+    // What a drain gives (one ascending run per thread, concatenated) and worse: random runs,
+    // equal stamps, a reversed tail. The result must be exactly std::stable_sort's.
+    std::srand(19);
+    for (int round = 0; round < 200; ++round) {
+        std::vector<Event> events;
+        const int runs = 1 + std::rand() % 9;
+        uint64_t serial = 0;
+        for (int r = 0; r < runs; ++r) {
+            int64_t t = std::rand() % 50;
+            const int n = std::rand() % 40;
+            for (int i = 0; i < n; ++i) {
+                t += std::rand() % 3; // equal stamps on purpose
+                events.push_back({t, uint32_t(r), EventKind::TaskBegin, 0, serial++});
+            }
+        }
+        if (round % 10 == 0) std::reverse(events.begin() + long(events.size() / 2), events.end());
+        std::vector<Event> expected = events;
+        std::stable_sort(expected.begin(), expected.end(),
+                         [](const Event& a, const Event& b) { return a.t_ns < b.t_ns; });
+        sort_by_time(events);
+        ASSERT_EQ(events.size(), expected.size());
+        for (size_t i = 0; i < events.size(); ++i) {
+            ASSERT_EQ(events[i].t_ns, expected[i].t_ns) << "round " << round << " at " << i;
+            ASSERT_EQ(events[i].arg, expected[i].arg) << "round " << round << " at " << i;
+        }
+    }
 }
 
 TEST(EventBuffer, ChunksDoubleAndIndexPrecisely) {
