@@ -75,11 +75,10 @@ void ClassroomController::buildActions() {
     });
     make(QStringLiteral("bookmark"), tr("Add &bookmark…"), QKeySequence(Qt::Key_B),
          &ClassroomController::bookmarkDialog);
-    QAction* lab_only = make(QStringLiteral("labOnly"), tr("&Lab only (presenter)"), QKeySequence(Qt::Key_L),
+    QAction* lab_only = make(QStringLiteral("labOnly"), tr("&Lab only"), QKeySequence(Qt::Key_L),
                              [this](bool on) { setLabOnly(on); });
     lab_only->setCheckable(true);
-    lab_only->setEnabled(false);
-    lab_only->setToolTip(tr("In presenter mode: hide the lesson text so the lab fills the screen (L)"));
+    lab_only->setToolTip(tr("Hide the lesson text so the lab fills the window (L)"));
     // Short toolbar labels: the toolbar must fit beside the main one on a 1280-px projector.
     actions_.value(QStringLiteral("pin"))->setIconText(tr("Pin"));
     actions_.value(QStringLiteral("compare"))->setIconText(tr("Compare"));

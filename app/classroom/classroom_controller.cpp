@@ -266,7 +266,6 @@ bool ClassroomController::addBookmarkTo(const RunPtr& run, double t_s, const QSt
 
 void ClassroomController::setPresenterMode(bool on) {
     presenter_->setActive(on);
-    if (QAction* a = action(QStringLiteral("labOnly"))) a->setEnabled(on);
     presenter_->style(compare_);
     for (const QPointer<ReplayWindow>& w : replays_)
         presenter_->style(w);

@@ -41,7 +41,7 @@ struct ClassroomHost {
     // Problems (a file that cannot be read, nothing to replay yet) go to the window's info bar:
     // never a modal box that would stop the window while a run streams. Empty: the status bar.
     std::function<void(const QString&)> show_error;
-    QList<QWidget*> lesson_widgets; // hidden in the presenter's lab-only layout
+    QList<QWidget*> lesson_widgets; // hidden in the lab-only layout
 };
 
 class ClassroomController : public QObject {

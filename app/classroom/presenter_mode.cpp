@@ -104,10 +104,10 @@ void PresenterMode::apply() {
 }
 
 void PresenterMode::showLesson() {
-    // Lab only is a presenter layout: leaving presenter mode always brings the lesson back.
-    const bool hide_lesson = active_ && lab_only_;
+    // Lab only is a layout of its own, at the desk as on the projector (a student on a small
+    // screen wants the timeline big too): presenter mode leaves it as it is.
     for (const QPointer<QWidget>& w : lesson_widgets_)
-        if (w) w->setVisible(!hide_lesson);
+        if (w) w->setVisible(!lab_only_);
 }
 
 } // namespace clab::classroom

@@ -1,6 +1,7 @@
 // Presenter mode, the classroom half: the main window goes full screen with large fonts
-// (MainWindow::setPresenterMode); this adds the high-contrast theme, big controls, and the
-// "lab only" layout that hides the lesson text so the timelines fill a projector.
+// (MainWindow::setPresenterMode); this adds the high-contrast theme and big controls. It also
+// keeps the "lab only" layout that hides the lesson text so the timelines fill the window (at the
+// desk as on a projector).
 #pragma once
 
 #include <QList>
@@ -19,7 +20,7 @@ QString presenter_style_sheet();
 
 class PresenterMode {
 public:
-    // `window`: gets the theme. `lesson_widgets`: hidden in the lab-only layout.
+    // `window`: gets the theme. `lesson_widgets`: hidden in the lab-only layout, presenting or not.
     PresenterMode(QWidget* window, QList<QWidget*> lesson_widgets);
 
     void setActive(bool on);

@@ -77,6 +77,7 @@ signals:
 protected:
     bool event(QEvent* event) override; // main_window_actions.cpp: arrows to a focused slider/field
     void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override; // main_window_session.cpp
 
 private:
     // main_window.cpp
@@ -113,7 +114,9 @@ private:
     bool presenter_ = false;
     QFont desk_font_;
     QList<int> desk_main_sizes_; // the splitter as it was before presenter mode
+    bool desk_maximised_ = false;
     bool screenshot_done_ = false;
+    QRect start_geometry_; // first start: the screen the maximised window should cover
 };
 
 } // namespace clab

@@ -25,6 +25,7 @@ namespace clab {
 namespace {
 constexpr int kScreenshotSettleMs = 700;      // let the last replot and layout happen
 constexpr int kScreenshotTimeoutMs = 180'000; // a run that never ends must not hang a script
+constexpr int kMaximiseGraceMs = 400;         // time a window manager takes to maximise
 
 QList<int> default_main_sizes(int width) {
     // Navigator narrow, lesson text readable, the lab gets the rest (1600 px: 260 | 540 | 800).
@@ -50,21 +51,43 @@ QList<int> default_lab_sizes(QSplitter* split, int height) {
 void MainWindow::restoreSession() {
     QSettings settings;
     const QByteArray geometry = settings.value(QStringLiteral("window/geometry")).toByteArray();
-    if (geometry.isEmpty() || !restoreGeometry(geometry)) {
+    const bool first_start = geometry.isEmpty() || !restoreGeometry(geometry);
+    if (first_start) {
         const QRect screen = QGuiApplication::primaryScreen()
                                  ? QGuiApplication::primaryScreen()->availableGeometry()
                                  : QRect(0, 0, 1600, 1000);
-        // Room for the window's frame and title bar, so the status bar stays on screen (1280×720).
+        // The first start fills the screen (maximised; restoreGeometry remembers that state). The
+        // normal geometry leaves room for a frame and title bar, so the status bar stays on screen
+        // (1280×720) when the student un-maximises. Set as a geometry too: without a window
+        // manager (a bare X server, a kiosk) "maximised" alone changes nothing.
         resize(std::min(1600, screen.width() * 9 / 10), std::min(1000, screen.height() * 9 / 10));
+        setWindowState(windowState() | Qt::WindowMaximized);
+        start_geometry_ = screen;
     }
     // Screenshots have one size, whatever the screen (or the offscreen platform) offers.
-    if (!options_.screenshot.isEmpty()) resize(1600, 1000);
+    if (!options_.screenshot.isEmpty()) {
+        setWindowState(windowState() & ~Qt::WindowMaximized);
+        start_geometry_ = QRect();
+        resize(1600, 1000);
+    }
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     if (!main_split_->restoreState(settings.value(QStringLiteral("window/mainSplitter")).toByteArray()))
         main_split_->setSizes(default_main_sizes(width()));
     if (!lab_->splitter()->restoreState(settings.value(QStringLiteral("window/labSplitter")).toByteArray())) {
         lab_->splitter()->setSizes(default_lab_sizes(lab_->splitter(), height() - 120));
     }
+}
+
+void MainWindow::showEvent(QShowEvent* event) {
+    QMainWindow::showEvent(event);
+    if (start_geometry_.isNull()) return;
+    // A window manager maximises the first window within a moment; without one (a bare X server)
+    // nothing does, so the window takes the screen itself.
+    QTimer::singleShot(kMaximiseGraceMs, this, [this, screen = start_geometry_] {
+        if (isMaximized() && !isFullScreen() && frameGeometry().width() < screen.width() * 95 / 100)
+            setGeometry(screen);
+    });
+    start_geometry_ = QRect();
 }
 
 void MainWindow::saveSession() {
@@ -98,6 +121,7 @@ void MainWindow::setPresenterMode(bool on) {
     }
     if (on) {
         desk_main_sizes_ = main_split_->sizes();
+        desk_maximised_ = isMaximized();
         desk_font_ = font();
         QFont big = desk_font_;
         big.setPointSizeF(desk_font_.pointSizeF() * 1.45);
@@ -107,7 +131,10 @@ void MainWindow::setPresenterMode(bool on) {
         main_split_->setSizes(presenter_main_sizes(screen ? screen->geometry().width() : width()));
     } else {
         setFont(desk_font_);
-        showNormal();
+        if (desk_maximised_)
+            showMaximized();
+        else
+            showNormal();
         if (!desk_main_sizes_.isEmpty()) main_split_->setSizes(desk_main_sizes_);
     }
     lab_->timeline()->setPresenterMode(on);

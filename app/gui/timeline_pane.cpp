@@ -1,9 +1,12 @@
-// The lab's timeline: the plots' TimelineView behind the TimelinePane interface.
+// The lab's timeline: the plots' TimelineView behind the TimelinePane interface. A step whose views
+// need more height than the pane has (many lanes, presenter mode's thick lanes) scrolls, as
+// Compare does, rather than squeeze its lanes into lines and drop their labels.
 #include "timeline_pane.h"
 
 #include "core/trace/event.h"
 #include "plots/timeline_view.h"
 
+#include <QScrollArea>
 #include <QVBoxLayout>
 #include <algorithm>
 
@@ -18,10 +21,17 @@ public:
         setObjectName(QStringLiteral("timeline"));
         auto* layout = new QVBoxLayout(this);
         layout->setContentsMargins(0, 0, 0, 0);
-        view_ = new plots::TimelineView(this);
+        scroll_ = new QScrollArea(this);
+        scroll_->setObjectName(QStringLiteral("timelineScroll"));
+        scroll_->setWidgetResizable(true); // the view fills the pane, and grows beyond it only to scroll
+        scroll_->setFrameShape(QFrame::NoFrame);
+        scroll_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff); // time zooms, it never scrolls
+        view_ = new plots::TimelineView;
         view_->setObjectName(QStringLiteral("timelineView"));
-        layout->addWidget(view_);
+        scroll_->setWidget(view_);
+        layout->addWidget(scroll_);
         setMinimumHeight(200);
+        connect(view_, &plots::TimelineView::preferred_height_changed, this, &PlotsTimeline::fitHeight);
     }
 
     void clear() override {
@@ -64,6 +74,13 @@ public:
     plots::TimelineView* view() const { return view_; }
 
 private:
+    // Lanes of at least 12 px and every view's title whole: the view is never shorter than that
+    // (up to the lanes the view labels one by one; thousands of tasks share a capped height).
+    void fitHeight() {
+        view_->setMinimumHeight(view_->preferred_height(plots::TimelineView::kLabelledLanes));
+    }
+
+    QScrollArea* scroll_;
     plots::TimelineView* view_;
 };
 

@@ -24,8 +24,8 @@ constexpr double kFitMargin = 1.02;
 constexpr double kNewDataWindowS = 0.05;
 constexpr double kSeriesRectPx = 70.0;
 constexpr int kMaxLanePxForStretch = 28;
-constexpr int kMinReadableLanePx = 12;   // a lane thinner than this is a line, not a bar
-constexpr int kAlwaysLabelledLanes = 16; // views with up to this many lanes label every one
+constexpr int kMinReadableLanePx = 12; // a lane thinner than this is a line, not a bar
+constexpr int kAlwaysLabelledLanes = TimelineView::kLabelledLanes; // label every lane up to this
 
 QString view_title(TimelineView::View view) {
     switch (view) {
@@ -181,6 +181,7 @@ bool TimelineView::apply_model() {
         if (visible_change()) changed = true;
     }
     if (changed) {
+        note_preferred_height();
         drawn_.content = content_size();
         drawn_.finished = model_.finished();
         if (!rects_.empty())
@@ -444,13 +445,13 @@ void TimelineView::style_axis_rect(QCPAxisRect* rect) {
 
 // Lane names on the left axis; with more lanes than fit, every k-th, so labels never overlap. True
 // if a ticker changed.
-int TimelineView::preferred_height() const {
+int TimelineView::preferred_height(int max_lanes_per_view) const {
     const int lane_px = std::max(theme_.min_lane_px, kMinReadableLanePx);
     const int gap = plot_->plotLayout()->rowSpacing();
     int height = legend_ && legend_->visible() ? legend_->minimumOuterSizeHint().height() : 0;
     for (const Rect& r : rects_) {
         const QMargins m = r.rect->minimumMargins();
-        const int inner = r.store ? int(r.store->lane_count()) * lane_px
+        const int inner = r.store ? std::min(int(r.store->lane_count()), max_lanes_per_view) * lane_px
                                   : int(kSeriesRectPx * (theme_.presenter ? 1.5 : 1.0));
         height += std::max(inner, r.rect->minimumSize().height()) + m.top() + m.bottom() + gap;
     }
@@ -606,6 +607,14 @@ void TimelineView::set_presenter(bool on) {
 void TimelineView::resizeEvent(QResizeEvent* event) {
     QWidget::resizeEvent(event);
     update_legend_wrap();
+    note_preferred_height(); // the legend may wrap to another number of rows
+}
+
+void TimelineView::note_preferred_height() {
+    const int now = preferred_height(kAlwaysLabelledLanes);
+    if (now == noted_preferred_height_) return;
+    noted_preferred_height_ = now;
+    emit preferred_height_changed();
 }
 
 void TimelineView::on_mouse_move(QMouseEvent* event) {

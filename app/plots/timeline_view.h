@@ -14,6 +14,7 @@
 #include <QElapsedTimer>
 #include <QTimer>
 #include <QWidget>
+#include <climits>
 #include <qcustomplot.h>
 #include <vector>
 
@@ -64,8 +65,11 @@ public:
 
     // --- several timelines in one window (Compare) -------------------------------------------------
     // The height at which every lane is at least 12 px and every view has its title room: a window
-    // stacking timelines scrolls rather than squeeze them below it.
-    int preferred_height() const;
+    // stacking timelines scrolls rather than squeeze them below it. `max_lanes_per_view`: count no
+    // more lanes than that in a view (thousands of tasks share a capped height instead).
+    int preferred_height(int max_lanes_per_view = INT_MAX) const;
+    // The view's own lanes are labelled one by one up to this many (more: every k-th).
+    static constexpr int kLabelledLanes = 16;
     // Off: no legend of its own (the window shows one shared legend instead).
     void set_legend_shown(bool on);
     // The lane states drawn (bit i: SegState i), for a shared legend.
@@ -91,6 +95,8 @@ public:
 
 signals:
     void time_range_changed(double t0, double t1);
+    // Views, lanes, legend or width changed what preferred_height() says (the lab's pane scrolls).
+    void preferred_height_changed();
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
@@ -166,6 +172,7 @@ private:
     void fit_bookmark_labels();
     QString describe_bookmark(const QPoint& pos) const;
     bool follow_live_edge(); // true if the time range changed
+    void note_preferred_height();
     void on_x_range_changed(const QCPRange& range);
     void on_mouse_move(QMouseEvent* event);
     QString describe_segment(const Rect& rect, const QPoint& pos) const;
@@ -200,6 +207,7 @@ private:
     bool structure_dirty_ = true;
     bool stale_while_hidden_ = false;
     Drawn drawn_;
+    int noted_preferred_height_ = -1;
 
     // Decorations, kept as values so they survive a rebuild of the axis rects.
     QString highlighted_lane_;

@@ -315,6 +315,33 @@ private slots:
         QCOMPARE(again.currentStep(), 1);
     }
 
+    // The first start fills the screen (maximised, the status bar on screen); a student who
+    // un-maximises gets a window that still fits; maximised is remembered, and presenter mode
+    // returns to it.
+    void firstStartIsMaximisedAndRemembered() {
+        const QRect screen = QGuiApplication::primaryScreen()->availableGeometry();
+        {
+            MainWindow w(cli::GuiOptions{});
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            QVERIFY(w.isMaximized());
+            QTRY_VERIFY(screen.contains(w.frameGeometry()));
+            QVERIFY(w.frameGeometry().width() >= screen.width() * 95 / 100);
+            w.setPresenterMode(true);
+            w.setPresenterMode(false);
+            QVERIFY(w.isMaximized());
+            w.showNormal(); // smaller, and still all on screen
+            QTRY_VERIFY(w.frameGeometry().width() < screen.width());
+            QVERIFY(screen.contains(w.frameGeometry()));
+            w.showMaximized();
+            w.close();
+        }
+        MainWindow again(cli::GuiOptions{});
+        again.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&again));
+        QVERIFY(again.isMaximized());
+    }
+
     void presenterModeGoesFullScreenWithLargerFonts() {
         MainWindow w(cli::GuiOptions{});
         w.show();

@@ -1,5 +1,5 @@
 // Presenter mode, classroom half: the high-contrast theme comes and goes with presenter mode, the
-// lab-only layout hides the lesson text (and only while presenting), open replay/compare windows
+// lab-only layout hides the lesson text (presenting or not), open replay/compare windows
 // follow the theme, and the classroom keys work from the keyboard.
 #include "classroom/classroom_controller.h"
 #include "classroom/compare_window.h"
@@ -42,7 +42,13 @@ private slots:
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
 
-        QVERIFY(!classroom.action("labOnly")->isEnabled()); // a presenter layout only
+        // Lab only works at the desk too.
+        QVERIFY(classroom.action("labOnly")->isEnabled());
+        classroom.setLabOnly(true);
+        QVERIFY(lesson->isHidden());
+        classroom.setLabOnly(false);
+        QVERIFY(!lesson->isHidden());
+
         classroom.setPresenterMode(true);
         QCOMPARE(window.palette().color(QPalette::Window), QColor(Qt::black));
         QCOMPARE(window.palette().color(QPalette::WindowText), QColor(Qt::white));
@@ -57,7 +63,10 @@ private slots:
         QCOMPARE(compare->palette().color(QPalette::Window), QColor(Qt::black));
 
         classroom.setPresenterMode(false);
-        QVERIFY(!lesson->isHidden()); // leaving presenter mode brings the lesson back
+        QVERIFY(lesson->isHidden()); // lab only is a layout of its own: presenter mode leaves it
+        QVERIFY(classroom.action("labOnly")->isChecked());
+        classroom.setLabOnly(false);
+        QVERIFY(!lesson->isHidden());
         QCOMPARE(window.palette().color(QPalette::Window), desk);
         QVERIFY(window.styleSheet().isEmpty());
         QVERIFY(compare->styleSheet().isEmpty());
