@@ -35,16 +35,24 @@ bool StepCode::setStep(const lessons::Lesson& lesson, int step) {
     const lessons::Step& s = lesson.steps.at(step);
     for (qsizetype i = 0; i < s.python_snippets.size(); ++i) {
         auto* panel = new CodePanel(store_, tabs_);
+        panel->setRunController(runs_);
         panel->setSnippet(lesson.id, step + 1, int(i), s.python_snippets[i]);
         tabs_->addTab(panel, s.python_snippets.size() == 1 ? tr("Code") : tr("Code %1").arg(i + 1));
     }
     for (qsizetype i = 0; i < s.exercises.size(); ++i) {
         auto* panel = new CodePanel(store_, tabs_);
+        panel->setRunController(runs_);
         panel->setExercise(lesson.id, step + 1, int(i), s.exercises[i]);
         connect(panel, &CodePanel::solved, this, &StepCode::solved);
         tabs_->addTab(panel, s.exercises.size() == 1 ? tr("Exercise") : tr("Exercise %1").arg(i + 1));
     }
     return tabs_->count() > 0;
+}
+
+void StepCode::setRunController(gui::RunController* runs) {
+    runs_ = runs;
+    for (CodePanel* panel : panels())
+        panel->setRunController(runs);
 }
 
 QList<CodePanel*> StepCode::panels() const {

@@ -8,6 +8,10 @@
 
 class QTabWidget;
 
+namespace clab::gui {
+class RunController;
+}
+
 namespace clab::editor {
 
 class CodePanel;
@@ -22,6 +26,8 @@ public:
     // Shows step `step` (0-based) of `lesson`; false when it has no python snippet and no exercise.
     bool setStep(const lessons::Lesson& lesson, int step);
     QList<CodePanel*> panels() const;
+    // Runs of every panel go to `runs` (the lab's: drawn on its timeline); nullptr: each its own.
+    void setRunController(gui::RunController* runs);
     CodeStore* store() const { return store_; }
 
 signals:
@@ -31,6 +37,7 @@ private:
     CodeStore* store_;
     bool own_store_ = false;
     QTabWidget* tabs_ = nullptr;
+    gui::RunController* runs_ = nullptr;
 };
 
 } // namespace clab::editor

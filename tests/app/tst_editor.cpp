@@ -1,16 +1,17 @@
 // The code editor: Tab, font size, undo; edits kept per step and reset; a real python3 run shows
 // its output, a syntax error marks its line before anything runs, a traceback marks the failing
 // line; an exercise fails with its starting code and passes with its reference solution.
+#include "core/builtin_engines.h"
 #include "editor/code_editor.h"
 #include "editor/code_panel.h"
 #include "editor/code_store.h"
 #include "editor/output_pane.h"
-#include "editor/python_process.h"
 #include "editor/step_code.h"
 #include "lessons/exercise_block.h"
 #include "lessons/lesson_parser.h"
 
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -40,7 +41,10 @@ Q_DECLARE_METATYPE(clab::lessons::ProgramRun)
 class TestEditor : public QObject {
     Q_OBJECT
 private slots:
-    void initTestCase() { qRegisterMetaType<lessons::ProgramRun>(); }
+    void initTestCase() {
+        qRegisterMetaType<lessons::ProgramRun>();
+        register_builtin_engines(); // Run in Python runs on the python engine
+    }
 
     void tabIsFourSpacesAndUndoWorks() {
         CodeEditor editor;
@@ -145,37 +149,37 @@ private slots:
 
     void stopEndsTheWholeTreeQuickly() {
         if (!have_python()) QSKIP("python3 is not installed");
-        PythonProcess process;
-        QSignalSpy output(&process, &PythonProcess::output);
-        QSignalSpy finished(&process, &PythonProcess::finished);
+        QTemporaryDir dir;
+        CodeStore store(dir.filePath(QStringLiteral("code.ini")));
+        CodePanel panel(&store);
+        const QString marker = dir.filePath(QStringLiteral("group"));
         // A child process that ignores SIGTERM and a busy thread: Stop must still end both.
-        process.start(
+        panel.setSnippet(
+            QStringLiteral("t"), 1, 0,
             QStringLiteral("import os, signal, threading, time\n"
                            "if os.fork() == 0:\n"
                            "    signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
                            "    while True: pass\n"
                            "threading.Thread(target=lambda: [0 for _ in iter(int, 1)], daemon=True).start()\n"
-                           "print('started', os.getpgrp(), flush=True)\n"
-                           "time.sleep(60)\n"),
-            30);
-        // Unbuffered output comes a write at a time: wait for the whole line.
-        const auto printed = [&] {
-            QString text;
-            for (const auto& chunk : output)
-                text += chunk.first().toString();
-            return text;
-        };
-        QTRY_VERIFY_WITH_TIMEOUT(printed().contains(QLatin1Char('\n')), 20'000);
-        const QString line = printed().trimmed();
-        const qint64 group = line.section(QLatin1Char(' '), 1).toLongLong();
-        QVERIFY2(group > 0, qPrintable(line));
+                           "open(%1, 'w').write(str(os.getpgrp()))\n"
+                           "time.sleep(60)\n")
+                .arg(QStringLiteral("'%1'").arg(marker)));
+        QSignalSpy finished(&panel, &CodePanel::runFinished);
+        panel.runInPython();
+        QVERIFY(panel.isRunning());
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(marker).size() > 0, 20'000);
+        QFile file(marker);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const qint64 group = file.readAll().toLongLong();
+        QVERIFY(group > 0);
         QElapsedTimer clock;
         clock.start();
-        process.stop();
+        panel.findChild<QPushButton*>(QStringLiteral("stopPython"))->click();
         QVERIFY(finished.count() == 1 || finished.wait(5000));
         qDebug() << "stopped in" << clock.elapsed() << "ms";
         const lessons::ProgramRun run = finished.first().first().value<lessons::ProgramRun>();
         QCOMPARE(run.problem, QStringLiteral("stopped"));
+        QVERIFY(!panel.isRunning());
         // Nothing of the group is left (the forked child was reparented, then killed with it).
         QTRY_VERIFY_WITH_TIMEOUT(::kill(-pid_t(group), 0) != 0, 2000);
     }
