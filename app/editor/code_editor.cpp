@@ -2,6 +2,7 @@
 
 #include "gui/python_highlighter.h"
 
+#include <QApplication>
 #include <QFontDatabase>
 #include <QHelpEvent>
 #include <QKeyEvent>
@@ -9,6 +10,7 @@
 #include <QPainter>
 #include <QTextBlock>
 #include <QToolTip>
+#include <cmath>
 
 namespace clab::editor {
 
@@ -36,10 +38,8 @@ private:
 CodeEditor::CodeEditor(QWidget* parent)
     : QPlainTextEdit(parent) {
     setObjectName(QStringLiteral("codeEditor"));
-    QFont font = QFontDatabase::systemFont(QFontDatabase::FixedFont);
-    setFont(font);
+    applyFont();
     setLineWrapMode(QPlainTextEdit::NoWrap);
-    setTabStopDistance(fontMetrics().horizontalAdvance(QLatin1Char(' ')) * kIndent);
     highlighter_ = new gui::PythonHighlighter(document());
     highlighter_->setWholeDocument(true);
     numbers_ = new LineNumbers(this);
@@ -128,11 +128,22 @@ void CodeEditor::keyPressEvent(QKeyEvent* event) {
 }
 
 void CodeEditor::changeFontSize(int delta) {
-    QFont bigger = font();
-    bigger.setPointSize(std::clamp(bigger.pointSize() + delta, kSmallestPt, kLargestPt));
-    setFont(bigger);
-    setTabStopDistance(QFontMetrics(bigger).horizontalAdvance(QLatin1Char(' ')) * kIndent);
-    updateMargins();
+    const int now = font().pointSize();
+    size_delta_ += std::clamp(now + delta, kSmallestPt, kLargestPt) - now;
+    applyFont();
+}
+
+void CodeEditor::applyFont() {
+    const QWidget* parent = parentWidget();
+    base_pt_ = (parent ? parent->font() : QApplication::font()).pointSizeF();
+    if (base_pt_ <= 0) base_pt_ = 10;
+    QFont font = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    font.setPointSize(std::clamp(int(std::lround(base_pt_)) + size_delta_, kSmallestPt, kLargestPt));
+    applying_ = true;
+    setFont(font);
+    applying_ = false;
+    setTabStopDistance(QFontMetrics(font).horizontalAdvance(QLatin1Char(' ')) * kIndent);
+    if (numbers_) updateMargins();
 }
 
 void CodeEditor::markLine(int line, const QString& why) {
@@ -163,6 +174,13 @@ void CodeEditor::updateSelections() {
 }
 
 bool CodeEditor::event(QEvent* event) {
+    // Qt tells every child when a parent's font changed, even one with a font of its own: follow
+    // the parent's size (presenter mode), keeping the student's own steps.
+    if (!applying_ && (event->type() == QEvent::FontChange || event->type() == QEvent::ParentChange)) {
+        const QWidget* parent = parentWidget();
+        const double base = (parent ? parent->font() : QApplication::font()).pointSizeF();
+        if (base > 0 && base != base_pt_) applyFont();
+    }
     if (event->type() == QEvent::ToolTip && marked_line_ > 0) {
         auto* help = static_cast<QHelpEvent*>(event);
         const QTextCursor at = cursorForPosition(viewport()->mapFrom(this, help->pos()));

@@ -3,6 +3,7 @@
 #include "code_editor.h"
 #include "code_store.h"
 #include "gui/run_controller.h"
+#include "interpreter_setting.h"
 #include "output_pane.h"
 #include "program_run.h"
 #include "python_check.h"
@@ -39,6 +40,11 @@ CodePanel::CodePanel(CodeStore* store, QWidget* parent)
     stop_ = new QPushButton(tr("Stop"), this);
     stop_->setObjectName(QStringLiteral("stopPython"));
     stop_->setEnabled(false);
+    both_ = new QPushButton(tr("Run both"), this);
+    both_->setObjectName(QStringLiteral("runBoth"));
+    both_->setToolTip(tr("Run the step's experiment on its engine, then this code in Python, and open "
+                         "them side by side in Compare"));
+    both_->hide();
     reset_ = new QPushButton(tr("Reset to the lesson's code"), this);
     reset_->setObjectName(QStringLiteral("resetCode"));
     hint_ = new QPushButton(tr("Hint"), this);
@@ -51,12 +57,35 @@ CodePanel::CodePanel(CodeStore* store, QWidget* parent)
     interpreter_->setObjectName(QStringLiteral("interpreter"));
     buttons->addWidget(run_);
     buttons->addWidget(stop_);
+    buttons->addWidget(both_);
     buttons->addWidget(reset_);
     buttons->addWidget(hint_);
     buttons->addWidget(solution_);
     buttons->addStretch(1);
-    buttons->addWidget(interpreter_);
     layout->addLayout(buttons);
+    // The interpreter on a row of its own: its name and version never get clipped by the buttons.
+    auto* python_row = new QHBoxLayout;
+    interpreter_->setWordWrap(true);
+    interpreter_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    python_row->addWidget(interpreter_, 1);
+    auto* choose = new QPushButton(tr("Python…"), this);
+    choose->setObjectName(QStringLiteral("chooseInterpreter"));
+    choose->setToolTip(tr("Choose the interpreter Run in Python uses (remembered)"));
+    python_row->addWidget(choose);
+    layout->addLayout(python_row);
+    connect(choose, &QPushButton::clicked, this, [this] {
+        auto* dialog = new InterpreterDialog(this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->open(); // window-modal, no nested event loop
+    });
+    connect(InterpreterNotifier::instance(), &InterpreterNotifier::changed, this, &CodePanel::setInterpreter);
+
+    fidelity_ = new QLabel(this);
+    fidelity_->setObjectName(QStringLiteral("fidelityNote"));
+    fidelity_->setWordWrap(true);
+    fidelity_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    fidelity_->hide();
+    layout->addWidget(fidelity_);
 
     auto* split = new QSplitter(Qt::Vertical, this);
     editor_ = new CodeEditor(split);
@@ -71,6 +100,7 @@ CodePanel::CodePanel(CodeStore* store, QWidget* parent)
     connect(run_, &QPushButton::clicked, this, &CodePanel::runInPython);
     connect(stop_, &QPushButton::clicked, this, &CodePanel::stop);
     connect(reset_, &QPushButton::clicked, this, &CodePanel::resetToLesson);
+    connect(both_, &QPushButton::clicked, this, &CodePanel::runBothRequested);
     connect(hint_, &QPushButton::clicked, this, [this] {
         if (exercise_) output_->setStatus(tr("Hint: %1").arg(exercise_->hint), true);
     });
@@ -82,7 +112,7 @@ CodePanel::CodePanel(CodeStore* store, QWidget* parent)
     auto* enter = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Enter), this);
     enter->setContext(Qt::WidgetWithChildrenShortcut);
     connect(enter, &QShortcut::activated, this, &CodePanel::runInPython);
-    setInterpreter({});
+    setInterpreter(saved_interpreter());
 }
 
 CodePanel::~CodePanel() {
@@ -92,6 +122,20 @@ CodePanel::~CodePanel() {
 void CodePanel::setInterpreter(const QString& python) {
     python_ = python;
     interpreter_->setText(interpreter_description(python));
+    interpreter_->setToolTip(interpreter_->text());
+}
+
+void CodePanel::setRunBothAvailable(bool available) {
+    both_->setVisible(available && !exercise_);
+}
+
+void CodePanel::setFidelityNote(const QString& text) {
+    fidelity_->setText(text);
+    fidelity_->setVisible(!text.isEmpty());
+}
+
+QString CodePanel::fidelityNote() const {
+    return fidelity_->text();
 }
 
 gui::RunController* CodePanel::runController() const {

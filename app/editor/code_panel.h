@@ -44,6 +44,11 @@ public:
     void setInterpreter(const QString& python);
     // Where runs go: the lab's controller (drawn on its timeline). nullptr: a controller of its own.
     void setRunController(gui::RunController* runs);
+    // Shows "Run both" (a snippet of a step with an experiment): runBothRequested() when pressed.
+    void setRunBothAvailable(bool available);
+    // The last "Run both"'s fidelity note under the buttons; empty hides it.
+    void setFidelityNote(const QString& text);
+    QString fidelityNote() const;
     gui::RunController* runController() const;
 
     CodeEditor* editor() const { return editor_; }
@@ -62,6 +67,7 @@ signals:
     // The engine's summary of the same run (the timeline's), for Run both's fidelity note.
     void summaryArrived(const clab::Summary& summary);
     void solved(); // an exercise passed all its checks
+    void runBothRequested();
 
 private:
     void runCode(const QString& code);
@@ -84,6 +90,8 @@ private:
     QPushButton* run_ = nullptr;
     QPushButton* stop_ = nullptr;
     QPushButton* reset_ = nullptr;
+    QPushButton* both_ = nullptr;
+    QLabel* fidelity_ = nullptr;
     QPushButton* hint_ = nullptr;
     QPushButton* solution_ = nullptr;
 

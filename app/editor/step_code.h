@@ -30,8 +30,14 @@ public:
     void setRunController(gui::RunController* runs);
     CodeStore* store() const { return store_; }
 
+    // The step's Markdown with each python snippet replaced by a line pointing at its editor tab:
+    // the code is shown once, where it can be edited and run.
+    static QString textWithoutSnippets(const QString& markdown);
+
 signals:
     void solved(); // an exercise of this step was just solved
+    // "Run both" on a snippet of a step with an experiment: its engine run, then `panel`'s code.
+    void runBothRequested(clab::editor::CodePanel* panel);
 
 private:
     CodeStore* store_;
