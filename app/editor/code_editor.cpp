@@ -39,6 +39,7 @@ CodeEditor::CodeEditor(QWidget* parent)
     : QPlainTextEdit(parent) {
     setObjectName(QStringLiteral("codeEditor"));
     applyFont();
+    watchWindow();
     setLineWrapMode(QPlainTextEdit::NoWrap);
     highlighter_ = new gui::PythonHighlighter(document());
     highlighter_->setWholeDocument(true);
@@ -133,15 +134,27 @@ void CodeEditor::changeFontSize(int delta) {
     applyFont();
 }
 
+void CodeEditor::watchWindow() {
+    QWidget* top = window();
+    if (top == watched_ || top == this) return;
+    if (watched_) watched_->removeEventFilter(this);
+    watched_ = top;
+    top->installEventFilter(this);
+}
+
+bool CodeEditor::eventFilter(QObject* watched, QEvent* event) {
+    // The window's FontChange comes after its children took the new font: the parent has it now.
+    if (watched == watched_ && event->type() == QEvent::FontChange) applyFont();
+    return QPlainTextEdit::eventFilter(watched, event);
+}
+
 void CodeEditor::applyFont() {
     const QWidget* parent = parentWidget();
     base_pt_ = (parent ? parent->font() : QApplication::font()).pointSizeF();
     if (base_pt_ <= 0) base_pt_ = 10;
     QFont font = QFontDatabase::systemFont(QFontDatabase::FixedFont);
     font.setPointSize(std::clamp(int(std::lround(base_pt_)) + size_delta_, kSmallestPt, kLargestPt));
-    applying_ = true;
     setFont(font);
-    applying_ = false;
     setTabStopDistance(QFontMetrics(font).horizontalAdvance(QLatin1Char(' ')) * kIndent);
     if (numbers_) updateMargins();
 }
@@ -174,9 +187,10 @@ void CodeEditor::updateSelections() {
 }
 
 bool CodeEditor::event(QEvent* event) {
-    // Qt tells every child when a parent's font changed, even one with a font of its own: follow
-    // the parent's size (presenter mode), keeping the student's own steps.
-    if (!applying_ && (event->type() == QEvent::FontChange || event->type() == QEvent::ParentChange)) {
+    // A widget with a font size of its own hears nothing when its window's font changes, so the
+    // editor watches its window (whichever it is once shown) and follows the parent's size.
+    if (event->type() == QEvent::Show || event->type() == QEvent::ParentChange) {
+        watchWindow();
         const QWidget* parent = parentWidget();
         const double base = (parent ? parent->font() : QApplication::font()).pointSizeF();
         if (base > 0 && base != base_pt_) applyFont();

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <QPlainTextEdit>
+#include <QPointer>
 
 namespace clab::gui {
 class PythonHighlighter;
@@ -29,19 +30,21 @@ public:
 protected:
     void keyPressEvent(QKeyEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
-    bool event(QEvent* event) override; // the marked line's tooltip
+    bool event(QEvent* event) override; // the marked line's tooltip; follow the window's font
+    bool eventFilter(QObject* watched, QEvent* event) override; // the window's font changed
 
 private:
     void updateMargins();
-    void applyFont(); // monospace at the parent's size + size_delta_
+    void applyFont();   // monospace at the parent's size + size_delta_
+    void watchWindow(); // a font set on the window (presenter mode) reaches us through its FontChange
     void updateSelections();
 
     QWidget* numbers_ = nullptr;
     gui::PythonHighlighter* highlighter_ = nullptr;
     int marked_line_ = 0;
-    int size_delta_ = 0;    // the student's Ctrl+= / Ctrl+- steps, in points
-    double base_pt_ = 0;    // the parent's size the font was made for
-    bool applying_ = false; // our own setFont, not the parent's
+    int size_delta_ = 0; // the student's Ctrl+= / Ctrl+- steps, in points
+    double base_pt_ = 0; // the parent's size the font was made for
+    QPointer<QWidget> watched_;
     QString marked_why_;
 };
 
