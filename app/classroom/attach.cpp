@@ -2,12 +2,15 @@
 
 #include "bookmarks.h"
 #include "classroom_controller.h"
+#include "editor/code_panel.h"
+#include "editor/step_code.h"
 #include "gui/info_bar.h"
 #include "gui/lab_panel.h"
 #include "gui/main_window.h"
 #include "gui/run_controller.h"
 #include "gui/step_view.h"
 #include "plots/timeline_view.h"
+#include "run_both.h"
 
 #include <QStatusBar>
 #include <QTreeView>
@@ -53,6 +56,18 @@ ClassroomController* attach_classroom(MainWindow* window) {
     });
     QObject::connect(lab, &gui::LabPanel::summaryUpdated, controller, &ClassroomController::onSummaryUpdated);
     QObject::connect(lab, &gui::LabPanel::compareFinished, controller, &ClassroomController::compareLatest);
+    auto* both = new RunBoth(lab, controller, controller);
+    both->setObjectName(QStringLiteral("runBoth"));
+    QObject::connect(window->stepView()->code(), &editor::StepCode::runBothRequested, both,
+                     [both, window](editor::CodePanel* panel) {
+                         const lessons::Lesson* lesson = window->lesson();
+                         const int step = window->currentStep();
+                         QString reveal;
+                         if (lesson && step >= 0 && step < lesson->steps.size() &&
+                             lesson->steps[step].prediction)
+                             reveal = lesson->steps[step].prediction->reveal;
+                         both->start(panel, reveal);
+                     });
     QObject::connect(window, &MainWindow::presenterModeChanged, controller,
                      &ClassroomController::setPresenterMode);
     QObject::connect(controller, &ClassroomController::message, window,

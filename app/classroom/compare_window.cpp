@@ -15,12 +15,23 @@
 
 namespace clab::classroom {
 
+void CompareWindow::setNote(const QString& text) {
+    note_->setText(text);
+    note_->setVisible(!text.isEmpty());
+}
+
 CompareWindow::CompareWindow(CompareModel* model, TimelineFactory factory, QWidget* parent)
     : QWidget(parent, Qt::Window)
     , model_(model)
     , factory_(std::move(factory)) {
     setWindowTitle(tr("Compare runs"));
     auto* layout = new QVBoxLayout(this);
+    note_ = new QLabel(this);
+    note_->setObjectName(QStringLiteral("compareNote"));
+    note_->setWordWrap(true);
+    note_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    note_->hide();
+    layout->addWidget(note_);
     auto* split = new QSplitter(Qt::Vertical, this);
     layout->addWidget(split);
 

@@ -24,6 +24,10 @@ public:
     QWidget* stack() const { return stack_; } // what "Export ▸ Plots" saves from this window
 
     QLabel* legend() const { return legend_; }
+    // A line above the table saying how the pinned runs differ ("Run both"'s fidelity note);
+    // empty hides it.
+    void setNote(const QString& text);
+    QLabel* note() const { return note_; }
 
 public slots:
     void rebuild(); // after pins changed
@@ -38,7 +42,8 @@ private:
     QVBoxLayout* stack_layout_ = nullptr;
     QLabel* empty_ = nullptr;
     QLabel* legend_ = nullptr; // one legend for every timeline of the stack
-    QList<QWidget*> rows_;     // one per pinned run: title + timeline
+    QLabel* note_ = nullptr;
+    QList<QWidget*> rows_; // one per pinned run: title + timeline
     QHash<QWidget*, QWidget*> timeline_of_row_;
 };
 

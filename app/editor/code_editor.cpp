@@ -2,6 +2,7 @@
 
 #include "gui/python_highlighter.h"
 
+#include <QApplication>
 #include <QFontDatabase>
 #include <QHelpEvent>
 #include <QKeyEvent>
@@ -9,6 +10,7 @@
 #include <QPainter>
 #include <QTextBlock>
 #include <QToolTip>
+#include <cmath>
 
 namespace clab::editor {
 
@@ -36,10 +38,9 @@ private:
 CodeEditor::CodeEditor(QWidget* parent)
     : QPlainTextEdit(parent) {
     setObjectName(QStringLiteral("codeEditor"));
-    QFont font = QFontDatabase::systemFont(QFontDatabase::FixedFont);
-    setFont(font);
+    applyFont();
+    watchWindow();
     setLineWrapMode(QPlainTextEdit::NoWrap);
-    setTabStopDistance(fontMetrics().horizontalAdvance(QLatin1Char(' ')) * kIndent);
     highlighter_ = new gui::PythonHighlighter(document());
     highlighter_->setWholeDocument(true);
     numbers_ = new LineNumbers(this);
@@ -128,11 +129,34 @@ void CodeEditor::keyPressEvent(QKeyEvent* event) {
 }
 
 void CodeEditor::changeFontSize(int delta) {
-    QFont bigger = font();
-    bigger.setPointSize(std::clamp(bigger.pointSize() + delta, kSmallestPt, kLargestPt));
-    setFont(bigger);
-    setTabStopDistance(QFontMetrics(bigger).horizontalAdvance(QLatin1Char(' ')) * kIndent);
-    updateMargins();
+    const int now = font().pointSize();
+    size_delta_ += std::clamp(now + delta, kSmallestPt, kLargestPt) - now;
+    applyFont();
+}
+
+void CodeEditor::watchWindow() {
+    QWidget* top = window();
+    if (top == watched_ || top == this) return;
+    if (watched_) watched_->removeEventFilter(this);
+    watched_ = top;
+    top->installEventFilter(this);
+}
+
+bool CodeEditor::eventFilter(QObject* watched, QEvent* event) {
+    // The window's FontChange comes after its children took the new font: the parent has it now.
+    if (watched == watched_ && event->type() == QEvent::FontChange) applyFont();
+    return QPlainTextEdit::eventFilter(watched, event);
+}
+
+void CodeEditor::applyFont() {
+    const QWidget* parent = parentWidget();
+    base_pt_ = (parent ? parent->font() : QApplication::font()).pointSizeF();
+    if (base_pt_ <= 0) base_pt_ = 10;
+    QFont font = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    font.setPointSize(std::clamp(int(std::lround(base_pt_)) + size_delta_, kSmallestPt, kLargestPt));
+    setFont(font);
+    setTabStopDistance(QFontMetrics(font).horizontalAdvance(QLatin1Char(' ')) * kIndent);
+    if (numbers_) updateMargins();
 }
 
 void CodeEditor::markLine(int line, const QString& why) {
@@ -163,6 +187,14 @@ void CodeEditor::updateSelections() {
 }
 
 bool CodeEditor::event(QEvent* event) {
+    // A widget with a font size of its own hears nothing when its window's font changes, so the
+    // editor watches its window (whichever it is once shown) and follows the parent's size.
+    if (event->type() == QEvent::Show || event->type() == QEvent::ParentChange) {
+        watchWindow();
+        const QWidget* parent = parentWidget();
+        const double base = (parent ? parent->font() : QApplication::font()).pointSizeF();
+        if (base > 0 && base != base_pt_) applyFont();
+    }
     if (event->type() == QEvent::ToolTip && marked_line_ > 0) {
         auto* help = static_cast<QHelpEvent*>(event);
         const QTextCursor at = cursorForPosition(viewport()->mapFrom(this, help->pos()));

@@ -1,9 +1,11 @@
 // The editor of one python snippet: line numbers, the lesson's python colours, monospace,
 // Tab = 4 spaces, undo/redo (QPlainTextEdit's), Ctrl+= / Ctrl+- font size, and one marked line
-// (a traceback's or a syntax error's).
+// (a traceback's or a syntax error's). The font size follows the surrounding widgets' (presenter
+// mode makes the whole window larger) plus the student's own Ctrl+= / Ctrl+- steps.
 #pragma once
 
 #include <QPlainTextEdit>
+#include <QPointer>
 
 namespace clab::gui {
 class PythonHighlighter;
@@ -20,6 +22,7 @@ public:
     void markLine(int line, const QString& why = {});
     int markedLine() const { return marked_line_; }
     void changeFontSize(int delta); // points, kept between 7 and 40
+    int fontSizeDelta() const { return size_delta_; }
 
     int lineNumberWidth() const;
     void paintLineNumbers(QPaintEvent* event);
@@ -27,15 +30,21 @@ public:
 protected:
     void keyPressEvent(QKeyEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
-    bool event(QEvent* event) override; // the marked line's tooltip
+    bool event(QEvent* event) override; // the marked line's tooltip; follow the window's font
+    bool eventFilter(QObject* watched, QEvent* event) override; // the window's font changed
 
 private:
     void updateMargins();
+    void applyFont();   // monospace at the parent's size + size_delta_
+    void watchWindow(); // a font set on the window (presenter mode) reaches us through its FontChange
     void updateSelections();
 
     QWidget* numbers_ = nullptr;
     gui::PythonHighlighter* highlighter_ = nullptr;
     int marked_line_ = 0;
+    int size_delta_ = 0; // the student's Ctrl+= / Ctrl+- steps, in points
+    double base_pt_ = 0; // the parent's size the font was made for
+    QPointer<QWidget> watched_;
     QString marked_why_;
 };
 

@@ -2,9 +2,11 @@
 
 #include "code_editor.h"
 #include "code_store.h"
+#include "gui/run_controller.h"
+#include "interpreter_setting.h"
 #include "output_pane.h"
+#include "program_run.h"
 #include "python_check.h"
-#include "python_process.h"
 
 #include <QHBoxLayout>
 #include <QLabel>
@@ -38,6 +40,11 @@ CodePanel::CodePanel(CodeStore* store, QWidget* parent)
     stop_ = new QPushButton(tr("Stop"), this);
     stop_->setObjectName(QStringLiteral("stopPython"));
     stop_->setEnabled(false);
+    both_ = new QPushButton(tr("Run both"), this);
+    both_->setObjectName(QStringLiteral("runBoth"));
+    both_->setToolTip(tr("Run the step's experiment on its engine, then this code in Python, and open "
+                         "them side by side in Compare"));
+    both_->hide();
     reset_ = new QPushButton(tr("Reset to the lesson's code"), this);
     reset_->setObjectName(QStringLiteral("resetCode"));
     hint_ = new QPushButton(tr("Hint"), this);
@@ -50,12 +57,35 @@ CodePanel::CodePanel(CodeStore* store, QWidget* parent)
     interpreter_->setObjectName(QStringLiteral("interpreter"));
     buttons->addWidget(run_);
     buttons->addWidget(stop_);
+    buttons->addWidget(both_);
     buttons->addWidget(reset_);
     buttons->addWidget(hint_);
     buttons->addWidget(solution_);
     buttons->addStretch(1);
-    buttons->addWidget(interpreter_);
     layout->addLayout(buttons);
+    // The interpreter on a row of its own: its name and version never get clipped by the buttons.
+    auto* python_row = new QHBoxLayout;
+    interpreter_->setWordWrap(true);
+    interpreter_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    python_row->addWidget(interpreter_, 1);
+    auto* choose = new QPushButton(tr("Python…"), this);
+    choose->setObjectName(QStringLiteral("chooseInterpreter"));
+    choose->setToolTip(tr("Choose the interpreter Run in Python uses (remembered)"));
+    python_row->addWidget(choose);
+    layout->addLayout(python_row);
+    connect(choose, &QPushButton::clicked, this, [this] {
+        auto* dialog = new InterpreterDialog(this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->open(); // window-modal, no nested event loop
+    });
+    connect(InterpreterNotifier::instance(), &InterpreterNotifier::changed, this, &CodePanel::setInterpreter);
+
+    fidelity_ = new QLabel(this);
+    fidelity_->setObjectName(QStringLiteral("fidelityNote"));
+    fidelity_->setWordWrap(true);
+    fidelity_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    fidelity_->hide();
+    layout->addWidget(fidelity_);
 
     auto* split = new QSplitter(Qt::Vertical, this);
     editor_ = new CodeEditor(split);
@@ -66,12 +96,11 @@ CodePanel::CodePanel(CodeStore* store, QWidget* parent)
     split->setStretchFactor(1, 1);
     layout->addWidget(split, 1);
 
-    process_ = new PythonProcess(this);
-    connect(process_, &PythonProcess::output, output_, &OutputPane::append);
-    connect(process_, &PythonProcess::finished, this, &CodePanel::finished);
+    setRunController(nullptr);
     connect(run_, &QPushButton::clicked, this, &CodePanel::runInPython);
     connect(stop_, &QPushButton::clicked, this, &CodePanel::stop);
     connect(reset_, &QPushButton::clicked, this, &CodePanel::resetToLesson);
+    connect(both_, &QPushButton::clicked, this, &CodePanel::runBothRequested);
     connect(hint_, &QPushButton::clicked, this, [this] {
         if (exercise_) output_->setStatus(tr("Hint: %1").arg(exercise_->hint), true);
     });
@@ -83,13 +112,52 @@ CodePanel::CodePanel(CodeStore* store, QWidget* parent)
     auto* enter = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Enter), this);
     enter->setContext(Qt::WidgetWithChildrenShortcut);
     connect(enter, &QShortcut::activated, this, &CodePanel::runInPython);
-    setInterpreter({});
+    setInterpreter(saved_interpreter());
+}
+
+CodePanel::~CodePanel() {
+    stop();
 }
 
 void CodePanel::setInterpreter(const QString& python) {
     python_ = python;
-    process_->setInterpreter(python);
     interpreter_->setText(interpreter_description(python));
+    interpreter_->setToolTip(interpreter_->text());
+}
+
+void CodePanel::setRunBothAvailable(bool available) {
+    both_->setVisible(available && !exercise_);
+}
+
+void CodePanel::setFidelityNote(const QString& text) {
+    fidelity_->setText(text);
+    fidelity_->setVisible(!text.isEmpty());
+}
+
+QString CodePanel::fidelityNote() const {
+    return fidelity_->text();
+}
+
+gui::RunController* CodePanel::runController() const {
+    return runs_.data();
+}
+
+void CodePanel::setRunController(gui::RunController* runs) {
+    if (runs_ && runs_ == runs) return;
+    stop();
+    if (runs_) runs_->disconnect(this);
+    run_id_ = 0;
+    if (!runs) {
+        if (!own_runs_) {
+            own_runs_ = new gui::RunController(this);
+            own_runs_->setBaselineEnabled(false);
+        }
+        runs = own_runs_;
+    }
+    runs_ = runs;
+    connect(runs_, &gui::RunController::started, this, &CodePanel::onRunStarted);
+    connect(runs_, &gui::RunController::finished, this, &CodePanel::onRunEnded);
+    connect(runs_, &gui::RunController::failed, this, &CodePanel::onRunFailed);
 }
 
 QString CodePanel::original() const {
@@ -152,11 +220,11 @@ void CodePanel::showSolution() {
 }
 
 bool CodePanel::isRunning() const {
-    return process_->isRunning();
+    return run_id_ != 0;
 }
 
 void CodePanel::runInPython() {
-    if (process_->isRunning()) return;
+    if (isRunning()) return;
     const QString code = editor_->toPlainText();
     output_->clear();
     result_.reset();
@@ -179,12 +247,50 @@ void CodePanel::runInPython() {
 void CodePanel::runCode(const QString& code) {
     run_->setEnabled(false);
     stop_->setEnabled(true);
-    process_->start(code, exercise_ ? exercise_->timeout_s : kSnippetTimeoutS);
+    output_->setStatus(tr("Running in %1…").arg(python_.isEmpty() ? QStringLiteral("python3") : python_),
+                       true);
+    // started() comes from inside start(): the id is known before any other run can begin.
+    starting_ = true;
+    const quint64 id =
+        runs_->start(program_spec(code, python_, exercise_ ? exercise_->timeout_s : kSnippetTimeoutS));
+    starting_ = false;
+    if (id != 0) run_id_ = id; // 0: failed() already said why and ended the run
+}
+
+void CodePanel::onRunStarted(quint64 id) {
+    // Another run on the same controller (the lab's Run) replaced ours: it was cancelled.
+    if (run_id_ != 0 && id != run_id_ && !starting_) {
+        lessons::ProgramRun replaced;
+        replaced.problem = tr("stopped: another run started");
+        pending_code_.clear();
+        run_id_ = 0;
+        finished(replaced);
+    }
+}
+
+void CodePanel::onRunEnded(quint64 id, const Summary& summary) {
+    if (id != run_id_ || id == 0) return;
+    run_id_ = 0;
+    emit summaryArrived(summary);
+    const lessons::ProgramRun run = program_run(summary);
+    if (!run.out.isEmpty()) output_->append(run.out, false);
+    if (!run.err.isEmpty()) output_->append(run.err, true);
+    finished(run);
+}
+
+void CodePanel::onRunFailed(quint64 id, const QString& message) {
+    if (run_id_ != 0 && id != run_id_) return;
+    if (run_id_ == 0 && !starting_) return;
+    run_id_ = 0;
+    lessons::ProgramRun failed;
+    failed.problem = message;
+    pending_code_.clear();
+    finished(failed);
 }
 
 void CodePanel::stop() {
     pending_code_.clear();
-    process_->stop();
+    if (run_id_ != 0 && runs_ && runs_->currentRun() == run_id_) runs_->stop();
 }
 
 void CodePanel::finished(const lessons::ProgramRun& run) {
@@ -199,7 +305,7 @@ void CodePanel::finished(const lessons::ProgramRun& run) {
     run_->setEnabled(true);
     stop_->setEnabled(false);
     output_->showEnd(run);
-    if (const int line = traceback_line(run.err, process_->scriptPath()); line > 0) {
+    if (const int line = program_traceback_line(run.err); line > 0) {
         const QStringList lines = run.err.trimmed().split(QLatin1Char('\n'));
         editor_->markLine(line, lines.value(lines.size() - 1));
     }

@@ -15,7 +15,11 @@ OutputPane::OutputPane(QWidget* parent)
     text_ = new QPlainTextEdit(this);
     text_->setObjectName(QStringLiteral("programOutput"));
     text_->setReadOnly(true);
-    text_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    // Monospace, but only the family is set: the size follows the window's (presenter mode).
+    QFont mono;
+    mono.setFamilies(QFontDatabase::systemFont(QFontDatabase::FixedFont).families());
+    mono.setStyleHint(QFont::Monospace);
+    text_->setFont(mono);
     text_->setPlaceholderText(tr("The program's output appears here."));
     text_->setMaximumBlockCount(5000); // a runaway print loop must not eat the memory
     status_ = new QLabel(this);

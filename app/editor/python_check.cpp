@@ -2,7 +2,6 @@
 
 #include <QHash>
 #include <QProcess>
-#include <QRegularExpression>
 
 namespace clab::editor {
 
@@ -68,17 +67,6 @@ QString interpreter_description(const QString& python) {
     }
     known.insert(name, description);
     return description;
-}
-
-int traceback_line(const QString& stderr_text, const QString& file) {
-    static const QRegularExpression frame(QStringLiteral("^\\s*File \"([^\"]+)\", line ([0-9]+)"),
-                                          QRegularExpression::MultilineOption);
-    int line = 0;
-    for (auto it = frame.globalMatch(stderr_text); it.hasNext();) {
-        const auto match = it.next();
-        if (match.captured(1) == file) line = match.captured(2).toInt();
-    }
-    return line;
 }
 
 } // namespace clab::editor

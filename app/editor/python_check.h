@@ -19,7 +19,4 @@ std::optional<SyntaxProblem> syntax_problem(const QString& code, const QString& 
 // "Python 3.11.2 · GIL" / "Python 3.13.0 · free-threaded", or why there is none. Asked once per name.
 QString interpreter_description(const QString& python = {});
 
-// The line of the last frame of `file` in a traceback on stderr (File "…/main.py", line N), or 0.
-int traceback_line(const QString& stderr_text, const QString& file);
-
 } // namespace clab::editor

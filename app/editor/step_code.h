@@ -8,6 +8,10 @@
 
 class QTabWidget;
 
+namespace clab::gui {
+class RunController;
+}
+
 namespace clab::editor {
 
 class CodePanel;
@@ -22,15 +26,24 @@ public:
     // Shows step `step` (0-based) of `lesson`; false when it has no python snippet and no exercise.
     bool setStep(const lessons::Lesson& lesson, int step);
     QList<CodePanel*> panels() const;
+    // Runs of every panel go to `runs` (the lab's: drawn on its timeline); nullptr: each its own.
+    void setRunController(gui::RunController* runs);
     CodeStore* store() const { return store_; }
+
+    // The step's Markdown with each python snippet replaced by a line pointing at its editor tab:
+    // the code is shown once, where it can be edited and run.
+    static QString textWithoutSnippets(const QString& markdown);
 
 signals:
     void solved(); // an exercise of this step was just solved
+    // "Run both" on a snippet of a step with an experiment: its engine run, then `panel`'s code.
+    void runBothRequested(clab::editor::CodePanel* panel);
 
 private:
     CodeStore* store_;
     bool own_store_ = false;
     QTabWidget* tabs_ = nullptr;
+    gui::RunController* runs_ = nullptr;
 };
 
 } // namespace clab::editor

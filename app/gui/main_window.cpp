@@ -3,6 +3,7 @@
 #include "baseline.h"
 #include "check_questions_box.h"
 #include "classroom/attach.h"
+#include "editor/step_code.h"
 #include "info_bar.h"
 #include "lab_panel.h"
 #include "lesson_navigator_model.h"
@@ -94,6 +95,7 @@ void MainWindow::buildLayout() {
     step_view_->setMinimumWidth(320);
     lab_ = new gui::LabPanel(main_split_);
     lab_->setMinimumWidth(420);
+    step_view_->code()->setRunController(lab_->controller()); // Run in Python draws on the lab's timeline
 
     main_split_->addWidget(navigator_);
     main_split_->addWidget(step_view_);

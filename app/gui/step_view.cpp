@@ -107,7 +107,9 @@ void StepView::showStep(const lessons::Lesson& lesson, int step, bool has_previo
     const lessons::Step& s = lesson.steps.at(step);
     lesson_label_->setText(tr("Lesson %1 · %2").arg(lesson.number).arg(lesson.title));
     title_->setText(s.title);
-    text_->setMarkdown(s.markdown);
+    // Each python snippet is shown once: in its editor, not also as text.
+    text_->setMarkdown(s.python_snippets.isEmpty() ? s.markdown
+                                                   : editor::StepCode::textWithoutSnippets(s.markdown));
     restyle();
     highlighter_->rehighlight();
     prediction_->setPrediction(s.prediction, s.prediction && !s.compare.isEmpty()

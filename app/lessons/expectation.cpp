@@ -35,6 +35,24 @@ const QStringList& summary_metrics() {
         QStringLiteral("baseline_wall_s"),
         QStringLiteral("speedup"),
         QStringLiteral("efficiency"),
+        QStringLiteral("exit_code"),
+    };
+    return metrics;
+}
+
+const QStringList& python_metrics() {
+    // What core/python fills in (or the Runner and summarize_trace derive from its events). The
+    // others (lost_updates, ipc_bytes …) belong to the engines' workloads, and a real program has no
+    // sequential baseline, so no speedup.
+    static const QStringList metrics{
+        QStringLiteral("wall_s"),          QStringLiteral("cpu_s"),
+        QStringLiteral("events"),          QStringLiteral("peak_rss_mb"),
+        QStringLiteral("completed"),       QStringLiteral("cancelled"),
+        QStringLiteral("exit_code"),       QStringLiteral("gil_switches"),
+        QStringLiteral("gil_wait_s"),      QStringLiteral("median_gil_slice_ms"),
+        QStringLiteral("process_start_s"), QStringLiteral("loop_iterations"),
+        QStringLiteral("task_switches"),   QStringLiteral("max_loop_lag_s"),
+        QStringLiteral("slow_callbacks"),
     };
     return metrics;
 }

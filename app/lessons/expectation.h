@@ -46,6 +46,9 @@ std::optional<Expectation> parse_expectation(const QString& text, QString& error
 // `reveal:`. Booleans (deadlock, completed, broken, cancelled) count as 0 or 1.
 const QStringList& summary_metrics();
 
+// The numbers a run of the `python` engine measures: what `expect: python.X` may name (X from here).
+const QStringList& python_metrics();
+
 // True when `metric` can only be measured against a sequential baseline run.
 bool needs_baseline(const QString& metric);
 

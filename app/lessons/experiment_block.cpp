@@ -237,7 +237,26 @@ void read_expect(const Field& field, Step& step, Problems& problems) {
         return;
     }
     const QString own_engine = QString::fromLatin1(to_string(step.spec.engine).data());
+    const QString python = QString::fromLatin1(to_string(EngineKind::Python).data());
     for (const MetricRef& operand : expectation->operands()) {
+        const bool on_python = operand.engine == python || (operand.engine.isEmpty() && own_engine == python);
+        if (on_python && !python_metrics().contains(operand.metric)) {
+            problems.add(field.line,
+                         QStringLiteral("expect names python.%1, which a real program's run does not "
+                                        "measure (it measures: %2)")
+                             .arg(operand.metric, python_metrics().join(QStringLiteral(", "))));
+            return;
+        }
+        // python.X: the step's first python snippet, run in the real interpreter.
+        if (operand.engine == python && operand.engine != own_engine) {
+            if (step.python_snippets.isEmpty()) {
+                problems.add(field.line, QStringLiteral("expect names python.%1, but this step has no python "
+                                                        "snippet to run")
+                                             .arg(operand.metric));
+                return;
+            }
+            continue;
+        }
         if (!operand.engine.isEmpty() && operand.engine != own_engine &&
             !step.compare.contains(operand.engine)) {
             problems.add(field.line,

@@ -1,17 +1,24 @@
 // The code editor: Tab, font size, undo; edits kept per step and reset; a real python3 run shows
 // its output, a syntax error marks its line before anything runs, a traceback marks the failing
 // line; an exercise fails with its starting code and passes with its reference solution.
+#include "core/builtin_engines.h"
 #include "editor/code_editor.h"
 #include "editor/code_panel.h"
 #include "editor/code_store.h"
+#include "editor/fidelity.h"
+#include "editor/interpreter_setting.h"
 #include "editor/output_pane.h"
-#include "editor/python_process.h"
+#include "editor/program_run.h"
 #include "editor/step_code.h"
 #include "lessons/exercise_block.h"
 #include "lessons/lesson_parser.h"
 
+#include <QComboBox>
 #include <QElapsedTimer>
+#include <QFileInfo>
+#include <QLabel>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -40,7 +47,10 @@ Q_DECLARE_METATYPE(clab::lessons::ProgramRun)
 class TestEditor : public QObject {
     Q_OBJECT
 private slots:
-    void initTestCase() { qRegisterMetaType<lessons::ProgramRun>(); }
+    void initTestCase() {
+        qRegisterMetaType<lessons::ProgramRun>();
+        register_builtin_engines(); // Run in Python runs on the python engine
+    }
 
     void tabIsFourSpacesAndUndoWorks() {
         CodeEditor editor;
@@ -145,37 +155,37 @@ private slots:
 
     void stopEndsTheWholeTreeQuickly() {
         if (!have_python()) QSKIP("python3 is not installed");
-        PythonProcess process;
-        QSignalSpy output(&process, &PythonProcess::output);
-        QSignalSpy finished(&process, &PythonProcess::finished);
+        QTemporaryDir dir;
+        CodeStore store(dir.filePath(QStringLiteral("code.ini")));
+        CodePanel panel(&store);
+        const QString marker = dir.filePath(QStringLiteral("group"));
         // A child process that ignores SIGTERM and a busy thread: Stop must still end both.
-        process.start(
+        panel.setSnippet(
+            QStringLiteral("t"), 1, 0,
             QStringLiteral("import os, signal, threading, time\n"
                            "if os.fork() == 0:\n"
                            "    signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
                            "    while True: pass\n"
                            "threading.Thread(target=lambda: [0 for _ in iter(int, 1)], daemon=True).start()\n"
-                           "print('started', os.getpgrp(), flush=True)\n"
-                           "time.sleep(60)\n"),
-            30);
-        // Unbuffered output comes a write at a time: wait for the whole line.
-        const auto printed = [&] {
-            QString text;
-            for (const auto& chunk : output)
-                text += chunk.first().toString();
-            return text;
-        };
-        QTRY_VERIFY_WITH_TIMEOUT(printed().contains(QLatin1Char('\n')), 20'000);
-        const QString line = printed().trimmed();
-        const qint64 group = line.section(QLatin1Char(' '), 1).toLongLong();
-        QVERIFY2(group > 0, qPrintable(line));
+                           "open(%1, 'w').write(str(os.getpgrp()))\n"
+                           "time.sleep(60)\n")
+                .arg(QStringLiteral("'%1'").arg(marker)));
+        QSignalSpy finished(&panel, &CodePanel::runFinished);
+        panel.runInPython();
+        QVERIFY(panel.isRunning());
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(marker).size() > 0, 20'000);
+        QFile file(marker);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const qint64 group = file.readAll().toLongLong();
+        QVERIFY(group > 0);
         QElapsedTimer clock;
         clock.start();
-        process.stop();
+        panel.findChild<QPushButton*>(QStringLiteral("stopPython"))->click();
         QVERIFY(finished.count() == 1 || finished.wait(5000));
         qDebug() << "stopped in" << clock.elapsed() << "ms";
         const lessons::ProgramRun run = finished.first().first().value<lessons::ProgramRun>();
         QCOMPARE(run.problem, QStringLiteral("stopped"));
+        QVERIFY(!panel.isRunning());
         // Nothing of the group is left (the forked child was reparented, then killed with it).
         QTRY_VERIFY_WITH_TIMEOUT(::kill(-pid_t(group), 0) != 0, 2000);
     }
@@ -213,6 +223,176 @@ private slots:
         QCOMPARE(solved.count(), 1);
         QVERIFY(store.solved(QStringLiteral("t"), 1, 0));
         QCOMPARE(store.solvedCount(QStringLiteral("t")), 1);
+    }
+
+    void editorFollowsTheWindowsFontSize() {
+        // Presenter mode makes the window's font larger: the editor and its output follow, and the
+        // student's own Ctrl+= steps stay on top of it.
+        QWidget window;
+        QFont desk = window.font();
+        desk.setPointSize(10);
+        window.setFont(desk);
+        QTemporaryDir dir;
+        CodeStore store(dir.filePath(QStringLiteral("code.ini")));
+        auto* panel = new CodePanel(&store, &window);
+        panel->setSnippet(QStringLiteral("t"), 1, 0, QStringLiteral("print(1)\n"));
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QCOMPARE(panel->editor()->font().pointSize(), 10);
+        panel->editor()->changeFontSize(2);
+        QCOMPARE(panel->editor()->font().pointSize(), 12);
+        QFont presenter = desk;
+        presenter.setPointSize(18);
+        window.setFont(presenter);
+        QCOMPARE(panel->editor()->font().pointSize(), 20);
+        QVERIFY(panel->editor()->font().fixedPitch() ||
+                panel->editor()->font().styleHint() == QFont::Monospace ||
+                QFontInfo(panel->editor()->font()).fixedPitch());
+        const auto* output = panel->output()->findChild<QPlainTextEdit*>();
+        QVERIFY(output);
+        QCOMPARE(output->font().pointSize(), 18);
+        window.setFont(desk);
+        QCOMPARE(panel->editor()->font().pointSize(), 12);
+    }
+
+    void snippetIsShownOnceInItsEditor() {
+        const QString markdown =
+            QStringLiteral("Intro.\n\n```python\nprint(1)\n```\n\nMiddle.\n\n```text\nkeep "
+                           "me\n```\n\n```python\nprint(2)\n```\nEnd.");
+        const QString text = StepCode::textWithoutSnippets(markdown);
+        QVERIFY(!text.contains(QStringLiteral("print(1)")));
+        QVERIFY(!text.contains(QStringLiteral("print(2)")));
+        QVERIFY(text.contains(QStringLiteral("keep me"))); // other code blocks stay
+        QVERIFY(text.contains(QStringLiteral("“Code 1”")));
+        QVERIFY(text.contains(QStringLiteral("“Code 2”")));
+        QVERIFY(text.startsWith(QStringLiteral("Intro.")) && text.endsWith(QStringLiteral("End.")));
+        const QString one = StepCode::textWithoutSnippets(QStringLiteral("```python\nx = 1\n```"));
+        QVERIFY(one.contains(QStringLiteral("“Code”")));
+    }
+
+    void interpreterIsValidatedAndRemembered() {
+        if (!have_python()) QSKIP("python3 is not installed");
+        QTemporaryDir dir;
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, dir.path());
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, dir.path());
+        QCoreApplication::setOrganizationName(QStringLiteral("ConcurrencyLabTests"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_editor"));
+        QSettings().clear();
+        QString error;
+        const auto version = interpreter_version(QString(), error);
+        QVERIFY2(version && version->startsWith(QStringLiteral("Python 3.")), qPrintable(error));
+        QVERIFY(!interpreter_version(QStringLiteral("/no/such/python"), error));
+        QVERIFY(error.contains(QStringLiteral("not an executable")));
+        // A file that runs but is no python: refused with what it answered.
+        QVERIFY(!interpreter_version(QStringLiteral("/bin/true"), error));
+        QVERIFY(error.contains(QStringLiteral("not Python 3")));
+        QVERIFY(interpreters_on_path().contains(QStringLiteral("python3")));
+
+        CodeStore store(dir.filePath(QStringLiteral("code.ini")));
+        CodePanel panel(&store);
+        InterpreterDialog dialog(&panel);
+        QVERIFY(dialog.verdict()->text().startsWith(QStringLiteral("✓ Python 3.")));
+        dialog.choice()->setEditText(QStringLiteral("/bin/true"));
+        QVERIFY(!dialog.apply()); // a bad choice is not saved
+        QVERIFY(dialog.verdict()->text().startsWith(QStringLiteral("✗")));
+        QCOMPARE(saved_interpreter(), QString());
+        const QString python = QStandardPaths::findExecutable(QStringLiteral("python3"));
+        dialog.choice()->setEditText(python);
+        QVERIFY(dialog.apply());
+        QCOMPARE(saved_interpreter(), python);
+        auto* label = panel.findChild<QLabel*>(QStringLiteral("interpreter"));
+        QVERIFY(label->text().startsWith(python)); // every editor follows the new choice
+        CodePanel later(&store);                   // and a new one starts with it
+        QVERIFY(later.findChild<QLabel*>(QStringLiteral("interpreter"))->text().startsWith(python));
+        save_interpreter({});
+        QVERIFY(label->text().startsWith(QStringLiteral("python3 · Python 3.")));
+    }
+
+    void interpreterLabelIsNotClippedAt1280x720() {
+        if (!have_python()) QSKIP("python3 is not installed");
+        QTemporaryDir dir;
+        CodeStore store(dir.filePath(QStringLiteral("code.ini")));
+        // At 1280×720 the step panel is about a third of the window wide.
+        CodePanel panel(&store);
+        panel.setSnippet(QStringLiteral("t"), 1, 0, QStringLiteral("print(1)\n"));
+        panel.setRunBothAvailable(true);
+        panel.resize(400, 360);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        auto* label = panel.findChild<QLabel*>(QStringLiteral("interpreter"));
+        QVERIFY(label->isVisible());
+        const QRect shown = label->geometry();
+        QVERIFY(shown.right() <= panel.width());
+        // The whole text fits in the label (it wraps rather than being cut off).
+        QVERIFY2(label->heightForWidth(shown.width()) <= shown.height(),
+                 qPrintable(QStringLiteral("%1 needs %2 px, has %3")
+                                .arg(label->text())
+                                .arg(label->heightForWidth(shown.width()))
+                                .arg(shown.height())));
+    }
+
+    void pythonEngineRunInTheEditorsTerms() {
+        // What a python-engine Summary means for the output pane and the exercise checks.
+        Summary failed;
+        failed.spec.engine = EngineKind::Python;
+        failed.spec.timeout_s = 20;
+        failed.completed = false;
+        failed.wall_s = 0.2;
+        failed.cpu_s = 0.1;
+        failed.exit_code = 1;
+        failed.program_stdout = "before\n";
+        failed.program_stderr = "Traceback (most recent call last):\n"
+                                "  File \"/tmp/clab-snippet-AbC123/snippet.py\", line 4, in <module>\n"
+                                "    raise ValueError('boom')\nValueError: boom\n";
+        failed.error = "/tmp/clab-snippet-AbC123/snippet.py:4: ValueError: boom";
+        const lessons::ProgramRun run = program_run(failed);
+        QCOMPARE(run.exit_status, 1);
+        QVERIFY(run.problem.isEmpty()); // it ran; it failed
+        QVERIFY(!run.timed_out);
+        QCOMPARE(run.out, QStringLiteral("before\n"));
+        QCOMPARE(run.figures.value(QStringLiteral("wall_s")), 0.2);
+        QCOMPARE(run.figures.value(QStringLiteral("exit_code")), 1.0);
+        QCOMPARE(program_traceback_line(run.err), 4);
+        QCOMPARE(program_traceback_line(QStringLiteral("  File \"/usr/lib/x.py\", line 9\n")), 0);
+
+        Summary stopped = failed;
+        stopped.cancelled = true;
+        stopped.error.clear();
+        stopped.exit_code = -9;
+        QCOMPARE(program_run(stopped).problem, QStringLiteral("stopped"));
+        stopped.wall_s = 20.01;
+        stopped.error = "stopped after the time limit of 20 s";
+        QVERIFY(program_run(stopped).timed_out);
+
+        Summary missing;
+        missing.spec.engine = EngineKind::Python;
+        missing.error = "no interpreter 'python9' found";
+        QCOMPARE(program_run(missing).problem, QStringLiteral("no interpreter 'python9' found"));
+    }
+
+    void fidelityNoteSaysHowTheRunsDiffered() {
+        Summary engine;
+        engine.spec.engine = EngineKind::Threads;
+        engine.completed = true;
+        engine.wall_s = 2.0;
+        engine.cpu_s = 2.0;
+        engine.speedup = 0.98;
+        engine.gil_switches = 400;
+        Summary python = engine;
+        python.spec.engine = EngineKind::Python;
+        python.wall_s = 2.5;
+        python.cpu_s = 2.4;
+        python.speedup = 0;
+        python.gil_switches = 300;
+        const QString note = fidelity_note(engine, python, QStringLiteral("gil_switches"));
+        QVERIFY2(note.contains(QStringLiteral("(engine/python3 0.80×)")), qPrintable(note)); // 2.0 / 2.5
+        QVERIFY(note.contains(QStringLiteral("cores busy on average: engine 1.00, python3 0.96")));
+        QVERIFY(note.contains(QStringLiteral("speedup: engine 0.98×")));
+        QVERIFY(note.contains(QStringLiteral("python3 has none")));
+        QVERIFY(note.contains(QStringLiteral("(engine/python3 1.33×)"))); // GIL switches 400 / 300
+        // A figure the real run does not measure is left out rather than shown as 0.
+        QVERIFY(
+            !fidelity_note(engine, python, QStringLiteral("lost_updates")).contains(QStringLiteral("ost")));
     }
 
     void everyLessonStepWithCodeGetsEditors() {

@@ -86,6 +86,14 @@ private slots:
         QCOMPARE(recap.checks[0].explain, QStringLiteral("The GIL lets one thread at a time run bytecode."));
     }
 
+    void pythonExpectationsReadTheSnippetsRealRun() {
+        // No compare list needed: python.X is the step's first snippet in the real interpreter.
+        const ParsedLesson parsed = parse_lesson(
+            QStringLiteral("x.md"), with("expect: wall_s 0.1..20", "expect: python.cpu_s / wall_s < 3"));
+        QVERIFY2(parsed.errors.isEmpty(), qPrintable(all_messages(parsed)));
+        QVERIFY(parsed.lesson->steps[0].expects.contains(QStringLiteral("python.cpu_s / wall_s < 3")));
+    }
+
     void windowsLineEndingsAreFine() {
         QByteArray text = good_lesson();
         text.replace("\n", "\r\n");
@@ -162,6 +170,12 @@ private slots:
         QTest::newRow("expect names an engine not compared")
             << with("processes.speedup", "thread-pool.speedup") << QByteArray("thread-pool.speedup")
             << "not in this step's compare list";
+        QTest::newRow("python figure a real run does not measure")
+            << with("expect: wall_s 0.1..20", "expect: python.lost_updates > 0")
+            << QByteArray("python.lost_updates") << "which a real program's run does not measure";
+        QTest::newRow("python expectation in a step without a snippet")
+            << with("expect: processes.speedup > 1.2", "expect: python.wall_s < 5")
+            << QByteArray("python.wall_s") << "this step has no python snippet to run";
         QTest::newRow("ratio over an engine not compared")
             << with("processes.speedup", "processes.speedup / thread-pool.speedup")
             << QByteArray("thread-pool.speedup") << "'thread-pool', which is not in this step's compare list";

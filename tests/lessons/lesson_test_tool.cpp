@@ -6,7 +6,8 @@
 //   lesson_test_tool exercises FILE   every exercise's reference solution passes its checks on a real
 //                                     python3 run and its starting code fails them; 77 = no python3
 // Exit 0 when all is well, 1 when something failed (each failure on one line), 77 when python3 is absent.
-#include "editor/python_process.h"
+#include "core/builtin_engines.h"
+#include "editor/program_run.h"
 #include "lessons/exercise_checker.h"
 #include "lessons/expectation.h"
 #include "lessons/lesson_parser.h"
@@ -329,9 +330,8 @@ int check_exercises(const QString& file) {
         for (const Exercise& exercise : lesson->steps[s].exercises) {
             ++exercises;
             const QString where = QStringLiteral("%1:%2").arg(QFileInfo(file).fileName()).arg(exercise.line);
-            const ProgramRun start = clab::editor::PythonProcess::run(exercise.start, exercise.timeout_s);
-            const ProgramRun solution =
-                clab::editor::PythonProcess::run(exercise.solution, exercise.timeout_s);
+            const ProgramRun start = clab::editor::run_program(exercise.start, exercise.timeout_s);
+            const ProgramRun solution = clab::editor::run_program(exercise.solution, exercise.timeout_s);
             const ExerciseResult solved = check_exercise(exercise, solution, &start);
             const ExerciseResult unsolved = check_exercise(exercise, start, &start);
             const auto wall = [](const ProgramRun& run) {
@@ -369,6 +369,7 @@ int check_exercises(const QString& file) {
 
 int main(int argc, char** argv) {
     QCoreApplication app(argc, argv);
+    clab::register_builtin_engines(); // exercises run on the python engine
     const QStringList args = app.arguments();
     if (args.size() == 3 && args[1] == QLatin1String("snippets")) return check_snippets(args[2]);
     if (args.size() == 4 && args[1] == QLatin1String("runs")) return check_runs(args[2], args[3]);

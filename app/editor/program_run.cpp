@@ -1,0 +1,53 @@
+#include "program_run.h"
+
+#include "core/experiment/runner.h"
+#include "gui/summary_text.h"
+#include "lessons/expectation.h"
+
+#include <QRegularExpression>
+
+namespace clab::editor {
+
+ExperimentSpec program_spec(const QString& code, const QString& python, double timeout_s) {
+    ExperimentSpec spec;
+    spec.engine = EngineKind::Python;
+    spec.source = code.toStdString();
+    spec.python = python.toStdString();
+    spec.timeout_s = timeout_s;
+    spec.tasks = 1; // the program decides its own threads and processes; the spec's workload is unused
+    return spec;
+}
+
+lessons::ProgramRun program_run(const Summary& summary) {
+    lessons::ProgramRun run;
+    run.out = QString::fromStdString(summary.program_stdout);
+    run.err = QString::fromStdString(summary.program_stderr);
+    run.exit_status = summary.exit_code;
+    const double limit = summary.spec.timeout_s;
+    // The Runner cancels a run at its time limit; a Stop cancels it sooner.
+    run.timed_out = summary.cancelled && limit > 0 && summary.wall_s >= limit * 0.98;
+    if (summary.cancelled && !run.timed_out)
+        run.problem = QObject::tr("stopped");
+    else if (!summary.cancelled && !summary.error.empty() && summary.exit_code == 0)
+        run.problem = QString::fromStdString(summary.error); // no interpreter, no tracer: nothing ran
+    for (const QString& name : lessons::summary_metrics())
+        if (const auto value = gui::summary_metric(summary, name)) run.figures.insert(name, *value);
+    run.figures.insert(QStringLiteral("exit_code"), summary.exit_code);
+    return run;
+}
+
+lessons::ProgramRun run_program(const QString& code, double timeout_s, const QString& python) {
+    return program_run(Runner::run(program_spec(code, python, timeout_s)));
+}
+
+int program_traceback_line(const QString& stderr_text) {
+    static const QRegularExpression frame(
+        QStringLiteral("^\\s*File \"[^\"]*/clab-snippet-[^/\"]+/snippet\\.py\", line ([0-9]+)"),
+        QRegularExpression::MultilineOption);
+    int line = 0;
+    for (auto it = frame.globalMatch(stderr_text); it.hasNext();)
+        line = it.next().captured(1).toInt();
+    return line;
+}
+
+} // namespace clab::editor

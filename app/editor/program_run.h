@@ -1,0 +1,29 @@
+// The editor's code as a run of the `python` engine (core/python): the spec that runs it, and what
+// its Summary means in the editor's terms (a ProgramRun: output, exit status, the figures that
+// exercises and `expect: python.X` lines read). One way to run a student's program, whether the
+// window draws it (through the lab's RunController) or a test runs it headless (run_program).
+#pragma once
+
+#include "core/experiment/spec.h"
+#include "core/experiment/summary.h"
+#include "lessons/exercise_checker.h"
+
+#include <QString>
+
+namespace clab::editor {
+
+// `code` run by `python` (empty: python3 on PATH); a run still going after `timeout_s` is stopped.
+ExperimentSpec program_spec(const QString& code, const QString& python, double timeout_s);
+
+// What a finished python-engine run left behind: stdout, stderr, exit status, whether it was
+// stopped or timed out or never ran, and every summary figure it measured, by its `expect:` name.
+lessons::ProgramRun program_run(const Summary& summary);
+
+// Runs `code` to the end (or the timeout) on the python engine, without a window: the lesson tests.
+lessons::ProgramRun run_program(const QString& code, double timeout_s, const QString& python = {});
+
+// The line of the editor's code where a traceback on stderr ends (the last frame in the program's
+// file, which the engine names …/clab-snippet-XXXXXX/snippet.py), or 0.
+int program_traceback_line(const QString& stderr_text);
+
+} // namespace clab::editor

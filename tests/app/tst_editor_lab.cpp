@@ -1,0 +1,162 @@
+// The editor inside the window: Run in Python goes through the python engine and the lab's run
+// controller, so the edited program's threads appear as lanes on the lab's timeline; "Run both" runs
+// the step's engine experiment and the real program and pins them side by side with a fidelity note.
+#include "classroom/classroom_controller.h"
+#include "classroom/compare_window.h"
+#include "classroom/run_both.h"
+#include "core/builtin_engines.h"
+#include "editor/code_editor.h"
+#include "editor/code_panel.h"
+#include "editor/output_pane.h"
+#include "editor/step_code.h"
+#include "gui/lab_panel.h"
+#include "gui/main_window.h"
+#include "gui/run_controller.h"
+#include "gui/step_view.h"
+
+#include <QLabel>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace clab;
+
+namespace {
+constexpr int kRunMs = 120'000;
+
+bool have_python() {
+    return !QStandardPaths::findExecutable(QStringLiteral("python3")).isEmpty();
+}
+
+// Two named threads that each do a little work: their lanes must show up.
+const char* const kTwoThreads = R"(import threading
+
+def work():
+    total = 0
+    for i in range(300_000):
+        total += i
+
+threads = [threading.Thread(target=work, name=f"edited-{i}") for i in range(2)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+print("both threads done")
+)";
+
+std::unique_ptr<MainWindow> open_window(const QString& lesson, int step) {
+    cli::GuiOptions options;
+    options.lesson = lesson;
+    options.step = step;
+    auto window = std::make_unique<MainWindow>(options);
+    window->resize(1280, 720);
+    return window;
+}
+
+editor::CodePanel* first_panel(MainWindow& w) {
+    const auto panels = w.stepView()->code()->panels();
+    return panels.isEmpty() ? nullptr : panels.first();
+}
+} // namespace
+
+class TestEditorLab : public QObject {
+    Q_OBJECT
+    QTemporaryDir settings_dir_;
+
+private slots:
+    void initTestCase() {
+        register_builtin_engines();
+        QVERIFY(settings_dir_.isValid());
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settings_dir_.path());
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settings_dir_.path());
+        QCoreApplication::setOrganizationName(QStringLiteral("ConcurrencyLabTests"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_editor_lab"));
+    }
+    void init() { QSettings().clear(); }
+
+    void editedCodeIsDrawnOnTheLabsTimeline() {
+        if (!have_python()) QSKIP("python3 is not installed");
+        auto w = open_window(QStringLiteral("gil"), 1);
+        editor::CodePanel* panel = first_panel(*w);
+        QVERIFY(panel);
+        QCOMPARE(panel->runController(), w->lab()->controller()); // the lab's: one timeline for both
+        panel->editor()->setPlainText(QString::fromUtf8(kTwoThreads));
+        QSignalSpy finished(panel, &editor::CodePanel::runFinished);
+        QSignalSpy lab_finished(w->lab(), &gui::LabPanel::runFinished);
+        panel->findChild<QPushButton*>(QStringLiteral("runInPython"))->click();
+        QVERIFY(panel->isRunning());
+        QVERIFY(finished.wait(kRunMs));
+        QCOMPARE(lab_finished.count(), 1);
+        const Summary& summary = w->lab()->controller()->lastSummary();
+        QCOMPARE(summary.spec.engine, EngineKind::Python);
+        QVERIFY2(summary.completed, summary.error.c_str());
+        QCOMPARE(summary.speedup, 0.0); // a real program has no sequential baseline
+        QVERIFY(!w->lab()->busy());
+        QStringList threads;
+        for (const LaneInfo& lane : w->lab()->controller()->trace().lanes)
+            if (lane.kind == LaneKind::Thread) threads << QString::fromStdString(lane.name);
+        QVERIFY2(threads.contains(QStringLiteral("edited-0")) && threads.contains(QStringLiteral("edited-1")),
+                 qPrintable(threads.join(QStringLiteral(", "))));
+        QVERIFY(panel->output()->text().contains(QStringLiteral("both threads done")));
+        QVERIFY(panel->output()->status().contains(QStringLiteral("Exit status 0")));
+    }
+
+    void theLabsRunReplacesARunningProgramCleanly() {
+        if (!have_python()) QSKIP("python3 is not installed");
+        auto w = open_window(QStringLiteral("gil"), 1);
+        editor::CodePanel* panel = first_panel(*w);
+        QVERIFY(panel);
+        panel->editor()->setPlainText(QStringLiteral("import time\ntime.sleep(30)\n"));
+        QSignalSpy finished(panel, &editor::CodePanel::runFinished);
+        panel->runInPython();
+        QVERIFY(panel->isRunning());
+        w->lab()->run(); // the engine's Run while the program runs: the program is stopped
+        QCOMPARE(finished.count(), 1);
+        QVERIFY(!panel->isRunning());
+        QVERIFY(panel->output()->status().contains(QStringLiteral("another run")));
+        w->lab()->stop();
+        QVERIFY(QTest::qWaitFor([&] { return !w->lab()->busy(); }, 5000));
+    }
+
+    void runBothPinsTheEngineAndPythonSideBySide() {
+        if (!have_python()) QSKIP("python3 is not installed");
+        auto w = open_window(QStringLiteral("gil"), 1);
+        w->show();
+        QVERIFY(QTest::qWaitForWindowExposed(w.get()));
+        editor::CodePanel* panel = first_panel(*w);
+        QVERIFY(panel);
+        auto* both_button = panel->findChild<QPushButton*>(QStringLiteral("runBoth"));
+        QVERIFY(both_button && both_button->isVisible());
+        auto* both = w->findChild<classroom::RunBoth*>(QStringLiteral("runBoth"));
+        auto* classroom = w->findChild<classroom::ClassroomController*>(QStringLiteral("classroom"));
+        QVERIFY(both && classroom);
+        // A smaller count than the lesson's, so the test stays short; the engine runs the step as written.
+        QString code = panel->editor()->toPlainText();
+        code.replace(QStringLiteral("10_000_000"), QStringLiteral("1_000_000"));
+        panel->editor()->setPlainText(code);
+        QSignalSpy done(both, &classroom::RunBoth::finished);
+        both_button->click();
+        QVERIFY(both->running());
+        QVERIFY(done.wait(kRunMs));
+        QVERIFY2(done.first().at(0).toBool(), qPrintable(done.first().at(1).toString()));
+        const QString note = done.first().at(1).toString();
+        QCOMPARE(classroom->pinned()->rowCount(), 2);
+        QCOMPARE(classroom->pinned()->run(0)->spec.engine, EngineKind::Threads);
+        QCOMPARE(classroom->pinned()->run(1)->spec.engine, EngineKind::Python);
+        QVERIFY(note.contains(QStringLiteral("Wall time: threads")));
+        QVERIFY(note.contains(QStringLiteral("python3")));
+        QVERIFY(note.contains(QStringLiteral("engine/python3")));
+        QCOMPARE(panel->fidelityNote(), note);
+        auto* compare = w->findChild<classroom::CompareWindow*>();
+        QVERIFY(compare && compare->isVisible());
+        QCOMPARE(compare->note()->text(), note);
+        QCOMPARE(compare->timelines().size(), 2);
+        qDebug().noquote() << note;
+    }
+};
+
+QTEST_MAIN(TestEditorLab)
+#include "tst_editor_lab.moc"
