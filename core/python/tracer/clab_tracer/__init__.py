@@ -363,8 +363,10 @@ def _patch_sleep():
         finally:
             _rec(BLOCK_END, _BLOCK.pack(B_SLEEP, 0))
 
-    sleep.__name__ = real.__name__
-    sleep.__qualname__ = getattr(real, "__qualname__", "sleep")
+    # It stands for time.sleep wherever the program names it: pickle (a spawn child's target)
+    # finds it as time.sleep, which in the child is the same wrapper.
+    sleep.__module__ = "time"
+    sleep.__name__ = sleep.__qualname__ = "sleep"
     sleep.__doc__ = real.__doc__
     time.sleep = sleep
 
