@@ -16,7 +16,7 @@ namespace clab::py {
 
 namespace {
 constexpr int64_t kRescanNs = 10'000'000;   // look for new threads of a process every 10 ms
-constexpr int64_t kChildrenNs = 20'000'000; // and for its new child processes every 20 ms
+constexpr int64_t kChildrenNs = 50'000'000; // and for its new child processes every 50 ms
 
 bool is_io_syscall(long nr) {
     switch (nr) {
