@@ -204,6 +204,13 @@ QString describe_spec(const ExperimentSpec& s) {
     case EngineKind::Asyncio:
         who = plural(s.tasks, "coroutine", "coroutines") + QObject::tr(" on one event loop");
         break;
+    case EngineKind::Python: { // a real program: the workload controls do not apply
+        const QString program = s.script.empty()
+                                    ? QObject::tr("the step's code")
+                                    : QString::fromStdString(s.script).section(QLatin1Char('/'), -1);
+        return QObject::tr("%1 run by the real interpreter (%2)")
+            .arg(program, s.python.empty() ? QStringLiteral("python3") : QString::fromStdString(s.python));
+    }
     }
     QString what;
     switch (s.workload) {

@@ -41,12 +41,16 @@ public:
     void beginRun(const ExperimentSpec&) override {
         view_->clear_highlights();
         view_->reset();
+        view_->set_python_details(0, {});
     }
     void updateRun(const Trace& trace, const std::vector<Event>& batch) override {
         if (!batch.empty()) view_->ingest(batch, trace.lanes, trace.origin_ns);
         view_->set_now(now_ns()); // the live edge moves even when nothing was recorded
     }
-    void finishRun(const Trace& trace, const Summary&) override { view_->finish(trace.end_ns()); }
+    void finishRun(const Trace& trace, const Summary& summary) override {
+        view_->set_python_details(summary.sample_hz, summary.waited_objects);
+        view_->finish(trace.end_ns());
+    }
 
     void highlight(const lessons::Notice& notice) override {
         view_->clear_highlights();

@@ -28,6 +28,7 @@ void TimelineModel::reset() {
     builder_ = SegmentBuilder();
     trace_ = Trace();
     pending_.clear();
+    has_sampled_ = false;
     newest_ns_ = 0;
     fed_until_ns_ = 0;
     fed_out_of_order_ = false;
@@ -240,6 +241,7 @@ void TimelineModel::ingest(const std::vector<Event>& new_events, const std::vect
 void TimelineModel::feed(const Event& e) {
     if (e.t_ns < fed_until_ns_) fed_out_of_order_ = true;
     fed_until_ns_ = std::max(fed_until_ns_, e.t_ns);
+    has_sampled_ = has_sampled_ || is_sampled(e);
     builder_.feed(e);
     add_series_point(e);
 }

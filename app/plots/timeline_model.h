@@ -70,6 +70,8 @@ public:
     bool has_gil() const { return has_gil_events_; }
     bool has_loop() const { return loop_.lane_count() > 0; }
     bool has_utilisation() const { return !utilisation_.empty(); }
+    // Some states were inferred from kernel thread samples (the python engine), not recorded.
+    bool has_sampled() const { return has_sampled_; }
 
     // Seconds from the run's start; the latest time known (now while live, the end once finished).
     double seconds(int64_t t_ns) const { return double(t_ns - origin_ns_) * 1e-9; }
@@ -113,6 +115,7 @@ private:
     int64_t newest_ns_ = 0;
     int64_t fed_until_ns_ = 0;
     bool fed_out_of_order_ = false;
+    bool has_sampled_ = false;
 
     SegmentBuilder builder_;
     Trace trace_;

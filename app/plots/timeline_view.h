@@ -77,6 +77,12 @@ public:
 
     // What a tooltip says at a position of plot() (empty if nothing there).
     QString describe_at(const QPoint& pos) const;
+    // A python run's details the events do not carry: the kernel sampler's rate (0: unknown yet)
+    // and the objects its recorded waits point at (LockWaitBegin's arg).
+    void set_python_details(double sample_hz, std::vector<std::string> waited_objects);
+    // "inferred from kernel thread states sampled at 1 kHz": what the legend and tooltips say of a
+    // state the python engine inferred instead of recorded.
+    QString sampled_note() const;
     // Applies pending model changes and repaints now (tests, screenshots).
     void replot_now();
     // Frames drawn by the live refresh since construction: full replots, data-layer-only frames, and
@@ -183,6 +189,8 @@ private:
     QCustomPlot* plot_ = nullptr;
     QCPLegend* legend_ = nullptr;
     bool legend_shown_ = true;
+    double sample_hz_ = 0;
+    std::vector<std::string> waited_objects_;
     QCPMarginGroup* margins_ = nullptr;
     QCPTextElement* placeholder_ = nullptr;
     std::vector<Rect> rects_;

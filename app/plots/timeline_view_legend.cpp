@@ -30,6 +30,8 @@ uint64_t TimelineView::legend_signature() const {
     h = mix(h, model_.utilisation().size());
     h = mix(h, model_.workers().lane_count());
     h = mix(h, model_.slot_lanes().size());
+    h = mix(h, model_.has_sampled());
+    h = mix(h, uint64_t(sample_hz_));
     return h;
 }
 
@@ -58,6 +60,10 @@ void TimelineView::rebuild_legend() {
     }
     for (int s = 0; s < int(SegState::Count); ++s)
         if (state_keys & (uint64_t(1) << s)) add(state_colour(SegState(s)), state_label(SegState(s)));
+    // A real interpreter's run: some of those states were not recorded but inferred; say so.
+    if (model_.has_sampled())
+        add(theme_.text, QStringLiteral("some states ") + sampled_note() + QStringLiteral(" (hover a bar)"),
+            LegendSwatch::Shape::Heading);
 
     // Worker colours (cores, the GIL holder, loop callbacks): name the workers behind each colour.
     // With many workers every colour stands for dozens of them: one line says so instead of twelve

@@ -27,7 +27,28 @@ QString bytes_text(uint64_t bytes) {
 
 // What the event that began a segment means, in the student's words: "Thread-2 got the GIL after
 // waiting 19.9 ms", not "GIL acquired (arg 19881608)". Empty for events that need no sentence.
-QString plain_event(const Event& e, const QString& who) {
+// `objects`: what a python run's recorded waits point at.
+QString plain_event(const Event& e, const QString& who, const std::vector<std::string>& objects) {
+    if (is_sampled(e)) { // inferred from a kernel sample: the arg is the flag and maybe a reason
+        Event plain = e;
+        plain.arg &= ~kSampledBit;
+        switch (e.kind) {
+        case EventKind::GilAcquired:
+            return QStringLiteral("%1 runs Python on a CPU: it holds the GIL").arg(who);
+        case EventKind::Running:
+            return QStringLiteral("%1 runs on a CPU").arg(who);
+        case EventKind::GilWaitBegin:
+            return QStringLiteral("%1 sits in a timed wait, as CPython waits for the GIL").arg(who);
+        case EventKind::LockWaitBegin:
+            return QStringLiteral("%1 waits in the kernel (futex), as for a lock").arg(who);
+        case EventKind::IoBegin:
+            return IoKind(plain.arg) == IoKind::Sleep
+                       ? QStringLiteral("%1 sleeps in the kernel").arg(who)
+                       : QStringLiteral("%1 is blocked in a system call").arg(who);
+        default:
+            return plain_event(plain, who, objects);
+        }
+    }
     switch (e.kind) {
     case EventKind::GilAcquired:
         return e.arg == 0 ? QStringLiteral("%1 took the GIL at once").arg(who)
@@ -66,6 +87,8 @@ QString plain_event(const Event& e, const QString& who) {
         }
         break;
     case EventKind::LockWaitBegin:
+        if (e.arg < objects.size()) // a python run: the tracer names the object
+            return QStringLiteral("%1 waits on %2").arg(who, QString::fromStdString(objects[e.arg]));
         return QStringLiteral("%1 asked for a lock another thread holds").arg(who);
     case EventKind::LockAcquired:
         return QStringLiteral("%1 got the lock").arg(who);
@@ -95,6 +118,17 @@ QString plain_event(const Event& e, const QString& who) {
     return {};
 }
 } // namespace
+
+void TimelineView::set_python_details(double sample_hz, std::vector<std::string> waited_objects) {
+    sample_hz_ = sample_hz;
+    waited_objects_ = std::move(waited_objects);
+    if (legend_signature() != legend_signature_) rebuild_legend();
+}
+
+QString TimelineView::sampled_note() const {
+    if (sample_hz_ <= 0) return QStringLiteral("inferred from kernel thread states sampled by the app");
+    return QStringLiteral("inferred from kernel thread states sampled at %1 kHz").arg(sample_hz_ / 1000.0);
+}
 
 QString TimelineView::describe_at(const QPoint& pos) const {
     if (QString text = describe_bookmark(pos); !text.isEmpty()) return text;
@@ -128,10 +162,11 @@ QString TimelineView::describe_segment(const Rect& r, const QPoint& pos) const {
     if (const Event* e = model_.event_at(event_lane, s.start)) {
         const LaneInfo* actor = model_.lane(event_lane);
         const QString who = actor ? QString::fromStdString(actor->name) : QString::fromStdString(lane.name);
-        if (const QString said = plain_event(*e, who); !said.isEmpty()) {
+        if (const QString said = plain_event(*e, who, waited_objects_); !said.isEmpty()) {
             text += QStringLiteral("<br>") + said.toHtmlEscaped();
             if (e->cpu != 0xFFFF) text += QStringLiteral(", on core %1").arg(e->cpu);
         }
+        if (is_sampled(*e)) text += QStringLiteral("<br><i>%1</i>").arg(sampled_note().toHtmlEscaped());
     }
     return text;
 }

@@ -116,6 +116,25 @@ struct Event {
 static_assert(sizeof(Event) == 24, "Event is streamed and stored as 24 raw bytes");
 static_assert(std::is_trivially_copyable_v<Event>);
 
+// An event the python engine inferred from kernel thread samples (kSampledBit in arg) rather than
+// recorded. Only the kinds the sampler emits are asked: others' args may be negative statuses.
+constexpr bool is_sampled(const Event& e) noexcept {
+    switch (e.kind) {
+    case EventKind::Running:
+    case EventKind::CpuMigrated:
+    case EventKind::GilWaitBegin:
+    case EventKind::GilAcquired:
+    case EventKind::GilRelease:
+    case EventKind::IoBegin:
+    case EventKind::IoEnd:
+    case EventKind::LockWaitBegin:
+    case EventKind::LockAcquired:
+        return (e.arg & kSampledBit) != 0;
+    default:
+        return false;
+    }
+}
+
 std::string_view kind_name(EventKind kind) noexcept;
 
 } // namespace clab

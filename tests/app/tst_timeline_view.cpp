@@ -2,6 +2,8 @@
 // bookmarks, tooltips, the presenter theme, and a real run streamed live into it.
 #include "core/builtin_engines.h"
 #include "core/experiment/runner.h"
+#include "core/python/interpreter.h"
+#include "plots/legend_swatch.h"
 #include "plots/segment_plottable.h"
 #include "plots/timeline_view.h"
 
@@ -111,6 +113,55 @@ private slots:
                            text.contains(QStringLiteral(" took the GIL at once"));
             }
         QVERIFY(got_gil > 0);
+    }
+
+    // A real interpreter's run: states inferred from kernel samples say so, in the legend and in
+    // the tooltip, with the sampler's rate; a recorded wait names the object waited on.
+    void sampledStatesSayTheyAreInferred() {
+        if (!py::find_interpreter("", nullptr)) QSKIP("no python3 here");
+        ExperimentSpec spec;
+        spec.engine = EngineKind::Python;
+        spec.timeout_s = 30;
+        spec.source = "import threading, time\n"
+                      "lock = threading.Lock()\n"
+                      "def spin():\n"
+                      "    end = time.monotonic() + 0.4\n"
+                      "    while time.monotonic() < end: pass\n"
+                      "    with lock: time.sleep(0.05)\n"
+                      "ts = [threading.Thread(target=spin) for _ in range(2)]\n"
+                      "for t in ts: t.start()\n"
+                      "for t in ts: t.join()\n";
+        Trace trace;
+        const Summary summary = Runner::run(spec, &trace);
+        QVERIFY2(summary.completed, summary.error.c_str());
+        TimelineView view;
+        view.resize(1200, 800);
+        view.load_trace(trace);
+        view.set_python_details(summary.sample_hz, summary.waited_objects);
+        view.replot_now();
+        const QString note = QStringLiteral("inferred from kernel thread states sampled at 1 kHz");
+        bool in_legend = false;
+        for (int i = 0; i < view.plot()->plotLayout()->elementCount(); ++i)
+            if (auto* legend = qobject_cast<QCPLegend*>(view.plot()->plotLayout()->elementAt(i)))
+                for (int j = 0; j < legend->itemCount(); ++j)
+                    if (auto* item = qobject_cast<LegendSwatch*>(legend->item(j)))
+                        in_legend |= item->text().contains(note);
+        QVERIFY(in_legend);
+        QCPAxisRect* rect = view.axis_rect(View::Workers);
+        QVERIFY(rect);
+        const SegmentStore& workers = view.model().workers();
+        int sampled = 0, named = 0;
+        for (size_t row = 0; row < workers.lane_count(); ++row)
+            for (size_t i = 0; i < workers.lane(row).segments.size() && i < 300; ++i) {
+                const SegmentRecord s = workers.lane(row).segments.at(i);
+                const double x = rect->axis(QCPAxis::atBottom)->coordToPixel((s.start + s.end) / 2);
+                const double y = rect->axis(QCPAxis::atLeft)->coordToPixel(double(row));
+                const QString text = view.describe_at(QPoint(int(x), int(y)));
+                sampled += text.contains(note);
+                named += text.contains(QStringLiteral("waits on Lock created at snippet.py:2"));
+            }
+        QVERIFY(sampled > 0);
+        QVERIFY(named > 0);
     }
 
     // Hovering a worker lane names the lane and the state.

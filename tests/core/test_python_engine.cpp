@@ -506,6 +506,59 @@ TEST(PythonEngine, OutputIsCappedWithANote) {
     EXPECT_LT(s.program_stdout.size(), py::kOutputCap + 200);
 }
 
+// The tracer on other interpreters (--python PATH): pyenv's 3.11, 3.12 and 3.13 where installed.
+// Threads, a lock wait, a sleep, asyncio tasks and a spawn child are all traced, with no note of
+// a missing hook, and the program's own output is what it prints untraced.
+class PythonVersions : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(PythonVersions, TracesThreadsLocksAsyncioAndProcesses) {
+    const std::string python = std::string("/root/.pyenv/versions/") + GetParam() + "/bin/python3";
+    if (access(python.c_str(), X_OK) != 0) GTEST_SKIP() << python << " is not installed here";
+    ExperimentSpec spec = program("import asyncio, threading, time, multiprocessing as mp, sys\n"
+                                  "lock = threading.Lock()\n"
+                                  "def hold():\n"
+                                  "    with lock:\n"
+                                  "        time.sleep(0.1)\n"
+                                  "async def nap():\n"
+                                  "    await asyncio.sleep(0.05)\n"
+                                  "async def main():\n"
+                                  "    await asyncio.gather(nap(), nap())\n"
+                                  "if __name__ == '__main__':\n"
+                                  "    ts = [threading.Thread(target=hold) for _ in range(2)]\n"
+                                  "    for t in ts: t.start()\n"
+                                  "    for t in ts: t.join()\n"
+                                  "    asyncio.run(main())\n"
+                                  "    p = mp.get_context('spawn').Process(target=time.sleep, args=(0.1,))\n"
+                                  "    p.start(); p.join()\n"
+                                  "    print(sys.version_info[:2], p.exitcode)\n");
+    spec.python = python;
+    Trace trace;
+    const Summary s = Runner::run(spec, &trace);
+    ASSERT_TRUE(s.completed) << s.error << s.program_stderr;
+    EXPECT_EQ(s.program_stdout.substr(s.program_stdout.find(')') + 1), " 0\n") << s.program_stdout;
+    EXPECT_EQ(s.python_version.rfind(GetParam(), 0), 0u) << s.python_version;
+    EXPECT_TRUE(s.notes.empty()) << s.notes.front();
+    EXPECT_EQ(s.program_stderr, "");
+    EXPECT_EQ(lanes_of(trace, LaneKind::Thread, "Thread-").size(), 2u);
+    EXPECT_EQ(lanes_of(trace, LaneKind::Task, "nap").size(), 2u);
+    EXPECT_EQ(lanes_of(trace, LaneKind::Loop).size(), 1u);
+    int lock_waits = 0, sleeps = 0, processes = 0;
+    for (const Event& e : trace.events) {
+        lock_waits += e.kind == EventKind::LockWaitBegin && !is_sampled(e);
+        sleeps += e.kind == EventKind::IoBegin && !is_sampled(e);
+    }
+    for (const LaneInfo* lane : lanes_of(trace, LaneKind::Process))
+        processes += lane->name.rfind("SpawnProcess-", 0) == 0;
+    EXPECT_GE(lock_waits, 1);
+    EXPECT_GE(sleeps, 3); // two holders and the child
+    EXPECT_EQ(processes, 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Pyenv, PythonVersions, ::testing::Values("3.11.7", "3.12.1", "3.13.0"),
+                         [](const auto& info) {
+                             return "v" + std::string(info.param).substr(0, 4).replace(1, 1, "_");
+                         });
+
 TEST(PythonEngine, DescribeFailureReadsTracebacks) {
     EXPECT_EQ(py::describe_failure("  File \"/a/b.py\", line 3\n    def f(:\n          ^\n"
                                    "SyntaxError: invalid syntax\n"),

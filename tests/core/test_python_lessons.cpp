@@ -3,6 +3,7 @@
 #include "core/experiment/runner.h"
 #include "core/python/interpreter.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <dirent.h>
 #include <fstream>
@@ -67,8 +68,20 @@ TEST(PythonLessons, EverySnippetRunsTraced) {
         spec.source = snippet.code;
         spec.timeout_s = 1.0; // enough to see every snippet start; the course's counts take longer
         Trace trace;
-        const Summary s = Runner::run(spec, &trace);
-        const bool timed_out = s.error.find("time limit") != std::string::npos;
+        Summary s = Runner::run(spec, &trace);
+        bool timed_out = s.error.find("time limit") != std::string::npos;
+        const auto drawn = [&trace] { // the main lane at least: the tracer said hello from the program
+            return std::any_of(trace.events.begin(), trace.events.end(),
+                               [](const Event& e) { return e.kind == EventKind::WorkerStart; });
+        };
+        if (timed_out && !drawn()) {
+            // On a busy machine the interpreter may not even have started in 1 s (python3 -c
+            // "import asyncio" took 0.9 s wall at load 10 here): once more, with time to start.
+            spec.timeout_s = 5.0;
+            trace = Trace();
+            s = Runner::run(spec, &trace);
+            timed_out = s.error.find("time limit") != std::string::npos;
+        }
         // A snippet that needs a package this machine lacks (aiohttp, distributed) is skipped, not
         // passed: say so and go on with the others.
         if (!s.completed && s.program_stderr.find("ModuleNotFoundError") != std::string::npos) {
@@ -79,9 +92,6 @@ TEST(PythonLessons, EverySnippetRunsTraced) {
         EXPECT_EQ(s.program_stderr.find("concurrency-lab tracer"), std::string::npos) << snippet.where;
         for (const std::string& note : s.notes)
             EXPECT_EQ(note.find("could not patch"), std::string::npos) << snippet.where << ": " << note;
-        bool drawn = false; // the main lane at least: the tracer said hello from the program
-        for (const Event& e : trace.events)
-            drawn |= e.kind == EventKind::WorkerStart;
-        EXPECT_TRUE(drawn) << snippet.where;
+        EXPECT_TRUE(drawn()) << snippet.where;
     }
 }

@@ -38,7 +38,7 @@ S_AWAITING, S_YIELDED, S_DONE, S_FAILED, S_CANCELLED = 0, 1, 2, 3, 4
 
 _HDR = struct.Struct("<HHIq")
 _now = time.monotonic_ns
-_tid = _thread.get_native_id
+_native_id = _thread.get_native_id
 _FLUSH_NS = 50_000_000
 _last_flush = [0]
 
@@ -47,6 +47,17 @@ _send_lock = _thread.allocate_lock()
 _sock = None
 _announced = set()
 _tls = _thread._local()
+
+
+def _tid():
+    """The calling thread's native id, asked of the kernel once per thread (a gettid system call
+    cost ~6 us here, more than the rest of a record); a fork child asks again (_at_fork_child)."""
+    try:
+        return _tls.tid
+    except AttributeError:
+        tid = _tls.tid = _native_id()
+        return tid
+
 _method = M_MAIN
 _flusher_tid = 0  # no flusher thread: kept in the hello record for the format's sake
 _proc_name = "MainProcess"
@@ -117,6 +128,7 @@ def _at_fork_parent_before():
 
 def _at_fork_child():
     global _sock, _method
+    _tls.tid = _native_id()  # the forking thread is this process's main thread, with a new id
     del _buf[:]
     _sock = None
     _method = getattr(_tls, "starting", None) or (M_FORKSERVER if _method == M_FORKSERVER else M_OSFORK)
@@ -363,8 +375,10 @@ def _patch_sleep():
         finally:
             _rec(BLOCK_END, _BLOCK.pack(B_SLEEP, 0))
 
-    sleep.__name__ = real.__name__
-    sleep.__qualname__ = getattr(real, "__qualname__", "sleep")
+    # It stands for time.sleep wherever the program names it: pickle (a spawn child's target)
+    # finds it as time.sleep, which in the child is the same wrapper.
+    sleep.__module__ = "time"
+    sleep.__name__ = sleep.__qualname__ = "sleep"
     sleep.__doc__ = real.__doc__
     time.sleep = sleep
 
