@@ -211,6 +211,7 @@ void CodePanel::resetToLesson() {
     output_->clear();
     result_.reset();
     if (exercise_) task_->setText(exercise_->task);
+    emit wasReset();
 }
 
 void CodePanel::showSolution() {

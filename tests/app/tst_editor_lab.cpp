@@ -7,9 +7,11 @@
 #include "core/builtin_engines.h"
 #include "editor/code_editor.h"
 #include "editor/code_panel.h"
+#include "editor/code_store.h"
 #include "editor/output_pane.h"
 #include "editor/step_code.h"
 #include "gui/lab_panel.h"
+#include "gui/lesson_navigator_model.h"
 #include "gui/main_window.h"
 #include "gui/run_controller.h"
 #include "gui/step_view.h"
@@ -20,6 +22,7 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QTreeView>
 #include <QtTest>
 
 using namespace clab;
@@ -119,6 +122,45 @@ private slots:
         QVERIFY(panel->output()->status().contains(QStringLiteral("another run")));
         w->lab()->stop();
         QVERIFY(QTest::qWaitFor([&] { return !w->lab()->busy(); }, 5000));
+    }
+
+    void solvedExercisesCountInTheNavigatorUntilProgressIsReset() {
+        if (!have_python()) QSKIP("python3 is not installed");
+        auto w = open_window(QStringLiteral("race-conditions"), 1);
+        // The step of lesson 8 with the exercise.
+        int step = -1;
+        for (int s = 0; s < w->lesson()->steps.size() && step < 0; ++s)
+            if (!w->lesson()->steps[s].exercises.isEmpty()) step = s;
+        QVERIFY(step >= 0);
+        QVERIFY(w->openStep(w->currentLesson(), step));
+        const QModelIndex lesson_row = w->navigatorModel()->indexOf(w->currentLesson());
+        const QModelIndex step_row = w->navigatorModel()->indexOf(w->currentLesson(), step);
+        QCOMPARE(step_row.data(gui::LessonNavigatorModel::ExercisesRole).toInt(), 1);
+        QCOMPARE(step_row.data(gui::LessonNavigatorModel::SolvedRole).toInt(), 0);
+        QVERIFY(step_row.data().toString().endsWith(QStringLiteral("0/1 solved")));
+        editor::CodePanel* exercise = w->stepView()->code()->panels().last();
+        exercise->editor()->setPlainText(w->lesson()->steps[step].exercises[0].solution);
+        QSignalSpy solved(exercise, &editor::CodePanel::solved);
+        exercise->runInPython();
+        QVERIFY(solved.wait(kRunMs));
+        QCOMPARE(step_row.data(gui::LessonNavigatorModel::SolvedRole).toInt(), 1);
+        QCOMPARE(lesson_row.data(gui::LessonNavigatorModel::SolvedRole).toInt(), 1);
+        QVERIFY(step_row.data().toString().endsWith(QStringLiteral("1/1 solved")));
+        QVERIFY(
+            lesson_row.data(Qt::ToolTipRole).toString().contains(QStringLiteral("Exercises solved: 1 of 1")));
+        // Still solved in a new window (kept in the settings).
+        auto again = open_window(QStringLiteral("race-conditions"), step + 1);
+        QCOMPARE(again->navigatorModel()
+                     ->indexOf(again->currentLesson(), step)
+                     .data(gui::LessonNavigatorModel::SolvedRole)
+                     .toInt(),
+                 1);
+        again.reset();
+        // Resetting the lesson's progress clears the mark; the student's code stays.
+        w->resetProgress(false);
+        QCOMPARE(step_row.data(gui::LessonNavigatorModel::SolvedRole).toInt(), 0);
+        QCOMPARE(w->stepView()->code()->panels().last()->editor()->toPlainText(),
+                 w->lesson()->steps[step].exercises[0].solution);
     }
 
     void runBothPinsTheEngineAndPythonSideBySide() {
