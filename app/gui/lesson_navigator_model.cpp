@@ -158,7 +158,8 @@ QVariant LessonNavigatorModel::data(const QModelIndex& index, int role) const {
     case Qt::DisplayRole:
         if (is_lesson) return QStringLiteral("%1. %2").arg(l.number).arg(l.title);
         if (const int exercises = int(l.steps[step].exercises.size()); exercises > 0)
-            return tr("%1  %2  · %3/%4 solved")
+            // The count before the title: a narrow navigator elides the end of the line.
+            return tr("%1  %3/%4 solved · %2")
                 .arg(step + 1)
                 .arg(l.steps[step].title)
                 .arg(solved(l.id, step))
