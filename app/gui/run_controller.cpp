@@ -94,7 +94,6 @@ void RunController::pollMain() {
     main_.reset();
     last_summary_ = summary;
     const quint64 id = run_id_;
-    // A real program (the python engine) has no sequential twin to measure a speedup against.
     if (!summary.completed || !baseline_enabled_ || summary.spec.engine == EngineKind::Python) {
         emit finished(id, summary);
         return;
