@@ -45,7 +45,9 @@ CodePanel::CodePanel(CodeStore* store, QWidget* parent)
     both_->setToolTip(tr("Run the step's experiment on its engine, then this code in Python, and open "
                          "them side by side in Compare"));
     both_->hide();
-    reset_ = new QPushButton(tr("Reset to the lesson's code"), this);
+    // Short words: at 1280×720 the step panel is about 370 px wide, and nothing may be cut off.
+    reset_ = new QPushButton(tr("Reset"), this);
+    reset_->setToolTip(tr("Reset to the lesson's code (your edits of this step are forgotten)"));
     reset_->setObjectName(QStringLiteral("resetCode"));
     hint_ = new QPushButton(tr("Hint"), this);
     hint_->setObjectName(QStringLiteral("exerciseHint"));
@@ -59,10 +61,13 @@ CodePanel::CodePanel(CodeStore* store, QWidget* parent)
     buttons->addWidget(stop_);
     buttons->addWidget(both_);
     buttons->addWidget(reset_);
-    buttons->addWidget(hint_);
-    buttons->addWidget(solution_);
     buttons->addStretch(1);
     layout->addLayout(buttons);
+    auto* help = new QHBoxLayout; // exercises only: a row of their own
+    help->addWidget(hint_);
+    help->addWidget(solution_);
+    help->addStretch(1);
+    layout->addLayout(help);
     // The interpreter on a row of its own: its name and version never get clipped by the buttons.
     auto* python_row = new QHBoxLayout;
     interpreter_->setWordWrap(true);
@@ -211,6 +216,7 @@ void CodePanel::resetToLesson() {
     output_->clear();
     result_.reset();
     if (exercise_) task_->setText(exercise_->task);
+    emit wasReset();
 }
 
 void CodePanel::showSolution() {

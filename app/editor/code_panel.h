@@ -68,6 +68,7 @@ signals:
     void summaryArrived(const clab::Summary& summary);
     void solved(); // an exercise passed all its checks
     void runBothRequested();
+    void wasReset(); // "Reset to the lesson's code": the step's edits and solved marks are gone
 
 private:
     void runCode(const QString& code);

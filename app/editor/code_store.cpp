@@ -65,6 +65,13 @@ int CodeStore::solvedCount(const QString& lesson) const {
     return count;
 }
 
+void CodeStore::forgetSolved(const QString& lesson) {
+    settings_->beginGroup(lesson.isEmpty() ? QStringLiteral("code") : QStringLiteral("code/%1").arg(lesson));
+    for (const QString& key : settings_->allKeys())
+        if (key.endsWith(QLatin1String("_solved"))) settings_->remove(key);
+    settings_->endGroup();
+}
+
 void CodeStore::resetStep(const QString& lesson, int step) {
     settings_->remove(step_group(lesson, step));
 }

@@ -29,6 +29,10 @@ public:
     bool solved(const QString& lesson, int step, int exercise) const;
     int solvedCount(const QString& lesson) const; // for the navigator's progress marks
 
+    // Resetting progress (of a lesson, or of the whole course when `lesson` is empty) forgets the
+    // solved marks; the student's code stays.
+    void forgetSolved(const QString& lesson = {});
+
     // "Reset to the lesson's code": forgets the step's edits, exercise code and solved marks.
     void resetStep(const QString& lesson, int step);
     void sync() { settings_->sync(); }

@@ -47,6 +47,8 @@ bool StepCode::setStep(const lessons::Lesson& lesson, int step) {
         panel->setRunController(runs_);
         panel->setExercise(lesson.id, step + 1, int(i), s.exercises[i]);
         connect(panel, &CodePanel::solved, this, &StepCode::solved);
+        connect(panel, &CodePanel::solved, this, &StepCode::exercisesChanged);
+        connect(panel, &CodePanel::wasReset, this, &StepCode::exercisesChanged);
         tabs_->addTab(panel, s.exercises.size() == 1 ? tr("Exercise") : tr("Exercise %1").arg(i + 1));
     }
     return tabs_->count() > 0;

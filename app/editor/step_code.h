@@ -36,6 +36,8 @@ public:
 
 signals:
     void solved(); // an exercise of this step was just solved
+    // A solved mark came or went (solved, or "Reset to the lesson's code"): the progress marks follow.
+    void exercisesChanged();
     // "Run both" on a snippet of a step with an experiment: its engine run, then `panel`'s code.
     void runBothRequested(clab::editor::CodePanel* panel);
 

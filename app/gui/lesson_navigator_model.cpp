@@ -44,6 +44,34 @@ void LessonNavigatorModel::setAnswered(const QString& lesson_id, int step, bool 
     markChanged(lesson_id, step);
 }
 
+void LessonNavigatorModel::setSolved(const QString& lesson_id, int step, int solved) {
+    const QString key = markKey(lesson_id, step);
+    if (solved_.value(key) == solved) return;
+    if (solved > 0)
+        solved_.insert(key, solved);
+    else
+        solved_.remove(key);
+    markChanged(lesson_id, step);
+}
+
+int LessonNavigatorModel::solved(const QString& lesson_id, int step) const {
+    return solved_.value(markKey(lesson_id, step));
+}
+
+int LessonNavigatorModel::solvedCount(int lesson) const {
+    int n = 0;
+    for (int s = 0; s < lessons_[lesson].steps.size(); ++s)
+        n += solved(lessons_[lesson].id, s);
+    return n;
+}
+
+int LessonNavigatorModel::exerciseCount(int lesson) const {
+    int n = 0;
+    for (const lessons::Step& step : lessons_[lesson].steps)
+        n += int(step.exercises.size());
+    return n;
+}
+
 bool LessonNavigatorModel::visited(const QString& lesson_id, int step) const {
     return visited_.contains(markKey(lesson_id, step));
 }
@@ -55,6 +83,7 @@ bool LessonNavigatorModel::answered(const QString& lesson_id, int step) const {
 void LessonNavigatorModel::clearProgress() {
     visited_.clear();
     answered_.clear();
+    solved_.clear();
     if (lessons_.isEmpty()) return;
     // Every row's marks may change: announce it lesson by lesson (a dataChanged range stays in one parent).
     emit dataChanged(index(0, 0), index(int(lessons_.size()) - 1, 0));
@@ -128,15 +157,32 @@ QVariant LessonNavigatorModel::data(const QModelIndex& index, int role) const {
     switch (role) {
     case Qt::DisplayRole:
         if (is_lesson) return QStringLiteral("%1. %2").arg(l.number).arg(l.title);
+        if (const int exercises = int(l.steps[step].exercises.size()); exercises > 0)
+            // The count before the title: a narrow navigator elides the end of the line.
+            return tr("%1  %3/%4 solved · %2")
+                .arg(step + 1)
+                .arg(l.steps[step].title)
+                .arg(solved(l.id, step))
+                .arg(exercises);
         return QStringLiteral("%1  %2").arg(step + 1).arg(l.steps[step].title);
-    case Qt::ToolTipRole:
-        if (is_lesson)
-            return l.summary.isEmpty() ? l.title
-                                       : QStringLiteral("<b>%1</b><br>%2")
-                                             .arg(l.title.toHtmlEscaped(), l.summary.toHtmlEscaped());
-        return answered(l.id, step)  ? tr("Visited; prediction answered")
-               : visited(l.id, step) ? tr("Visited")
-                                     : tr("Not visited yet");
+    case Qt::ToolTipRole: {
+        const int exercises = is_lesson ? exerciseCount(lesson) : int(l.steps[step].exercises.size());
+        const QString solved_text = exercises > 0
+                                        ? tr("Exercises solved: %1 of %2")
+                                              .arg(is_lesson ? solvedCount(lesson) : solved(l.id, step))
+                                              .arg(exercises)
+                                        : QString();
+        if (is_lesson) {
+            QString tip = l.summary.isEmpty() ? l.title
+                                              : QStringLiteral("<b>%1</b><br>%2")
+                                                    .arg(l.title.toHtmlEscaped(), l.summary.toHtmlEscaped());
+            return solved_text.isEmpty() ? tip : tip + QStringLiteral("<br>") + solved_text;
+        }
+        const QString seen = answered(l.id, step)  ? tr("Visited; prediction answered")
+                             : visited(l.id, step) ? tr("Visited")
+                                                   : tr("Not visited yet");
+        return solved_text.isEmpty() ? seen : seen + QStringLiteral(". ") + solved_text;
+    }
     case Qt::DecorationRole:
         if (is_lesson)
             return lesson_progress_icon(
@@ -159,6 +205,10 @@ QVariant LessonNavigatorModel::data(const QModelIndex& index, int role) const {
         return is_lesson ? visitedCount(lesson) == l.steps.size() && !l.steps.isEmpty() : visited(l.id, step);
     case AnsweredRole:
         return is_lesson ? false : answered(l.id, step);
+    case SolvedRole:
+        return is_lesson ? solvedCount(lesson) : solved(l.id, step);
+    case ExercisesRole:
+        return is_lesson ? exerciseCount(lesson) : int(l.steps[step].exercises.size());
     case ProgressRole:
         return is_lesson ? QStringLiteral("%1/%2").arg(visitedCount(lesson)).arg(l.steps.size()) : QVariant();
     default:
@@ -173,6 +223,8 @@ QHash<int, QByteArray> LessonNavigatorModel::roleNames() const {
     names.insert(VisitedRole, "visited");
     names.insert(AnsweredRole, "answered");
     names.insert(ProgressRole, "progress");
+    names.insert(SolvedRole, "solved");
+    names.insert(ExercisesRole, "exercises");
     return names;
 }
 

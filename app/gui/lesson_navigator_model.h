@@ -20,6 +20,8 @@ public:
         VisitedRole,                        // bool
         AnsweredRole,                       // bool (step: its prediction was answered)
         ProgressRole,                       // lesson rows: "2/4"
+        SolvedRole,                         // int: exercises solved (of the step, or of the lesson)
+        ExercisesRole,                      // int: exercises there are (of the step, or of the lesson)
     };
 
     explicit LessonNavigatorModel(QObject* parent = nullptr);
@@ -32,6 +34,9 @@ public:
     void setAnswered(const QString& lesson_id, int step, bool answered = true);
     bool visited(const QString& lesson_id, int step) const;
     bool answered(const QString& lesson_id, int step) const;
+    // How many of the step's exercises the student solved.
+    void setSolved(const QString& lesson_id, int step, int solved);
+    int solved(const QString& lesson_id, int step) const;
     void clearProgress();
 
     QModelIndex indexOf(int lesson, int step = -1) const; // step -1: the lesson row
@@ -48,10 +53,13 @@ private:
     static QString markKey(const QString& lesson_id, int step);
     void markChanged(const QString& lesson_id, int step);
     int visitedCount(int lesson) const;
+    int solvedCount(int lesson) const;
+    int exerciseCount(int lesson) const;
 
     QList<lessons::Lesson> lessons_;
     QSet<QString> visited_;
     QSet<QString> answered_;
+    QHash<QString, int> solved_;
 };
 
 } // namespace clab::gui

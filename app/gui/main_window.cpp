@@ -3,6 +3,7 @@
 #include "baseline.h"
 #include "check_questions_box.h"
 #include "classroom/attach.h"
+#include "editor/code_store.h"
 #include "editor/step_code.h"
 #include "info_bar.h"
 #include "lab_panel.h"
@@ -96,6 +97,7 @@ void MainWindow::buildLayout() {
     lab_ = new gui::LabPanel(main_split_);
     lab_->setMinimumWidth(420);
     step_view_->code()->setRunController(lab_->controller()); // Run in Python draws on the lab's timeline
+    connect(step_view_->code(), &editor::StepCode::exercisesChanged, this, &MainWindow::syncProgressMarks);
 
     main_split_->addWidget(navigator_);
     main_split_->addWidget(step_view_);
@@ -200,6 +202,10 @@ void MainWindow::syncProgressMarks() {
         for (int s = 0; s < l.steps.size(); ++s) {
             if (progress_->visited(l.id, s + 1)) model_->setVisited(l.id, s);
             if (progress_->prediction(l.id, s + 1)) model_->setAnswered(l.id, s);
+            int solved = 0;
+            for (int e = 0; e < l.steps[s].exercises.size(); ++e)
+                solved += step_view_->code()->store()->solved(l.id, s + 1, e) ? 1 : 0;
+            model_->setSolved(l.id, s, solved);
         }
 }
 

@@ -1,5 +1,7 @@
 // What the main window remembers (QSettings), how it saves itself for --screenshot, and the
 // presenter-mode hook.
+#include "editor/code_store.h"
+#include "editor/step_code.h"
 #include "lab_panel.h"
 #include "lesson_navigator_model.h"
 #include "lessons/lesson_progress.h"
@@ -165,6 +167,7 @@ void MainWindow::resetProgress(bool whole_course) {
         progress_->resetAll();
     else if (l)
         progress_->resetLesson(l->id);
+    if (whole_course || l) step_view_->code()->store()->forgetSolved(whole_course ? QString() : l->id);
     progress_->sync();
     syncProgressMarks();
     // Show the open step afresh: its prediction and check answers are gone too.

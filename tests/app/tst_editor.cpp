@@ -316,7 +316,7 @@ private slots:
         CodePanel panel(&store);
         panel.setSnippet(QStringLiteral("t"), 1, 0, QStringLiteral("print(1)\n"));
         panel.setRunBothAvailable(true);
-        panel.resize(400, 360);
+        panel.resize(370, 360);
         panel.show();
         QVERIFY(QTest::qWaitForWindowExposed(&panel));
         auto* label = panel.findChild<QLabel*>(QStringLiteral("interpreter"));
@@ -329,6 +329,24 @@ private slots:
                                 .arg(label->text())
                                 .arg(label->heightForWidth(shown.width()))
                                 .arg(shown.height())));
+        // No button is squeezed below what its text needs, nor pushed out of the panel.
+        const auto buttons_fit = [&] {
+            for (const QPushButton* button : panel.findChildren<QPushButton*>()) {
+                if (!button->isVisible()) continue;
+                if (button->geometry().right() > panel.width() ||
+                    button->width() < button->sizeHint().width())
+                    return false;
+            }
+            return true;
+        };
+        QVERIFY(buttons_fit());
+        lessons::Exercise exercise;
+        exercise.task = QStringLiteral("Make it print 6.");
+        exercise.start = QStringLiteral("print(5)\n");
+        exercise.solution = QStringLiteral("print(6)\n");
+        panel.setExercise(QStringLiteral("t"), 1, 0, exercise);
+        QTest::qWait(50);
+        QVERIFY(buttons_fit());
     }
 
     void pythonEngineRunInTheEditorsTerms() {

@@ -7,12 +7,15 @@
 #include "core/builtin_engines.h"
 #include "editor/code_editor.h"
 #include "editor/code_panel.h"
+#include "editor/code_store.h"
 #include "editor/output_pane.h"
 #include "editor/step_code.h"
 #include "gui/lab_panel.h"
+#include "gui/lesson_navigator_model.h"
 #include "gui/main_window.h"
 #include "gui/run_controller.h"
 #include "gui/step_view.h"
+#include "plots/timeline_view.h"
 
 #include <QLabel>
 #include <QPushButton>
@@ -20,6 +23,7 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QTreeView>
 #include <QtTest>
 
 using namespace clab;
@@ -54,6 +58,16 @@ std::unique_ptr<MainWindow> open_window(const QString& lesson, int step) {
     auto window = std::make_unique<MainWindow>(options);
     window->resize(1280, 720);
     return window;
+}
+
+// CLAB_SHOT_DIR=DIR saves what the student sees (README screenshots); nothing else changes.
+void shoot(QWidget& widget, const QString& name) {
+    const QString dir = qEnvironmentVariable("CLAB_SHOT_DIR");
+    if (dir.isEmpty()) return;
+    widget.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&widget));
+    QTest::qWait(300); // queued replots
+    QVERIFY(widget.grab().save(dir + QLatin1Char('/') + name));
 }
 
 editor::CodePanel* first_panel(MainWindow& w) {
@@ -102,6 +116,7 @@ private slots:
                  qPrintable(threads.join(QStringLiteral(", "))));
         QVERIFY(panel->output()->text().contains(QStringLiteral("both threads done")));
         QVERIFY(panel->output()->status().contains(QStringLiteral("Exit status 0")));
+        shoot(*w, QStringLiteral("editor-run-in-python.png"));
     }
 
     void theLabsRunReplacesARunningProgramCleanly() {
@@ -119,6 +134,45 @@ private slots:
         QVERIFY(panel->output()->status().contains(QStringLiteral("another run")));
         w->lab()->stop();
         QVERIFY(QTest::qWaitFor([&] { return !w->lab()->busy(); }, 5000));
+    }
+
+    void solvedExercisesCountInTheNavigatorUntilProgressIsReset() {
+        if (!have_python()) QSKIP("python3 is not installed");
+        auto w = open_window(QStringLiteral("race-conditions"), 1);
+        // The step of lesson 8 with the exercise.
+        int step = -1;
+        for (int s = 0; s < w->lesson()->steps.size() && step < 0; ++s)
+            if (!w->lesson()->steps[s].exercises.isEmpty()) step = s;
+        QVERIFY(step >= 0);
+        QVERIFY(w->openStep(w->currentLesson(), step));
+        const QModelIndex lesson_row = w->navigatorModel()->indexOf(w->currentLesson());
+        const QModelIndex step_row = w->navigatorModel()->indexOf(w->currentLesson(), step);
+        QCOMPARE(step_row.data(gui::LessonNavigatorModel::ExercisesRole).toInt(), 1);
+        QCOMPARE(step_row.data(gui::LessonNavigatorModel::SolvedRole).toInt(), 0);
+        QVERIFY(step_row.data().toString().contains(QStringLiteral("0/1 solved")));
+        editor::CodePanel* exercise = w->stepView()->code()->panels().last();
+        exercise->editor()->setPlainText(w->lesson()->steps[step].exercises[0].solution);
+        QSignalSpy solved(exercise, &editor::CodePanel::solved);
+        exercise->runInPython();
+        QVERIFY(solved.wait(kRunMs));
+        QCOMPARE(step_row.data(gui::LessonNavigatorModel::SolvedRole).toInt(), 1);
+        QCOMPARE(lesson_row.data(gui::LessonNavigatorModel::SolvedRole).toInt(), 1);
+        QVERIFY(step_row.data().toString().contains(QStringLiteral("1/1 solved")));
+        QVERIFY(
+            lesson_row.data(Qt::ToolTipRole).toString().contains(QStringLiteral("Exercises solved: 1 of 1")));
+        // Still solved in a new window (kept in the settings).
+        auto again = open_window(QStringLiteral("race-conditions"), step + 1);
+        QCOMPARE(again->navigatorModel()
+                     ->indexOf(again->currentLesson(), step)
+                     .data(gui::LessonNavigatorModel::SolvedRole)
+                     .toInt(),
+                 1);
+        again.reset();
+        // Resetting the lesson's progress clears the mark; the student's code stays.
+        w->resetProgress(false);
+        QCOMPARE(step_row.data(gui::LessonNavigatorModel::SolvedRole).toInt(), 0);
+        QCOMPARE(w->stepView()->code()->panels().last()->editor()->toPlainText(),
+                 w->lesson()->steps[step].exercises[0].solution);
     }
 
     void runBothPinsTheEngineAndPythonSideBySide() {
@@ -155,6 +209,13 @@ private slots:
         QCOMPARE(compare->note()->text(), note);
         QCOMPARE(compare->timelines().size(), 2);
         qDebug().noquote() << note;
+        shoot(*w, QStringLiteral("run-both-window.png"));
+        compare->resize(1280, 720);
+        compare->show();
+        QTest::qWait(300);
+        for (QWidget* timeline : compare->timelines()) // as tst_compare_window does before a grab
+            qobject_cast<plots::TimelineView*>(timeline)->replot_now();
+        shoot(*compare, QStringLiteral("run-both-compare.png"));
     }
 };
 
