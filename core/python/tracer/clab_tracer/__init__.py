@@ -442,14 +442,25 @@ _task_numbers = __import__("itertools").count(1)
 class _TracedCoro:
     """Stands in for a task's coroutine and records each step the task takes. The task and
     the event loop see the same values and exceptions as from the coroutine itself."""
-    __slots__ = ("_c", "_k")
+    __slots__ = ("_c", "_k", "_named")
 
     def __init__(self, coro):
         self._c = coro
         self._k = next(_task_numbers)  # not id(): a finished task's id is soon reused
+        self._named = None  # (task, lane title) until the first step
 
     def _step(self, call, arg):
         k = self._k
+        if self._named is not None:
+            # create_task(name=...) names the task only after the factory returned (3.11, 3.12):
+            # by the first step the name the program chose is known, so the lane says it.
+            task, title = self._named
+            self._named = None
+            try:
+                named = "%s (%s)" % (title, task.get_name())
+                _rec(TASK_NEW, struct.pack("<Q", k) + _text(named))
+            except Exception:
+                pass
         _rec(STEP_BEGIN, struct.pack("<Q", k))
         try:
             r = call(*arg)
@@ -504,6 +515,7 @@ def _patch_asyncio_base(base_events):
         task = asyncio.Task(traced, loop=loop, **kwargs)
         try:
             _rec(TASK_NEW, struct.pack("<Q", traced._k) + _text("%s (%s)" % (name, task.get_name())))
+            traced._named = (task, name)
         except Exception:
             pass
         return task
