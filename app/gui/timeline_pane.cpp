@@ -22,6 +22,7 @@ public:
         view_->setObjectName(QStringLiteral("timelineView"));
         layout->addWidget(view_);
         setMinimumHeight(200);
+        connect(view_, &plots::TimelineView::live_paused_changed, this, &TimelinePane::livePausedChanged);
     }
 
     void clear() override {
@@ -60,6 +61,8 @@ public:
         }
     }
     void setPresenterMode(bool on) override { view_->set_presenter(on); }
+    void setLivePaused(bool on) override { view_->set_live_paused(on); }
+    bool livePaused() const override { return view_->live_paused(); }
 
     plots::TimelineView* view() const { return view_; }
 
