@@ -2,6 +2,7 @@
 #include "controls_panel.h"
 #include "lab_panel.h"
 #include "main_window.h"
+#include "palette.h"
 #include "sched/scheduler_action.h" // "Be the scheduler…" (app/sched)
 #include "shortcuts_dialog.h"
 
@@ -15,6 +16,7 @@
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QSettings>
 #include <QStyle>
 #include <QTextEdit>
 #include <QToolBar>
@@ -100,6 +102,28 @@ void MainWindow::buildActions() {
     presenter->setShortcut(Qt::Key_F11);
     presenter->setToolTip(tr("Full screen with large fonts, for a projector (F11)"));
     connect(presenter, &QAction::toggled, this, &MainWindow::setPresenterMode);
+    // Freezes the timeline while the run goes on (still recorded); enabled while a run goes on or
+    // the view is paused, so a run that ended while paused can still be resumed.
+    QAction* pause = make(QStringLiteral("pauseLive"), tr("&Pause live view"), QStyle::SP_MediaPause);
+    pause->setCheckable(true);
+    pause->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P), QKeySequence(Qt::Key_Pause)});
+    pause->setToolTip(tr("Freeze the timeline while the run goes on; it is still recorded (Ctrl+Shift+P)"));
+    pause->setEnabled(false);
+    connect(pause, &QAction::toggled, lab_->timeline(), &gui::TimelinePane::setLivePaused);
+    connect(lab_->timeline(), &gui::TimelinePane::livePausedChanged, pause, [this, pause](bool paused) {
+        pause->setChecked(paused);
+        pause->setEnabled(paused || lab_->busy());
+    });
+    QAction* contrast = make(QStringLiteral("highContrast"), tr("&High contrast"));
+    contrast->setCheckable(true);
+    contrast->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_H));
+    contrast->setToolTip(tr("Black on white with thicker lines, for the whole window (Ctrl+Shift+H)"));
+    contrast->setChecked(QSettings().value(QStringLiteral("view/highContrast"), false).toBool());
+    gui::set_high_contrast(contrast->isChecked());
+    connect(contrast, &QAction::toggled, this, [](bool on) {
+        gui::set_high_contrast(on);
+        QSettings().setValue(QStringLiteral("view/highContrast"), on);
+    });
     QAction* layout = make(QStringLiteral("resetLayout"), tr("Reset &layout"));
     connect(layout, &QAction::triggered, this, &MainWindow::resetLayout);
 
@@ -150,8 +174,10 @@ void MainWindow::buildActions() {
     QAction* about = make(QStringLiteral("about"), tr("&About Concurrency Lab"));
     connect(about, &QAction::triggered, this, &MainWindow::showAbout);
 
-    connect(lab_, &gui::LabPanel::busyChanged, this,
-            [this](bool busy) { actions_.value("stop")->setEnabled(busy || presenter_); });
+    connect(lab_, &gui::LabPanel::busyChanged, this, [this](bool busy) {
+        actions_.value("stop")->setEnabled(busy || presenter_);
+        actions_.value("pauseLive")->setEnabled(busy || lab_->timeline()->livePaused());
+    });
     actions_.value("stop")->setEnabled(false);
 }
 
@@ -162,6 +188,8 @@ void MainWindow::buildMenus() {
     file->addAction(action("quit"));
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addAction(action("presenter"));
+    view->addAction(action("highContrast"));
+    view->addAction(action("pauseLive"));
     view->addAction(action("resetLayout"));
     QMenu* go = menuBar()->addMenu(tr("&Lesson"));
     go->addAction(action("back"));

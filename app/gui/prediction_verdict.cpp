@@ -8,9 +8,10 @@
 namespace clab::gui {
 
 namespace {
-QString tr(const char* text) {
-    return QCoreApplication::translate("PredictionVerdict", text);
-}
+// The translation context of this file's texts: lupdate reads it from the macro, as tr() finds it.
+class PredictionVerdict {
+    Q_DECLARE_TR_FUNCTIONS(PredictionVerdict)
+};
 } // namespace
 
 EngineKind prediction_engine(const lessons::Prediction& p, const lessons::Step& step) {
@@ -31,23 +32,26 @@ Verdict judge(const lessons::Prediction& p, const PredictionAnswer& answer, cons
     QString measured;
     if (v.measured)
         measured = about.isEmpty()
-                       ? tr(" Measured: %1").arg(measured_phrase(*summary, p.reveal))
-                       : tr(" Measured for %1: %2").arg(about, measured_phrase(*summary, p.reveal));
+                       ? PredictionVerdict::tr(" Measured: %1").arg(measured_phrase(*summary, p.reveal))
+                       : PredictionVerdict::tr(" Measured for %1: %2")
+                             .arg(about, measured_phrase(*summary, p.reveal));
     else if (!summary && !about.isEmpty())
-        measured = tr(" (Run %1, or Run all, to measure it)").arg(about);
+        measured = PredictionVerdict::tr(" (Run %1, or Run all, to measure it)").arg(about);
 
     if (p.numeric) {
         // Judge against what this machine measured; the lesson's number is the fallback.
         const double truth = v.measured ? *v.measured : p.number;
         if (!answer.number) {
-            v.text = tr("You made no guess.%1.").arg(measured);
+            v.text = PredictionVerdict::tr("You made no guess.%1.").arg(measured);
             return v;
         }
         const double guess = *answer.number;
         const double scale = std::max(std::abs(truth), 1e-12);
         v.right = std::abs(guess - truth) / scale <= p.tolerance;
         const QString shown = v.measured ? format_metric(p.reveal, guess) : QString::number(guess, 'g', 4);
-        v.text = tr("You said %1.%2 — %3.").arg(shown, measured, v.right ? tr("right") : tr("not quite"));
+        v.text = PredictionVerdict::tr("You said %1.%2 — %3.")
+                     .arg(shown, measured,
+                          v.right ? PredictionVerdict::tr("right") : PredictionVerdict::tr("not quite"));
         return v;
     }
 
@@ -56,14 +60,14 @@ Verdict judge(const lessons::Prediction& p, const PredictionAnswer& answer, cons
     };
     const QString right_answer = choice_text(p.answer);
     if (!v.answered) {
-        v.text = tr("The answer: '%1'.%2.").arg(right_answer, measured);
+        v.text = PredictionVerdict::tr("The answer: '%1'.%2.").arg(right_answer, measured);
         return v;
     }
     v.right = answer.choice == p.answer;
     if (v.right)
-        v.text = tr("You said '%1'.%2 — right.").arg(choice_text(answer.choice), measured);
+        v.text = PredictionVerdict::tr("You said '%1'.%2 — right.").arg(choice_text(answer.choice), measured);
     else
-        v.text = tr("You said '%1'.%2 — the answer is '%3'.")
+        v.text = PredictionVerdict::tr("You said '%1'.%2 — the answer is '%3'.")
                      .arg(choice_text(answer.choice), measured, right_answer);
     return v;
 }

@@ -10,9 +10,10 @@ namespace clab::gui {
 
 namespace {
 
-QString tr(const char* text) {
-    return QCoreApplication::translate("SummaryText", text);
-}
+// The translation context of this file's texts: lupdate reads it from the macro, as tr() finds it.
+class SummaryText {
+    Q_DECLARE_TR_FUNCTIONS(SummaryText)
+};
 
 QString seconds(double s) {
     if (s < 0.001) return QStringLiteral("%1 µs").arg(s * 1e6, 0, 'f', 0);
@@ -46,45 +47,54 @@ struct MetricInfo {
 };
 
 const MetricInfo kMetrics[] = {
-    {"wall_s", "Wall time", MetricInfo::Seconds, [](const Summary& s) { return s.wall_s; }},
-    {"cpu_s", "CPU time", MetricInfo::Seconds, [](const Summary& s) { return s.cpu_s; }},
-    {"baseline_wall_s", "Sequential baseline", MetricInfo::Seconds,
+    {"wall_s", QT_TRANSLATE_NOOP("SummaryText", "Wall time"), MetricInfo::Seconds,
+     [](const Summary& s) { return s.wall_s; }},
+    {"cpu_s", QT_TRANSLATE_NOOP("SummaryText", "CPU time"), MetricInfo::Seconds,
+     [](const Summary& s) { return s.cpu_s; }},
+    {"baseline_wall_s", QT_TRANSLATE_NOOP("SummaryText", "Sequential baseline"), MetricInfo::Seconds,
      [](const Summary& s) { return s.baseline_wall_s; }},
-    {"speedup", "Speedup", MetricInfo::Ratio, [](const Summary& s) { return s.speedup; }},
-    {"efficiency", "Parallel efficiency", MetricInfo::Percent, [](const Summary& s) { return s.efficiency; }},
-    {"gil_switches", "GIL switches", MetricInfo::Count,
+    {"speedup", QT_TRANSLATE_NOOP("SummaryText", "Speedup"), MetricInfo::Ratio,
+     [](const Summary& s) { return s.speedup; }},
+    {"efficiency", QT_TRANSLATE_NOOP("SummaryText", "Parallel efficiency"), MetricInfo::Percent,
+     [](const Summary& s) { return s.efficiency; }},
+    {"gil_switches", QT_TRANSLATE_NOOP("SummaryText", "GIL switches"), MetricInfo::Count,
      [](const Summary& s) { return double(s.gil_switches); }},
-    {"forced_switches", "Forced switches", MetricInfo::Count,
+    {"forced_switches", QT_TRANSLATE_NOOP("SummaryText", "Forced switches"), MetricInfo::Count,
      [](const Summary& s) { return double(s.forced_switches); }},
-    {"gil_wait_s", "Waiting for the GIL", MetricInfo::Seconds, [](const Summary& s) { return s.gil_wait_s; }},
-    {"median_gil_slice_ms", "Median GIL slice", MetricInfo::Millis,
+    {"gil_wait_s", QT_TRANSLATE_NOOP("SummaryText", "Waiting for the GIL"), MetricInfo::Seconds,
+     [](const Summary& s) { return s.gil_wait_s; }},
+    {"median_gil_slice_ms", QT_TRANSLATE_NOOP("SummaryText", "Median GIL slice"), MetricInfo::Millis,
      [](const Summary& s) { return s.median_gil_slice_ms; }},
-    {"lost_updates", "Lost updates", MetricInfo::Count,
+    {"lost_updates", QT_TRANSLATE_NOOP("SummaryText", "Lost updates"), MetricInfo::Count,
      [](const Summary& s) { return double(s.lost_updates); }},
-    {"deadlock", "Deadlock", MetricInfo::YesNo, [](const Summary& s) { return s.deadlock ? 1.0 : 0.0; }},
-    {"counter_value", "Counter value", MetricInfo::Count,
+    {"deadlock", QT_TRANSLATE_NOOP("SummaryText", "Deadlock"), MetricInfo::YesNo,
+     [](const Summary& s) { return s.deadlock ? 1.0 : 0.0; }},
+    {"counter_value", QT_TRANSLATE_NOOP("SummaryText", "Counter value"), MetricInfo::Count,
      [](const Summary& s) { return double(s.counter_value); }},
-    {"counter_expected", "Counter expected", MetricInfo::Count,
+    {"counter_expected", QT_TRANSLATE_NOOP("SummaryText", "Counter expected"), MetricInfo::Count,
      [](const Summary& s) { return double(s.counter_expected); }},
-    {"io_latency_median_ms", "I/O latency (median)", MetricInfo::Millis,
+    {"io_latency_median_ms", QT_TRANSLATE_NOOP("SummaryText", "I/O latency (median)"), MetricInfo::Millis,
      [](const Summary& s) { return s.io_latency_median_ms; }},
-    {"io_latency_max_ms", "I/O latency (max)", MetricInfo::Millis,
+    {"io_latency_max_ms", QT_TRANSLATE_NOOP("SummaryText", "I/O latency (max)"), MetricInfo::Millis,
      [](const Summary& s) { return s.io_latency_max_ms; }},
-    {"process_start_s", "Process start-up (median)", MetricInfo::Seconds,
+    {"process_start_s", QT_TRANSLATE_NOOP("SummaryText", "Process start-up (median)"), MetricInfo::Seconds,
      [](const Summary& s) { return s.process_start_s; }},
-    {"ipc_bytes", "Data through pipes", MetricInfo::Bytes,
+    {"ipc_bytes", QT_TRANSLATE_NOOP("SummaryText", "Data through pipes"), MetricInfo::Bytes,
      [](const Summary& s) { return double(s.ipc_bytes); }},
-    {"serialize_s", "Pickling time", MetricInfo::Seconds, [](const Summary& s) { return s.serialize_s; }},
-    {"loop_iterations", "Loop iterations", MetricInfo::Count,
+    {"serialize_s", QT_TRANSLATE_NOOP("SummaryText", "Pickling time"), MetricInfo::Seconds,
+     [](const Summary& s) { return s.serialize_s; }},
+    {"loop_iterations", QT_TRANSLATE_NOOP("SummaryText", "Loop iterations"), MetricInfo::Count,
      [](const Summary& s) { return double(s.loop_iterations); }},
-    {"task_switches", "Task switches", MetricInfo::Count,
+    {"task_switches", QT_TRANSLATE_NOOP("SummaryText", "Task switches"), MetricInfo::Count,
      [](const Summary& s) { return double(s.task_switches); }},
-    {"max_loop_lag_s", "Worst loop lag", MetricInfo::Seconds,
+    {"max_loop_lag_s", QT_TRANSLATE_NOOP("SummaryText", "Worst loop lag"), MetricInfo::Seconds,
      [](const Summary& s) { return s.max_loop_lag_s; }},
-    {"slow_callbacks", "Slow callbacks", MetricInfo::Count,
+    {"slow_callbacks", QT_TRANSLATE_NOOP("SummaryText", "Slow callbacks"), MetricInfo::Count,
      [](const Summary& s) { return double(s.slow_callbacks); }},
-    {"peak_rss_mb", "Peak memory", MetricInfo::Megabytes, [](const Summary& s) { return s.peak_rss_mb; }},
-    {"events", "Events recorded", MetricInfo::Count, [](const Summary& s) { return double(s.events); }},
+    {"peak_rss_mb", QT_TRANSLATE_NOOP("SummaryText", "Peak memory"), MetricInfo::Megabytes,
+     [](const Summary& s) { return s.peak_rss_mb; }},
+    {"events", QT_TRANSLATE_NOOP("SummaryText", "Events recorded"), MetricInfo::Count,
+     [](const Summary& s) { return double(s.events); }},
 };
 
 const MetricInfo* find_metric(const QString& name) {
@@ -110,7 +120,7 @@ std::optional<double> summary_metric(const Summary& summary, const QString& name
 
 QString metric_label(const QString& name) {
     const MetricInfo* m = find_metric(name);
-    return m ? tr(m->label) : name;
+    return m ? SummaryText::tr(m->label) : name;
 }
 
 QString format_metric(const QString& name, double v) {
@@ -132,7 +142,7 @@ QString format_metric(const QString& name, double v) {
     case MetricInfo::Megabytes:
         return QStringLiteral("%1 MB").arg(v, 0, 'f', 1);
     case MetricInfo::YesNo:
-        return v != 0 ? tr("yes") : tr("no");
+        return v != 0 ? SummaryText::tr("yes") : SummaryText::tr("no");
     }
     return QString();
 }
@@ -146,10 +156,11 @@ QString measured_phrase(const Summary& s, const QString& name) {
     // "lost updates", but "GIL switches" keeps its capitals.
     if (label.size() > 1 && label[1].isLower()) label[0] = label[0].toLower();
     if (name == QLatin1String("cpu_s"))
-        return tr("CPU %1 of %2 wall").arg(value, format_metric(QStringLiteral("wall_s"), s.wall_s));
-    if (name == QLatin1String("wall_s")) return tr("%1 on the clock").arg(value);
+        return SummaryText::tr("CPU %1 of %2 wall")
+            .arg(value, format_metric(QStringLiteral("wall_s"), s.wall_s));
+    if (name == QLatin1String("wall_s")) return SummaryText::tr("%1 on the clock").arg(value);
     if (name == QLatin1String("lost_updates") && s.counter_expected > 0)
-        return tr("%1 lost updates (the counter ended at %2 of %3)")
+        return SummaryText::tr("%1 lost updates (the counter ended at %2 of %3)")
             .arg(value, count(double(s.counter_value)), count(double(s.counter_expected)));
     switch (m->unit) {
     case MetricInfo::Count:
@@ -157,7 +168,8 @@ QString measured_phrase(const Summary& s, const QString& name) {
     case MetricInfo::Percent:
         return QStringLiteral("%1 %2").arg(value, label); // "2,444,232 lost updates", "1.73× speedup"
     case MetricInfo::YesNo:
-        return v != 0 ? tr("a %1").arg(label) : tr("no %1").arg(label); // "a deadlock"
+        return v != 0 ? SummaryText::tr("a %1").arg(label)
+                      : SummaryText::tr("no %1").arg(label); // "a deadlock"
     default:
         return QStringLiteral("%1 %2").arg(label, value); // "peak memory 41.0 MB"
     }
@@ -165,26 +177,31 @@ QString measured_phrase(const Summary& s, const QString& name) {
 
 Headline summary_headline(const Summary& s) {
     if (s.deadlock)
-        return {tr("Deadlock: each thread holds one lock and waits forever for the other's. Nothing can move "
-                   "again; the run had to be stopped from outside."),
-                Severity::Error};
+        return {
+            SummaryText::tr(
+                "Deadlock: each thread holds one lock and waits forever for the other's. Nothing can move "
+                "again; the run had to be stopped from outside."),
+            Severity::Error};
     if (s.broken)
-        return {tr("The process pool broke: a worker process died without sending back its result, so every "
-                   "task still pending failed (BrokenProcessPool)."),
+        return {SummaryText::tr(
+                    "The process pool broke: a worker process died without sending back its result, so every "
+                    "task still pending failed (BrokenProcessPool)."),
                 Severity::Error};
     if (!s.error.empty()) return {QString::fromStdString(s.error), Severity::Error};
     if (s.cancelled)
-        return {tr("Stopped after %1, before the run finished.").arg(seconds(s.wall_s)), Severity::Warning};
-    if (!s.completed) return {tr("The run did not finish."), Severity::Warning};
+        return {SummaryText::tr("Stopped after %1, before the run finished.").arg(seconds(s.wall_s)),
+                Severity::Warning};
+    if (!s.completed) return {SummaryText::tr("The run did not finish."), Severity::Warning};
     if (const QString busy = busy_machine_note(s); !busy.isEmpty())
-        return {tr("Finished in %1. %2").arg(seconds(s.wall_s), busy), Severity::Warning};
-    return {tr("Finished in %1.").arg(seconds(s.wall_s)), Severity::Good};
+        return {SummaryText::tr("Finished in %1. %2").arg(seconds(s.wall_s), busy), Severity::Warning};
+    return {SummaryText::tr("Finished in %1.").arg(seconds(s.wall_s)), Severity::Good};
 }
 
 QString busy_machine_note(const Summary& s) {
     if (!machine_was_busy(s)) return QString();
-    return tr("Other programs kept %1 of this machine's %2 cores busy during the run, so these figures "
-              "may be off: run it again when the machine is quieter.")
+    return SummaryText::tr(
+               "Other programs kept %1 of this machine's %2 cores busy during the run, so these figures "
+               "may be off: run it again when the machine is quieter.")
         .arg(s.other_cpu_s / s.wall_s, 0, 'f', 1)
         .arg(s.machine_cpus);
 }
@@ -192,61 +209,67 @@ QString busy_machine_note(const Summary& s) {
 QList<SummaryRow> summary_rows(const Summary& s) {
     const ExperimentSpec& spec = s.spec;
     QList<SummaryRow> rows;
-    rows << row(s, "wall_s", tr("time on the clock, start to end"));
+    rows << row(s, "wall_s", SummaryText::tr("time on the clock, start to end"));
     const double cores_busy = s.wall_s > 0 ? s.cpu_s / s.wall_s : 0;
-    rows << row(s, "cpu_s", tr("%1 cores busy on average").arg(cores_busy, 0, 'f', 2));
+    rows << row(s, "cpu_s", SummaryText::tr("%1 cores busy on average").arg(cores_busy, 0, 'f', 2));
     if (s.baseline_wall_s > 0 && speedup_applies(spec)) {
-        rows << row(s, "baseline_wall_s", tr("the same work, one task after another"));
+        rows << row(s, "baseline_wall_s", SummaryText::tr("the same work, one task after another"));
         const Severity sev = s.speedup >= 1.3  ? Severity::Good
                              : s.speedup < 0.9 ? Severity::Warning
                                                : Severity::Info;
-        const QString hint = s.speedup >= 1.3  ? tr("faster than running the tasks one by one")
-                             : s.speedup < 0.9 ? tr("slower than running the tasks one by one")
-                                               : tr("about as fast as running the tasks one by one");
+        const QString hint = s.speedup >= 1.3 ? SummaryText::tr("faster than running the tasks one by one")
+                             : s.speedup < 0.9
+                                 ? SummaryText::tr("slower than running the tasks one by one")
+                                 : SummaryText::tr("about as fast as running the tasks one by one");
         rows << row(s, "speedup", hint, sev);
         if (spec.engine != EngineKind::Sequential && spec.engine != EngineKind::Asyncio)
-            rows << row(s, "efficiency", tr("speedup ÷ %1 workers").arg(parallel_units(spec)));
+            rows << row(s, "efficiency", SummaryText::tr("speedup ÷ %1 workers").arg(parallel_units(spec)));
     }
     if (is_thread_engine(spec) || spec.engine == EngineKind::Sequential) {
         if (s.gil_switches > 0 || is_thread_engine(spec)) {
-            rows << row(s, "gil_switches", tr("times the GIL passed to another thread"));
+            rows << row(s, "gil_switches", SummaryText::tr("times the GIL passed to another thread"));
             if (s.forced_switches > 0)
-                rows << row(s, "forced_switches", tr("a waiting thread asked the holder to drop it"));
-            rows << row(s, "gil_wait_s", tr("summed over all threads"),
+                rows << row(s, "forced_switches",
+                            SummaryText::tr("a waiting thread asked the holder to drop it"));
+            rows << row(s, "gil_wait_s", SummaryText::tr("summed over all threads"),
                         s.gil_wait_s > s.wall_s * 0.5 ? Severity::Warning : Severity::Info);
             // A slice is how long a thread ran before it was asked to hand over: runs that only
             // wait (I/O) hand the GIL over at every call and have no slices worth a figure.
             if (s.median_gil_slice_ms > 0 && s.forced_switches > 0)
-                rows << row(s, "median_gil_slice_ms", tr("how long a thread ran before handing over"));
+                rows << row(s, "median_gil_slice_ms",
+                            SummaryText::tr("how long a thread ran before handing over"));
         }
     }
     if (spec.workload == WorkloadKind::Counter) {
-        rows << row(s, "counter_value", tr("expected %1").arg(count(double(s.counter_expected))));
+        rows << row(s, "counter_value",
+                    SummaryText::tr("expected %1").arg(count(double(s.counter_expected))));
         rows << row(s, "lost_updates",
-                    s.lost_updates > 0 ? tr("a switch fell between the read and the write")
-                                       : tr("none this time"),
+                    s.lost_updates > 0 ? SummaryText::tr("a switch fell between the read and the write")
+                                       : SummaryText::tr("none this time"),
                     s.lost_updates > 0 ? Severity::Error : Severity::Good);
     }
     if (s.io_latency_median_ms > 0) {
-        rows << row(s, "io_latency_median_ms", tr("asked for %1 ms").arg(spec.io_ms, 0, 'g', 4));
+        rows << row(s, "io_latency_median_ms", SummaryText::tr("asked for %1 ms").arg(spec.io_ms, 0, 'g', 4));
         rows << row(s, "io_latency_max_ms", QString(),
                     s.io_latency_max_ms > spec.io_ms * 1.5 ? Severity::Warning : Severity::Info);
     }
     if (is_process_engine(spec)) {
-        rows << row(s, "process_start_s",
-                    tr("%1 start method").arg(QString::fromUtf8(to_string(spec.start_method).data())));
-        rows << row(s, "ipc_bytes", tr("pickled and sent between processes"));
-        rows << row(s, "serialize_s", tr("turning objects into bytes and back"));
+        rows << row(
+            s, "process_start_s",
+            SummaryText::tr("%1 start method").arg(QString::fromUtf8(to_string(spec.start_method).data())));
+        rows << row(s, "ipc_bytes", SummaryText::tr("pickled and sent between processes"));
+        rows << row(s, "serialize_s", SummaryText::tr("turning objects into bytes and back"));
     }
     if (spec.engine == EngineKind::Asyncio) {
-        rows << row(s, "loop_iterations", tr("rounds of the event loop"));
-        rows << row(s, "task_switches", tr("a coroutine gave the loop back at an await"));
-        rows << row(s, "max_loop_lag_s", tr("longest a ready callback had to wait"),
+        rows << row(s, "loop_iterations", SummaryText::tr("rounds of the event loop"));
+        rows << row(s, "task_switches", SummaryText::tr("a coroutine gave the loop back at an await"));
+        rows << row(s, "max_loop_lag_s", SummaryText::tr("longest a ready callback had to wait"),
                     s.max_loop_lag_s > 0.1 ? Severity::Warning : Severity::Info);
         if (s.slow_callbacks > 0 || spec.debug)
             rows << row(s, "slow_callbacks",
-                        s.slow_callbacks > 0 ? tr("a step ran ≥ 100 ms and blocked every other task")
-                                             : tr("none blocked the loop"),
+                        s.slow_callbacks > 0
+                            ? SummaryText::tr("a step ran ≥ 100 ms and blocked every other task")
+                            : SummaryText::tr("none blocked the loop"),
                         s.slow_callbacks > 0 ? Severity::Error : Severity::Good);
     }
     if (s.peak_rss_mb > 0) rows << row(s, "peak_rss_mb");

@@ -32,6 +32,7 @@ public:
         layout->addWidget(scroll_);
         setMinimumHeight(200);
         connect(view_, &plots::TimelineView::preferred_height_changed, this, &PlotsTimeline::fitHeight);
+        connect(view_, &plots::TimelineView::live_paused_changed, this, &TimelinePane::livePausedChanged);
     }
 
     void clear() override {
@@ -74,6 +75,8 @@ public:
         }
     }
     void setPresenterMode(bool on) override { view_->set_presenter(on); }
+    void setLivePaused(bool on) override { view_->set_live_paused(on); }
+    bool livePaused() const override { return view_->live_paused(); }
 
     plots::TimelineView* view() const { return view_; }
 

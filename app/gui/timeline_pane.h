@@ -25,6 +25,12 @@ public:
     // time range (seconds from the run's start; -1 for none).
     virtual void highlight(const lessons::Notice& notice) = 0;
     virtual void setPresenterMode(bool) {}
+    // Freeze the live picture while the run goes on (it is still recorded); resuming catches up.
+    virtual void setLivePaused(bool) {}
+    virtual bool livePaused() const { return false; }
+
+signals:
+    void livePausedChanged(bool paused);
 };
 
 // Builds the best timeline available in this build.

@@ -27,15 +27,15 @@ struct Bucket {
     double start = 0.0;
     double end = 0.0;
 
-    void add(const LaneSegments& lane, size_t i) {
-        const uint8_t key = lane.keys()[i] < kMaxKeys ? lane.keys()[i] : uint8_t(kMaxKeys - 1);
-        const double s = lane.starts()[i];
-        const double e = lane.ends()[i];
-        if (members == 0) {
-            first = i;
-            start = s;
-            end = e;
-        }
+    void open(size_t i, double s, double e) {
+        first = i;
+        start = s;
+        end = e;
+        members = 0;
+    }
+    // One more short segment s..e of `key`, in start order after open().
+    void add(double s, double e, uint8_t key) {
+        key = key < kMaxKeys ? key : uint8_t(kMaxKeys - 1);
         ++members;
         end = std::max(end, e);
         time[key] += e - s > 1e-9 ? e - s : 1e-9; // as LaneRasterizer votes: no length still counts
@@ -45,8 +45,8 @@ struct Bucket {
         if (members == 1) {
             out.add_segment(lane.starts()[first], lane.ends()[first], lane.keys()[first]);
         } else if (members > 1) {
-            std::array<uint8_t, kMaxKeys> keys{};
-            std::array<float, kMaxKeys> shares{};
+            std::array<uint8_t, kMaxKeys> keys; // only the first n are set and read
+            std::array<float, kMaxKeys> shares;
             size_t n = 0;
             const double span = end - start;
             for (uint64_t m = mask; m != 0; m &= m - 1) {
@@ -143,7 +143,9 @@ void LaneSummary::extend(Level& level, const LaneSegments& lane) {
     const size_t n = lane.size();
     const double* starts = lane.starts();
     const double* ends = lane.ends();
+    const uint8_t* keys = lane.keys();
     const double bucket = level.bucket;
+    const double inverse = 1.0 / bucket; // exact: the bucket is a power of two
     Bucket merging;
     size_t i = level.done;
     size_t next_check = i + kUsefulnessCheckEvery;
@@ -157,10 +159,15 @@ void LaneSummary::extend(Level& level, const LaneSegments& lane) {
             level.done = ++i;
             continue;
         }
-        const double index = std::floor(starts[i] / bucket);
+        // The bucket of starts[i] is [k * bucket, (k + 1) * bucket): a power of two scales exactly, so
+        // comparing with its end is comparing floor(start / bucket), without a division per segment.
+        const double bucket_end = (std::floor(starts[i] * inverse) + 1.0) * bucket;
         size_t j = i;
-        while (j < n && ends[j] - starts[j] < bucket && std::floor(starts[j] / bucket) == index)
-            merging.add(lane, j++);
+        merging.open(i, starts[i], ends[i]);
+        while (j < n && starts[j] < bucket_end && ends[j] - starts[j] < bucket) {
+            merging.add(starts[j], ends[j], keys[j]);
+            ++j;
+        }
         if (j == n) { // the lane's last bucket may still grow: its segments stay raw for now
             merging.discard();
             break;

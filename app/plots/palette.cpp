@@ -1,10 +1,19 @@
 #include "palette.h"
 
+#include <QCoreApplication>
+#include <QGuiApplication>
+#include <QPalette>
+#include <algorithm>
 #include <array>
 
 namespace clab::plots {
 
 namespace {
+
+// The translation context of the legend's state names (lupdate reads it from the macro).
+class TimelinePalette {
+    Q_DECLARE_TR_FUNCTIONS(TimelinePalette)
+};
 
 // Okabe & Ito (2008), plus Paul Tol's "muted" set where more hues are needed; greys for waiting.
 // Adjusted so that every two states stay apart (CIEDE2000 ≥ 8) for normal vision and under
@@ -62,41 +71,41 @@ QColor utilisation_colour(size_t core) {
 QString state_label(SegState state) {
     switch (state) {
     case SegState::Running:
-        return QStringLiteral("running (holds the GIL)");
+        return TimelinePalette::tr("running (holds the GIL)");
     case SegState::RunningFree:
-        return QStringLiteral("running (no GIL needed)");
+        return TimelinePalette::tr("running (no GIL needed)");
     case SegState::GilWait:
-        return QStringLiteral("waiting for the GIL");
+        return TimelinePalette::tr("waiting for the GIL");
     case SegState::ForcedWait:
-        return QStringLiteral("forced switch: waits for a taker");
+        return TimelinePalette::tr("forced switch: waits for a taker");
     case SegState::BlockedIo:
-        return QStringLiteral("blocked in I/O / sleep");
+        return TimelinePalette::tr("blocked in I/O / sleep");
     case SegState::LockWait:
-        return QStringLiteral("waiting on a lock");
+        return TimelinePalette::tr("waiting on a lock");
     case SegState::Starting:
-        return QStringLiteral("starting up");
+        return TimelinePalette::tr("starting up");
     case SegState::Serializing:
-        return QStringLiteral("pickling");
+        return TimelinePalette::tr("pickling");
     case SegState::Transfer:
-        return QStringLiteral("sending through a pipe");
+        return TimelinePalette::tr("sending through a pipe");
     case SegState::Deserializing:
-        return QStringLiteral("unpickling");
+        return TimelinePalette::tr("unpickling");
     case SegState::Idle:
-        return QStringLiteral("idle / suspended at await");
+        return TimelinePalette::tr("idle / suspended at await");
     case SegState::Select:
-        return QStringLiteral("loop waits in select");
+        return TimelinePalette::tr("loop waits in select");
     case SegState::Callback:
-        return QStringLiteral("loop runs a callback");
+        return TimelinePalette::tr("loop runs a callback");
     case SegState::TaskStep:
-        return QStringLiteral("task step runs");
+        return TimelinePalette::tr("task step runs");
     case SegState::Crashed:
-        return QStringLiteral("crashed");
+        return TimelinePalette::tr("crashed");
     case SegState::Deadlocked:
-        return QStringLiteral("deadlocked");
+        return TimelinePalette::tr("deadlocked");
     case SegState::Busy:
-        return QStringLiteral("busy");
+        return TimelinePalette::tr("busy");
     case SegState::Joining:
-        return QStringLiteral("waiting (join)");
+        return TimelinePalette::tr("waiting (join)");
     case SegState::Count:
         break;
     }
@@ -143,6 +152,45 @@ Theme Theme::presenter_theme() {
     t.min_lane_px = 30;
     t.max_lane_px = 56;
     return t;
+}
+
+Theme Theme::make(bool presenter, Look look) {
+    Theme t = presenter ? presenter_theme() : desk();
+    t.look = look;
+    if (look == Look::Dark) {
+        // Dark grey, not black: the black (crashed) and dark grey (callback) lanes stay visible.
+        t.background = QColor(0x26, 0x28, 0x2C);
+        t.lane_background = QColor(0x30, 0x32, 0x36);
+        t.text = QColor(0xE8, 0xEA, 0xED);
+        t.grid = QColor(0x3C, 0x3E, 0x44);
+        t.axis = QColor(0x9A, 0xA0, 0xA6);
+        t.highlight = QColor(0xFF, 0xD7, 0x00, 60);
+        t.cursor = QColor(0xFF, 0x6E, 0x6E);
+        t.bookmark = QColor(0xC8, 0xCC, 0xD0);
+        t.slow = QColor(0xFF, 0x6E, 0x6E);
+    } else if (look == Look::HighContrast) {
+        t.background = Qt::white;
+        t.lane_background = Qt::white; // no zebra: lanes are parted by white gaps instead
+        t.text = Qt::black;
+        t.grid = QColor(0x76, 0x76, 0x76);
+        t.axis = Qt::black;
+        t.highlight = QColor(0xFF, 0xC8, 0x00, 120);
+        t.cursor = QColor(0xC0, 0x00, 0x00);
+        t.bookmark = Qt::black;
+        t.slow = QColor(0xC0, 0x00, 0x00);
+        t.font.setBold(true);
+        t.legend_font.setBold(true);
+        t.lane_fill = std::min(t.lane_fill, 0.8);
+        t.axis_pen_width += 1;
+        t.line_width += 1;
+    }
+    return t;
+}
+
+Look application_look() {
+    if (!qobject_cast<QGuiApplication*>(QCoreApplication::instance())) return Look::Light;
+    if (qApp->property(kHighContrastProperty).toBool()) return Look::HighContrast;
+    return QGuiApplication::palette().color(QPalette::Window).lightness() < 128 ? Look::Dark : Look::Light;
 }
 
 } // namespace clab::plots

@@ -33,9 +33,23 @@ QColor utilisation_colour(size_t core);
 // What the legend says for a state, in a student's words.
 QString state_label(SegState state);
 
-// Everything that differs between the desk and the projector.
+// The look of the timeline besides its size: light (the desk's), dark (when the desktop is dark), or
+// high contrast (black on white, thicker lines, no zebra rows). Lane colours are the same in every
+// look, so a colour means one thing everywhere; each look's backgrounds keep every one of them apart
+// (tst_palette).
+enum class Look { Light, Dark, HighContrast };
+
+// The look the application asks for: high contrast when its property kHighContrastProperty is set
+// (app/gui/palette.cpp sets it with the window's palette), else dark when its palette is dark: a
+// desktop in dark mode hands Qt a palette with a dark window colour (Qt 6.4 has no
+// QStyleHints::colorScheme, which came in 6.5). Views follow it when the palette changes.
+inline constexpr char kHighContrastProperty[] = "clab_high_contrast";
+Look application_look();
+
+// Everything that differs between the desk and the projector, and between the looks.
 struct Theme {
     bool presenter = false;
+    Look look = Look::Light;
     QColor background;
     QColor lane_background; // alternate rows
     QColor text;
@@ -56,6 +70,8 @@ struct Theme {
 
     static Theme desk();
     static Theme presenter_theme();
+    // The desk or presenter theme in a look.
+    static Theme make(bool presenter, Look look);
 };
 
 } // namespace clab::plots

@@ -109,11 +109,7 @@ void SegmentPlottable::collect_rects(const TimeMapping& map, int left, const QRe
 }
 
 void SegmentPlottable::feed(const LaneSegments& segs, IndexRange range, const TimeMapping& map) {
-    const double* starts = segs.starts();
-    const double* ends = segs.ends();
-    const uint8_t* keys = segs.keys();
-    for (size_t i = range.begin; i < range.end; ++i)
-        raster_.add(map.to_px(starts[i]), map.to_px(ends[i]), keys[i]);
+    raster_.add_segments(segs.starts(), segs.ends(), segs.keys(), range.begin, range.end, map);
     last_fed_ += range.size();
 }
 

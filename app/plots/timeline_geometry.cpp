@@ -24,6 +24,29 @@ void LaneRasterizer::begin(int width) {
     vote_mask_ = 0;
 }
 
+void LaneRasterizer::add_segments(const double* starts, const double* ends, const uint8_t* keys, size_t begin,
+                                  size_t end, const TimeMapping& map) noexcept {
+    const double t0 = map.t0;
+    const double scale = map.px_per_second;
+    const double width = width_;
+    for (size_t i = begin; i < end; ++i) {
+        // Exactly TimeMapping::to_px, so both paths see the same pixels.
+        const double xs = (starts[i] - t0) * scale;
+        const double xe = (ends[i] - t0) * scale;
+        const uint8_t key = keys[i];
+        if (xs >= 0.0 && xe < width && key < kMaxKeys) {
+            const int a = int(xs); // floor, xs >= 0
+            const double centre = a + 0.5;
+            // Inside column a and not over its centre: what add() would send to vote(a, ...).
+            if (xe <= a + 1.0 && (xe <= centre || xs > centre)) {
+                vote(a, xe - xs, key);
+                continue;
+            }
+        }
+        add(xs, xe, key);
+    }
+}
+
 void LaneRasterizer::own(int c0, int c1, uint8_t key) noexcept {
     // A pending vote in an earlier column is final now; one in c0 itself stays pending (it came from a
     // sub-pixel segment left of c0's centre and will win c0 when flushed).

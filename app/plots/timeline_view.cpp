@@ -30,15 +30,15 @@ constexpr int kAlwaysLabelledLanes = TimelineView::kLabelledLanes; // label ever
 QString view_title(TimelineView::View view) {
     switch (view) {
     case TimelineView::View::Workers:
-        return QStringLiteral("Workers");
+        return TimelineView::tr("Workers");
     case TimelineView::View::Cores:
-        return QStringLiteral("Cores");
+        return TimelineView::tr("Cores");
     case TimelineView::View::Gil:
-        return QStringLiteral("GIL");
+        return TimelineView::tr("GIL");
     case TimelineView::View::Loop:
-        return QStringLiteral("Event loop");
+        return TimelineView::tr("Event loop");
     case TimelineView::View::Utilisation:
-        return QStringLiteral("CPU busy %");
+        return TimelineView::tr("CPU busy %");
     }
     return {};
 }
@@ -92,6 +92,8 @@ TimelineView::~TimelineView() = default;
 // --- feeding ------------------------------------------------------------------------------------
 
 void TimelineView::reset() {
+    held_ = Held(); // the run they belonged to is gone
+    set_live_paused(false);
     model_.reset();
     following_ = true;
     schedule_refresh();
@@ -99,21 +101,39 @@ void TimelineView::reset() {
 
 void TimelineView::ingest(const std::vector<Event>& new_events, const std::vector<LaneInfo>& lanes,
                           int64_t origin_ns) {
+    if (paused_) {
+        held_.events.insert(held_.events.end(), new_events.begin(), new_events.end());
+        held_.lanes = lanes;
+        held_.origin_ns = origin_ns;
+        held_.fed = true;
+        return;
+    }
     model_.ingest(new_events, lanes, origin_ns);
     schedule_refresh();
 }
 
 void TimelineView::set_now(int64_t now_ns) {
+    if (paused_) {
+        held_.now_ns = now_ns;
+        return;
+    }
     model_.set_now(now_ns);
     schedule_refresh();
 }
 
 void TimelineView::finish(int64_t end_ns) {
+    if (paused_) {
+        held_.end_ns = end_ns;
+        held_.finished = true;
+        return;
+    }
     model_.finish(end_ns);
     schedule_refresh();
 }
 
 void TimelineView::load_trace(const Trace& trace) {
+    held_ = Held();
+    set_live_paused(false);
     model_.load_trace(trace);
     following_ = true;
     schedule_refresh();
@@ -366,14 +386,14 @@ void TimelineView::rebuild() {
     if (model_.has_workers()) add_segment_rect(View::Workers, view_title(View::Workers), model_.workers());
     if (model_.has_cores()) add_segment_rect(View::Cores, view_title(View::Cores), model_.cores());
     if (model_.has_gil()) {
-        add_segment_rect(View::Gil, QStringLiteral("GIL"), model_.gil());
+        add_segment_rect(View::Gil, view_title(View::Gil), model_.gil());
         QCPAxisRect* holder = rects_.back().rect;
         // Markers ride on the holder lane: drop requests at its top edge, forced switches at its bottom.
         add_markers(holder, &model_.drop_requests(), -0.42, QColor(0xD5, 0x5E, 0x00),
                     QCPScatterStyle::ssTriangleInverted);
         add_markers(holder, &model_.forced_switches(), 0.42, QColor(0x00, 0x00, 0x00),
                     QCPScatterStyle::ssTriangle);
-        add_series_rect(View::Gil, QStringLiteral("GIL waiters"));
+        add_series_rect(View::Gil, tr("GIL waiters"));
         QCPAxisRect* waiting = rects_.back().rect;
         add_feed(waiting, &model_.gil_waiting(), state_colour(SegState::GilWait), true);
         add_feed(waiting, &model_.gil_forced_waiting(), state_colour(SegState::ForcedWait), false);
@@ -381,7 +401,7 @@ void TimelineView::rebuild() {
     if (model_.has_loop()) {
         add_segment_rect(View::Loop, view_title(View::Loop), model_.loop());
         loop_rect_ = rects_.back().rect;
-        add_series_rect(View::Loop, QStringLiteral("ready tasks"));
+        add_series_rect(View::Loop, tr("ready tasks"));
         add_feed(rects_.back().rect, &model_.ready_length(), QColor(0x33, 0x22, 0x88), true);
     }
     if (model_.has_utilisation()) {
@@ -397,8 +417,8 @@ void TimelineView::rebuild() {
     }
 
     if (rects_.empty()) {
-        placeholder_ = new QCPTextElement(
-            plot_, QStringLiteral("Run the experiment to see its timeline here."), theme_.title_font);
+        placeholder_ =
+            new QCPTextElement(plot_, tr("Run the experiment to see its timeline here."), theme_.title_font);
         placeholder_->setTextColor(theme_.axis);
         plot_->plotLayout()->addElement(1, 0, placeholder_);
         plot_->plotLayout()->setRowStretchFactor(1, 1.0);
@@ -408,7 +428,7 @@ void TimelineView::rebuild() {
             QCPAxis* x = rects_[i].rect->axis(QCPAxis::atBottom);
             const bool last = i + 1 == rects_.size();
             x->setTickLabels(last);
-            x->setLabel(last ? QStringLiteral("seconds since the start of the run") : QString());
+            x->setLabel(last ? tr("seconds since the start of the run") : QString());
         }
     }
     applied_revision_ = ~uint64_t(0);
@@ -598,16 +618,29 @@ void TimelineView::on_x_range_changed(const QCPRange& range) {
 }
 
 void TimelineView::set_presenter(bool on) {
-    if (on == theme_.presenter) return;
-    theme_ = on ? Theme::presenter_theme() : Theme::desk();
+    apply_theme(on, theme_.look);
+}
+
+void TimelineView::apply_theme(bool presenter, Look look) {
+    if (presenter == theme_.presenter && look == theme_.look) return;
+    theme_ = Theme::make(presenter, look);
     structure_dirty_ = true;
     replot_now();
+}
+
+void TimelineView::changeEvent(QEvent* event) {
+    QWidget::changeEvent(event);
+    // The desktop switched between light and dark, or the window to high contrast: either hands the
+    // application a new palette.
+    if (event->type() == QEvent::ApplicationPaletteChange || event->type() == QEvent::PaletteChange)
+        apply_theme(theme_.presenter, application_look());
 }
 
 void TimelineView::resizeEvent(QResizeEvent* event) {
     QWidget::resizeEvent(event);
     update_legend_wrap();
     note_preferred_height(); // the legend may wrap to another number of rows
+    place_paused_label();
 }
 
 void TimelineView::note_preferred_height() {

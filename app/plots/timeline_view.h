@@ -12,6 +12,7 @@
 #include "timeline_model.h"
 
 #include <QElapsedTimer>
+#include <QLabel>
 #include <QTimer>
 #include <QWidget>
 #include <climits>
@@ -40,10 +41,19 @@ public:
     const TimelineModel& model() const { return model_; }
     void model_changed(); // after editing model() directly
 
+    // --- pausing the live view (timeline_view_pause.cpp) -----------------------------------------
+    // Paused, the picture stays as it is (zoom, pan and tooltips work on it) while feeds are kept, not
+    // applied; resuming applies everything kept at once, so the view catches up with the run. reset()
+    // and load_trace() resume (a new run is shown live).
+    void set_live_paused(bool on);
+    bool live_paused() const { return paused_; }
+
     // --- what is shown ---------------------------------------------------------------------------
     bool is_view_shown(View view) const;
     void set_presenter(bool on);
     bool presenter() const { return theme_.presenter; }
+    // The look (light, dark, high contrast) follows application_look(), also when it changes while
+    // the view is shown.
     const Theme& theme() const { return theme_; }
 
     // --- time range: setting one stops following the live edge; zoom_to_fit follows it again ----
@@ -103,9 +113,11 @@ signals:
     void time_range_changed(double t0, double t1);
     // Views, lanes, legend or width changed what preferred_height() says (the lab's pane scrolls).
     void preferred_height_changed();
+    void live_paused_changed(bool paused);
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
+    void changeEvent(QEvent* event) override;
     void showEvent(QShowEvent* event) override;
 
 private:
@@ -144,6 +156,20 @@ private:
         std::vector<double> ranges; // time and value range of every axis rect
         friend bool operator==(const LayoutKey&, const LayoutKey&) = default;
     };
+
+    // What arrived while paused: the events in arrival order, the newest lanes, now and end.
+    struct Held {
+        std::vector<Event> events;
+        std::vector<LaneInfo> lanes;
+        int64_t origin_ns = 0;
+        int64_t now_ns = -1;
+        int64_t end_ns = -1;
+        bool fed = false;
+        bool finished = false;
+    };
+    void release_held();
+    void apply_theme(bool presenter, Look look);
+    void place_paused_label();
 
     void schedule_refresh();
     void refresh();
@@ -185,7 +211,7 @@ private:
     QString describe_series(const Rect& rect, const QPoint& pos) const;
 
     TimelineModel model_;
-    Theme theme_ = Theme::desk();
+    Theme theme_ = Theme::make(false, application_look());
     QCustomPlot* plot_ = nullptr;
     QCPLegend* legend_ = nullptr;
     bool legend_shown_ = true;
@@ -211,6 +237,9 @@ private:
     double drawing_credit_ms_ = 0.0; // CPU time the view may still spend on drawing
     FrameStats frame_stats_;
     bool following_ = true;
+    bool paused_ = false;
+    Held held_;
+    QLabel* paused_label_ = nullptr;
     bool setting_range_ = false;
     bool structure_dirty_ = true;
     bool stale_while_hidden_ = false;

@@ -133,7 +133,9 @@ void TimelineView::rebuild_decorations() {
         text->setText(b.label);
         text->setFont(theme_.font);
         text->setColor(theme_.text);
-        text->setBrush(QColor(255, 255, 255, 220));
+        QColor label_background = theme_.background;
+        label_background.setAlpha(220);
+        text->setBrush(label_background);
         text->setPen(QPen(theme_.bookmark));
         text->setPadding(QMargins(3, 1, 3, 1));
         // A lesson's notice is explained beside the lab already; an exported picture leaves it out.

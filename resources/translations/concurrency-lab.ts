@@ -2,9 +2,62 @@
 <!DOCTYPE TS>
 <TS version="2.1" sourcelanguage="en">
 <context>
+    <name>PredictionVerdict</name>
+    <message>
+        <location filename="../../app/gui/prediction_verdict.cpp" line="+35"/>
+        <source> Measured: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source> Measured for %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source> (Run %1, or Run all, to measure it)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>You made no guess.%1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>You said %1.%2 — %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>right</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>not quite</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The answer: &apos;%1&apos;.%2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>You said &apos;%1&apos;.%2 — right.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>You said &apos;%1&apos;.%2 — the answer is &apos;%3&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>QObject</name>
     <message>
-        <location filename="../../app/classroom/plot_export.cpp" line="+55"/>
+        <location filename="../../app/classroom/plot_export.cpp" line="+100"/>
         <source>PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -24,7 +77,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
+        <source>Concurrency Lab</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 — Concurrency Lab</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <location line="+41"/>
         <location filename="../../app/classroom/trace_export.cpp" line="+52"/>
         <source>cannot write %1: %2</source>
@@ -507,11 +570,422 @@
         <source>asyncio tasks: switch only where a task awaits</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location filename="../../app/classroom/timeline_markers.cpp" line="+77"/>
+        <source>notice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/editor/python_check.cpp" line="+63"/>
+        <source>no %1 found (Debian package python3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SummaryText</name>
+    <message>
+        <location filename="../../app/gui/summary_text.cpp" line="+50"/>
+        <source>Wall time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>CPU time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sequential baseline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Speedup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Parallel efficiency</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>GIL switches</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Forced switches</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Waiting for the GIL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Median GIL slice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Lost updates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Deadlock</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Counter value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Counter expected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>I/O latency (median)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>I/O latency (max)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Process start-up (median)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Data through pipes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Pickling time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Loop iterations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Task switches</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Worst loop lag</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Slow callbacks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Peak memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Events recorded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+49"/>
+        <source>yes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>no</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>CPU %1 of %2 wall</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 on the clock</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 lost updates (the counter ended at %2 of %3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>a %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>no %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Deadlock: each thread holds one lock and waits forever for the other&apos;s. Nothing can move again; the run had to be stopped from outside.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The process pool broke: a worker process died without sending back its result, so every task still pending failed (BrokenProcessPool).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Stopped after %1, before the run finished.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The run did not finish.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Finished in %1. %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Finished in %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Other programs kept %1 of this machine&apos;s %2 cores busy during the run, so these figures may be off: run it again when the machine is quieter.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>time on the clock, start to end</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 cores busy on average</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the same work, one task after another</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>faster than running the tasks one by one</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>slower than running the tasks one by one</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>about as fast as running the tasks one by one</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>speedup ÷ %1 workers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>times the GIL passed to another thread</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>a waiting thread asked the holder to drop it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>summed over all threads</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>how long a thread ran before handing over</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>expected %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>a switch fell between the read and the write</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>none this time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>asked for %1 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>%1 start method</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>pickled and sent between processes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>turning objects into bytes and back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>rounds of the event loop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>a coroutine gave the loop back at an await</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>longest a ready callback had to wait</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>a step ran ≥ 100 ms and blocked every other task</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>none blocked the loop</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TimelinePalette</name>
+    <message>
+        <location filename="../../app/plots/palette.cpp" line="+74"/>
+        <source>running (holds the GIL)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>running (no GIL needed)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>waiting for the GIL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>forced switch: waits for a taker</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>blocked in I/O / sleep</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>waiting on a lock</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>starting up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>pickling</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>sending through a pipe</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>unpickling</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>idle / suspended at await</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>loop waits in select</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>loop runs a callback</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>task step runs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>crashed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>deadlocked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>busy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>waiting (join)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>clab::MainWindow</name>
     <message>
-        <location filename="../../app/gui/main_window.cpp" line="+33"/>
+        <location filename="../../app/gui/main_window.cpp" line="+34"/>
         <source>Concurrency Lab</source>
         <translation type="unfinished"></translation>
     </message>
@@ -522,17 +996,17 @@
     </message>
     <message>
         <location line="+24"/>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>● running</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-17"/>
+        <location line="-18"/>
         <source>Running the experiment of “%1”…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>%1 Speedup against one task after another: %2×.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -594,13 +1068,13 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window_actions.cpp" line="+53"/>
-        <location line="+111"/>
+        <location filename="../../app/gui/main_window_actions.cpp" line="+69"/>
+        <location line="+131"/>
         <source>&amp;Run</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-109"/>
+        <location line="-129"/>
         <source>Run the experiment (Space)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -630,7 +1104,7 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+2"/>
         <source>&amp;Next</source>
         <translation type="unfinished"></translation>
     </message>
@@ -640,7 +1114,7 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+4"/>
         <source>&amp;Presenter mode</source>
         <translation type="unfinished"></translation>
     </message>
@@ -650,7 +1124,27 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
+        <source>&amp;Pause live view</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Freeze the timeline while the run goes on; it is still recorded (Ctrl+Shift+P)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>&amp;High contrast</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Black on white with thicker lines, for the whole window (Ctrl+Shift+H)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Reset &amp;layout</source>
         <translation type="unfinished"></translation>
     </message>
@@ -671,17 +1165,17 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
     </message>
     <message>
         <location line="+5"/>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Reset progress</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-6"/>
+        <location line="-7"/>
         <source>Forget which steps of “%1” you visited and what you answered?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Reset progress of the &amp;whole course…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -691,7 +1185,7 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+4"/>
         <source>&amp;Open lessons folder…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -711,7 +1205,7 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+11"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
@@ -721,7 +1215,7 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>&amp;Lesson</source>
         <translation type="unfinished"></translation>
     </message>
@@ -736,7 +1230,7 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+43"/>
         <source>About Concurrency Lab</source>
         <translation type="unfinished"></translation>
     </message>
@@ -746,12 +1240,12 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window_session.cpp" line="+118"/>
+        <location filename="../../app/gui/main_window_session.cpp" line="+119"/>
         <source>Open a lessons folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+26"/>
         <source>Progress of the whole course reset</source>
         <translation type="unfinished"></translation>
     </message>
@@ -774,12 +1268,12 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
 <context>
     <name>clab::classroom::ClassroomController</name>
     <message>
-        <location filename="../../app/classroom/classroom_actions.cpp" line="+60"/>
+        <location filename="../../app/classroom/classroom_actions.cpp" line="+61"/>
         <source>&amp;Save run…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Open &amp;run…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -845,12 +1339,12 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
     </message>
     <message>
         <location line="+1"/>
-        <location line="+29"/>
+        <location line="+32"/>
         <source>Replay</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-28"/>
+        <location line="-31"/>
         <source>Lab only (L)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -880,12 +1374,12 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+18"/>
         <source>Pin for comparison</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Save…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -895,12 +1389,17 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Remove from history</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+17"/>
+        <source>The last %1 runs are kept (older ones leave, unless saved).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Run &amp;history</source>
         <translation type="unfinished"></translation>
     </message>
@@ -920,12 +1419,7 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
-        <source>Concurrency Lab</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+15"/>
+        <location line="+50"/>
         <source>There is no run to save yet: run the experiment first.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -940,12 +1434,13 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>Saved “%1” to %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+7"/>
+        <location filename="../../app/classroom/classroom_controller.cpp" line="+132"/>
         <source>Open run</source>
         <translation type="unfinished"></translation>
     </message>
@@ -955,27 +1450,27 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location filename="../../app/classroom/classroom_controller.cpp" line="+32"/>
         <source>Opened “%1” (%2 events)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-6"/>
         <source>Could not open the run: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location filename="../../app/classroom/classroom_actions.cpp" line="+6"/>
         <source>Export plots</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+4"/>
         <source>Plots saved to %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>There is no run to export yet: run the experiment first.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -990,7 +1485,7 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>Trace saved to %1: open it at ui.perfetto.dev</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1010,12 +1505,12 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>There is no run to bookmark yet: run the experiment first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+9"/>
         <source>Add bookmark</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1040,7 +1535,7 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/classroom/classroom_controller.cpp" line="+32"/>
+        <location filename="../../app/classroom/classroom_controller.cpp" line="-123"/>
         <source>Slow motion is not available in this build</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1055,12 +1550,32 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+62"/>
         <source>there is no run to save yet: run the experiment first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+20"/>
+        <source>Still opening %1: wait for it or cancel it first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Opening %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Opening %1 cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+23"/>
         <location line="+13"/>
         <source>there is no run to export yet: run the experiment first</source>
         <translation type="unfinished"></translation>
@@ -1084,7 +1599,7 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
 <context>
     <name>clab::classroom::CompareModel</name>
     <message>
-        <location filename="../../app/classroom/compare_model.cpp" line="+174"/>
+        <location filename="../../app/classroom/compare_model.cpp" line="+184"/>
         <source>Ran %1 s in slow motion (%2×); shown at normal speed.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1096,6 +1611,16 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
     <message>
         <location line="+1"/>
         <source>The first pinned run&apos;s wall time ÷ this run&apos;s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Processor time the run used, on all cores together.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The most memory the run held at once, children included.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1130,6 +1655,16 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
     </message>
     <message>
         <location line="+2"/>
+        <source>CPU time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Peak memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>GIL switches</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1152,27 +1687,27 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
 <context>
     <name>clab::classroom::CompareWindow</name>
     <message>
-        <location filename="../../app/classroom/compare_window.cpp" line="+21"/>
+        <location filename="../../app/classroom/compare_window.cpp" line="+22"/>
         <source>Compare runs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+23"/>
         <source>Unpin</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Unpin all</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+20"/>
         <source>Pin a run (Run ▸ Pin run for comparison, or P), change a slider, run again and pin that one too: their timelines appear here on one time axis.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+45"/>
         <source> &lt;i&gt;(recorded in %1× slow motion, drawn at normal speed)&lt;/i&gt;</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1180,7 +1715,7 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
 <context>
     <name>clab::classroom::ReplayWindow</name>
     <message>
-        <location filename="../../app/classroom/replay_window.cpp" line="+39"/>
+        <location filename="../../app/classroom/replay_window.cpp" line="+40"/>
         <source>Replay — %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1250,7 +1785,7 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+71"/>
+        <location line="+80"/>
         <source>Bookmark</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1260,7 +1795,7 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+23"/>
         <source>&lt;b&gt;Event %1 of %2&lt;/b&gt; %3</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1280,7 +1815,7 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+6"/>
         <source>&lt;b&gt;Event loop:&lt;/b&gt; no task step running</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1293,7 +1828,7 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
 <context>
     <name>clab::classroom::RunHistory</name>
     <message>
-        <location filename="../../app/classroom/run_history.cpp" line="+67"/>
+        <location filename="../../app/classroom/run_history.cpp" line="+68"/>
         <source> (stopped)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1317,185 +1852,136 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
     </message>
 </context>
 <context>
-    <name>clab::gui</name>
+    <name>clab::editor::CodePanel</name>
     <message>
-        <location filename="../../app/gui/prediction_verdict.cpp" line="+22"/>
-        <source> Measured: %1</source>
+        <location filename="../../app/editor/code_panel.cpp" line="+35"/>
+        <source>Run in Python</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
-        <source>You made no guess.%1.</source>
+        <location line="+2"/>
+        <source>Run this code in the real interpreter (Ctrl+Enter)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Reset to the lesson&apos;s code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Hint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Show solution</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Hint: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <location line="+96"/>
+        <source> — **solved**</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-92"/>
+        <source>Run and check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source># The reference solution (your code is unchanged):
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Line %1: %2 — nothing was run</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+7"/>
-        <source>You said %1.%2 — %3.</source>
+        <source>Running the starting code first, to compare with…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>clab::editor::OutputPane</name>
+    <message>
+        <location filename="../../app/editor/output_pane.cpp" line="+19"/>
+        <source>The program&apos;s output appears here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>Stopped: still running at the time limit (%1 s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Killed by signal %1 after %2 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Exit status %1 · %2 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>clab::editor::PythonProcess</name>
+    <message>
+        <location filename="../../app/editor/python_process.cpp" line="+55"/>
+        <source>no interpreter &apos;%1&apos; found (install the Debian package python3, or choose one in Settings)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>cannot write the program to a temporary file: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>stopped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>%1 could not be started: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>clab::editor::StepCode</name>
+    <message>
+        <location filename="../../app/editor/step_code.cpp" line="+39"/>
+        <source>Code</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+0"/>
-        <source>right</source>
+        <source>Code %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Exercise</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+0"/>
-        <source>not quite</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+9"/>
-        <source>The answer: &apos;%1&apos;.%2.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>You said &apos;%1&apos;.%2 — right.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>You said &apos;%1&apos;.%2 — the answer is &apos;%3&apos;.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/gui/summary_text.cpp" line="+139"/>
-        <source>Deadlock: each thread holds one lock and waits forever for the other&apos;s. Nothing can move again; the run had to be stopped from outside.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>The process pool broke: a worker process died without sending back its result, so every task still pending failed (BrokenProcessPool).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Stopped after %1, before the run finished.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>The run did not finish.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Finished in %1.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>time on the clock, start to end</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>%1 cores busy on average</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>the same work, one task after another</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>faster than running the tasks one by one</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>slower than running the tasks one by one</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>about as fast as running the tasks one by one</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>speedup ÷ %1 workers</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>times the GIL passed to another thread</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>a waiting thread asked the holder to drop it</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>summed over all threads</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>how long a thread ran before handing over</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>expected %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>a switch fell between the read and the write</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>none this time</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>asked for %1 ms</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>%1 start method</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>pickled and sent between processes</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>turning objects into bytes and back</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>rounds of the event loop</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>a coroutine gave the loop back at an await</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>longest a ready callback had to wait</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>a step ran ≥ 100 ms and blocked every other task</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>none blocked the loop</source>
+        <source>Exercise %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1680,7 +2166,7 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
 <context>
     <name>clab::gui::LatencyHistogram</name>
     <message>
-        <location filename="../../app/gui/latency_histogram.cpp" line="+42"/>
+        <location filename="../../app/gui/latency_histogram.cpp" line="+59"/>
         <source>latency (ms), GIL wait included</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1696,7 +2182,7 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+63"/>
+        <location line="+64"/>
         <source>asked: %1 ms</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1782,7 +2268,7 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
 <context>
     <name>clab::gui::StepView</name>
     <message>
-        <location filename="../../app/gui/step_view.cpp" line="+57"/>
+        <location filename="../../app/gui/step_view.cpp" line="+65"/>
         <source>What to notice</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1798,12 +2284,12 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
     </message>
     <message>
         <location line="+1"/>
-        <location line="+31"/>
+        <location line="+35"/>
         <source>Next</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-29"/>
+        <location line="-33"/>
         <source>Next step (→ or Alt+→)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1813,7 +2299,7 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+15"/>
         <source>Step %1 of %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1823,7 +2309,7 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+75"/>
+        <location line="+78"/>
         <source>Show me</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1833,6 +2319,59 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
     <message>
         <location filename="../../app/gui/summary_panel.cpp" line="+85"/>
         <source>Press Run (Space) to start the experiment. The numbers of the run appear here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>clab::plots::TimelineView</name>
+    <message>
+        <location filename="../../app/plots/timeline_view.cpp" line="+33"/>
+        <source>Workers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cores</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>GIL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Event loop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>CPU busy %</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+354"/>
+        <source>GIL waiters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>ready tasks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Run the experiment to see its timeline here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>seconds since the start of the run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/plots/timeline_view_pause.cpp" line="+21"/>
+        <source>Live view paused: the run is still recorded</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

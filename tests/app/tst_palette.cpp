@@ -3,8 +3,11 @@
 // deuteranopia and protanopia (Machado, Oliveira & Fernandes 2009, severity 1, applied in linear
 // RGB), and no worker's identity colour comes near a state's (≥ 12), so a worker on a core lane is
 // never read as "blocked in I/O".
+#include "gui/palette.h"
 #include "plots/palette.h"
+#include "plots/timeline_view.h"
 
+#include <QApplication>
 #include <QTest>
 #include <algorithm>
 #include <array>
@@ -84,7 +87,22 @@ double ciede2000(const Vec& lab1, const Vec& lab2) {
 double distance(const QColor& a, const QColor& b, const Mat& vision) {
     return ciede2000(lab_of(a, vision), lab_of(b, vision));
 }
+
+// WCAG 2 contrast ratio: (L1 + 0.05) / (L2 + 0.05) of the relative luminances.
+double contrast(const QColor& a, const QColor& b) {
+    const auto luminance = [](const QColor& c) {
+        return 0.2126 * linear(c.red()) + 0.7152 * linear(c.green()) + 0.0722 * linear(c.blue());
+    };
+    const double la = luminance(a), lb = luminance(b);
+    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
+}
+
+QString name_of(const QColor& c) {
+    return c.name();
+}
 } // namespace
+
+Q_DECLARE_METATYPE(clab::plots::Look)
 
 class TestPalette : public QObject {
     Q_OBJECT
@@ -128,6 +146,108 @@ private slots:
                                  .arg(d, 0, 'f', 1);
             }
         QVERIFY2(close.isEmpty(), qPrintable(close.join(QStringLiteral("; "))));
+    }
+
+    // In every theme (desk and presenter, light, dark and high contrast): no worker's colour comes
+    // near a state's as drawn, every lane colour stands apart from the plot's background and from the
+    // zebra rows (CIEDE2000 >= 8 and >= 6), and text (tick labels, legend) and the axis colour (which the
+    // placeholder text uses) pass WCAG's 4.5:1 against the background.
+    void everyThemeKeepsColoursApart_data() {
+        QTest::addColumn<bool>("presenter");
+        QTest::addColumn<Look>("look");
+        for (const bool presenter : {false, true})
+            for (const auto& [look, name] : {std::pair{Look::Light, "light"}, std::pair{Look::Dark, "dark"},
+                                             std::pair{Look::HighContrast, "high contrast"}})
+                QTest::newRow(
+                    qPrintable(QStringLiteral("%1, %2").arg(presenter ? "presenter" : "desk", name)))
+                    << presenter << look;
+    }
+    void everyThemeKeepsColoursApart() {
+        QFETCH(bool, presenter);
+        QFETCH(Look, look);
+        const Theme theme = Theme::make(presenter, look);
+        QCOMPARE(theme.look, look);
+        QCOMPARE(theme.presenter, presenter);
+        QStringList bad;
+        std::vector<uint8_t> keys;
+        for (int s = 0; s < int(SegState::Count); ++s)
+            keys.push_back(state_key(SegState(s)));
+        for (int w = 0; w < kWorkerColours; ++w)
+            keys.push_back(worker_key(uint32_t(w)));
+        for (const uint8_t key : keys) {
+            // The zebra tint only marks every other row, and a bar there also has the plain background
+            // above and below it (the lane's gap), so 6 is asked of it: still three times a
+            // just-noticeable difference.
+            for (const auto& [ground, least] :
+                 {std::pair{theme.background, 8.0}, std::pair{theme.lane_background, 6.0}})
+                if (const double d = distance(key_colour(key), ground, kIdentity); d < least)
+                    bad << QStringLiteral("key %1 on %2: %3").arg(key).arg(name_of(ground)).arg(d, 0, 'f', 1);
+            if (!is_worker_key(key)) continue;
+            for (int s = 0; s < int(SegState::Count); ++s)
+                if (const double d = distance(key_colour(key), key_colour(state_key(SegState(s))), kIdentity);
+                    d < 12)
+                    bad << QStringLiteral("worker key %1 / %2: %3")
+                               .arg(key)
+                               .arg(state_label(SegState(s)))
+                               .arg(d);
+        }
+        for (const QColor& text : {theme.text, theme.axis})
+            if (const double c = contrast(text, theme.background); c < 4.5)
+                bad << QStringLiteral("text %1 on %2: %3:1")
+                           .arg(name_of(text), name_of(theme.background))
+                           .arg(c);
+        QVERIFY2(bad.isEmpty(), qPrintable(bad.join(QStringLiteral("; "))));
+    }
+
+    // The high-contrast window palette: every text role at least 7:1 on the background it is drawn on,
+    // in every colour group (disabled text too).
+    void highContrastPaletteIsReadable() {
+        const QPalette p = gui::high_contrast_palette();
+        const std::pair<QPalette::ColorRole, QPalette::ColorRole> pairs[] = {
+            {QPalette::WindowText, QPalette::Window},
+            {QPalette::Text, QPalette::Base},
+            {QPalette::ButtonText, QPalette::Button},
+            {QPalette::ToolTipText, QPalette::ToolTipBase},
+            {QPalette::HighlightedText, QPalette::Highlight},
+            {QPalette::PlaceholderText, QPalette::Base},
+            {QPalette::Link, QPalette::Base},
+            {QPalette::Text, QPalette::AlternateBase}};
+        for (const QPalette::ColorGroup group : {QPalette::Active, QPalette::Inactive, QPalette::Disabled})
+            for (const auto& [fore, back] : pairs) {
+                const double c = contrast(p.color(group, fore), p.color(group, back));
+                QVERIFY2(c >= 7.0, qPrintable(QStringLiteral("group %1 role %2 on %3: %4:1")
+                                                  .arg(int(group))
+                                                  .arg(int(fore))
+                                                  .arg(int(back))
+                                                  .arg(c)));
+            }
+    }
+
+    // Views follow the application: a dark desktop palette gives the dark look, high contrast its own,
+    // and turning high contrast off gives the desktop's look back.
+    void viewsFollowTheApplicationsLook() {
+        const QPalette original = QApplication::palette();
+        plots::TimelineView view;
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QCOMPARE(view.theme().look, application_look());
+        QPalette dark(QColor(0xE0, 0xE0, 0xE0), QColor(0x2B, 0x2B, 0x2B)); // a dark desktop's palette
+        QApplication::setPalette(dark);
+        QCOMPARE(application_look(), Look::Dark);
+        QTRY_COMPARE(view.theme().look, Look::Dark);
+        QVERIFY(view.theme().background.lightness() < 128);
+        gui::set_high_contrast(true);
+        QVERIFY(gui::high_contrast());
+        QCOMPARE(application_look(), Look::HighContrast);
+        QTRY_COMPARE(view.theme().look, Look::HighContrast);
+        QCOMPARE(QApplication::palette().color(QPalette::WindowText), QColor(Qt::black));
+        gui::set_high_contrast(false);
+        QTRY_COMPARE(view.theme().look, Look::Dark);
+        view.set_presenter(true); // presenter mode keeps the look
+        QCOMPARE(view.theme().look, Look::Dark);
+        QVERIFY(view.theme().presenter);
+        QApplication::setPalette(original);
+        QTRY_COMPARE(view.theme().look, application_look());
     }
 };
 

@@ -2,6 +2,8 @@
 #include "plots/timeline_geometry.h"
 
 #include <QTest>
+#include <cmath>
+#include <random>
 
 using namespace clab::plots;
 
@@ -101,6 +103,45 @@ private slots:
         QCOMPARE(runs[0].x0, 0);
         QCOMPARE(runs[0].x1, 1000);
         QCOMPARE(int(runs[0].key), 1);
+    }
+
+    // add_segments (the fast path for a lane's arrays) gives exactly the runs of add() called with
+    // TimeMapping::to_px for every segment: dense sub-pixel data, long owners, 1-ns and zero-length
+    // events, segments on column borders and centres, and segments clipped at both edges.
+    void batchPathEqualsSegmentBySegment() {
+        std::mt19937_64 rng(7);
+        std::exponential_distribution<double> gap(1.0 / 0.002);
+        std::uniform_int_distribution<int> key(0, 9);
+        std::uniform_int_distribution<int> kind(0, 99);
+        for (int trial = 0; trial < 20; ++trial) {
+            std::vector<double> starts;
+            std::vector<double> ends;
+            std::vector<uint8_t> keys;
+            double t = -0.05;
+            while (t < 1.05) {
+                const int k = kind(rng);
+                const double d = k < 3 ? 1e-9 : k < 5 ? 0.0 : k < 10 ? 0.05 * gap(rng) : gap(rng);
+                starts.push_back(t);
+                ends.push_back(t + d);
+                keys.push_back(uint8_t(key(rng)));
+                t += d;
+                if (k == 50) t = std::round(t * 400.0) / 400.0 + (trial % 2 ? 0.00125 : 0.0); // border/centre
+            }
+            const TimeMapping map = TimeMapping::make(0.0, 1.0, 400 + trial);
+            LaneRasterizer one;
+            LaneRasterizer batch;
+            one.begin(map.width);
+            batch.begin(map.width);
+            for (size_t i = 0; i < starts.size(); ++i)
+                one.add(map.to_px(starts[i]), map.to_px(ends[i]), keys[i]);
+            batch.add_segments(starts.data(), ends.data(), keys.data(), 0, starts.size(), map);
+            std::vector<PixelRun> expected;
+            std::vector<PixelRun> got;
+            one.finish(expected);
+            batch.finish(got);
+            QVERIFY(!expected.empty());
+            QCOMPARE(got, expected);
+        }
     }
 
     // The rasterizer is reusable: finishing one lane leaves no trace in the next.

@@ -126,8 +126,7 @@ void BM_RasterizeZoomedOut(benchmark::State& state) {
             const LaneSegments& lane = f.store->lane(row).segments;
             raster.begin(map.width);
             const IndexRange r = lane.visible(map.t0, map.t1);
-            for (size_t i = r.begin; i < r.end; ++i)
-                raster.add(map.to_px(lane.starts()[i]), map.to_px(lane.ends()[i]), lane.keys()[i]);
+            raster.add_segments(lane.starts(), lane.ends(), lane.keys(), r.begin, r.end, map);
             raster.finish(runs);
         }
         benchmark::DoNotOptimize(runs.data());
