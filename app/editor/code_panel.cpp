@@ -2,6 +2,7 @@
 
 #include "code_editor.h"
 #include "code_store.h"
+#include "gui/flow_layout.h"
 #include "output_pane.h"
 #include "python_check.h"
 #include "python_process.h"
@@ -31,7 +32,7 @@ CodePanel::CodePanel(CodeStore* store, QWidget* parent)
     task_->hide();
     layout->addWidget(task_);
 
-    auto* buttons = new QHBoxLayout;
+    auto* buttons = new gui::FlowLayout; // wraps in a narrow column instead of widening it
     run_ = new QPushButton(tr("Run in Python"), this);
     run_->setObjectName(QStringLiteral("runInPython"));
     run_->setToolTip(tr("Run this code in the real interpreter (Ctrl+Enter)"));
@@ -53,7 +54,6 @@ CodePanel::CodePanel(CodeStore* store, QWidget* parent)
     buttons->addWidget(reset_);
     buttons->addWidget(hint_);
     buttons->addWidget(solution_);
-    buttons->addStretch(1);
     buttons->addWidget(interpreter_);
     layout->addLayout(buttons);
 
