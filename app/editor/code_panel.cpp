@@ -2,6 +2,7 @@
 
 #include "code_editor.h"
 #include "code_store.h"
+#include "gui/flow_layout.h"
 #include "gui/run_controller.h"
 #include "interpreter_setting.h"
 #include "output_pane.h"
@@ -33,7 +34,7 @@ CodePanel::CodePanel(CodeStore* store, QWidget* parent)
     task_->hide();
     layout->addWidget(task_);
 
-    auto* buttons = new QHBoxLayout;
+    auto* buttons = new gui::FlowLayout; // wraps in a narrow column instead of widening it
     run_ = new QPushButton(tr("Run in Python"), this);
     run_->setObjectName(QStringLiteral("runInPython"));
     run_->setToolTip(tr("Run this code in the real interpreter (Ctrl+Enter)"));
@@ -61,7 +62,6 @@ CodePanel::CodePanel(CodeStore* store, QWidget* parent)
     buttons->addWidget(stop_);
     buttons->addWidget(both_);
     buttons->addWidget(reset_);
-    buttons->addStretch(1);
     layout->addLayout(buttons);
     auto* help = new QHBoxLayout; // exercises only: a row of their own
     help->addWidget(hint_);

@@ -4,6 +4,7 @@
 #include "control_catalog.h"
 #include "controls_panel.h"
 #include "core/trace/io_latency.h"
+#include "flow_layout.h"
 #include "latency_histogram.h"
 #include "run_controller.h"
 #include "summary_panel.h"
@@ -11,6 +12,7 @@
 
 #include <QComboBox>
 #include <QElapsedTimer>
+#include <QEvent>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -49,7 +51,7 @@ LabPanel::LabPanel(QWidget* parent)
     auto* top = new QGroupBox(tr("Experiment"), split_);
     top->setObjectName(QStringLiteral("experimentBox"));
     auto* top_layout = new QVBoxLayout(top);
-    auto* buttons = new QHBoxLayout;
+    auto* buttons = new FlowLayout; // wraps in a narrow lab (1280 px, presenter fonts), never cuts
     run_ = new QPushButton(style()->standardIcon(QStyle::SP_MediaPlay), tr("Run"), top);
     run_->setObjectName(QStringLiteral("runButton"));
     run_->setToolTip(tr("Run the experiment (Space)"));
@@ -78,14 +80,12 @@ LabPanel::LabPanel(QWidget* parent)
     buttons->addWidget(run_);
     buttons->addWidget(stop_);
     buttons->addWidget(reset_);
-    buttons->addSpacing(12);
     buttons->addWidget(engine_label_);
     buttons->addWidget(engine_choice_);
     buttons->addWidget(compare_);
-    buttons->addSpacing(12);
-    buttons->addWidget(description_, 1);
     buttons->addWidget(running_label_);
     top_layout->addLayout(buttons);
+    top_layout->addWidget(description_); // its own line: a long description wraps, never cut
     controls_ = new ControlsPanel(top);
     top_layout->addWidget(controls_);
 
@@ -99,6 +99,9 @@ LabPanel::LabPanel(QWidget* parent)
     split_->setStretchFactor(1, 1);
     split_->setStretchFactor(2, 0);
     layout->addWidget(split_);
+    top_ = top;
+    summary_->installEventFilter(this);
+    top_->installEventFilter(this);
 
     connect(run_, &QPushButton::clicked, this, &LabPanel::run);
     connect(stop_, &QPushButton::clicked, this, &LabPanel::stop);
@@ -272,6 +275,36 @@ void LabPanel::onBusyChanged(bool busy) {
         // listener of settled() sees this run before the next one starts.
         if (comparing()) QTimer::singleShot(0, this, &LabPanel::startNextCompared);
     }
+}
+
+void LabPanel::fitPanels() {
+    if (fit_pending_) return;
+    fit_pending_ = true;
+    // The layout settles first (new rows, a font change); then the splitter makes room.
+    QTimer::singleShot(0, this, [this] {
+        fit_pending_ = false;
+        QList<int> sizes = split_->sizes();
+        if (sizes.size() != 3) return;
+        for (int i : {0, 2}) {
+            QWidget* panel = split_->widget(i);
+            const int needed = panel->hasHeightForWidth() ? panel->heightForWidth(panel->width())
+                                                          : panel->minimumSizeHint().height();
+            panel->setMinimumHeight(std::min(needed, height() / 2)); // a dragged handle cannot clip it
+            if (sizes[i] >= needed) continue;
+            const int take = std::min(needed - sizes[i], std::max(0, sizes[1] - timeline_->minimumHeight()));
+            sizes[1] -= take;
+            sizes[i] += take;
+        }
+        if (sizes != split_->sizes()) split_->setSizes(sizes);
+    });
+}
+
+bool LabPanel::eventFilter(QObject* watched, QEvent* event) {
+    // New rows, a note, presenter mode's large figures: the summary's layout asks to be redone.
+    if ((watched == summary_ || watched == top_) &&
+        (event->type() == QEvent::LayoutRequest || event->type() == QEvent::Resize))
+        fitPanels();
+    return QWidget::eventFilter(watched, event);
 }
 
 void LabPanel::updateDescription() {

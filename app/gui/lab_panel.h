@@ -57,6 +57,9 @@ public slots:
     void highlight(const clab::lessons::Notice& notice);
     void shutdown(); // cancel and join (quit)
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 signals:
     void runStarted(const clab::ExperimentSpec& spec);
     void runFinished(const clab::Summary& summary);    // first result (maybe before the baseline)
@@ -69,6 +72,9 @@ signals:
 
 private:
     void onBusyChanged(bool busy);
+    // The experiment box and the summary show all they have: they take the height they need from
+    // the timeline (which scrolls) rather than clip a wrapped description or the summary's last row.
+    void fitPanels();
     void updateDescription();
     void startNextCompared(); // runCompare's next engine, or compareFinished
     void endCompare();
@@ -93,6 +99,8 @@ private:
     QStringList compare_engines_;
     QStringList compare_queue_; // engines "Run all" has yet to start
     int compare_total_ = 0;     // engines of the "Run all" under way; 0: none
+    bool fit_pending_ = false;
+    QWidget* top_ = nullptr; // the experiment box
 };
 
 } // namespace clab::gui

@@ -15,6 +15,7 @@
 #include "run_controller.h"
 #include "step_view.h"
 #include "summary_text.h"
+#include "wrapping_delegate.h"
 
 #include <QHeaderView>
 #include <QLabel>
@@ -83,12 +84,12 @@ void MainWindow::buildLayout() {
     navigator_->setObjectName(QStringLiteral("lessonNavigator"));
     navigator_->setModel(model_);
     navigator_->setHeaderHidden(true);
-    navigator_->setUniformRowHeights(true);
     navigator_->setAnimated(false); // scrolling to the open step needs the final layout at once
     navigator_->setExpandsOnDoubleClick(false);
     navigator_->setIconSize(QSize(14, 14));
     navigator_->setMinimumWidth(180);
-    navigator_->setTextElideMode(Qt::ElideRight);
+    auto* wrapping = new gui::WrappingDelegate(navigator_); // long titles wrap, never elided
+    connect(model_, &QAbstractItemModel::modelReset, wrapping, &gui::WrappingDelegate::scheduleRelayout);
     connect(navigator_, &QTreeView::clicked, this, &MainWindow::onNavigatorClicked);
     connect(navigator_, &QTreeView::activated, this, &MainWindow::onNavigatorClicked);
 

@@ -129,6 +129,12 @@ void MainWindow::setPresenterMode(bool on) {
         big.setPointSizeF(desk_font_.pointSizeF() * 1.45);
         setFont(big);
         showFullScreen();
+        // Without a window manager nothing makes the window full screen: it takes the screen itself.
+        QTimer::singleShot(kMaximiseGraceMs, this, [this] {
+            const QScreen* s = this->screen();
+            if (presenter_ && s && frameGeometry().width() < s->geometry().width() * 95 / 100)
+                setGeometry(s->geometry());
+        });
         const QScreen* screen = this->screen();
         main_split_->setSizes(presenter_main_sizes(screen ? screen->geometry().width() : width()));
     } else {

@@ -31,11 +31,14 @@ public:
 
 protected:
     void changeEvent(QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     void updateFonts();
     void setHeadline(const QString& text, Severity severity);
     void clearRows();
+    int pairsThatFit() const; // figures (label and value) per line that the width holds whole
+    void layoutRows();
     void restyle(); // colours for the current background (desk or projector)
 
     QLabel* headline_ = nullptr;
@@ -47,6 +50,7 @@ private:
     Severity headline_severity_ = Severity::Info;
     QList<QLabel*> row_labels_;
     QList<QLabel*> row_values_; // same order as shown_
+    int laid_pairs_ = 0;        // figures per line as laid out
 };
 
 QColor severity_colour(Severity severity);

@@ -1,0 +1,156 @@
+// Geometry checks of a laid-out window, shared by the layout tests: every text a person should read
+// is whole (not cut by its own size nor by an ancestor, not elided), every toolbar action is on its
+// bar (not in the overflow menu), and every lesson in the navigator is shown whole. Each returns
+// the faults it found, in words (empty: none).
+#pragma once
+
+#include <QAbstractButton>
+#include <QAbstractItemView>
+#include <QAbstractScrollArea>
+#include <QAction>
+#include <QGroupBox>
+#include <QLabel>
+#include <QMainWindow>
+#include <QStringList>
+#include <QStyle>
+#include <QStyleOptionViewItem>
+#include <QToolBar>
+#include <QTreeView>
+#include <functional>
+
+namespace clab::test {
+
+inline QString describe_widget(const QWidget* w) {
+    const auto* label = qobject_cast<const QLabel*>(w);
+    const auto* button = qobject_cast<const QAbstractButton*>(w);
+    QString text = label ? label->text() : button ? button->text() : QString();
+    if (text.size() > 50) text = text.left(47) + QStringLiteral("...");
+    return QStringLiteral("%1 '%2' (%3)")
+        .arg(QString::fromLatin1(w->metaObject()->className()), text,
+             w->objectName().isEmpty() ? QStringLiteral("no name") : w->objectName());
+}
+
+// Is `w` shown whole within every ancestor up to its window? Inside a scroll area it may be scrolled
+// away vertically (that is what the area is for), never cut sideways.
+inline bool cut_by_ancestor(const QWidget* w, QString* by) {
+    QRect r = w->rect();
+    const QWidget* child = w;
+    for (const QWidget* a = w->parentWidget(); a; child = a, a = a->parentWidget()) {
+        r.translate(child->pos());
+        const auto* area =
+            a->parentWidget() ? qobject_cast<const QAbstractScrollArea*>(a->parentWidget()) : nullptr;
+        const bool viewport = area && area->viewport() == a;
+        const QRect inside = a->rect();
+        const bool fits =
+            viewport ? r.left() >= inside.left() && r.right() <= inside.right() : inside.contains(r);
+        if (!fits) {
+            *by = describe_widget(a);
+            return true;
+        }
+        if (viewport) {
+            r = r.intersected(inside);     // what is scrolled into view must fit further up
+            if (r.isEmpty()) return false; // scrolled out of view
+        }
+        if (a->isWindow()) break;
+    }
+    return false;
+}
+
+// The texts of labels, buttons and group boxes inside `root`: each as large as its text needs, and
+// not cut by an ancestor.
+inline QStringList clipped_texts(const QWidget* root) {
+    QStringList faults;
+    for (const QWidget* w : root->findChildren<QWidget*>()) {
+        if (!w->isVisible() || w->width() <= 0) continue;
+        const auto* label = qobject_cast<const QLabel*>(w);
+        const auto* button = qobject_cast<const QAbstractButton*>(w);
+        const auto* group = qobject_cast<const QGroupBox*>(w);
+        if (label && label->text().isEmpty() && !label->pixmap().isNull()) continue;
+        if (label && label->text().trimmed().isEmpty()) continue;
+        if (button && button->text().isEmpty()) continue;
+        if (button && button->parentWidget() && qobject_cast<const QToolBar*>(button->parentWidget()))
+            continue; // toolbar buttons: toolbar_overflow() checks their bar
+        if (!label && !button && !group) continue;
+        QSize need;
+        if (label && label->wordWrap())
+            need = QSize(label->minimumSizeHint().width(), label->heightForWidth(label->width()));
+        else if (group)
+            need = QSize(group->minimumSizeHint().width(), 0);
+        else
+            need = w->sizeHint();
+        if (w->width() + 1 < need.width() || w->height() + 1 < need.height())
+            faults << QStringLiteral("%1 is %2x%3 px, its text needs %4x%5")
+                          .arg(describe_widget(w))
+                          .arg(w->width())
+                          .arg(w->height())
+                          .arg(need.width())
+                          .arg(need.height());
+        QString by;
+        if (cut_by_ancestor(w, &by)) faults << QStringLiteral("%1 is cut by %2").arg(describe_widget(w), by);
+    }
+    return faults;
+}
+
+// Toolbar actions that did not fit and went into the bar's "»" menu.
+inline QStringList toolbar_overflow(const QMainWindow* window) {
+    QStringList faults;
+    for (const QToolBar* bar : window->findChildren<QToolBar*>()) {
+        if (!bar->isVisible()) continue;
+        for (QAction* a : bar->actions()) {
+            if (!a->isVisible() || a->isSeparator()) continue;
+            const QWidget* w = bar->widgetForAction(a);
+            if (w && !w->isVisible())
+                faults << QStringLiteral("toolbar '%1': '%2' is in the overflow menu")
+                              .arg(bar->windowTitle(), a->iconText());
+        }
+    }
+    return faults;
+}
+
+// Every row of a tree view whole: its text, in the text rectangle the view's style gives the row,
+// fits (wrapped onto more lines if the view wraps) and nothing is elided.
+inline QStringList cut_tree_rows(const QTreeView* view) {
+    QStringList faults;
+    const QAbstractItemModel* model = view->model();
+    const QStyle* style = view->style();
+    const int margin = style->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, view) + 1;
+    std::function<void(const QModelIndex&)> walk = [&](const QModelIndex& parent) {
+        for (int row = 0; row < model->rowCount(parent); ++row) {
+            const QModelIndex index = model->index(row, 0, parent);
+            const QRect rect = view->visualRect(index);
+            if (rect.isValid()) {
+                QStyleOptionViewItem opt;
+                opt.initFrom(view);
+                opt.rect = rect;
+                opt.text = index.data(Qt::DisplayRole).toString();
+                opt.font = view->font();
+                if (const QVariant f = index.data(Qt::FontRole); f.isValid()) opt.font = f.value<QFont>();
+                opt.fontMetrics = QFontMetrics(opt.font);
+                opt.features = QStyleOptionViewItem::HasDisplay;
+                if (view->wordWrap()) opt.features |= QStyleOptionViewItem::WrapText;
+                if (index.data(Qt::DecorationRole).isValid()) {
+                    opt.features |= QStyleOptionViewItem::HasDecoration;
+                    opt.decorationSize = view->iconSize();
+                }
+                const QRect text_rect = style->subElementRect(QStyle::SE_ItemViewItemText, &opt, view);
+                const int width = std::min(text_rect.right(), view->viewport()->width() - 1) -
+                                  text_rect.left() + 1 - 2 * margin;
+                const QRect needed = opt.fontMetrics.boundingRect(
+                    QRect(0, 0, std::max(1, width), 100000),
+                    view->wordWrap() ? int(Qt::TextWordWrap) : int(Qt::TextSingleLine), opt.text);
+                if (needed.width() > width || needed.height() > text_rect.height())
+                    faults << QStringLiteral("navigator row '%1' needs %2x%3 px, has %4x%5")
+                                  .arg(opt.text)
+                                  .arg(needed.width())
+                                  .arg(needed.height())
+                                  .arg(width)
+                                  .arg(text_rect.height());
+            }
+            if (view->isExpanded(index)) walk(index);
+        }
+    };
+    walk(QModelIndex());
+    return faults;
+}
+
+} // namespace clab::test

@@ -1,0 +1,145 @@
+// Every text of the main window against what is behind it, at the desk and in presenter mode: WCAG
+// contrast ratio ≥ 4.5:1 ("AA" for body text). The text colour is the widget's own (its palette,
+// which style sheets set too); the background is what the window really drew behind the text: the
+// most common colour of the grabbed pixels in the widget's rectangle (text covers a minority of
+// them). Disabled controls are left out, as WCAG leaves them out.
+#include "core/builtin_engines.h"
+#include "core/experiment/runner.h"
+#include "gui/lab_panel.h"
+#include "gui/main_window.h"
+#include "gui/summary_panel.h"
+
+#include <QAbstractButton>
+#include <QGroupBox>
+#include <QHash>
+#include <QLabel>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QToolBar>
+#include <cmath>
+
+using namespace clab;
+
+namespace {
+double luminance(const QColor& c) {
+    auto channel = [](double v) { return v <= 0.03928 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF());
+}
+double contrast(const QColor& a, const QColor& b) {
+    const double la = luminance(a), lb = luminance(b);
+    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
+}
+// The ink of a text the palette cannot tell (a checked button's style-sheet colour): the colour
+// of at least a few pixels that stands out most from the background.
+QColor strongest_ink(const QImage& image, const QRect& rect, const QColor& bg) {
+    QHash<QRgb, int> counts;
+    const QRect r = rect.intersected(image.rect());
+    for (int y = r.top(); y <= r.bottom(); ++y)
+        for (int x = r.left(); x <= r.right(); ++x)
+            ++counts[image.pixel(x, y)];
+    QColor best = bg;
+    for (auto it = counts.cbegin(); it != counts.cend(); ++it)
+        if (it.value() >= 4 && contrast(QColor(it.key()), bg) > contrast(best, bg)) best = QColor(it.key());
+    return best;
+}
+QColor most_common(const QImage& image, const QRect& rect) {
+    QHash<QRgb, int> counts;
+    const QRect r = rect.intersected(image.rect());
+    for (int y = r.top(); y <= r.bottom(); ++y)
+        for (int x = r.left(); x <= r.right(); ++x)
+            ++counts[image.pixel(x, y)];
+    QRgb best = 0;
+    int most = -1;
+    for (auto it = counts.cbegin(); it != counts.cend(); ++it)
+        if (it.value() > most) {
+            most = it.value();
+            best = it.key();
+        }
+    return QColor(best);
+}
+} // namespace
+
+class TestTextContrast : public QObject {
+    Q_OBJECT
+    QTemporaryDir settings_dir_;
+
+private slots:
+    void initTestCase() {
+        register_builtin_engines();
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settings_dir_.path());
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settings_dir_.path());
+        QCoreApplication::setOrganizationName(QStringLiteral("ConcurrencyLabTests"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_text_contrast"));
+    }
+
+    void everyTextIsReadable_data() {
+        QTest::addColumn<bool>("presenter");
+        QTest::addColumn<QString>("lesson");
+        for (const char* lesson : {"4", "9", "18"}) {
+            QTest::newRow(qPrintable(QStringLiteral("desk, lesson %1").arg(lesson))) << false << lesson;
+            QTest::newRow(qPrintable(QStringLiteral("presenter, lesson %1").arg(lesson))) << true << lesson;
+        }
+    }
+    void everyTextIsReadable() {
+        QFETCH(bool, presenter);
+        QFETCH(QString, lesson);
+        cli::GuiOptions options;
+        MainWindow w(options);
+        w.show();
+        if (presenter) w.setPresenterMode(true);
+        w.showNormal();
+        w.setGeometry(0, 0, presenter ? 1920 : 1600, presenter ? 1080 : 1000);
+        QVERIFY(w.openLesson(lesson, 1));
+        // The summary's figures, headline and notes: from a short real run of the step.
+        ExperimentSpec spec = w.lab()->runSpec();
+        spec.iterations = std::min<int64_t>(spec.iterations, 20'000);
+        spec.io_ms = std::min(spec.io_ms, 2.0);
+        spec.timeout_s = 5;
+        const Summary summary = Runner::run(spec);
+        w.lab()->summary()->showSummary(summary);
+        QTest::qWait(100); // deferred restyles (presenter mode sets style sheet and palette in turn)
+        const QImage image = w.grab().toImage();
+        QStringList faults;
+        int checked = 0;
+        for (QWidget* widget : w.findChildren<QWidget*>()) {
+            if (!widget->isVisible() || !widget->isEnabled() || widget->width() < 4 || widget->height() < 4)
+                continue;
+            const auto* label = qobject_cast<QLabel*>(widget);
+            const auto* button = qobject_cast<QAbstractButton*>(widget);
+            const auto* group = qobject_cast<QGroupBox*>(widget);
+            QString text = label    ? label->text()
+                           : button ? button->text()
+                           : group  ? group->title()
+                                    : QString();
+            if (text.trimmed().isEmpty()) continue;
+            // Only what is on screen: a widget scrolled out of its area shows nothing.
+            const QRect shown = widget->visibleRegion().boundingRect();
+            if (shown.width() < 4 || shown.height() < 4) continue;
+            const QRect rect(widget->mapTo(&w, shown.topLeft()), shown.size());
+            // A group box's title sits in its top strip; a label or button fills its rectangle.
+            const QRect behind =
+                group ? QRect(rect.topLeft(), QSize(rect.width(), widget->fontMetrics().height())) : rect;
+            const QColor bg = most_common(image, behind);
+            const QColor fg = button && button->isChecked()
+                                  ? strongest_ink(image, behind, bg)
+                                  : widget->palette().color(QPalette::Active, widget->foregroundRole());
+            const double ratio = contrast(fg, bg);
+            ++checked;
+            if (ratio < 4.5)
+                faults << QStringLiteral("%1 '%2' (%3): %4 on %5 is %6:1")
+                              .arg(QString::fromLatin1(widget->metaObject()->className()), text.left(40),
+                                   widget->objectName(), fg.name(), bg.name())
+                              .arg(ratio, 0, 'f', 2);
+        }
+        for (const QString& fault : faults)
+            qWarning("%s", qPrintable(fault));
+        QVERIFY2(checked >= 20, qPrintable(QString::number(checked)));
+        QVERIFY2(faults.isEmpty(), qPrintable(QStringLiteral("%1 texts below 4.5:1, the first: %2")
+                                                  .arg(faults.size())
+                                                  .arg(faults.value(0))));
+    }
+};
+
+QTEST_MAIN(TestTextContrast)
+#include "tst_text_contrast.moc"
