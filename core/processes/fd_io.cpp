@@ -91,31 +91,37 @@ bool read_all_timeout(int fd, void* data, size_t size, int timeout_ms) noexcept 
 
 namespace {
 
-// Waits until `fd` is ready for `events` or the stop comes; false (errno ECANCELED) on the stop.
-bool wait_ready(int fd, short events, const StopSignal& stop) noexcept {
+// Waits until `fd` is ready for `events`; false on the stop (errno ECANCELED) or when the peer's
+// sentinel fired while `fd` is not ready (errno EPIPE).
+bool wait_ready(int fd, short events, const StopSignal& stop, int peer_sentinel) noexcept {
     for (;;) {
         if (stop.requested()) {
             errno = ECANCELED;
             return false;
         }
-        pollfd fds[2] = {{fd, events, 0}, {stop.fd(), POLLIN, 0}};
-        // Without an eventfd (stop.fd() < 0, ignored by poll) the stop is seen every 5 ms.
-        const int ready = ::poll(fds, 2, stop.fd() >= 0 ? -1 : 5);
+        // poll ignores negative descriptors. Without an eventfd the stop is seen every 5 ms.
+        pollfd fds[3] = {{fd, events, 0}, {stop.fd(), POLLIN, 0}, {peer_sentinel, POLLIN, 0}};
+        const int ready = ::poll(fds, 3, stop.fd() >= 0 ? -1 : 5);
         if (ready < 0 && errno != EINTR) return false;
-        if (ready > 0 && fds[0].revents != 0) return true; // ready, or an error the call will report
+        if (ready <= 0) continue;
+        if (fds[0].revents != 0) return true; // ready, or an error the call will report
+        if (fds[2].revents != 0) {
+            errno = EPIPE;
+            return false;
+        }
     }
 }
 
 } // namespace
 
-bool write_all(int fd, const void* data, size_t size, const StopSignal& stop) noexcept {
+bool write_all(int fd, const void* data, size_t size, const StopSignal& stop, int peer_sentinel) noexcept {
     if (!set_nonblocking(fd, true)) return false;
     auto* p = static_cast<const char*>(data);
     while (size > 0) {
         const ssize_t n = ::write(fd, p, size);
         if (n < 0) {
             if (errno == EINTR) continue;
-            if (errno != EAGAIN || !wait_ready(fd, POLLOUT, stop)) return false;
+            if (errno != EAGAIN || !wait_ready(fd, POLLOUT, stop, peer_sentinel)) return false;
             continue;
         }
         p += n;
@@ -124,14 +130,14 @@ bool write_all(int fd, const void* data, size_t size, const StopSignal& stop) no
     return true;
 }
 
-bool read_all(int fd, void* data, size_t size, const StopSignal& stop) noexcept {
+bool read_all(int fd, void* data, size_t size, const StopSignal& stop, int peer_sentinel) noexcept {
     if (!set_nonblocking(fd, true)) return false;
     auto* p = static_cast<char*>(data);
     while (size > 0) {
         const ssize_t n = ::read(fd, p, size);
         if (n < 0) {
             if (errno == EINTR) continue;
-            if (errno != EAGAIN || !wait_ready(fd, POLLIN, stop)) return false;
+            if (errno != EAGAIN || !wait_ready(fd, POLLIN, stop, peer_sentinel)) return false;
             continue;
         }
         if (n == 0) {

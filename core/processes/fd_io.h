@@ -54,9 +54,12 @@ bool read_all(int fd, void* data, size_t size) noexcept;
 bool read_all_timeout(int fd, void* data, size_t size, int timeout_ms) noexcept;
 // Full transfers a stop ends at once (false, errno = ECANCELED), for the parent's ends of a
 // worker's pipes: `fd` is made non-blocking (and stays so), and every wait for room or data is a
-// poll on it and on stop.fd(). A dead peer ends them at once too: EPIPE, or end of file.
-bool write_all(int fd, const void* data, size_t size, const StopSignal& stop) noexcept;
-bool read_all(int fd, void* data, size_t size, const StopSignal& stop) noexcept;
+// poll on it, on stop.fd() and on the peer's sentinel (optional: readable or hung up once the peer
+// is dead). A dead peer ends them at once: EPIPE, end of file, or (when some other process still
+// holds the pipe's other end) its sentinel, with errno EPIPE.
+bool write_all(int fd, const void* data, size_t size, const StopSignal& stop,
+               int peer_sentinel = -1) noexcept;
+bool read_all(int fd, void* data, size_t size, const StopSignal& stop, int peer_sentinel = -1) noexcept;
 
 // While alive, SIGPIPE is blocked for the calling thread, so writing to a pipe whose reader died
 // fails with EPIPE instead of killing the whole application. A SIGPIPE raised meanwhile is

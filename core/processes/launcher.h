@@ -46,8 +46,9 @@ bool start_worker(StartMethod method, const Preparation& prep, const ChildEnds& 
 
 // SIGKILL (if not reaped yet). Safe to call twice.
 void kill_child(Child& child) noexcept;
-// Collects the exit status: waitpid for our children, the server's report for forkserver
-// children. Returns false if it did not arrive within timeout_ms (the child is then killed and
+// Collects the exit status: for our children, a poll on their pidfd (no polling loop) and waitpid;
+// for forkserver children, the server's report.
+// Returns false if it did not arrive within timeout_ms (the child is then killed and
 // waited for once more).
 bool reap_child(Child& child, int timeout_ms);
 

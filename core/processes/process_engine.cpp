@@ -76,6 +76,10 @@ private:
         stats_.record(slot.lane, EventKind::ProcessStartBegin, uint64_t(spec_.start_method));
         if (!start_worker(spec_.start_method, prep, ends, control.write.get(), slot.child, &error))
             return fail_start(slot, error);
+        // The child holds its ends now. Ours would keep the pipes alive past its death: a write
+        // to a dead worker would wait for room forever instead of failing with EPIPE.
+        control.read.reset();
+        results.write.reset();
         slot.control = std::move(control.write);
         slot.results = std::move(results.read);
         slot.name += " (pid " + std::to_string(slot.child.pid) + ")";
@@ -96,7 +100,7 @@ private:
     void send_next(ProcessSlot& slot) {
         if (slot.sent == slot.tasks.size()) {
             const Frame stop = encode_stop();
-            write_all(slot.control.get(), stop.data(), stop.size(), ctx_.stop);
+            write_all(slot.control.get(), stop.data(), stop.size(), ctx_.stop, slot.child.sentinel.get());
             return;
         }
         CallItem item;
@@ -109,7 +113,8 @@ private:
         if (frame.empty()) return; // stopped while pickling
         stats_.record(ctx_.main_lane, EventKind::SerializeEnd);
         stats_.record(ctx_.main_lane, EventKind::IpcSendBegin, frame.size());
-        const bool ok = write_all(slot.control.get(), frame.data(), frame.size(), ctx_.stop);
+        const bool ok =
+            write_all(slot.control.get(), frame.data(), frame.size(), ctx_.stop, slot.child.sentinel.get());
         stats_.record(ctx_.main_lane, EventKind::IpcSendEnd);
         if (ok) stats_.add_ipc_bytes(frame.size());
         ++slot.sent;

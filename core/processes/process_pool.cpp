@@ -205,6 +205,8 @@ bool ProcessPool::start_workers_locked(std::string* error) {
         stats_.rename(w.lane, w.name);
     }
     // The children hold their ends now; keeping ours would hide a dead queue from the feeder.
+    call.read.reset();
+    result.write.reset();
     call_write_ = std::move(call.write);
     result_read_ = std::move(result.read);
     wakeup_read_ = std::move(wakeup.read);
