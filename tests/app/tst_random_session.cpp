@@ -11,7 +11,8 @@
 // By default (`make test`) three short sessions with fixed seeds run. Set CLAB_RANDOM_ACTIONS for
 // one session of that length instead (the long run: 10,000, also under ASan):
 //   CLAB_RANDOM_SEED=N      the seed of that session (printed at the start; 0: a fresh seed)
-//   CLAB_RANDOM_ACTIONS=N   how many actions; RSS is printed every 500
+//   CLAB_RANDOM_ACTIONS=N   how many actions
+//   CLAB_RANDOM_RSS_EVERY=N print the resident memory (VmRSS) every N actions (500)
 //   CLAB_RANDOM_STALL_S=N   how long one action may take before it counts as a stall (60)
 //   CLAB_RANDOM_VERBOSE=1   print every action before doing it (to find the one that crashes)
 //
@@ -545,6 +546,8 @@ private slots:
             QElapsedTimer clock;
             clock.start();
             qInfo("RSS at the start: %.1f MB", rss_mb());
+            const int rss_every =
+                int(std::clamp<quint64>(env_number("CLAB_RANDOM_RSS_EVERY", 500), 1, 1'000'000));
             for (int i = 1; i <= actions; ++i) {
                 in_action_ = true;
                 action_clock_.start();
@@ -553,7 +556,7 @@ private slots:
                 in_action_ = false;
                 QTest::qWait(pick(25));
                 watchdog.beat(i);
-                if (i % 500 == 0 || i == actions)
+                if (i % rss_every == 0 || i == actions)
                     qInfo("after %d actions (%.1f s): RSS %.1f MB, %d runs in the history, %d windows", i,
                           clock.elapsed() / 1000.0, rss_mb(), classroom->history()->rowCount(),
                           int(windows().size()));
