@@ -15,6 +15,8 @@
 //   CLAB_RANDOM_RSS_EVERY=N print the resident memory (VmRSS) every N actions (500)
 //   CLAB_RANDOM_STALL_S=N   how long one action may take before it counts as a stall (60)
 //   CLAB_RANDOM_VERBOSE=1   print every action before doing it (to find the one that crashes)
+// A long session outlasts Qt Test's own limit of 5 minutes per test function: also set
+// QTEST_FUNCTION_TIMEOUT (in ms), e.g. 10800000.
 //
 // The seed fixes the sequence of actions, not the timing of the runs they race with, so a replay
 // retraces the same steps on a slightly different schedule.
@@ -495,8 +497,10 @@ private slots:
         }
         // Each seed takes its own path through the lessons (the first one used to freeze the window
         // for seconds at a time in lesson 8's Lock step, 3 million recorded events).
-        for (quint64 seed : {quint64(19'2026), quint64(7), quint64(2027)})
-            QTest::addRow("seed %llu", seed) << seed << 80;
+        // 192026 runs lesson 8's Lock step early and streams it through the rest: kept short.
+        QTest::addRow("seed 192026") << quint64(19'2026) << 40;
+        QTest::addRow("seed 7") << quint64(7) << 100;
+        QTest::addRow("seed 2027") << quint64(2027) << 100;
     }
 
     void aRandomSessionDoesNotCrashStallNestOrLeak() {
@@ -530,7 +534,12 @@ private slots:
             connect(&nested, &QTimer::timeout, this, [this] {
                 if (!in_action_ || action_clock_.elapsed() < 300) return;
                 QWidget* modal = QApplication::activePopupWidget();
-                if (!modal) modal = QApplication::activeModalWidget();
+                // exec() makes a dialog application-modal; the window's own dialogs open() window-
+                // modal and return at once, so a window-modal one up during a slow action (a long
+                // poll of a busy run) is no nested loop.
+                if (QWidget* dialog = QApplication::activeModalWidget();
+                    !modal && dialog && dialog->windowModality() == Qt::ApplicationModal)
+                    modal = dialog;
                 if (!modal) return;
                 nested_ << QStringLiteral("%1 (%2) during “%3”")
                                .arg(modal->metaObject()->className(), modal->windowTitle(), action_);
