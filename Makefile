@@ -9,7 +9,7 @@ SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Build and test dependencies (README.md says why each is needed).
 PACKAGES := cmake g++ make pkg-config python3 \
             qt6-base-dev qt6-svg-dev libgl-dev libqcustomplot-dev \
-            libgtest-dev libbenchmark-dev python3-aiohttp \
+            libgtest-dev libbenchmark-dev python3-aiohttp python3-distributed \
             dpkg-dev file desktop-file-utils appstream groff-base qt6-l10n-tools
 
 .PHONY: run test deps configure build bench test-asan test-tsan test-lessons install package translations format clean

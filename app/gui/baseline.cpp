@@ -37,7 +37,8 @@ int parallel_units(const ExperimentSpec& s) {
 }
 
 bool speedup_applies(const ExperimentSpec& s) {
-    return s.engine != EngineKind::Sequential && s.tasks > 1;
+    // A real python program has no "same work, one task after another" the app could run.
+    return s.engine != EngineKind::Sequential && s.engine != EngineKind::Python && s.tasks > 1;
 }
 
 void apply_baseline(Summary& summary, double baseline_wall_s) {

@@ -18,7 +18,8 @@ QString spec_key(const ExperimentSpec& spec);
 int parallel_units(const ExperimentSpec& spec);
 
 // Whether "faster than one task after another" means anything for a run: not for the sequential
-// run itself, nor for a single task (one echo, one request), which has nothing to overlap.
+// run itself, nor for a single task (one echo, one request), which has nothing to overlap, nor for
+// a real python program, whose sequential version the app cannot know.
 bool speedup_applies(const ExperimentSpec& spec);
 
 // Fills baseline_wall_s, speedup and efficiency of a finished run.

@@ -1,5 +1,6 @@
 #include "main_window.h"
 
+#include "baseline.h"
 #include "check_questions_box.h"
 #include "classroom/attach.h"
 #include "info_bar.h"
@@ -135,10 +136,11 @@ void MainWindow::buildLayout() {
     connect(lab_, &gui::LabPanel::runFinished, this, &MainWindow::onRunFinished);
     connect(lab_, &gui::LabPanel::summaryUpdated, this, [this](const Summary& summary) {
         if (summary.completed || summary.deadlock) step_view_->predictionBox()->reveal(summary);
-        statusBar()->showMessage(summary.speedup > 0 ? tr("%1 Speedup against one task after another: %2×.")
-                                                           .arg(gui::summary_headline(summary).text)
-                                                           .arg(summary.speedup, 0, 'f', 2)
-                                                     : gui::summary_headline(summary).text);
+        statusBar()->showMessage(summary.speedup > 0 && gui::speedup_applies(summary.spec)
+                                     ? tr("%1 Speedup against one task after another: %2×.")
+                                           .arg(gui::summary_headline(summary).text)
+                                           .arg(summary.speedup, 0, 'f', 2)
+                                     : gui::summary_headline(summary).text);
     });
     connect(lab_, &gui::LabPanel::runFailed, this, [this](const QString& message) {
         info_->showMessage(tr("The experiment could not run: %1").arg(message), Severity::Error);

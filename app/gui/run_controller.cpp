@@ -94,7 +94,7 @@ void RunController::pollMain() {
     main_.reset();
     last_summary_ = summary;
     const quint64 id = run_id_;
-    if (!summary.completed || !baseline_enabled_) {
+    if (!summary.completed || !baseline_enabled_ || summary.spec.engine == EngineKind::Python) {
         emit finished(id, summary);
         return;
     }

@@ -2,10 +2,12 @@
 // of a second, drops stale runs, caches the sequential baseline, and never outlives itself.
 #include "core/builtin_engines.h"
 #include "core/trace/segments.h"
+#include "gui/baseline.h"
 #include "gui/run_controller.h"
 
 #include <QElapsedTimer>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTest>
 
 using namespace clab;
@@ -158,6 +160,29 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kRunTimeoutMs);
         QCOMPARE(baseline.count(), 0);
         QCOMPARE(finished.at(0).at(1).value<Summary>().speedup, 1.0);
+    }
+
+    // A real python program has no sequential version the app could run: no baseline, no speedup.
+    void aPythonRunHasNoBaseline() {
+        if (QStandardPaths::findExecutable(QStringLiteral("python3")).isEmpty())
+            QSKIP("no python3 on PATH to run the program");
+        RunController controller;
+        QSignalSpy baseline(&controller, &RunController::baselineStarted);
+        QSignalSpy finished(&controller, &RunController::finished);
+        ExperimentSpec spec;
+        spec.engine = EngineKind::Python;
+        spec.source = "import threading\nfor t in [threading.Thread(target=sum, args=([1, 2],)) for _ in "
+                      "range(4)]:\n    t.start(); t.join()\n";
+        spec.tasks = 4; // even with a task count, python runs are not compared with a guess
+        spec.timeout_s = 60;
+        controller.start(spec);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kRunTimeoutMs);
+        const auto summary = finished.at(0).at(1).value<Summary>();
+        QVERIFY2(summary.completed, summary.error.c_str());
+        QTest::qWait(200); // a baseline would start right after the finished signal
+        QCOMPARE(baseline.count(), 0);
+        QCOMPARE(summary.speedup, 0.0);
+        QVERIFY(!speedup_applies(spec));
     }
 
     // A baseline that must take longer than its timeout (its waits alone add up to more) is not
