@@ -16,7 +16,8 @@
 //   CLAB_RANDOM_STALL_S=N   how long one action may take before it counts as a stall (60)
 //   CLAB_RANDOM_VERBOSE=1   print every action before doing it (to find the one that crashes)
 // A long session outlasts Qt Test's own limit of 5 minutes per test function: also set
-// QTEST_FUNCTION_TIMEOUT (in ms), e.g. 10800000.
+// QTEST_FUNCTION_TIMEOUT (in ms), e.g. 10800000, and pass -maxwarnings 0 (after 2000 of Qt's
+// offscreen-plugin warnings Qt Test drops every message, the RSS lines too).
 //
 // The seed fixes the sequence of actions, not the timing of the runs they race with, so a replay
 // retraces the same steps on a slightly different schedule.
