@@ -21,6 +21,7 @@
 #include <QMainWindow>
 #include <QMenu>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QStandardPaths>
 #include <QToolBar>
 #include <QVBoxLayout>
@@ -229,13 +230,36 @@ void ClassroomController::askPath(const QString& title, const QString& name, con
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setAcceptMode(save ? QFileDialog::AcceptSave : QFileDialog::AcceptOpen);
     dialog->setFileMode(save ? QFileDialog::AnyFile : QFileDialog::ExistingFile);
-    connect(dialog, &QFileDialog::fileSelected, this, [this, then = std::move(then)](const QString& path) {
-        if (path.isEmpty()) return;
-        last_dir_ = QFileInfo(path).absolutePath();
-        then(path);
-    });
+    // The dialog's own "replace it?" is a QMessageBox::exec() inside accept(): a nested event loop
+    // while runs stream (a random session found it). Ask the same question without blocking.
+    dialog->setOption(QFileDialog::DontConfirmOverwrite, true);
+    connect(dialog, &QFileDialog::fileSelected, this,
+            [this, save, title, then = std::move(then)](const QString& path) {
+                if (path.isEmpty()) return;
+                last_dir_ = QFileInfo(path).absolutePath();
+                if (save && QFileInfo::exists(path))
+                    confirmReplace(title, path, then);
+                else
+                    then(path);
+            });
     dialog_ = dialog;
     dialog->open();
+}
+
+void ClassroomController::confirmReplace(const QString& title, const QString& path,
+                                         std::function<void(const QString&)> then) {
+    auto* box =
+        new QMessageBox(QMessageBox::Warning, title,
+                        tr("%1 already exists.\nDo you want to replace it?").arg(QFileInfo(path).fileName()),
+                        QMessageBox::Yes | QMessageBox::No, host_.window);
+    box->setObjectName(QStringLiteral("classroomReplaceQuestion"));
+    box->setDefaultButton(QMessageBox::No);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::finished, this, [path, then = std::move(then)](int answer) {
+        if (answer == QMessageBox::Yes) then(path);
+    });
+    dialog_ = box;
+    box->open();
 }
 
 void ClassroomController::saveRunDialog(RunPtr run) {

@@ -122,6 +122,8 @@ private:
     void exportTraceDialog();
     void exportCsvDialog();
     void bookmarkDialog();
+    // A save over an existing file: asks first, without a nested event loop; `then` on Yes.
+    void confirmReplace(const QString& title, const QString& path, std::function<void(const QString&)> then);
     void askPath(const QString& title, const QString& name, const QString& filter, bool save,
                  std::function<void(const QString&)> then);
 

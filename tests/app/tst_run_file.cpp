@@ -128,6 +128,14 @@ void exercise(const RunRecord& run, QRandomGenerator& rng) {
     (void)comparable_wall_s(run.summary);
 }
 
+// CLAB_FUZZ_SCALE=N runs the fuzzers N times longer (the sanitizer runs use 20): the default
+// is the short deterministic version of `make test`.
+int rounds_scale() {
+    bool ok = false;
+    const int n = qEnvironmentVariableIntValue("CLAB_FUZZ_SCALE", &ok);
+    return ok && n > 0 ? n : 1;
+}
+
 } // namespace
 
 class TestRunFile : public QObject {
@@ -314,9 +322,12 @@ private slots:
         RunRecord run = sample_run();
         const std::vector<Event> few = run.trace.events;
         run.trace.events.clear();
+        // Each copy starts after the previous one ends: the sample's span is a recorded time, more
+        // than a millisecond on a slow (sanitized, loaded) machine.
+        const int64_t span = few.back().t_ns - few.front().t_ns + 1;
         for (int round = 0; run.trace.events.size() < 300'000; ++round)
             for (Event e : few) {
-                e.t_ns += int64_t(round) * 1'000'000;
+                e.t_ns += int64_t(round) * span;
                 run.trace.events.push_back(e);
             }
         const QByteArray bytes = encode_run(run, RunFileOptions{false, 6});
@@ -351,12 +362,30 @@ private slots:
         auto any_int = [&]() -> qint64 {
             return rng.bounded(2) ? extremes[rng.bounded(int(extremes.size()))] : qint64(rng.generate64());
         };
+        // A value of any JSON type, most of them wrong where they land.
+        auto any_json = [&]() -> QJsonValue {
+            const double numbers[] = {1e308, -1e308, 9.3e18, -9.3e18, 4294967296.0, -1, 0.5, 1e-320, 65536};
+            switch (rng.bounded(6)) {
+            case 0:
+                return numbers[rng.bounded(9)];
+            case 1:
+                return QString::number(any_int());
+            case 2:
+                return QJsonValue(QJsonValue::Null);
+            case 3:
+                return bool(rng.bounded(2));
+            case 4:
+                return QJsonArray{1, "x"};
+            default:
+                return QJsonObject{{"t_s", 1}};
+            }
+        };
         int loaded = 0, rejected = 0;
-        for (int round = 0; round < 1500; ++round) {
+        for (int round = 0; round < 1500 * rounds_scale(); ++round) {
             RunRecord run = good;
             const bool compress = rng.bounded(2);
             QByteArray bytes;
-            switch (rng.bounded(6)) {
+            switch (rng.bounded(7)) {
             case 0: // an event time
                 run.trace.events[rng.bounded(int(run.trace.events.size()))].t_ns =
                     rng.bounded(2) ? any_int() : run.trace.origin_ns + qint64(rng.bounded(1'000'000'000));
@@ -390,6 +419,31 @@ private slots:
                                               false});
                 run.name = QString(rng.bounded(6000), QLatin1Char('n'));
                 bytes = encode_run(run, RunFileOptions{compress, 6});
+                break;
+            case 5: // any value of the description, top level or inside a lane or bookmark
+                bytes = with_description(run, [&](QJsonObject& root) {
+                    const QStringList keys = root.keys();
+                    const QString key = keys[rng.bounded(int(keys.size()))];
+                    QJsonValue value = root.value(key);
+                    if (value.isArray() && !value.toArray().isEmpty() && rng.bounded(4)) {
+                        QJsonArray array = value.toArray();
+                        const int at = rng.bounded(int(array.size()));
+                        QJsonObject item = array.at(at).toObject();
+                        const QStringList fields = item.keys();
+                        if (!fields.isEmpty())
+                            item.insert(fields[rng.bounded(int(fields.size()))], any_json());
+                        array.replace(at, item);
+                        value = array;
+                    } else if (value.isObject() && rng.bounded(4)) {
+                        QJsonObject o = value.toObject();
+                        const QStringList fields = o.keys();
+                        if (!fields.isEmpty()) o.insert(fields[rng.bounded(int(fields.size()))], any_json());
+                        value = o;
+                    } else {
+                        value = any_json();
+                    }
+                    root.insert(key, value);
+                });
                 break;
             default: // the spec and summary numbers
                 bytes = with_description(run, [&](QJsonObject& root) {
@@ -445,7 +499,7 @@ private slots:
                 if (!text.startsWith(QLatin1String("qUncompress"))) previous(type, context, text);
             });
         int loaded = 0, rejected = 0;
-        for (int round = 0; round < 3000; ++round) {
+        for (int round = 0; round < 3000 * rounds_scale(); ++round) {
             QByteArray bad = good;
             const int flips = 1 + int(rng.bounded(8));
             for (int f = 0; f < flips; ++f) {

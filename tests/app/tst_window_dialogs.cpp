@@ -11,9 +11,11 @@
 #include "gui/lab_panel.h"
 #include "gui/main_window.h"
 
+#include <QAbstractButton>
 #include <QAction>
 #include <QDialog>
 #include <QDockWidget>
+#include <QFile>
 #include <QFileDialog>
 #include <QLabel>
 #include <QListView>
@@ -157,6 +159,42 @@ private slots:
         close_dialogs();
         w.lab()->stop();
         QVERIFY(QTest::qWaitFor([&] { return !w.lab()->busy(); }, 10'000));
+    }
+
+    // Found by the random session (seed 192026, action 454: Ctrl+S, then the save dialog accepted
+    // over a run file saved before): QFileDialog's own "replace it?" box is exec'd inside accept().
+    // The question is asked without a nested loop; No keeps the old file, Yes replaces it.
+    void savingOverAFileAsksWithoutBlocking() {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString path = dir.filePath(QStringLiteral("kept.clabrun"));
+        {
+            QFile old(path);
+            QVERIFY(old.open(QIODevice::WriteOnly));
+            old.write("the old file");
+        }
+        MainWindow w(cli::GuiOptions{});
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.lab()->setStep(small_step());
+        QVERIFY(run_once(w));
+        ClassroomController* classroom = classroom_of(w);
+        for (const bool replace : {false, true}) {
+            classroom->action(QStringLiteral("saveRun"))->trigger();
+            auto* files = qobject_cast<QFileDialog*>(QApplication::activeModalWidget());
+            QVERIFY(files);
+            files->selectFile(path);
+            QVERIFY(returns_at_once([&] { static_cast<QDialog*>(files)->accept(); }));
+            QMessageBox* question = nullptr;
+            QTRY_VERIFY((question = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())));
+            QVERIFY(question->text().contains(QStringLiteral("kept.clabrun")));
+            QVERIFY(returns_at_once(
+                [&] { question->button(replace ? QMessageBox::Yes : QMessageBox::No)->click(); }));
+            QTRY_VERIFY(!QApplication::activeModalWidget());
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            QCOMPARE(file.readAll() == "the old file", !replace);
+        }
     }
 
     void theHistoryMenuPopsUpInsteadOfBlocking() {
