@@ -22,7 +22,7 @@ QColor severity_colour(Severity severity) {
     case Severity::Good:
         return QColor(0x00, 0x73, 0x4F);
     case Severity::Warning:
-        return QColor(0xB3, 0x5A, 0x00);
+        return QColor(0x9A, 0x4D, 0x00); // 5.3:1 on the window grey (#efefef), 6.4:1 on white
     case Severity::Error:
         return QColor(0xC0, 0x1C, 0x28);
     case Severity::Info:
