@@ -16,6 +16,7 @@
 #include "gui/run_controller.h"
 #include "gui/step_view.h"
 #include "plots/timeline_view.h"
+#include "test_settings.h"
 
 #include <QLabel>
 #include <QPushButton>
@@ -84,10 +85,7 @@ private slots:
     void initTestCase() {
         register_builtin_engines();
         QVERIFY(settings_dir_.isValid());
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settings_dir_.path());
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settings_dir_.path());
-        QCoreApplication::setOrganizationName(QStringLiteral("ConcurrencyLabTests"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_editor_lab"));
+        use_private_settings(settings_dir_.path(), QStringLiteral("tst_editor_lab"));
     }
     void init() { QSettings().clear(); }
 

@@ -15,6 +15,7 @@
 #include "gui/timeline_pane.h"
 #include "layout_checks.h"
 #include "plots/timeline_view.h"
+#include "test_settings.h"
 
 #include <QSettings>
 #include <QTemporaryDir>
@@ -66,10 +67,7 @@ class TestLessonLayout : public QObject {
 private slots:
     void initTestCase() {
         register_builtin_engines();
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settings_dir_.path());
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settings_dir_.path());
-        QCoreApplication::setOrganizationName(QStringLiteral("ConcurrencyLabTests"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_lesson_layout"));
+        use_private_settings(settings_dir_.path(), QStringLiteral("tst_lesson_layout"));
     }
 
     void everyStepFits_data() {

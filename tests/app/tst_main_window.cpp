@@ -17,6 +17,7 @@
 #include "gui/timeline_pane.h"
 #include "lessons/lesson_progress.h"
 #include "plots/timeline_view.h"
+#include "test_settings.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
@@ -74,10 +75,7 @@ private slots:
         register_builtin_engines();
         QVERIFY(settings_dir_.isValid());
         // Never touch the developer's own settings and progress.
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settings_dir_.path());
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settings_dir_.path());
-        QCoreApplication::setOrganizationName(QStringLiteral("ConcurrencyLabTests"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_main_window"));
+        use_private_settings(settings_dir_.path(), QStringLiteral("tst_main_window"));
     }
     void init() { QSettings().clear(); }
 

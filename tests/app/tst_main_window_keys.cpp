@@ -7,6 +7,7 @@
 #include "gui/lab_panel.h"
 #include "gui/main_window.h"
 #include "gui/step_view.h"
+#include "test_settings.h"
 
 #include <QAbstractButton>
 #include <QAction>
@@ -84,10 +85,7 @@ private slots:
     void initTestCase() {
         register_builtin_engines();
         QVERIFY(settings_dir_.isValid());
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settings_dir_.path());
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settings_dir_.path());
-        QCoreApplication::setOrganizationName(QStringLiteral("ConcurrencyLabTests"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_main_window_keys"));
+        use_private_settings(settings_dir_.path(), QStringLiteral("tst_main_window_keys"));
     }
     void init() { QSettings().clear(); }
 

@@ -8,6 +8,7 @@
 #include "gui/prediction_verdict.h"
 #include "gui/step_view.h"
 #include "gui/summary_text.h"
+#include "test_settings.h"
 
 #include <QMap>
 #include <QSettings>
@@ -38,10 +39,7 @@ class TestPredictionReveal : public QObject {
 private slots:
     void initTestCase() {
         register_builtin_engines();
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settings_dir_.path());
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settings_dir_.path());
-        QCoreApplication::setOrganizationName(QStringLiteral("ConcurrencyLabTests"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_prediction_reveal"));
+        use_private_settings(settings_dir_.path(), QStringLiteral("tst_prediction_reveal"));
     }
 
     void theEngineAPredictionIsAbout() {

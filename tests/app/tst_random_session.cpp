@@ -26,6 +26,7 @@
 #include "core/builtin_engines.h"
 #include "gui/lab_panel.h"
 #include "gui/main_window.h"
+#include "test_settings.h"
 #include "tests/core/proc_counts.h"
 
 #include <QAction>
@@ -473,10 +474,7 @@ private slots:
         register_builtin_engines();
         QVERIFY(settings_dir_.isValid());
         QVERIFY(files_.isValid());
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settings_dir_.path());
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settings_dir_.path());
-        QCoreApplication::setOrganizationName(QStringLiteral("ConcurrencyLabTests"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_random_session"));
+        use_private_settings(settings_dir_.path(), QStringLiteral("tst_random_session"));
         QSettings().clear();
         // Qt keeps the shared MIME cache open for the process's life once a file dialog has asked
         // for it: open it now, so the fd checks below count only what the app leaves behind.

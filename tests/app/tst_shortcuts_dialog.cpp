@@ -3,6 +3,7 @@
 #include "core/builtin_engines.h"
 #include "gui/main_window.h"
 #include "gui/shortcuts_dialog.h"
+#include "test_settings.h"
 
 #include <QAction>
 #include <QMenu>
@@ -22,10 +23,7 @@ private slots:
     void initTestCase() {
         register_builtin_engines();
         QVERIFY(settings_dir_.isValid());
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settings_dir_.path());
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settings_dir_.path());
-        QCoreApplication::setOrganizationName(QStringLiteral("ConcurrencyLabTests"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_shortcuts_dialog"));
+        use_private_settings(settings_dir_.path(), QStringLiteral("tst_shortcuts_dialog"));
     }
 
     void rowsComeFromTheActions() {

@@ -8,6 +8,7 @@
 #include "gui/lab_panel.h"
 #include "gui/main_window.h"
 #include "gui/summary_panel.h"
+#include "test_settings.h"
 
 #include <QAbstractButton>
 #include <QGroupBox>
@@ -67,10 +68,7 @@ class TestTextContrast : public QObject {
 private slots:
     void initTestCase() {
         register_builtin_engines();
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settings_dir_.path());
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settings_dir_.path());
-        QCoreApplication::setOrganizationName(QStringLiteral("ConcurrencyLabTests"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_text_contrast"));
+        use_private_settings(settings_dir_.path(), QStringLiteral("tst_text_contrast"));
     }
 
     void everyTextIsReadable_data() {

@@ -10,6 +10,7 @@
 #include "gui/info_bar.h"
 #include "gui/lab_panel.h"
 #include "gui/main_window.h"
+#include "test_settings.h"
 
 #include <QAbstractButton>
 #include <QAction>
@@ -91,10 +92,7 @@ private slots:
     void initTestCase() {
         register_builtin_engines();
         QVERIFY(settings_dir_.isValid());
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settings_dir_.path());
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settings_dir_.path());
-        QCoreApplication::setOrganizationName(QStringLiteral("ConcurrencyLabTests"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_window_dialogs"));
+        use_private_settings(settings_dir_.path(), QStringLiteral("tst_window_dialogs"));
     }
     void init() { QSettings().clear(); }
     void cleanup() { close_dialogs(); }
