@@ -31,7 +31,7 @@ IoKind io_kind_of(SampledState s) {
 
 } // namespace
 
-ProgramTrace::ProgramTrace(Recorder& recorder, uint32_t main_lane, ThreadSampler* sampler,
+ProgramTrace::ProgramTrace(Recorder& recorder, uint32_t main_lane, sample::ThreadSampler* sampler,
                            uint64_t max_records)
     : recorder_(recorder)
     , main_lane_(main_lane)
@@ -291,7 +291,7 @@ void ProgramTrace::on_record(int stream, const Record& r) {
     }
 }
 
-void ProgramTrace::on_samples(std::vector<ThreadChange> changes) {
+void ProgramTrace::on_samples(std::vector<sample::ThreadChange> changes) {
     std::lock_guard lock(mutex_);
     samples_.insert(samples_.end(), changes.begin(), changes.end());
 }
@@ -306,7 +306,7 @@ void ProgramTrace::apply_samples(int64_t until_ns) {
     // its run()) and unchanged since: what it did then, it does from then on.
     for (auto& [tid, t] : threads_)
         if (t.has_early && t.drawn_from <= until_ns) {
-            ThreadChange c = t.early;
+            sample::ThreadChange c = t.early;
             c.t_ns = t.drawn_from;
             t.has_early = false;
             apply(c);
@@ -321,7 +321,7 @@ bool ProgramTrace::gil_shared(const Process& p, int64_t t) const {
     return false;
 }
 
-void ProgramTrace::apply(const ThreadChange& c) {
+void ProgramTrace::apply(const sample::ThreadChange& c) {
     const auto it = threads_.find(uint32_t(c.tid));
     if (it == threads_.end() || c.gone) return;
     Thread& t = it->second;

@@ -18,9 +18,9 @@
 // always wins over the sampled guess.
 #pragma once
 
+#include "core/sample/thread_sampler.h"
 #include "core/trace/recorder.h"
 #include "records.h"
-#include "thread_sampler.h"
 
 #include <map>
 #include <mutex>
@@ -47,12 +47,13 @@ struct ProgramStats {
 
 class ProgramTrace {
 public:
-    ProgramTrace(Recorder& recorder, uint32_t main_lane, ThreadSampler* sampler, uint64_t max_records);
+    ProgramTrace(Recorder& recorder, uint32_t main_lane, sample::ThreadSampler* sampler,
+                 uint64_t max_records);
 
     // One record of the process whose stream it came from (`stream`: a stable id per connection).
     void on_record(int stream, const Record& record);
     // Sampled changes, in time order. Applied up to `until_ns` (later ones wait).
-    void on_samples(std::vector<ThreadChange> changes);
+    void on_samples(std::vector<sample::ThreadChange> changes);
     void apply_samples(int64_t until_ns);
     // A note of the app's own (limits hit): kept in stats().notes and marked on the main lane.
     void note(const std::string& text);
@@ -75,7 +76,7 @@ private:
         // Samples are drawn from here on: its start, or for a child process's main thread when its
         // target runs (drawn starting up until then). The last sample before is kept in `early`.
         int64_t drawn_from = 0;
-        ThreadChange early;
+        sample::ThreadChange early;
         bool has_early = false;
     };
     struct Process {
@@ -102,13 +103,13 @@ private:
     Thread* thread_for(const Process& p, uint32_t tid);
     void hello(int stream, const Record& r);
     void show_start(Process& p);
-    void apply(const ThreadChange& c);
+    void apply(const sample::ThreadChange& c);
     bool gil_shared(const Process& p, int64_t t) const;
     uint32_t object_index(pid_t pid, uint64_t key);
 
     Recorder& recorder_;
     const uint32_t main_lane_;
-    ThreadSampler* sampler_;
+    sample::ThreadSampler* sampler_;
     const uint64_t max_records_;
     mutable std::mutex mutex_;
     std::map<int, pid_t> stream_pid_;
@@ -120,7 +121,7 @@ private:
     std::map<std::pair<pid_t, uint64_t>, uint32_t> object_ids_;
     std::map<uint32_t, int64_t> step_begin_;      // task lane -> its step's start
     std::map<uint32_t, int64_t> last_select_end_; // loop lane -> when its last select returned
-    std::vector<ThreadChange> samples_;
+    std::vector<sample::ThreadChange> samples_;
     ProgramStats stats_;
 };
 

@@ -1,10 +1,10 @@
 #include "python_engine.h"
 
+#include "core/sample/thread_sampler.h"
 #include "core/trace/recorder.h"
 #include "interpreter.h"
 #include "process_tree.h"
 #include "program_trace.h"
-#include "thread_sampler.h"
 #include "tracer_channel.h"
 
 #include <chrono>
@@ -132,7 +132,7 @@ void PythonEngine::run(const ExperimentSpec& spec, RunContext& ctx, Summary& sum
         summary.error = error;
         return;
     }
-    ThreadSampler sampler(1000);
+    sample::ThreadSampler sampler(1000);
     ProgramTrace trace(ctx.recorder, ctx.main_lane, &sampler, kMaxRecords);
     ProgramProcess program;
     if (!program.start({interpreter->executable, script}, program_environment(tracer, channel.name()),
@@ -147,7 +147,7 @@ void PythonEngine::run(const ExperimentSpec& spec, RunContext& ctx, Summary& sum
 
     int status = 0;
     bool exited = false;
-    std::vector<ThreadChange> changes;
+    std::vector<sample::ThreadChange> changes;
     while (true) {
         if (program.poll_exit(status)) {
             exited = true;

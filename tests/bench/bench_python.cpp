@@ -5,7 +5,7 @@
 #include "core/experiment/runner.h"
 #include "core/python/interpreter.h"
 #include "core/python/process_tree.h"
-#include "core/python/thread_sampler.h"
+#include "core/sample/thread_sampler.h"
 
 #include <benchmark/benchmark.h>
 #include <fstream>
@@ -109,7 +109,7 @@ void BM_SamplerCpu8Threads1kHz(benchmark::State& state) {
         std::string error;
         p.start({python->executable, file}, env, &error);
         std::this_thread::sleep_for(std::chrono::milliseconds(300)); // the threads are up
-        py::ThreadSampler sampler(1000);
+        sample::ThreadSampler sampler(1000);
         sampler.watch(p.pid());
         sampler.start();
         std::this_thread::sleep_for(std::chrono::seconds(2));

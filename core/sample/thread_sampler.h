@@ -1,8 +1,11 @@
-// The kernel's view of a traced program: a thread that samples /proc/<pid>/task/<tid>/syscall
-// (what a blocked thread waits in) and .../stat (state, last CPU) of every thread of every watched
-// process, at `hz` (≥ 1 kHz by default). Descriptors stay open and are re-read with pread, so one
+// The kernel's view of running programs, one mechanism shared by every engine that runs real
+// processes (the python engine's interpreters, the processes engine's workers): a thread that
+// samples /proc/<pid>/task/<tid>/schedstat (time on a CPU), .../syscall (what a blocked thread
+// waits in) and .../stat (state, last CPU) of every thread of every watched process and its
+// descendants, at `hz` (1 kHz by default). Descriptors stay open and are re-read with pread, so one
 // sample of one thread costs one or two small reads. Only changes are kept: a thread's entry
-// appears when its state or its core changed since the previous sample.
+// appears when its state or its core changed since the previous sample. No Qt, no engine types:
+// engines turn the changes into their own events (marked kSampledBit).
 #pragma once
 
 #include "core/trace/event.h"
@@ -14,7 +17,7 @@
 #include <thread>
 #include <vector>
 
-namespace clab::py {
+namespace clab::sample {
 
 struct ThreadChange {
     int64_t t_ns = 0;
@@ -74,4 +77,4 @@ private:
     std::atomic<uint64_t> samples_{0}, ticks_{0}, cpu_ns_{0};
 };
 
-} // namespace clab::py
+} // namespace clab::sample

@@ -12,7 +12,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-namespace clab::py {
+namespace clab::sample {
 
 namespace {
 constexpr int64_t kRescanNs = 10'000'000;   // look for new threads of a process every 10 ms
@@ -502,4 +502,4 @@ void ThreadSampler::loop() {
     }
 }
 
-} // namespace clab::py
+} // namespace clab::sample
