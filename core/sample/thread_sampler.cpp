@@ -9,13 +9,17 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 namespace clab::sample {
 
 namespace {
-constexpr int64_t kRescanNs = 10'000'000;   // look for new threads of a process every 10 ms
+// Look for new threads of a process every 10 ms: a stat of its task folder, whose link count is
+// 2 + its number of threads, and only when that changed (or every 100 ms) a listing.
+constexpr int64_t kRescanNs = 10'000'000;
+constexpr int64_t kFullRescanNs = 100'000'000;
 constexpr int64_t kChildrenNs = 50'000'000; // and for its new child processes every 50 ms
 
 bool is_io_syscall(long nr) {
@@ -123,14 +127,19 @@ struct ThreadSampler::Thread {
     SampledState next_state = SampledState::Other;
     uint16_t next_cpu = 0xFFFF;
     int64_t ran_delta = 0;
-    int64_t owed_ns = 0; // core time used but not yet shown (decide, arbitrate)
+    int64_t owed_ns = 0;        // core time used but not yet shown (decide, arbitrate)
+    uint16_t read_cpu = 0xFFFF; // its core, when this tick read its stat line and it ran
     bool alive = true;
 };
 
 struct ThreadSampler::Process {
     pid_t pid = 0;
     int64_t next_rescan = 0;
+    int64_t next_full_rescan = 0;
     int64_t next_children = 0;
+    DIR* task_dir = nullptr; // /proc/<pid>/task, kept open
+    nlink_t task_links = 0;  // its link count at the last listing
+    int children_fd = -1;    // /proc/<pid>/task/<pid>/children, kept open
     std::vector<Thread> threads;
     bool alive = true;
     bool one_runner = true; // runs Python under a GIL
@@ -159,6 +168,8 @@ void ThreadSampler::stop() {
             if (t.schedstat_fd >= 0) close(t.schedstat_fd);
             t.stat_fd = t.syscall_fd = t.schedstat_fd = -1;
         }
+    for (Process& p : processes_)
+        close_process(p);
     processes_.clear();
 }
 
@@ -183,22 +194,41 @@ void ThreadSampler::take(std::vector<ThreadChange>& out) {
     pending_.clear();
 }
 
+void ThreadSampler::close_process(Process& p) {
+    if (p.task_dir) closedir(p.task_dir);
+    if (p.children_fd >= 0) close(p.children_fd);
+    p.task_dir = nullptr;
+    p.children_fd = -1;
+}
+
 void ThreadSampler::rescan(Process& p, int64_t now) {
     p.next_rescan = now + kRescanNs;
     char path[64];
-    snprintf(path, sizeof path, "/proc/%d/task", int(p.pid));
-    DIR* dir = opendir(path);
-    if (!dir) {
-        p.alive = false;
-        return;
+    if (!p.task_dir) {
+        snprintf(path, sizeof path, "/proc/%d/task", int(p.pid));
+        p.task_dir = opendir(path);
+        if (!p.task_dir) {
+            p.alive = false;
+            return;
+        }
     }
+    struct stat st {};
+    const bool counted = fstat(dirfd(p.task_dir), &st) == 0;
+    const bool any_alive =
+        std::any_of(p.threads.begin(), p.threads.end(), [](const Thread& t) { return t.alive; });
+    if (counted && st.st_nlink == p.task_links && now < p.next_full_rescan && any_alive) return;
+    p.task_links = counted ? st.st_nlink : 0;
+    p.next_full_rescan = now + kFullRescanNs;
+    rewinddir(p.task_dir);
+    bool listed = false;
     std::vector<pid_t> ignored;
     {
         std::lock_guard lock(mutex_);
         ignored = ignored_;
     }
-    while (const dirent* d = readdir(dir)) {
+    while (const dirent* d = readdir(p.task_dir)) {
         if (d->d_name[0] < '0' || d->d_name[0] > '9') continue;
+        listed = true;
         const pid_t tid = pid_t(atoi(d->d_name));
         if (std::find(ignored.begin(), ignored.end(), tid) != ignored.end()) continue;
         if (std::any_of(p.threads.begin(), p.threads.end(), [&](const Thread& t) { return t.tid == tid; }))
@@ -218,7 +248,10 @@ void ThreadSampler::rescan(Process& p, int64_t now) {
         }
         p.threads.push_back(t);
     }
-    closedir(dir);
+    if (!listed) { // reaped: its folder is empty
+        p.alive = false;
+        close_process(p);
+    }
 }
 
 void ThreadSampler::find_children(Process& p, int64_t now, std::vector<pid_t>& found) {
@@ -228,23 +261,22 @@ void ThreadSampler::find_children(Process& p, int64_t now, std::vector<pid_t>& f
     // per cent of a core, bench_python): a child started by another thread is watched from its
     // tracer's hello, as is every Python child.
     p.next_children = now + kChildrenNs;
-    char path[80], buf[4096];
-    for (const Thread& t : p.threads) {
-        if (t.tid != p.pid) continue;
-        snprintf(path, sizeof path, "/proc/%d/task/%d/children", int(p.pid), int(t.tid));
-        const int fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0) continue;
-        const ssize_t n = read(fd, buf, sizeof buf - 1);
-        close(fd);
-        if (n <= 0) continue;
-        buf[n] = 0;
-        for (char* q = buf; *q;) {
-            char* end = nullptr;
-            const long child = strtol(q, &end, 10);
-            if (end == q) break;
-            found.push_back(pid_t(child));
-            q = end;
-        }
+    if (p.children_fd < 0) {
+        char path[80];
+        snprintf(path, sizeof path, "/proc/%d/task/%d/children", int(p.pid), int(p.pid));
+        p.children_fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (p.children_fd < 0) return;
+    }
+    char buf[4096];
+    const ssize_t n = pread(p.children_fd, buf, sizeof buf - 1, 0);
+    if (n <= 0) return;
+    buf[n] = 0;
+    for (char* q = buf; *q;) {
+        char* end = nullptr;
+        const long child = strtol(q, &end, 10);
+        if (end == q) break;
+        found.push_back(pid_t(child));
+        q = end;
     }
 }
 
@@ -276,81 +308,88 @@ uint64_t read_u64(int fd, bool& ok) {
 void ThreadSampler::sample(Thread& t, int64_t now) {
     t.candidate = false;
     t.ran_delta = 0;
+    t.read_cpu = 0xFFFF;
+    samples_.fetch_add(1, std::memory_order_relaxed);
     // The cheapest read first: the time the thread has spent on a CPU. A thread shown blocked
     // whose time did not move has not run since the previous sample, so it still waits in the
     // same call: nothing else to read (most of an idle program's threads, every tick).
     bool have_ran = false;
+    reads_.fetch_add(1, std::memory_order_relaxed);
     const uint64_t ran = read_u64(t.schedstat_fd, have_ran);
     const int64_t since = now - t.sampled_at;
     if (have_ran && t.seen) {
         t.ran_delta = int64_t(ran - t.ran_ns);
         if (t.ran_delta == 0 && t.state != SampledState::OnCpu) {
             t.sampled_at = now;
-            samples_.fetch_add(1, std::memory_order_relaxed);
             return;
         }
     }
-    char buf[512];
+    if (have_ran) t.ran_ns = ran;
+    t.sampled_at = now;
+    // It ran: one more read says what it does now, a second one only when the first guessed
+    // wrong. A thread shown running most likely still runs: its stat line says so and names its
+    // core. A thread shown blocked that ran meanwhile most likely waits again: its syscall line
+    // says in what (and "running" if it runs).
     SampledState state = SampledState::Other;
-    ssize_t n = t.syscall_fd >= 0 ? pread(t.syscall_fd, buf, sizeof buf - 1, 0) : -1;
-    if (n > 0) {
-        buf[n] = 0;
-        state = classify_syscall(buf);
+    if ((t.seen && t.state == SampledState::OnCpu) || !read_syscall(t, state)) {
+        char letter = '?';
+        if (!read_stat(t, letter, t.read_cpu)) return;
+        if (letter == 'R') {
+            state = SampledState::OnCpu;
+        } else {
+            t.read_cpu = 0xFFFF;
+            if (!read_syscall(t, state)) state = SampledState::Other;
+        }
     }
-    samples_.fetch_add(1, std::memory_order_relaxed);
-    if (n <= 0 || state == SampledState::OnCpu) {
+    if (state == SampledState::OnCpu) {
         // Runnable. State R means "running or waiting for a core", and a GIL waiter whose timed
         // wait just expired is R for a moment too: only a thread that really used a core for at
         // least a quarter of the time since the previous sample counts as on a CPU. One that did
         // not keeps the state it had (a holder the OS preempted, a waiter re-checking), but not
         // its core (decide).
-        if (have_ran) {
-            const bool used_a_core = !t.seen || t.ran_delta * 4 >= since;
-            t.ran_ns = ran;
-            t.sampled_at = now;
-            if (!used_a_core) return;
-            // Which core: read in decide(), only for a thread shown on one.
-            t.candidate = true;
-            t.next_state = SampledState::OnCpu;
-            t.next_cpu = 0xFFFF;
-            return;
-        }
-        n = pread(t.stat_fd, buf, sizeof buf - 1, 0);
-        if (n <= 0) {
-            t.alive = false;
-            return;
-        }
-        buf[n] = 0;
-        char letter = '?';
-        uint16_t cpu = 0xFFFF;
-        if (!parse_stat(buf, letter, cpu)) return;
-        if (letter == 'Z' || letter == 'X') {
-            t.alive = false;
-            return;
-        }
+        if (have_ran && t.seen && t.ran_delta * 4 < since) return;
         t.candidate = true;
-        t.next_state = letter == 'R' ? SampledState::OnCpu : SampledState::Other;
-        t.next_cpu = letter == 'R' ? cpu : uint16_t(0xFFFF);
+        t.next_state = SampledState::OnCpu;
         return;
     }
     // Blocked: its CPU time does not move while it waits.
-    if (have_ran) t.ran_ns = ran;
-    t.sampled_at = now;
+    t.read_cpu = 0xFFFF;
     t.candidate = true;
     t.next_state = state;
     t.next_cpu = 0xFFFF;
 }
 
-bool ThreadSampler::read_cpu(Thread& t, uint16_t& cpu) {
+bool ThreadSampler::read_syscall(Thread& t, SampledState& state) {
+    char buf[256];
+    if (t.syscall_fd < 0) return false;
+    reads_.fetch_add(1, std::memory_order_relaxed);
+    const ssize_t n = pread(t.syscall_fd, buf, sizeof buf - 1, 0);
+    if (n <= 0) return false;
+    buf[n] = 0;
+    state = classify_syscall(buf);
+    return true;
+}
+
+bool ThreadSampler::read_stat(Thread& t, char& letter, uint16_t& cpu) {
     char buf[512];
+    reads_.fetch_add(1, std::memory_order_relaxed);
     const ssize_t n = pread(t.stat_fd, buf, sizeof buf - 1, 0);
     if (n <= 0) {
-        t.alive = false;
+        t.alive = false; // gone
         return false;
     }
     buf[n] = 0;
+    if (!parse_stat(buf, letter, cpu)) return false;
+    if (letter == 'Z' || letter == 'X') {
+        t.alive = false;
+        return false;
+    }
+    return true;
+}
+
+bool ThreadSampler::core_now(Thread& t, uint16_t& cpu) {
     char letter = '?';
-    return parse_stat(buf, letter, cpu) && letter == 'R'; // not R: went to sleep meanwhile
+    return read_stat(t, letter, cpu) && letter == 'R'; // not R: went to sleep meanwhile
 }
 
 void ThreadSampler::decide(Process& p) {
@@ -383,7 +422,11 @@ void ThreadSampler::decide(Process& p) {
         }
         t.owed_ns = std::min(t.owed_ns + t.ran_delta, 8 * tick);
         if (t.owed_ns * 2 < tick) continue;
-        if (!read_cpu(t, t.next_cpu)) { // not on a CPU now: the next tick says what it waits in
+        if (t.read_cpu != 0xFFFF) { // its stat line was read this tick, and said R
+            t.next_cpu = t.read_cpu;
+            continue;
+        }
+        if (!core_now(t, t.next_cpu)) { // not on a CPU now: the next tick says what it waits in
             t.next_state = t.state;
             t.next_cpu = 0xFFFF;
         }
@@ -433,7 +476,7 @@ void ThreadSampler::close_thread(Thread& t, pid_t pid, int64_t now) {
 
 void ThreadSampler::add_process(pid_t pid) {
     if (std::none_of(processes_.begin(), processes_.end(), [&](const Process& p) { return p.pid == pid; }))
-        processes_.push_back(Process{pid, 0, 0, {}, true, true});
+        processes_.push_back(Process{.pid = pid});
 }
 
 void ThreadSampler::loop() {

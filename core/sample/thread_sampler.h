@@ -48,6 +48,7 @@ public:
     // How many samples were taken (one per thread per tick), and the sampler thread's own CPU time.
     uint64_t samples() const { return samples_.load(); }
     uint64_t ticks() const { return ticks_.load(); }
+    uint64_t reads() const { return reads_.load(); } // of /proc files, by the sampler's own thread
     double cpu_s() const { return cpu_ns_.load() * 1e-9; }
     int hz() const { return hz_; }
 
@@ -56,6 +57,7 @@ private:
     struct Process;
     void loop();
     void rescan(Process& p, int64_t now);
+    void close_process(Process& p);
     void find_children(Process& p, int64_t now, std::vector<pid_t>& found);
     void add_process(pid_t pid);
     void sample(Thread& t, int64_t now);
@@ -63,7 +65,9 @@ private:
     void arbitrate();
     void emit(Process& p, int64_t now);
     void close_thread(Thread& t, pid_t pid, int64_t now);
-    bool read_cpu(Thread& t, uint16_t& cpu); // false: it is not on a CPU (or gone)
+    bool read_syscall(Thread& t, SampledState& state);      // false: unreadable
+    bool read_stat(Thread& t, char& letter, uint16_t& cpu); // false: gone (or unreadable)
+    bool core_now(Thread& t, uint16_t& cpu);                // false: it is not on a CPU (or gone)
 
     const int hz_;
     std::thread thread_;
@@ -74,7 +78,7 @@ private:
     std::vector<pid_t> free_threaded_;
     std::vector<ThreadChange> pending_;
     std::vector<Process> processes_; // sampler thread only
-    std::atomic<uint64_t> samples_{0}, ticks_{0}, cpu_ns_{0};
+    std::atomic<uint64_t> samples_{0}, ticks_{0}, reads_{0}, cpu_ns_{0};
 };
 
 } // namespace clab::sample

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 #include <map>
 #include <sched.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -26,6 +27,7 @@ namespace {
 pid_t start_child(int core, int spin_ms, int sleep_ms) {
     const pid_t pid = fork();
     if (pid != 0) return pid;
+    prctl(PR_SET_PDEATHSIG, SIGKILL); // never outlives the benchmark or test
     cpu_set_t set;
     CPU_ZERO(&set);
     CPU_SET(core, &set);
