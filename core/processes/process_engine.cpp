@@ -84,6 +84,7 @@ private:
         slot.results = std::move(results.read);
         slot.name += " (pid " + std::to_string(slot.child.pid) + ")";
         stats_.rename(slot.lane, slot.name);
+        stats_.watch_process(slot.lane, slot.child.pid); // its real scheduling on the core lanes
         send_next(slot);
         return true;
     }

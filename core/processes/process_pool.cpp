@@ -203,6 +203,7 @@ bool ProcessPool::start_workers_locked(std::string* error) {
         }
         w.name += " (pid " + std::to_string(w.child.pid) + ")";
         stats_.rename(w.lane, w.name);
+        stats_.watch_process(w.lane, w.child.pid); // its real scheduling on the core lanes
     }
     // The children hold their ends now; keeping ours would hide a dead queue from the feeder.
     call.read.reset();

@@ -1,8 +1,21 @@
 #include "run_stats.h"
 
+#include "core_sampler.h"
+
 #include <algorithm>
 
 namespace clab::proc {
+
+RunStats::RunStats(Recorder& recorder)
+    : recorder_(recorder) {}
+
+RunStats::~RunStats() = default; // stops the core sampler
+
+void RunStats::watch_process(uint32_t lane, pid_t pid) {
+    std::lock_guard lock(mutex_);
+    if (!cores_) cores_ = std::make_unique<CoreSampler>(recorder_);
+    cores_->watch(pid, lane);
+}
 
 uint32_t RunStats::add_worker_lane(std::string name, uint32_t parent) {
     const uint32_t lane = recorder_.add_lane(LaneKind::Process, name, parent);
@@ -112,6 +125,10 @@ double RunStats::serialize_s() const {
 
 void RunStats::fill(Summary& summary) const {
     std::lock_guard lock(mutex_);
+    if (cores_) {
+        cores_->stop(); // its last changes are in the recorder before the run is summed up
+        summary.sample_hz = cores_->hz();
+    }
     std::vector<double> starts = start_durations_s_;
     if (!starts.empty()) {
         std::nth_element(starts.begin(), starts.begin() + std::ptrdiff_t(starts.size() / 2), starts.end());

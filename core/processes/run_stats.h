@@ -8,22 +8,29 @@
 #include "core/experiment/summary.h"
 #include "core/trace/recorder.h"
 
+#include <memory>
 #include <mutex>
 #include <string>
+#include <sys/types.h>
 #include <unordered_map>
 #include <vector>
 
 namespace clab::proc {
 
+class CoreSampler;
+
 class RunStats {
 public:
-    explicit RunStats(Recorder& recorder)
-        : recorder_(recorder) {}
+    explicit RunStats(Recorder& recorder);
+    ~RunStats();
 
     Recorder& recorder() { return recorder_; }
     // A lane for one worker process (tracked for the per-worker summary).
     uint32_t add_worker_lane(std::string name, uint32_t parent);
     void rename(uint32_t lane, std::string name);
+    // The worker process behind `lane` is shown on the core lanes as the kernel schedules it
+    // (sampled at 1 kHz, core_sampler.h), from now until fill().
+    void watch_process(uint32_t lane, pid_t pid);
 
     // Parent-side events, stamped now (or at `t_ns`).
     void record(uint32_t lane, EventKind kind, uint64_t arg = 0);
@@ -34,7 +41,8 @@ public:
     void add_ipc_bytes(uint64_t bytes);
 
     // Python-style numbers for the summary: process_start_s (median), ipc_bytes, serialize_s
-    // (pickling + unpickling, both sides), and one WorkerStats per worker lane.
+    // (pickling + unpickling, both sides), and one WorkerStats per worker lane; sample_hz when
+    // processes were sampled (sampling stops here: the run is over).
     void fill(Summary& summary) const;
     std::vector<double> start_durations_s() const;
     uint64_t ipc_bytes() const;
@@ -58,6 +66,7 @@ private:
     std::vector<double> start_durations_s_;
     uint64_t ipc_bytes_ = 0;
     int64_t serialize_ns_ = 0;
+    std::unique_ptr<CoreSampler> cores_; // created at the first watch_process
 };
 
 } // namespace clab::proc

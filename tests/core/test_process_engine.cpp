@@ -193,9 +193,10 @@ TEST_F(ProcessEngineTest, CpusPinsTheChildrenToTheFirstCores) {
         ASSERT_TRUE(summary.completed) << summary.error;
         for (const LaneInfo* lane : process_lanes(trace))
             for (const Event& e : trace.events) {
-                // Events the child stamped itself (the parent stamps start and exit).
+                // Events the child stamped itself (the parent stamps start and exit, and the
+                // kernel sampler's "not on a core now").
                 if (e.lane != lane->id || e.kind == EventKind::ProcessStartBegin ||
-                    e.kind == EventKind::WorkerExit)
+                    e.kind == EventKind::WorkerExit || is_sampled(e))
                     continue;
                 ASSERT_EQ(e.cpu, first) << to_string(method) << " " << kind_name(e.kind);
             }
