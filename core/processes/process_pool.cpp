@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <poll.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,6 +16,9 @@ namespace clab::proc {
 namespace {
 constexpr int kManagerPollMs = 100;     // a safety net: the wake-up pipe normally ends the wait at once
 constexpr size_t kReadChunk = 64 << 10; // one default pipe buffer
+// A large body is read straight into its buffer, at most this much per read: the buffer's memory is
+// first touched one window at a time, between looks at the stop.
+constexpr size_t kDirectReadWindow = 1 << 20;
 
 const char* const kBrokenMessage = "BrokenProcessPool: A process in the process pool was terminated abruptly "
                                    "while the future was running or pending.";
@@ -100,6 +105,7 @@ ProcessPool::ProcessPool(PoolOptions options, RunStats& stats)
 
 ProcessPool::~ProcessPool() {
     terminate();
+    kill_on_stop_.reset();
 }
 
 WorkFuturePtr ProcessPool::submit(std::vector<uint64_t> tasks, const TaskParams& params,
@@ -203,7 +209,15 @@ bool ProcessPool::start_workers_locked(std::string* error) {
         }
         w.name += " (pid " + std::to_string(w.child.pid) + ")";
         stats_.rename(w.lane, w.name);
+        std::lock_guard kill_lock(kill_mutex_);
+        worker_pidfds_.emplace_back(int(::syscall(SYS_pidfd_open, w.child.pid, 0)));
     }
+    if (!kill_on_stop_)
+        kill_on_stop_.emplace(terminating_, [this] {
+            std::lock_guard kill_lock(kill_mutex_);
+            for (const UniqueFd& pidfd : worker_pidfds_)
+                if (pidfd.valid()) ::syscall(SYS_pidfd_send_signal, pidfd.get(), SIGKILL, nullptr, 0);
+        });
     // The children hold their ends now; keeping ours would hide a dead queue from the feeder.
     call.read.reset();
     result.write.reset();
@@ -325,7 +339,7 @@ void ProcessPool::manager_loop(PyThread& python) {
         bool terminate_now = false, cancel_pending = false, shutting_down = false, idle = false;
         {
             std::lock_guard lock(mutex_);
-            terminate_now = terminate_;
+            terminate_now = terminate_ || terminating_.requested();
             cancel_pending = cancel_pending_;
             shutting_down = shutdown_;
         }
@@ -376,10 +390,12 @@ void ProcessPool::add_call_items_to_queue() {
 void ProcessPool::read_results(PyThread& python) {
     std::vector<uint8_t> chunk(kReadChunk);
     for (;;) {
+        // A worker streaming a 100 MB result keeps the pipe readable: look at the stop per read.
+        if (terminating_.requested()) return;
         // A large body goes straight into its own buffer; small frames through the staging chunk.
         const bool direct = parser_.body_remaining() >= kReadChunk;
-        uint8_t* into = direct ? parser_.body_space() : chunk.data();
-        const size_t room = direct ? parser_.body_remaining() : chunk.size();
+        const size_t room = direct ? std::min(parser_.body_remaining(), kDirectReadWindow) : chunk.size();
+        uint8_t* into = direct ? parser_.body_space(room) : chunk.data();
         // recv_bytes reads with os.read: without the GIL.
         const auto [n, read_error] = python.blocking(IoKind::Pipe, [&] {
             const ssize_t got = ::read(result_read_.get(), into, room);
@@ -424,7 +440,8 @@ void ProcessPool::handle_frame(const FrameHeader& header, std::vector<uint8_t>& 
         stats_.record(manager_lane_, EventKind::IpcRecvEnd, bytes);
         stats_.add_ipc_bytes(bytes);
         stats_.record(manager_lane_, EventKind::DeserializeBegin, body.size());
-        std::optional<ResultItem> result = decode_result(header, body);
+        // Unpickling a 100 MB result holds the GIL for a while: a Stop abandons it part-way.
+        std::optional<ResultItem> result = decode_result(header, body, &terminating_);
         stats_.record(manager_lane_, EventKind::DeserializeEnd);
         if (!result) break;
         WorkFuturePtr future;
@@ -452,7 +469,8 @@ void ProcessPool::on_sentinel(WorkerProc& worker, PyThread& python) {
     reap_child(worker.child, 1000);
     worker.gone = true;
     const int status = worker.child.wait_status;
-    if (worker.exiting && WIFEXITED(status)) {
+    // A Stop killed it (kill_on_stop_): an expected end, not a broken pool.
+    if ((worker.exiting && WIFEXITED(status)) || terminating_.requested()) {
         stats_.record_at(fired_at, worker.lane, EventKind::WorkerExit,
                          uint64_t(int64_t(exitcode_of(status))));
         return;

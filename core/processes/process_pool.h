@@ -34,6 +34,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -175,6 +176,14 @@ private:
     std::deque<FeederJob> feeder_jobs_;
     bool feeder_quit_ = false;
     UniqueFd call_write_;
+
+    // A Stop kills every worker at once, from the thread that requested it: the manager reaps
+    // them, but two workers copying 100 MB no longer compete for the cores with the threads that
+    // are winding the run down. Killed through pidfds, so a pid the manager has reaped meanwhile
+    // (and the system has reused) is never hit. kill_mutex_ guards the list.
+    std::mutex kill_mutex_;
+    std::vector<UniqueFd> worker_pidfds_;
+    std::optional<StopSignal::Wake> kill_on_stop_; // destroyed first (~ProcessPool)
 
     std::thread manager_;
     std::thread feeder_;
