@@ -59,9 +59,9 @@ void StopSignals::watch() {
         signalfd_siginfo info{};
         if (::read(signal_fd_, &info, sizeof info) != ssize_t(sizeof info)) continue;
         const int signo = int(info.ssi_signo);
-        if (stop_.load()) _exit(128 + signo); // asked twice: the user wants out now
+        if (stop_.requested()) _exit(128 + signo); // asked twice: the user wants out now
         signal_.store(signo);
-        stop_.store(true);
+        stop_.request();
     }
 }
 

@@ -7,6 +7,8 @@
 // inherit the blocked mask; a thread that did not would get the default action, death).
 #pragma once
 
+#include "core/sync/stop_signal.h"
+
 #include <atomic>
 #include <thread>
 
@@ -19,8 +21,9 @@ public:
     StopSignals(const StopSignals&) = delete;
     StopSignals& operator=(const StopSignals&) = delete;
 
-    // Set once SIGINT or SIGTERM arrived: pass it to Runner::run.
-    const std::atomic<bool>& stop() const { return stop_; }
+    // Requested once SIGINT or SIGTERM arrived (on the watching thread, which thereby stops the
+    // run at once): pass it to Runner::run.
+    const StopSignal& stop() const { return stop_; }
     // The signal that stopped the run (SIGINT, SIGTERM), or 0.
     int signal() const { return signal_.load(); }
     // The shell's convention: 128 + the signal number (130 for SIGINT, 143 for SIGTERM).
@@ -29,7 +32,7 @@ public:
 private:
     void watch();
 
-    std::atomic<bool> stop_{false};
+    StopSignal stop_;
     std::atomic<int> signal_{0};
     int signal_fd_ = -1;
     int wake_fd_ = -1; // an eventfd: the destructor's "stop watching"

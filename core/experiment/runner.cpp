@@ -238,7 +238,7 @@ Runner::~Runner() {
     if (thread_.joinable()) thread_.join();
 }
 
-bool Runner::start(const ExperimentSpec& spec) {
+bool Runner::start(const ExperimentSpec& spec, const StopSignal* follows) {
     if (running_.load()) {
         error_ = "a run is already going";
         return false;
@@ -252,7 +252,7 @@ bool Runner::start(const ExperimentSpec& spec) {
     summary_ = Summary{};
     trace_ = Trace{};
     recorder_ = std::make_unique<Recorder>();
-    auto stop = std::make_shared<const StopSignal>();
+    auto stop = std::make_shared<const StopSignal>(follows);
     {
         std::lock_guard lock(stop_mutex_);
         stop_ = stop;
@@ -371,31 +371,22 @@ void Runner::body(ExperimentSpec spec, const StopSignal& stop) {
     finished_.store(true);
 }
 
-Summary Runner::run(const ExperimentSpec& spec, Trace* trace_out, const std::atomic<bool>* stop) {
+Summary Runner::run(const ExperimentSpec& spec, Trace* trace_out, const StopSignal* stop) {
     Runner runner;
-    if (!runner.start(spec)) {
+    if (!runner.start(spec, stop)) {
         Summary s;
         s.spec = spec;
         s.error = runner.error();
         return s;
     }
-    // Watching `stop` costs a look every 10 ms, well inside the 200 ms a Stop may take.
-    while (stop && !runner.finished()) {
-        if (stop->load()) {
-            runner.cancel();
-            break;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    Summary s = runner.wait();
+    Summary s = runner.wait(); // the run's stop follows `stop`: nothing to watch from here
     if (trace_out) *trace_out = runner.trace();
     return s;
 }
 
-Summary Runner::run_with_baseline(const ExperimentSpec& spec, Trace* trace_out,
-                                  const std::atomic<bool>* stop) {
+Summary Runner::run_with_baseline(const ExperimentSpec& spec, Trace* trace_out, const StopSignal* stop) {
     Summary s = run(spec, trace_out, stop);
-    if (!s.completed || (stop && stop->load())) return s;
+    if (!s.completed || (stop && stop->requested())) return s;
     const Summary base = run(sequential_baseline(spec), nullptr, stop);
     if (!base.completed || s.wall_s <= 0) return s;
     s.baseline_wall_s = base.wall_s;

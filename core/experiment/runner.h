@@ -42,7 +42,9 @@ public:
 
     // Starts `spec` on a background thread with a fresh Recorder. Returns false (and leaves
     // `error` set) if the spec is invalid or a run is already going.
-    bool start(const ExperimentSpec& spec);
+    // `follows` (optional): a stop signal of the caller's (Ctrl+C, a window closing) that stops
+    // this run the moment it is requested, on the requesting thread; it must outlive the run.
+    bool start(const ExperimentSpec& spec, const StopSignal* follows = nullptr);
     // Asks the run to stop; it ends within 50 ms and leaves no thread or process behind.
     void cancel();
     // Blocks until the run has ended; returns its summary.
@@ -59,14 +61,15 @@ public:
     const Trace& trace() const { return trace_; }
 
     // Convenience for the CLI and tests: start + wait. A spec that does not validate gives a
-    // summary with `error` set. `trace_out` receives the run's events. Setting `*stop` (from any
-    // thread) cancels the run as cancel() does; the summary then covers the part that ran.
+    // summary with `error` set. `trace_out` receives the run's events. Requesting `*stop` (from any
+    // thread) cancels the run at once, as cancel() does (the waiting thread sleeps until the run
+    // ends: nothing polls); the summary then covers the part that ran.
     static Summary run(const ExperimentSpec& spec, Trace* trace_out = nullptr,
-                       const std::atomic<bool>* stop = nullptr);
+                       const StopSignal* stop = nullptr);
     // run(spec), then run(sequential_baseline(spec)), and fills baseline_wall_s, speedup and
-    // efficiency (speedup / workers used). No baseline once `*stop` is set.
+    // efficiency (speedup / workers used). No baseline once `*stop` is requested.
     static Summary run_with_baseline(const ExperimentSpec& spec, Trace* trace_out = nullptr,
-                                     const std::atomic<bool>* stop = nullptr);
+                                     const StopSignal* stop = nullptr);
 
 private:
     void body(ExperimentSpec spec, const StopSignal& stop);

@@ -161,7 +161,7 @@ private:
             stats_.record(ctx_.main_lane, EventKind::IpcRecvEnd, bytes);
             stats_.add_ipc_bytes(bytes);
             stats_.record(ctx_.main_lane, EventKind::DeserializeBegin, body.size());
-            const auto result = decode_result(header, body);
+            const auto result = decode_result(header, body, &ctx_.stop);
             stats_.record(ctx_.main_lane, EventKind::DeserializeEnd);
             if (result) {
                 ++slot.done;

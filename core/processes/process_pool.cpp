@@ -5,7 +5,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <poll.h>
+#include <span>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,6 +17,9 @@ namespace clab::proc {
 namespace {
 constexpr int kManagerPollMs = 100;     // a safety net: the wake-up pipe normally ends the wait at once
 constexpr size_t kReadChunk = 64 << 10; // one default pipe buffer
+// A large body is read straight into its buffer, at most this much per read: the buffer's memory is
+// first touched one window at a time, between looks at the stop.
+constexpr size_t kDirectReadWindow = 1 << 20;
 
 const char* const kBrokenMessage = "BrokenProcessPool: A process in the process pool was terminated abruptly "
                                    "while the future was running or pending.";
@@ -100,6 +106,7 @@ ProcessPool::ProcessPool(PoolOptions options, RunStats& stats)
 
 ProcessPool::~ProcessPool() {
     terminate();
+    kill_on_stop_.reset();
 }
 
 WorkFuturePtr ProcessPool::submit(std::vector<uint64_t> tasks, const TaskParams& params,
@@ -111,13 +118,28 @@ WorkFuturePtr ProcessPool::submit(std::vector<uint64_t> tasks, const TaskParams&
         error_ = "cannot schedule new futures after shutdown";
         return nullptr;
     }
-    if (!started_) {
-        std::string error;
-        if (!start_workers_locked(&error)) {
+    std::string error;
+    if (!started_ && !queues_open_) {
+        if (!open_queues_locked(&error)) {
             error_ = error;
             broken_ = true;
             return nullptr;
         }
+        queues_open_ = true;
+    }
+    // spawn and forkserver start workers on demand, one per submit that finds none idle; fork
+    // starts them all with the manager thread, at the first submit.
+    if (options_.method != StartMethod::Fork && !adjust_process_count_locked(&error)) {
+        error_ = "could not start a worker process: " + error;
+        if (worker_count_.load(std::memory_order_relaxed) == 0) {
+            broken_ = true;
+            return nullptr;
+        }
+    }
+    if (!started_ && !start_threads_locked(&error)) {
+        error_ = error;
+        broken_ = true;
+        return nullptr;
     }
     const uint64_t id = next_work_id_++;
     WorkItem item;
@@ -154,68 +176,101 @@ std::vector<WorkFuturePtr> ProcessPool::map(uint64_t count, int chunksize, const
     return futures;
 }
 
-bool ProcessPool::start_workers_locked(std::string* error) {
-    Pipe call, result, call_lock, result_lock, wakeup;
-    if (!make_pipe(call, error) || !make_pipe(result, error) || !make_pipe(call_lock, error) ||
-        !make_pipe(result_lock, error) || !make_pipe(wakeup, error))
+bool ProcessPool::open_queues_locked(std::string* error) {
+    Pipe call, result, wakeup;
+    if (!make_pipe(call, error) || !make_pipe(result, error) || !make_pipe(queue_ends_.call_lock, error) ||
+        !make_pipe(queue_ends_.result_lock, error) || !make_pipe(wakeup, error))
         return false;
     set_nonblocking(result.read.get(), true);
     set_nonblocking(wakeup.read.get(), true);
     set_nonblocking(wakeup.write.get(), true);
     const char token = 1; // each lock starts free
-    write_all(call_lock.write.get(), &token, 1);
-    write_all(result_lock.write.get(), &token, 1);
-
-    manager_lane_ =
-        stats_.recorder().add_lane(LaneKind::Thread, "ExecutorManagerThread", options_.parent_lane);
-    feeder_lane_ = stats_.recorder().add_lane(LaneKind::Thread, "QueueFeederThread", options_.parent_lane);
-    const bool needs_control = options_.method != StartMethod::Fork;
-    workers_.resize(size_t(max_workers_));
-    for (int i = 0; i < max_workers_; ++i) {
-        WorkerProc& w = workers_[size_t(i)];
-        w.index = uint32_t(i);
-        w.name = std::string(process_class_name(options_.method, true)) + "-" + std::to_string(i + 1);
-        w.lane = stats_.add_worker_lane(w.name, options_.parent_lane);
-        Pipe control;
-        if (needs_control && !make_pipe(control, error)) break;
-        ChildEnds ends;
-        ends.control() = control.read.get();
-        ends.result() = result.write.get();
-        ends.call() = call.read.get();
-        ends.fds[3] = call_lock.read.get();
-        ends.fds[4] = call_lock.write.get();
-        ends.fds[5] = result_lock.read.get();
-        ends.fds[6] = result_lock.write.get();
-        Preparation prep;
-        prep.worker_index = uint32_t(i);
-        prep.method = options_.method;
-        prep.cpus = options_.cpus;
-        prep.pool = 1;
-        stats_.record(w.lane, EventKind::ProcessStartBegin, uint64_t(options_.method));
-        if (!start_worker(options_.method, prep, ends, control.write.get(), w.child, error)) {
-            workers_.resize(size_t(i));
-            for (auto& started : workers_)
-                kill_child(started.child);
-            for (auto& started : workers_)
-                reap_child(started.child, 1000);
-            workers_.clear();
-            return false;
-        }
-        w.name += " (pid " + std::to_string(w.child.pid) + ")";
-        stats_.rename(w.lane, w.name);
-        stats_.watch_process(w.lane, w.child.pid); // its real scheduling on the core lanes
-    }
-    // The children hold their ends now; keeping ours would hide a dead queue from the feeder.
-    call.read.reset();
-    result.write.reset();
+    write_all(queue_ends_.call_lock.write.get(), &token, 1);
+    write_all(queue_ends_.result_lock.write.get(), &token, 1);
+    queue_ends_.call_read = std::move(call.read);
+    queue_ends_.result_write = std::move(result.write);
     call_write_ = std::move(call.write);
     result_read_ = std::move(result.read);
     wakeup_read_ = std::move(wakeup.read);
     wakeup_write_ = std::move(wakeup.write);
+    manager_lane_ =
+        stats_.recorder().add_lane(LaneKind::Thread, "ExecutorManagerThread", options_.parent_lane);
+    feeder_lane_ = stats_.recorder().add_lane(LaneKind::Thread, "QueueFeederThread", options_.parent_lane);
+    workers_.resize(size_t(max_workers_)); // never resized again: the manager reads published slots
+    return true;
+}
+
+bool ProcessPool::start_worker_locked(std::string* error) {
+    const size_t i = worker_count_.load(std::memory_order_relaxed);
+    if (i >= workers_.size()) return true;
+    WorkerProc& w = workers_[i];
+    w.index = uint32_t(i);
+    w.name = std::string(process_class_name(options_.method, true)) + "-" + std::to_string(i + 1);
+    w.lane = stats_.add_worker_lane(w.name, options_.parent_lane);
+    const bool needs_control = options_.method != StartMethod::Fork;
+    Pipe control;
+    if (needs_control && !make_pipe(control, error)) return false;
+    ChildEnds ends;
+    ends.control() = control.read.get();
+    ends.result() = queue_ends_.result_write.get();
+    ends.call() = queue_ends_.call_read.get();
+    ends.fds[3] = queue_ends_.call_lock.read.get();
+    ends.fds[4] = queue_ends_.call_lock.write.get();
+    ends.fds[5] = queue_ends_.result_lock.read.get();
+    ends.fds[6] = queue_ends_.result_lock.write.get();
+    Preparation prep;
+    prep.worker_index = uint32_t(i);
+    prep.method = options_.method;
+    prep.cpus = options_.cpus;
+    prep.pool = 1;
+    stats_.record(w.lane, EventKind::ProcessStartBegin, uint64_t(options_.method));
+    if (!start_worker(options_.method, prep, ends, control.write.get(), w.child, error)) {
+        stats_.record(w.lane, EventKind::WorkerExit, 0);
+        w = WorkerProc{};
+        return false;
+    }
+    w.name += " (pid " + std::to_string(w.child.pid) + ")";
+    stats_.rename(w.lane, w.name);
+    stats_.watch_process(w.lane, w.child.pid); // its real scheduling on the core lanes
+    {
+        std::lock_guard kill_lock(kill_mutex_);
+        worker_pidfds_.emplace_back(int(::syscall(SYS_pidfd_open, w.child.pid, 0)));
+    }
+    worker_count_.store(i + 1, std::memory_order_release); // the manager may watch it from now on
+    // Every worker holds its ends now: the parent's copies would hide a dead queue from the feeder.
+    if (i + 1 == workers_.size()) queue_ends_ = QueueEnds{};
+    return true;
+}
+
+// _start_executor_manager_thread: with fork, every worker first (fork after the threads started
+// could deadlock a child, bpo-90622); then the manager and the queue's feeder thread.
+bool ProcessPool::start_threads_locked(std::string* error) {
+    if (options_.method == StartMethod::Fork)
+        while (worker_count_.load(std::memory_order_relaxed) < workers_.size())
+            if (!start_worker_locked(error)) {
+                kill_and_reap_all(false);
+                return false;
+            }
+    if (!kill_on_stop_)
+        kill_on_stop_.emplace(terminating_, [this] {
+            std::lock_guard kill_lock(kill_mutex_);
+            for (const UniqueFd& pidfd : worker_pidfds_)
+                if (pidfd.valid()) ::syscall(SYS_pidfd_send_signal, pidfd.get(), SIGKILL, nullptr, 0);
+        });
     started_ = true;
     manager_ = std::thread([this] { python_thread_main(manager_lane_, &ProcessPool::manager_loop); });
     feeder_ = std::thread([this] { python_thread_main(feeder_lane_, &ProcessPool::feeder_loop); });
     return true;
+}
+
+// _adjust_process_count (CPython 3.9-3.11, spawn and forkserver): a submit starts a worker unless
+// a result has come back since (an idle worker can take the item) or every worker runs already.
+bool ProcessPool::adjust_process_count_locked(std::string* error) {
+    if (idle_workers_ > 0) {
+        --idle_workers_; // _idle_worker_semaphore.acquire(blocking=False)
+        return true;
+    }
+    return start_worker_locked(error);
 }
 
 void ProcessPool::wake() {
@@ -265,7 +320,7 @@ std::string ProcessPool::error() const {
 std::vector<pid_t> ProcessPool::worker_pids() const {
     std::lock_guard lock(mutex_);
     std::vector<pid_t> pids;
-    for (const auto& w : workers_)
+    for (const WorkerProc& w : started_workers())
         pids.push_back(w.child.pid);
     return pids;
 }
@@ -296,8 +351,9 @@ void ProcessPool::manager_loop(PyThread& python) {
         std::vector<pollfd> fds;
         fds.push_back({wakeup_read_.get(), POLLIN, 0});
         fds.push_back({result_eof_ ? -1 : result_read_.get(), POLLIN, 0});
-        for (const auto& w : workers_)
-            fds.push_back({w.gone ? -1 : w.child.sentinel.get(), POLLIN, 0});
+        const size_t watched = worker_count_.load(std::memory_order_acquire);
+        for (size_t i = 0; i < watched; ++i)
+            fds.push_back({workers_[i].gone ? -1 : workers_[i].child.sentinel.get(), POLLIN, 0});
         // connection.wait(): a select without the GIL.
         const bool failed = python.blocking(IoKind::Pipe, [&] {
             return ::poll(fds.data(), fds.size(), kManagerPollMs) < 0 && errno != EINTR;
@@ -316,7 +372,7 @@ void ProcessPool::manager_loop(PyThread& python) {
         }
 
         // 3. A sentinel that fired: a goodbye we expected, or a broken pool.
-        for (size_t i = 0; i < workers_.size(); ++i)
+        for (size_t i = 0; i < watched; ++i)
             if (!workers_[i].gone && (fds[2 + i].revents & (POLLIN | POLLHUP))) {
                 on_sentinel(workers_[i], python);
                 if (broken()) return;
@@ -326,7 +382,7 @@ void ProcessPool::manager_loop(PyThread& python) {
         bool terminate_now = false, cancel_pending = false, shutting_down = false, idle = false;
         {
             std::lock_guard lock(mutex_);
-            terminate_now = terminate_;
+            terminate_now = terminate_ || terminating_.requested();
             cancel_pending = cancel_pending_;
             shutting_down = shutdown_;
         }
@@ -348,11 +404,12 @@ void ProcessPool::manager_loop(PyThread& python) {
         }
         if (shutting_down && idle && !stops_sent_) {
             // One None sentinel per worker: each takes one and leaves.
-            for (const auto& w : workers_)
+            for (const WorkerProc& w : started_workers())
                 if (!w.gone) push_feeder(FeederJob{true, {}});
             stops_sent_ = true;
         }
-        if (std::all_of(workers_.begin(), workers_.end(), [](const WorkerProc& w) { return w.gone; })) {
+        const std::span<WorkerProc> started = started_workers();
+        if (std::all_of(started.begin(), started.end(), [](const WorkerProc& w) { return w.gone; })) {
             fail_all_pending("the process pool has no workers left");
             return;
         }
@@ -377,10 +434,12 @@ void ProcessPool::add_call_items_to_queue() {
 void ProcessPool::read_results(PyThread& python) {
     std::vector<uint8_t> chunk(kReadChunk);
     for (;;) {
+        // A worker streaming a 100 MB result keeps the pipe readable: look at the stop per read.
+        if (terminating_.requested()) return;
         // A large body goes straight into its own buffer; small frames through the staging chunk.
         const bool direct = parser_.body_remaining() >= kReadChunk;
-        uint8_t* into = direct ? parser_.body_space() : chunk.data();
-        const size_t room = direct ? parser_.body_remaining() : chunk.size();
+        const size_t room = direct ? std::min(parser_.body_remaining(), kDirectReadWindow) : chunk.size();
+        uint8_t* into = direct ? parser_.body_space(room) : chunk.data();
         // recv_bytes reads with os.read: without the GIL.
         const auto [n, read_error] = python.blocking(IoKind::Pipe, [&] {
             const ssize_t got = ::read(result_read_.get(), into, room);
@@ -407,7 +466,7 @@ void ProcessPool::read_results(PyThread& python) {
 }
 
 void ProcessPool::handle_frame(const FrameHeader& header, std::vector<uint8_t>& body) {
-    if (header.sender >= workers_.size()) return;
+    if (header.sender >= worker_count_.load(std::memory_order_acquire)) return;
     WorkerProc& worker = workers_[header.sender];
     switch (MsgType(header.type)) {
     case MsgType::Events: {
@@ -425,7 +484,8 @@ void ProcessPool::handle_frame(const FrameHeader& header, std::vector<uint8_t>& 
         stats_.record(manager_lane_, EventKind::IpcRecvEnd, bytes);
         stats_.add_ipc_bytes(bytes);
         stats_.record(manager_lane_, EventKind::DeserializeBegin, body.size());
-        std::optional<ResultItem> result = decode_result(header, body);
+        // Unpickling a 100 MB result holds the GIL for a while: a Stop abandons it part-way.
+        std::optional<ResultItem> result = decode_result(header, body, &terminating_);
         stats_.record(manager_lane_, EventKind::DeserializeEnd);
         if (!result) break;
         WorkFuturePtr future;
@@ -435,6 +495,10 @@ void ProcessPool::handle_frame(const FrameHeader& header, std::vector<uint8_t>& 
                 future = it->second.future;
                 items_.erase(it);
             }
+            // _idle_worker_semaphore.release(). CPython does it just after set_result, still
+            // holding the GIL, so the thread waiting for the result always finds it released;
+            // before set_results here, which keeps that true without a GIL too.
+            ++idle_workers_;
         }
         if (future) future->set_results(std::move(result->results));
         break;
@@ -453,7 +517,8 @@ void ProcessPool::on_sentinel(WorkerProc& worker, PyThread& python) {
     reap_child(worker.child, 1000);
     worker.gone = true;
     const int status = worker.child.wait_status;
-    if (worker.exiting && WIFEXITED(status)) {
+    // A Stop killed it (kill_on_stop_): an expected end, not a broken pool.
+    if ((worker.exiting && WIFEXITED(status)) || terminating_.requested()) {
         stats_.record_at(fired_at, worker.lane, EventKind::WorkerExit,
                          uint64_t(int64_t(exitcode_of(status))));
         return;
@@ -483,13 +548,16 @@ void ProcessPool::terminate_broken(const WorkerProc* dead) {
     }
     stats_.record(manager_lane_, EventKind::PoolBroken, pending);
     fail_all_pending(std::string(kBrokenMessage) + " " + cause + ".");
+    // The feeder may be blocked writing to workers that are gone (the parent still holds the call
+    // queue's read end while workers start on demand): the pool's threads stop here.
+    terminating_.request();
     kill_and_reap_all(true);
 }
 
 void ProcessPool::kill_and_reap_all(bool record_exit) {
-    for (auto& w : workers_)
+    for (WorkerProc& w : started_workers())
         if (!w.gone) kill_child(w.child);
-    for (auto& w : workers_) {
+    for (WorkerProc& w : started_workers()) {
         if (w.gone) continue;
         reap_child(w.child, 1000);
         w.gone = true;

@@ -34,6 +34,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -124,7 +126,17 @@ private:
         WorkFuturePtr future;
     };
 
-    bool start_workers_locked(std::string* error);
+    bool open_queues_locked(std::string* error);
+    bool start_worker_locked(std::string* error);
+    bool start_threads_locked(std::string* error);
+    bool adjust_process_count_locked(std::string* error);
+    // The workers started so far (their slots are published by worker_count_).
+    std::span<WorkerProc> started_workers() {
+        return {workers_.data(), worker_count_.load(std::memory_order_acquire)};
+    }
+    std::span<const WorkerProc> started_workers() const {
+        return {workers_.data(), worker_count_.load(std::memory_order_acquire)};
+    }
     void python_thread_main(uint32_t lane, void (ProcessPool::*body)(PyThread&));
     void manager_loop(PyThread& python);
     void add_call_items_to_queue();
@@ -151,7 +163,9 @@ private:
     std::deque<uint64_t> pending_ids_;   // work ids not yet in the call queue
     std::map<uint64_t, WorkItem> items_; // every work item not yet finished
     uint64_t next_work_id_ = 0;
-    bool started_ = false;
+    bool started_ = false;     // the manager and feeder threads run
+    bool queues_open_ = false; // the pipes exist
+    int idle_workers_ = 0;     // results since the last submit that found no idle worker (3.11's semaphore)
     bool shutdown_ = false;
     bool cancel_pending_ = false;
     bool terminate_ = false;
@@ -159,8 +173,18 @@ private:
     bool finished_ = false; // the manager has ended
     std::string error_;
 
-    // Manager-owned once started.
+    // One slot per possible worker, sized once; a slot belongs to the submitting thread until
+    // worker_count_ publishes it, then to the manager.
     std::vector<WorkerProc> workers_;
+    std::atomic<size_t> worker_count_{0};
+    // The children's ends of the queues, kept to hand to workers started on demand; closed once
+    // the last one has started (so a dead queue shows as end of file / EPIPE).
+    struct QueueEnds {
+        UniqueFd call_read, result_write;
+        Pipe call_lock, result_lock;
+    };
+    QueueEnds queue_ends_;
+    // Manager-owned once started.
     UniqueFd result_read_;
     UniqueFd wakeup_read_, wakeup_write_;
     FrameParser parser_;
@@ -175,6 +199,14 @@ private:
     std::deque<FeederJob> feeder_jobs_;
     bool feeder_quit_ = false;
     UniqueFd call_write_;
+
+    // A Stop kills every worker at once, from the thread that requested it: the manager reaps
+    // them, but two workers copying 100 MB no longer compete for the cores with the threads that
+    // are winding the run down. Killed through pidfds, so a pid the manager has reaped meanwhile
+    // (and the system has reused) is never hit. kill_mutex_ guards the list.
+    std::mutex kill_mutex_;
+    std::vector<UniqueFd> worker_pidfds_;
+    std::optional<StopSignal::Wake> kill_on_stop_; // destroyed first (~ProcessPool)
 
     std::thread manager_;
     std::thread feeder_;

@@ -7,6 +7,10 @@ namespace clab::proc {
 namespace {
 
 constexpr uint64_t kMaxBody = uint64_t(1) << 33; // 8 GiB: anything bigger is a corrupt header
+// Large bodies are copied and checksummed in pieces of this size with a look at the stop between
+// them: a Stop never waits for a 100 MB message to be pickled or unpickled (a multiple of 32, the
+// checksum's block).
+constexpr size_t kPiece = size_t(1) << 20;
 
 // Appends plain fields and byte blobs to a frame; finish() checksums the body and fills the header.
 class BodyWriter {
@@ -27,7 +31,6 @@ public:
     // between them; false once it was requested.
     bool bytes(const uint8_t* data, size_t size, const StopSignal* stop = nullptr) {
         pod(uint64_t(size));
-        constexpr size_t kPiece = 1 << 20;
         for (size_t at = 0; at < size; at += kPiece) {
             if (stop && stop->requested()) return false;
             const size_t n = std::min(kPiece, size - at);
@@ -35,10 +38,13 @@ public:
         }
         return true;
     }
-    Frame finish() {
+    // The whole frame; empty when `stop` came during the checksum.
+    Frame finish(const StopSignal* stop = nullptr) {
         const uint8_t* body = frame_.data() + sizeof(FrameHeader);
         header_.length = frame_.size() - sizeof(FrameHeader);
-        header_.checksum = checksum_bytes(body, header_.length);
+        const std::optional<uint64_t> checksum = checksum_bytes(body, header_.length, stop);
+        if (!checksum) return {};
+        header_.checksum = *checksum;
         std::memcpy(frame_.data(), &header_, sizeof header_);
         return std::move(frame_);
     }
@@ -59,10 +65,19 @@ public:
         pos_ += sizeof(T);
         return true;
     }
-    bool bytes(std::vector<uint8_t>& out) {
+    // Copied out in 1 MiB pieces (into reserved room: no zeroing first), looking at `stop` between
+    // them; false once it was requested.
+    bool bytes(std::vector<uint8_t>& out, const StopSignal* stop = nullptr) {
         uint64_t size = 0;
         if (!pod(size) || body_.size() - pos_ < size) return ok_ = false;
-        out.assign(body_.begin() + std::ptrdiff_t(pos_), body_.begin() + std::ptrdiff_t(pos_ + size));
+        out.clear();
+        out.reserve(size);
+        const uint8_t* from = body_.data() + pos_;
+        for (size_t at = 0; at < size; at += kPiece) {
+            if (stop && stop->requested()) return ok_ = false;
+            const size_t n = std::min<size_t>(kPiece, size - at);
+            out.insert(out.end(), from + at, from + at + n);
+        }
         pos_ += size;
         return true;
     }
@@ -76,29 +91,39 @@ private:
 
 } // namespace
 
-uint64_t checksum_bytes(const uint8_t* data, size_t size) noexcept {
+std::optional<uint64_t> checksum_bytes(const uint8_t* data, size_t size, const StopSignal* stop) noexcept {
     constexpr uint64_t kPrime = 0x100000001B3ULL;
     uint64_t h[4] = {0xcbf29ce484222325ULL, 0x84222325cbf29ce4ULL, 0x9ce484222325cbf2ULL,
                      0x2325cbf29ce48422ULL};
-    size_t i = 0;
-    for (; i + 32 <= size; i += 32) {
-        uint64_t w[4];
-        std::memcpy(w, data + i, 32);
-        for (int k = 0; k < 4; ++k)
-            h[k] = (h[k] ^ w[k]) * kPrime;
+    const size_t blocks_end = size - size % 32;
+    for (size_t piece = 0; piece < blocks_end; piece += kPiece) {
+        if (stop && stop->requested()) return std::nullopt;
+        const size_t end = std::min(blocks_end, piece + kPiece);
+        for (size_t i = piece; i < end; i += 32) {
+            uint64_t w[4];
+            std::memcpy(w, data + i, 32);
+            for (int k = 0; k < 4; ++k)
+                h[k] = (h[k] ^ w[k]) * kPrime;
+        }
     }
     uint64_t tail = 0;
-    for (; i < size; ++i)
+    for (size_t i = blocks_end; i < size; ++i)
         tail = (tail ^ data[i]) * kPrime;
     return (h[0] ^ (h[1] << 1) ^ (h[2] << 2) ^ (h[3] << 3) ^ tail) + size;
+}
+
+uint64_t checksum_bytes(const uint8_t* data, size_t size) noexcept {
+    return *checksum_bytes(data, size, nullptr);
 }
 
 bool header_ok(const FrameHeader& header) noexcept {
     return header.magic == FrameHeader::kMagic && header.length <= kMaxBody;
 }
 
-bool body_ok(const FrameHeader& header, const std::vector<uint8_t>& body) noexcept {
-    return body.size() == header.length && checksum_bytes(body.data(), body.size()) == header.checksum;
+bool body_ok(const FrameHeader& header, const std::vector<uint8_t>& body, const StopSignal* stop) noexcept {
+    if (body.size() != header.length) return false;
+    const std::optional<uint64_t> checksum = checksum_bytes(body.data(), body.size(), stop);
+    return checksum && *checksum == header.checksum;
 }
 
 Frame encode_prepare(const Preparation& p) {
@@ -118,7 +143,7 @@ Frame encode_call(const CallItem& item, const StopSignal* stop) {
         // Every task's argument is serialised on its own, as pickle would for a list of bytes.
         if (!w.bytes(item.payload ? item.payload->data() : nullptr, payload, stop)) return {};
     }
-    return w.finish();
+    return w.finish(stop);
 }
 
 Frame encode_stop() {
@@ -187,8 +212,9 @@ std::optional<CallItem> decode_call(const FrameHeader& h, const std::vector<uint
     return item;
 }
 
-std::optional<ResultItem> decode_result(const FrameHeader& h, const std::vector<uint8_t>& body) {
-    if (!body_ok(h, body)) return std::nullopt;
+std::optional<ResultItem> decode_result(const FrameHeader& h, const std::vector<uint8_t>& body,
+                                        const StopSignal* stop) {
+    if (!body_ok(h, body, stop)) return std::nullopt;
     BodyReader r(body);
     ResultItem item;
     uint64_t count = 0;
@@ -196,7 +222,7 @@ std::optional<ResultItem> decode_result(const FrameHeader& h, const std::vector<
     item.results.resize(count);
     std::vector<uint8_t> bytes;
     for (auto& result : item.results) {
-        if (!r.pod(result.task) || !r.pod(result.value) || !r.bytes(bytes)) return std::nullopt;
+        if (!r.pod(result.task) || !r.pod(result.value) || !r.bytes(bytes, stop)) return std::nullopt;
         if (!bytes.empty()) result.payload = std::make_shared<const std::vector<uint8_t>>(std::move(bytes));
         bytes = {};
     }
@@ -236,18 +262,27 @@ void FrameParser::feed(const uint8_t* data, size_t size) {
                     corrupt_ = true;
                     return;
                 }
-                body_.resize(header_.length);
+                // Room is reserved, not zeroed: a 100 MB body's first touch happens piece by
+                // piece as its bytes arrive (body_space), where the reader can look at a stop.
+                body_.clear();
+                body_.reserve(header_.length);
                 body_fill_ = 0;
                 complete_if_done();
             }
             continue;
         }
         const size_t take = std::min(size, body_remaining());
-        std::memcpy(body_space(), data, take);
+        std::memcpy(body_space(take), data, take);
         data += take;
         size -= take;
         commit_body(take);
     }
+}
+
+uint8_t* FrameParser::body_space(size_t size) {
+    const size_t want = body_fill_ + std::min(size, body_remaining());
+    if (body_.size() < want) body_.resize(want);
+    return body_.data() + body_fill_;
 }
 
 void FrameParser::commit_body(size_t size) {
@@ -256,7 +291,8 @@ void FrameParser::commit_body(size_t size) {
 }
 
 void FrameParser::complete_if_done() {
-    if (!header_pending() || body_fill_ < body_.size()) return;
+    if (!header_pending() || body_fill_ < header_.length) return;
+    body_.resize(header_.length);
     ready_.push_back({header_, std::move(body_)});
     body_ = {};
     body_fill_ = 0;

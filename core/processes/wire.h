@@ -42,6 +42,8 @@ static_assert(sizeof(FrameHeader) == 24);
 
 // Fast 64-bit checksum over every byte (four independent chains, so it runs near memory speed).
 uint64_t checksum_bytes(const uint8_t* data, size_t size) noexcept;
+// The same in 1 MiB pieces with a look at `stop` (optional) between them: nullopt once requested.
+std::optional<uint64_t> checksum_bytes(const uint8_t* data, size_t size, const StopSignal* stop) noexcept;
 
 // What a task does inside a worker: the workload part of an ExperimentSpec.
 struct TaskParams {
@@ -98,14 +100,18 @@ Frame encode_exiting(uint16_t sender, int64_t pid);
 // copy the fields out. nullopt / false: corrupt or malformed.
 std::optional<Preparation> decode_prepare(const FrameHeader&, const std::vector<uint8_t>& body);
 std::optional<CallItem> decode_call(const FrameHeader&, const std::vector<uint8_t>& body);
-std::optional<ResultItem> decode_result(const FrameHeader&, const std::vector<uint8_t>& body);
+// `stop` (optional) abandons a large result's checksum or copy part-way (nullopt): a Stop never
+// waits for a 100 MB result to be unpickled under the GIL.
+std::optional<ResultItem> decode_result(const FrameHeader&, const std::vector<uint8_t>& body,
+                                        const StopSignal* stop = nullptr);
 std::optional<uint64_t> decode_u64(const FrameHeader&, const std::vector<uint8_t>& body); // Took, Exiting
 // Events are appended to `out` as they are (lane 0 = the sender's lane).
 bool decode_events(const FrameHeader&, const std::vector<uint8_t>& body, std::vector<Event>& out);
 
 // True when the header is well formed (magic, a sane length).
 bool header_ok(const FrameHeader& header) noexcept;
-bool body_ok(const FrameHeader& header, const std::vector<uint8_t>& body) noexcept;
+bool body_ok(const FrameHeader& header, const std::vector<uint8_t>& body,
+             const StopSignal* stop = nullptr) noexcept;
 
 // Blocking read of one whole frame (not yet verified: decoding does that). false on end of
 // file, error or a malformed header.
@@ -129,8 +135,10 @@ public:
     bool partial() const noexcept { return header_fill_ > 0; } // some bytes of the next frame are in
     bool corrupt() const noexcept { return corrupt_; }
     // Bytes of the current frame's body still to come (0 when no header is in).
-    size_t body_remaining() const noexcept { return header_pending() ? body_.size() - body_fill_ : 0; }
-    uint8_t* body_space() noexcept { return body_.data() + body_fill_; }
+    size_t body_remaining() const noexcept { return header_pending() ? header_.length - body_fill_ : 0; }
+    // Room for the next min(size, body_remaining()) bytes of the body, to read into and then
+    // commit_body(). The body's memory is touched only here, one window at a time.
+    uint8_t* body_space(size_t size);
     void commit_body(size_t size);
     // The next complete frame, if any (body unverified). Sets `corrupt` on a malformed header.
     bool next(FrameHeader& header, std::vector<uint8_t>& body, bool& corrupt);

@@ -3,6 +3,8 @@
 
 #include "fd_io.h"
 
+#include <algorithm>
+
 namespace clab::proc {
 
 template <typename OnHeader>
@@ -20,8 +22,16 @@ bool read_frame(int fd, FrameHeader& header, std::vector<uint8_t>& body, const S
                 OnHeader&& on_header) {
     if (!read_all(fd, &header, sizeof header, stop) || !header_ok(header)) return false;
     on_header(header);
-    body.resize(header.length);
-    if (header.length > 0 && !read_all(fd, body.data(), body.size(), stop)) return false;
+    // Reserved, then filled 1 MiB at a time: zeroing a fresh 100 MB buffer in one go (its first
+    // touch, slow on a sandboxed machine) would not look at the stop.
+    body.clear();
+    body.reserve(header.length);
+    constexpr size_t kWindow = size_t(1) << 20;
+    while (body.size() < header.length) {
+        const size_t at = body.size();
+        body.resize(at + std::min<size_t>(kWindow, header.length - at));
+        if (!read_all(fd, body.data() + at, body.size() - at, stop)) return false;
+    }
     return true;
 }
 

@@ -245,6 +245,35 @@ TEST_F(ProcessPoolTest, CancelEndsTheRunWithin200ms) {
     }
 }
 
+// Issue 18.4, as CPython 3.9-3.11's ProcessPoolExecutor: with spawn and forkserver a submit
+// starts a worker only when no result has come back since (_adjust_process_count and its idle
+// semaphore), so four submits waited for one by one run on one worker; fork starts every worker at
+// the first submit. A burst then fills the pool. python3 side by side:
+// tests/bench/pool_start_cpython.py (fork 4 then 4, spawn 1 then 4, forkserver 1 then 4).
+TEST_F(ProcessPoolTest, SpawnAndForkserverStartWorkersOnDemandForkAllAtTheFirstSubmit) {
+    for (const StartMethod method : {StartMethod::Fork, StartMethod::Spawn, StartMethod::Forkserver}) {
+        Recorder recorder;
+        RunStats stats(recorder);
+        PoolOptions options;
+        options.max_workers = 4;
+        options.method = method;
+        ProcessPool pool(options, stats);
+        for (uint64_t task = 0; task < 4; ++task)
+            collect({pool.submit({task}, cpu_params(10))});
+        const size_t after_one_by_one = pool.worker_pids().size();
+        const std::vector<TaskResult> burst = collect(pool.map(8, 1, sleep_params(50)));
+        const size_t after_burst = pool.worker_pids().size();
+        pool.shutdown();
+        EXPECT_EQ(burst.size(), 8u);
+        EXPECT_EQ(after_one_by_one, method == StartMethod::Fork ? 4u : 1u) << to_string(method);
+        EXPECT_EQ(after_burst, 4u) << to_string(method);
+        size_t worker_lanes = 0;
+        for (const LaneInfo& lane : recorder.lanes())
+            worker_lanes += lane.kind == LaneKind::Process ? 1 : 0;
+        EXPECT_EQ(worker_lanes, 4u) << to_string(method) << ": one lane per worker started";
+    }
+}
+
 TEST_F(ProcessPoolTest, DestroyingABusyPoolKillsAndReapsItsWorkers) {
     Recorder recorder;
     RunStats stats(recorder);

@@ -102,7 +102,7 @@ TEST(ProcessWire, TheParserFindsFramesHoweverTheBytesAreSplit) {
             const size_t n = std::min(step, stream.size() - at);
             // Large bodies may also be read straight into the parser's buffer.
             if (parser.body_remaining() >= n && step > 1) {
-                std::memcpy(parser.body_space(), stream.data() + at, n);
+                std::memcpy(parser.body_space(n), stream.data() + at, n);
                 parser.commit_body(n);
             } else {
                 parser.feed(stream.data() + at, n);
