@@ -2,6 +2,7 @@
 
 #include "code_editor.h"
 #include "code_store.h"
+#include "core/experiment/spec.h"
 #include "gui/flow_layout.h"
 #include "gui/run_controller.h"
 #include "interpreter_setting.h"
@@ -152,6 +153,7 @@ void CodePanel::setRunController(gui::RunController* runs) {
     stop();
     if (runs_) runs_->disconnect(this);
     run_id_ = 0;
+    adopted_ = false;
     if (!runs) {
         if (!own_runs_) {
             own_runs_ = new gui::RunController(this);
@@ -161,6 +163,7 @@ void CodePanel::setRunController(gui::RunController* runs) {
     }
     runs_ = runs;
     connect(runs_, &gui::RunController::started, this, &CodePanel::onRunStarted);
+    connect(runs_, &gui::RunController::outputArrived, this, &CodePanel::onOutput);
     connect(runs_, &gui::RunController::finished, this, &CodePanel::onRunEnded);
     connect(runs_, &gui::RunController::failed, this, &CodePanel::onRunFailed);
 }
@@ -250,7 +253,24 @@ void CodePanel::runInPython() {
     runCode(code);
 }
 
+void CodePanel::beginOutput() {
+    out_decoder_.resetState();
+    err_decoder_.resetState();
+    streamed_out_ = 0;
+    streamed_err_ = 0;
+}
+
+void CodePanel::onOutput(quint64 id, const QByteArray& bytes, bool is_stderr) {
+    if (id == 0 || id != run_id_) return;
+    (is_stderr ? streamed_err_ : streamed_out_) += bytes.size();
+    const QString text = (is_stderr ? err_decoder_ : out_decoder_).decode(bytes);
+    if (!text.isEmpty()) output_->append(text, is_stderr);
+}
+
 void CodePanel::runCode(const QString& code) {
+    beginOutput();
+    adopted_ = false;
+    ran_code_ = code;
     run_->setEnabled(false);
     stop_->setEnabled(true);
     output_->setStatus(tr("Running in %1…").arg(python_.isEmpty() ? QStringLiteral("python3") : python_),
@@ -263,15 +283,36 @@ void CodePanel::runCode(const QString& code) {
     if (id != 0) run_id_ = id; // 0: failed() already said why and ended the run
 }
 
-void CodePanel::onRunStarted(quint64 id) {
+void CodePanel::onRunStarted(quint64 id, const ExperimentSpec& spec) {
+    if (starting_) return; // our own run
     // Another run on the same controller (the lab's Run) replaced ours: it was cancelled.
-    if (run_id_ != 0 && id != run_id_ && !starting_) {
+    if (run_id_ != 0 && id != run_id_) {
         lessons::ProgramRun replaced;
         replaced.problem = tr("stopped: another run started");
         pending_code_.clear();
         run_id_ = 0;
+        adopted_ = false;
         finished(replaced);
     }
+    // The lab's Run of an `engine: python` step runs the lesson's snippet: this one's.
+    if (run_id_ == 0 && !exercise_ && !snippet_.isEmpty() && spec.engine == EngineKind::Python &&
+        spec.script.empty() && QString::fromStdString(spec.source) == snippet_)
+        adoptLabRun(id);
+}
+
+void CodePanel::adoptLabRun(quint64 id) {
+    beginOutput();
+    output_->clear();
+    result_.reset();
+    editor_->markLine(0);
+    run_id_ = id;
+    adopted_ = true;
+    ran_code_ = snippet_;
+    run_->setEnabled(false);
+    stop_->setEnabled(true);
+    output_->setStatus(tr("The step's Run: the lesson's code in %1…")
+                           .arg(python_.isEmpty() ? QStringLiteral("python3") : python_),
+                       true);
 }
 
 void CodePanel::onRunEnded(quint64 id, const Summary& summary) {
@@ -279,8 +320,15 @@ void CodePanel::onRunEnded(quint64 id, const Summary& summary) {
     run_id_ = 0;
     emit summaryArrived(summary);
     const lessons::ProgramRun run = program_run(summary);
-    if (!run.out.isEmpty()) output_->append(run.out, false);
-    if (!run.err.isEmpty()) output_->append(run.err, true);
+    // What did not stream (the note on dropped bytes; everything, if nothing streamed).
+    const auto rest = [](const std::string& all, qsizetype streamed, QStringDecoder& decoder) -> QString {
+        if (qsizetype(all.size()) <= streamed) return {};
+        return decoder.decode(QByteArray::fromStdString(all.substr(size_t(streamed))));
+    };
+    if (const QString out = rest(summary.program_stdout, streamed_out_, out_decoder_); !out.isEmpty())
+        output_->append(out, false);
+    if (const QString err = rest(summary.program_stderr, streamed_err_, err_decoder_); !err.isEmpty())
+        output_->append(err, true);
     finished(run);
 }
 
@@ -311,10 +359,16 @@ void CodePanel::finished(const lessons::ProgramRun& run) {
     run_->setEnabled(true);
     stop_->setEnabled(false);
     output_->showEnd(run);
-    if (const int line = program_traceback_line(run.err); line > 0) {
+    const bool edited_since = ran_code_ != editor_->toPlainText();
+    if (const int line = program_traceback_line(run.err); line > 0 && !edited_since) {
         const QStringList lines = run.err.trimmed().split(QLatin1Char('\n'));
         editor_->markLine(line, lines.value(lines.size() - 1));
     }
+    if (adopted_ && edited_since)
+        output_->setStatus(output_->status() + tr(" — the step's Run ran the lesson's code; Run in "
+                                                  "Python runs your edits"),
+                           run.problem.isEmpty() && run.exit_status == 0);
+    adopted_ = false;
     if (exercise_) grade(run);
     emit runFinished(run);
 }

@@ -5,13 +5,17 @@
 //
 // Runs go through the `python` engine and a RunController (program_run.h): in the window it is the
 // lab's, so the program is drawn on the lab's timeline and summary like any engine run, and the
-// lab's Stop ends it too. A panel on its own (tests) runs on a controller of its own.
+// lab's Stop ends it too. A panel on its own (tests) runs on a controller of its own. The output
+// pane shows what the program prints while it runs (RunController::outputArrived). The lab's own
+// Run of an `engine: python` step runs this snippet (the lesson's code): the panel whose snippet it
+// is shows that run's output and ending as if Run in Python had started it.
 #pragma once
 
 #include "lessons/exercise.h"
 #include "lessons/exercise_checker.h"
 
 #include <QPointer>
+#include <QStringDecoder>
 #include <QWidget>
 #include <optional>
 
@@ -20,6 +24,7 @@ class QPushButton;
 
 namespace clab {
 struct Summary;
+struct ExperimentSpec;
 namespace gui {
 class RunController;
 }
@@ -72,7 +77,10 @@ signals:
 
 private:
     void runCode(const QString& code);
-    void onRunStarted(quint64 id);
+    void onRunStarted(quint64 id, const ExperimentSpec& spec);
+    void adoptLabRun(quint64 id); // the lab's Run of this snippet: shown here like our own
+    void beginOutput();
+    void onOutput(quint64 id, const QByteArray& bytes, bool is_stderr);
     void onRunEnded(quint64 id, const Summary& summary);
     void onRunFailed(quint64 id, const QString& message);
     void finished(const lessons::ProgramRun& run);
@@ -86,6 +94,14 @@ private:
     QPointer<gui::RunController> runs_;
     gui::RunController* own_runs_ = nullptr; // made when no lab's controller is given
     quint64 run_id_ = 0;                     // our run on runs_, 0 when none goes
+    bool adopted_ = false;                   // run_id_ is the lab's Run of the lesson's code
+    QString ran_code_;                       // the code run_id_ runs (tracebacks name its lines)
+    // The output as it comes: one decoder per stream (a character may be split between two
+    // polls), and how many bytes of each were shown, so the end adds only what did not stream.
+    QStringDecoder out_decoder_{QStringDecoder::Utf8};
+    QStringDecoder err_decoder_{QStringDecoder::Utf8};
+    qsizetype streamed_out_ = 0;
+    qsizetype streamed_err_ = 0;
     QLabel* task_ = nullptr;
     QLabel* interpreter_ = nullptr;
     QPushButton* run_ = nullptr;

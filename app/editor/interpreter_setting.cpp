@@ -1,5 +1,8 @@
 #include "interpreter_setting.h"
 
+#include "python_check.h"
+
+#include <QAction>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFileDialog>
@@ -71,6 +74,22 @@ QStringList interpreters_on_path() {
     return found;
 }
 
+QAction* interpreter_action(QWidget* window) {
+    auto* action = new QAction(window);
+    action->setObjectName(QStringLiteral("chooseInterpreterAction"));
+    const auto describe = [action](const QString& python) {
+        action->setText(QObject::tr("Python interpreter… (%1)").arg(interpreter_description(python)));
+    };
+    describe(saved_interpreter());
+    QObject::connect(InterpreterNotifier::instance(), &InterpreterNotifier::changed, action, describe);
+    QObject::connect(action, &QAction::triggered, window, [window] {
+        auto* dialog = new InterpreterDialog(window);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->open(); // window-modal, no nested event loop
+    });
+    return action;
+}
+
 InterpreterNotifier* InterpreterNotifier::instance() {
     static InterpreterNotifier notifier;
     return &notifier;
@@ -133,21 +152,26 @@ static QString chosen(const QComboBox* box) {
     return at >= 0 ? box->itemData(at).toString() : box->currentText().trimmed();
 }
 
+// "✓ python3 · Python 3.11.2 · GIL" (or free-threaded), or "✗ why not".
+static QString verdict_text(const QString& python, const std::optional<QString>& version,
+                            const QString& error) {
+    return version ? QObject::tr("✓ %1").arg(interpreter_description(python))
+                   : QObject::tr("✗ %1").arg(error);
+}
+
 void InterpreterDialog::check() {
     QString error;
-    const auto version = interpreter_version(chosen(choice_), error);
-    verdict_->setText(version ? tr("✓ %1").arg(*version) : tr("✗ %1").arg(error));
+    const QString python = chosen(choice_);
+    const auto version = interpreter_version(python, error);
+    verdict_->setText(verdict_text(python, version, error));
 }
 
 bool InterpreterDialog::apply() {
     const QString python = chosen(choice_);
     QString error;
     const auto version = interpreter_version(python, error);
-    if (!version) {
-        verdict_->setText(tr("✗ %1").arg(error));
-        return false;
-    }
-    verdict_->setText(tr("✓ %1").arg(*version));
+    verdict_->setText(verdict_text(python, version, error));
+    if (!version) return false;
     save_interpreter(python);
     return true;
 }

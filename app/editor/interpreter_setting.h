@@ -9,6 +9,7 @@
 #include <QStringList>
 #include <optional>
 
+class QAction;
 class QComboBox;
 class QLabel;
 
@@ -24,6 +25,10 @@ std::optional<QString> interpreter_version(const QString& python, QString& error
 
 // python3 and every python3.N (and free-threaded python3.Nt) found on PATH, by name.
 QStringList interpreters_on_path();
+
+// The Settings entry (the Run menu): "Python interpreter… (python3 · Python 3.11.2 · GIL)", which
+// opens the dialog below; its text follows the choice.
+QAction* interpreter_action(QWidget* window);
 
 // One object that announces a new choice to every open editor.
 class InterpreterNotifier : public QObject {

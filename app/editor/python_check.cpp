@@ -28,7 +28,8 @@ constexpr const char* kDescribe = R"(
 import sys, sysconfig
 free = bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
 gil = sys._is_gil_enabled() if hasattr(sys, "_is_gil_enabled") else True
-print(sys.version.split()[0], "free-threaded" if free and not gil else "GIL")
+# A free-threaded build may still run with the GIL (PYTHON_GIL=1, or an extension that needs it).
+print(sys.version.split()[0], ("free-threaded" if not gil else "free-threaded-build-GIL") if free else "GIL")
 )";
 } // namespace
 
@@ -63,7 +64,10 @@ QString interpreter_description(const QString& python) {
     } else {
         const QStringList words =
             QString::fromUtf8(ask.readAllStandardOutput()).trimmed().split(QLatin1Char(' '));
-        description = QStringLiteral("%1 · Python %2 · %3").arg(name, words.value(0), words.value(1));
+        const QString gil = words.value(1) == QLatin1String("free-threaded-build-GIL")
+                                ? QObject::tr("free-threaded build, GIL enabled")
+                                : words.value(1);
+        description = QStringLiteral("%1 · Python %2 · %3").arg(name, words.value(0), gil);
     }
     known.insert(name, description);
     return description;

@@ -1,5 +1,6 @@
 // Menus, toolbar and keyboard of the main window.
 #include "controls_panel.h"
+#include "editor/interpreter_setting.h" // "Python interpreter…" (app/editor)
 #include "lab_panel.h"
 #include "main_window.h"
 #include "palette.h"
@@ -206,6 +207,8 @@ void MainWindow::buildMenus() {
     run->addAction(action("fewerWorkers"));
     run->addSeparator();
     run->addAction(sched_ui::scheduler_action(this));
+    run->addSeparator();
+    run->addAction(editor::interpreter_action(this)); // the setting Run in Python uses
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(action("shortcuts"));
     help->addAction(action("about"));

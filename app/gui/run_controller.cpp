@@ -86,6 +86,8 @@ void RunController::pollMain() {
     if (trace_.origin_ns == 0) trace_.origin_ns = main_->recorder().origin_ns();
     if (!batch.empty()) trace_.append(batch);
     Runner* const polled = main_.get();
+    pollOutput(*polled);
+    if (main_.get() != polled) return; // a slot started another run meanwhile
     emit eventsArrived(run_id_, batch);
     if (main_.get() != polled) return; // a slot started another run meanwhile
     if (!ended) return;
@@ -110,6 +112,15 @@ void RunController::pollMain() {
     }
     emit finished(id, summary);
     if (run_id_ == id && !main_) startBaseline(); // unless a slot started another run meanwhile
+}
+
+void RunController::pollOutput(Runner& runner) {
+    const quint64 id = run_id_;
+    for (ProgramOutput::Chunk& chunk : runner.output().drain()) {
+        emit outputArrived(id, QByteArray::fromStdString(chunk.bytes),
+                           chunk.stream == ProgramOutput::Stream::Err);
+        if (main_.get() != &runner) return; // a slot started another run meanwhile
+    }
 }
 
 void RunController::startBaseline() {

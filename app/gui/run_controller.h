@@ -53,6 +53,9 @@ signals:
     // A poll of a live run: `batch` holds the events recorded since the last poll (maybe none;
     // each lane's in time order), already appended to trace(). Also the live edge's clock tick.
     void eventsArrived(quint64 run, const std::vector<clab::Event>& batch);
+    // What the run's real program (the python engine) printed since the last poll, raw bytes of
+    // one stream (a UTF-8 character may be split between two); always before finished().
+    void outputArrived(quint64 run, const QByteArray& bytes, bool is_stderr);
     void finished(quint64 run, const clab::Summary& summary);
     // The summary again, now with the baseline's speedup (or a note why there is none).
     void summaryUpdated(quint64 run, const clab::Summary& summary);
@@ -63,6 +66,7 @@ signals:
 private:
     void poll();
     void pollMain();
+    void pollOutput(Runner& runner);
     void pollBaseline();
     void startBaseline();
     void retire(std::unique_ptr<Runner> runner);

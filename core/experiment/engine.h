@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/sync/stop_signal.h"
+#include "program_output.h"
 #include "spec.h"
 #include "summary.h"
 
@@ -22,6 +23,9 @@ struct RunContext {
     uint32_t main_lane;              // the lane of the thread that drives the run ("MainThread")
     int64_t start_ns;                // when the run started (t = 0 on the timeline)
     uint16_t server_port = 0;        // the loopback slow server (net workloads), started by the Runner
+    // Where an engine that runs a real program sends its stdout/stderr as they come (the Runner's;
+    // nullptr when nobody reads it live). The Summary still gets the whole output at the end.
+    ProgramOutput* output = nullptr;
 };
 
 class Engine {

@@ -231,7 +231,8 @@ int workers_used(const ExperimentSpec& spec) {
 }
 
 Runner::Runner()
-    : recorder_(std::make_unique<Recorder>()) {}
+    : recorder_(std::make_unique<Recorder>())
+    , output_(std::make_unique<ProgramOutput>()) {}
 
 Runner::~Runner() {
     cancel();
@@ -252,6 +253,7 @@ bool Runner::start(const ExperimentSpec& spec, const StopSignal* follows) {
     summary_ = Summary{};
     trace_ = Trace{};
     recorder_ = std::make_unique<Recorder>();
+    output_ = std::make_unique<ProgramOutput>();
     auto stop = std::make_shared<const StopSignal>(follows);
     {
         std::lock_guard lock(stop_mutex_);
@@ -318,6 +320,7 @@ void Runner::body(ExperimentSpec spec, const StopSignal& stop) {
         const double machine_before = machine_busy_s().first;
         RunContext ctx{recorder, stop, stop.flag(), main_lane, start_ns};
         ctx.server_port = server ? server->port() : 0;
+        ctx.output = output_.get();
         // A thread blocked in a socket read cannot see the cancel flag: stopping the server closes
         // its connections, so every blocking request returns at once.
         net::SlowServer* const to_stop = server.get();

@@ -22,6 +22,7 @@
 #include "core/trace/recorder.h"
 #include "core/trace/trace.h"
 #include "engine.h"
+#include "program_output.h"
 #include "spec.h"
 #include "summary.h"
 
@@ -56,6 +57,8 @@ public:
     // The run's recorder: poll it (drain) from one reader thread while the run goes on. The
     // Runner itself never drains it (it reads a non-consuming snapshot at the end).
     Recorder& recorder() { return *recorder_; }
+    // The run's program output as it comes (the python engine's): drain it from the same reader.
+    ProgramOutput& output() { return *output_; }
     // After finished(): the summary, and every event of the run merged into one trace.
     const Summary& summary() const { return summary_; }
     const Trace& trace() const { return trace_; }
@@ -75,6 +78,7 @@ private:
     void body(ExperimentSpec spec, const StopSignal& stop);
 
     std::unique_ptr<Recorder> recorder_;
+    std::unique_ptr<ProgramOutput> output_;
     std::thread thread_;
     // One per run (a StopSignal is one-shot); cancel() may come from any thread.
     mutable std::mutex stop_mutex_;

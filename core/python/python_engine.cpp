@@ -73,6 +73,13 @@ private:
     std::string dir_, path_;
 };
 
+// The program's output as it comes, for the window's output pane (the Runner's ProgramOutput).
+TracerChannel::OnOutput live_output(ProgramOutput& output) {
+    return [&output](int stream, std::string_view bytes) {
+        output.write(stream == 1 ? ProgramOutput::Stream::Out : ProgramOutput::Stream::Err, bytes);
+    };
+}
+
 std::string with_drop_note(const CapturedOutput& out) {
     if (out.dropped == 0) return out.text;
     return out.text + "\n[concurrency-lab: " + std::to_string(out.dropped) + " more bytes were dropped]\n";
@@ -142,6 +149,7 @@ void PythonEngine::run(const ExperimentSpec& spec, RunContext& ctx, Summary& sum
     }
     sampler.watch(program.pid());
     sampler.start();
+    if (ctx.output) channel.set_output_sink(live_output(*ctx.output));
     channel.start(program.out_fd(), program.err_fd(), kOutputCap,
                   [&trace](int stream, const Record& r) { trace.on_record(stream, r); });
 

@@ -75,10 +75,15 @@ void TracerChannel::loop() {
     std::vector<char> buf(1 << 16);
     std::vector<pollfd> fds;
     auto keep = [&](CapturedOutput& into, const char* data, size_t n) {
-        std::lock_guard lock(mutex_);
-        const size_t room = into.text.size() < cap_ ? cap_ - into.text.size() : 0;
-        into.text.append(data, std::min(room, n));
-        into.dropped += n - std::min(room, n);
+        size_t kept = 0;
+        {
+            std::lock_guard lock(mutex_);
+            const size_t room = into.text.size() < cap_ ? cap_ - into.text.size() : 0;
+            kept = std::min(room, n);
+            into.text.append(data, kept);
+            into.dropped += n - kept;
+        }
+        if (on_output_ && kept > 0) on_output_(&into == &out_ ? 1 : 2, std::string_view(data, kept));
     };
     while (!stop_.load()) {
         const int64_t finish_by = finish_by_.load();

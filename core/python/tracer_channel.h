@@ -9,6 +9,7 @@
 #include <functional>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 
 namespace clab::py {
@@ -21,6 +22,8 @@ struct CapturedOutput {
 class TracerChannel {
 public:
     using OnRecord = std::function<void(int stream, const Record&)>;
+    // The program's output as it is read (stream 1 stdout, 2 stderr): only what is kept (the cap).
+    using OnOutput = std::function<void(int stream, std::string_view bytes)>;
 
     TracerChannel() = default;
     ~TracerChannel(); // stops the reader, closes every descriptor
@@ -31,6 +34,8 @@ public:
     const std::string& name() const { return name_; } // for $CLAB_TRACE_SOCKET
     // Starts reading: records go to `on_record` (on the reader thread); output is kept up to `cap`.
     void start(int out_fd, int err_fd, size_t cap, OnRecord on_record);
+    // Before start(): also hand the kept output to `on_output` as it comes (on the reader thread).
+    void set_output_sink(OnOutput on_output) { on_output_ = std::move(on_output); }
     // Waits until every stream has ended (the processes are gone) or `deadline_ns`, then stops.
     void finish(int64_t deadline_ns);
     CapturedOutput out() const;
@@ -45,6 +50,7 @@ private:
     int out_fd_ = -1, err_fd_ = -1;
     size_t cap_ = 0;
     OnRecord on_record_;
+    OnOutput on_output_;
     std::thread thread_;
     std::atomic<bool> stop_{false};
     std::atomic<int64_t> finish_by_{0}; // 0: run on; else stop once everything ended or at this time

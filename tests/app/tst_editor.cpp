@@ -137,6 +137,41 @@ private slots:
         QCOMPARE(panel.editor()->textCursor().blockNumber(), 3);
     }
 
+    void outputShowsAsItComesWhileTheProgramRuns() {
+        // The program prints a line, then waits until the test has seen that line in the pane (a
+        // file the test creates), then prints another: the first line must show while it runs.
+        if (!have_python()) QSKIP("python3 is not installed");
+        QTemporaryDir dir;
+        CodeStore store(dir.filePath(QStringLiteral("code.ini")));
+        CodePanel panel(&store);
+        const QString go = dir.filePath(QStringLiteral("go"));
+        panel.setSnippet(QStringLiteral("t"), 1, 0,
+                         QStringLiteral("import os, sys, time\n"
+                                        "print('first line é')\n"
+                                        "print('to stderr', file=sys.stderr)\n"
+                                        "deadline = time.monotonic() + 30\n"
+                                        "while not os.path.exists(%1) and time.monotonic() < deadline:\n"
+                                        "    time.sleep(0.01)\n"
+                                        "print('second line')\n")
+                             .arg(QStringLiteral("'%1'").arg(go)));
+        QSignalSpy finished(&panel, &CodePanel::runFinished);
+        panel.runInPython();
+        QVERIFY(panel.isRunning());
+        QTRY_VERIFY_WITH_TIMEOUT(panel.output()->text().contains(QStringLiteral("to stderr")), 20'000);
+        QVERIFY(panel.output()->text().contains(QStringLiteral("first line é")));
+        QVERIFY(panel.isRunning());
+        QCOMPARE(finished.count(), 0);
+        QVERIFY(!panel.output()->text().contains(QStringLiteral("second line")));
+        QFile(go).open(QIODevice::WriteOnly);
+        QVERIFY(finished.wait(20'000));
+        const QString text = panel.output()->text();
+        QVERIFY(text.contains(QStringLiteral("second line")));
+        // What streamed is not added again at the end.
+        QCOMPARE(text.count(QStringLiteral("first line é")), 1);
+        QCOMPARE(text.count(QStringLiteral("to stderr")), 1);
+        QVERIFY(panel.output()->status().contains(QStringLiteral("Exit status 0")));
+    }
+
     void syntaxErrorMarksItsLineAndNothingRuns() {
         if (!have_python()) QSKIP("python3 is not installed");
         QTemporaryDir dir;
@@ -291,7 +326,11 @@ private slots:
         CodeStore store(dir.filePath(QStringLiteral("code.ini")));
         CodePanel panel(&store);
         InterpreterDialog dialog(&panel);
-        QVERIFY(dialog.verdict()->text().startsWith(QStringLiteral("✓ Python 3.")));
+        // The verdict says what the editor shows: name, version, and GIL or free-threaded.
+        QVERIFY2(dialog.verdict()->text().startsWith(QStringLiteral("✓ python3 · Python 3.")),
+                 qPrintable(dialog.verdict()->text()));
+        QVERIFY(dialog.verdict()->text().endsWith(QStringLiteral("GIL")) ||
+                dialog.verdict()->text().contains(QStringLiteral("free-threaded")));
         dialog.choice()->setEditText(QStringLiteral("/bin/true"));
         QVERIFY(!dialog.apply()); // a bad choice is not saved
         QVERIFY(dialog.verdict()->text().startsWith(QStringLiteral("✗")));

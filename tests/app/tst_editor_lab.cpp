@@ -18,6 +18,7 @@
 #include "plots/timeline_view.h"
 #include "test_settings.h"
 
+#include <QAction>
 #include <QLabel>
 #include <QPushButton>
 #include <QSettings>
@@ -69,6 +70,9 @@ void shoot(QWidget& widget, const QString& name) {
     QVERIFY(QTest::qWaitForWindowExposed(&widget));
     QTest::qWait(300); // queued replots
     QVERIFY(widget.grab().save(dir + QLatin1Char('/') + name));
+    // CLAB_SHOT_HOLD_MS keeps it on screen a while, for a whole-screen capture on a real X server
+    // (../shared/tools/screenshot): an offscreen grab alone can hide a layout problem.
+    QTest::qWait(qEnvironmentVariableIntValue("CLAB_SHOT_HOLD_MS"));
 }
 
 editor::CodePanel* first_panel(MainWindow& w) {
@@ -117,6 +121,19 @@ private slots:
         shoot(*w, QStringLiteral("editor-run-in-python.png"));
     }
 
+    void theInterpreterIsShownInTheRunMenu() {
+        // The setting, where settings are: Run ▸ Python interpreter… names the version and the GIL.
+        if (!have_python()) QSKIP("python3 is not installed");
+        auto w = open_window(QStringLiteral("gil"), 1);
+        auto* action = w->findChild<QAction*>(QStringLiteral("chooseInterpreterAction"));
+        QVERIFY(action);
+        QVERIFY2(action->text().contains(QStringLiteral("python3 · Python 3.")), qPrintable(action->text()));
+        QVERIFY(action->text().contains(QStringLiteral("GIL")) ||
+                action->text().contains(QStringLiteral("free-threaded")));
+        const QString label = first_panel(*w)->findChild<QLabel*>(QStringLiteral("interpreter"))->text();
+        QVERIFY(action->text().contains(label)); // the same words as next to the editor
+    }
+
     void theLabsRunReplacesARunningProgramCleanly() {
         if (!have_python()) QSKIP("python3 is not installed");
         auto w = open_window(QStringLiteral("gil"), 1);
@@ -132,6 +149,32 @@ private slots:
         QVERIFY(panel->output()->status().contains(QStringLiteral("another run")));
         w->lab()->stop();
         QVERIFY(QTest::qWaitFor([&] { return !w->lab()->busy(); }, 5000));
+    }
+
+    void theLabsRunOfAPythonStepFillsTheOutputPane() {
+        // An `engine: python` step: the lab's Run runs the lesson's snippet, and the snippet's
+        // editor shows its output and ending as Run in Python would.
+        if (!have_python()) QSKIP("python3 is not installed");
+        auto w = open_window(QStringLiteral("structured-asyncio"), 2);
+        QCOMPARE(w->lesson()->steps[w->currentStep()].spec.engine, EngineKind::Python);
+        editor::CodePanel* panel = first_panel(*w);
+        QVERIFY(panel);
+        QSignalSpy finished(panel, &editor::CodePanel::runFinished);
+        w->lab()->run();
+        QVERIFY(panel->isRunning());
+        QVERIFY(finished.wait(kRunMs));
+        QVERIFY(!panel->isRunning());
+        QVERIFY2(panel->output()->text().contains(QStringLiteral("timeout after")),
+                 qPrintable(panel->output()->text()));
+        QVERIFY(panel->output()->text().contains(QStringLiteral("task.cancelled() = True")));
+        QVERIFY2(panel->output()->status().contains(QStringLiteral("Exit status 0")),
+                 qPrintable(panel->output()->status()));
+        // Edited code: the lab's Run still runs the lesson's, and the pane says so.
+        panel->editor()->setPlainText(panel->editor()->toPlainText() + QStringLiteral("\nprint('mine')\n"));
+        w->lab()->run();
+        QVERIFY(finished.wait(kRunMs));
+        QVERIFY(!panel->output()->text().contains(QStringLiteral("mine")));
+        QVERIFY(panel->output()->status().contains(QStringLiteral("lesson's code")));
     }
 
     void solvedExercisesCountInTheNavigatorUntilProgressIsReset() {
