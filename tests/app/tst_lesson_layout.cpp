@@ -19,6 +19,7 @@
 #include "test_settings.h"
 
 #include <QSettings>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
 #include <cmath>
@@ -69,6 +70,29 @@ private slots:
     void initTestCase() {
         register_builtin_engines();
         use_private_settings(settings_dir_.path(), QStringLiteral("tst_lesson_layout"));
+    }
+
+    void statusMessagesShowWhole() {
+        // The status bar used to cut a long message at the window's edge, mid-sentence.
+        cli::GuiOptions options;
+        MainWindow w(options);
+        w.show();
+        w.showNormal();
+        w.setGeometry(QRect(0, 0, 1280, 720));
+        const QString message = QStringLiteral(
+            "Finished in 3.21 s. Other programs kept 1.6 of this machine's 2 cores busy during the run, so "
+            "these figures may be off: run it again when the machine is quieter. Speedup against one task "
+            "after another: 1.06×.");
+        w.statusBar()->showMessage(message);
+        QCoreApplication::processEvents();
+        QTest::qWait(20);
+        auto* shown = w.statusBar()->findChild<QLabel*>(QStringLiteral("statusMessage"));
+        QVERIFY(shown);
+        QCOMPARE(shown->text(), message);
+        QVERIFY(shown->isVisible());
+        const QStringList faults = test::clipped_texts(w.statusBar());
+        QVERIFY2(faults.isEmpty(), qPrintable(faults.join(QLatin1Char('\n'))));
+        QVERIFY(w.statusBar()->geometry().bottom() <= w.rect().bottom()); // inside the window
     }
 
     void everyStepFits_data() {
