@@ -1,12 +1,12 @@
 #include "check_questions_box.h"
 
 #include "summary_panel.h"
+#include "wrapping_radio_button.h"
 
 #include <QButtonGroup>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
-#include <QRadioButton>
 #include <QSignalBlocker>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -55,7 +55,7 @@ void CheckQuestionsBox::setQuestions(const QList<lessons::CheckQuestion>& questi
         item.group = new QButtonGroup(frame);
         int id = 1;
         for (const QString& choice : q.choices) {
-            auto* b = new QRadioButton(choice, frame);
+            auto* b = new WrappingRadioButton(choice, frame);
             item.group->addButton(b, id++);
             v->addWidget(b);
         }

@@ -2,10 +2,12 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QEvent>
 #include <QGridLayout>
 #include <QLabel>
 #include <QLocale>
 #include <QSlider>
+#include <QTimer>
 #include <algorithm>
 #include <cmath>
 
@@ -13,7 +15,8 @@ namespace clab::gui {
 
 namespace {
 constexpr int kColumnsPerControl = 3; // label, editor, value
-}
+constexpr int kPairGap = 18;          // between two controls on one grid row
+} // namespace
 
 ControlsPanel::ControlsPanel(QWidget* parent)
     : QWidget(parent) {
@@ -55,6 +58,7 @@ void ControlsPanel::setStep(const ExperimentSpec& defaults, const QList<lessons:
     }
     empty_->setVisible(order_.isEmpty());
     syncEditors();
+    placeRows(columnsFor(width()));
 }
 
 void ControlsPanel::addRow(const ControlDef& def, double min, double max) {
@@ -63,9 +67,9 @@ void ControlsPanel::addRow(const ControlDef& def, double min, double max) {
     row.scale = slider_scale(def, min, max);
     auto* label = new QLabel(def.label, this);
     label->setToolTip(def.tooltip);
+    label->setWordWrap(true); // "Concurrency limit" on two lines rather than cut in a narrow lab
     row.label = label;
     row.value = new QLabel(this);
-    row.value->setMinimumWidth(fontMetrics().horizontalAdvance(QStringLiteral("10,000,000 iterations")));
     row.value->setObjectName(QStringLiteral("value_") + def.key);
     const QString key = def.key;
     switch (def.kind) {
@@ -99,17 +103,82 @@ void ControlsPanel::addRow(const ControlDef& def, double min, double max) {
     }
     row.editor->setObjectName(QStringLiteral("control_") + key);
     row.editor->setToolTip(def.tooltip);
-    // Two controls per grid row keeps the panel short, so the timeline gets the height.
-    const int index = int(order_.size());
-    const int grid_row = index / 2;
-    const int col = (index % 2) * (kColumnsPerControl + 1);
-    grid_->addWidget(label, grid_row, col);
-    grid_->addWidget(row.editor, grid_row, col + 1);
-    grid_->addWidget(row.value, grid_row, col + 2);
-    grid_->setColumnStretch(col + 1, 1);
-    if (index % 2 == 1) grid_->setColumnMinimumWidth(kColumnsPerControl, 18); // gap between the pairs
     rows_.insert(key, row);
     order_ << key;
+}
+
+int ControlsPanel::valueWidth(const Row& row) const {
+    // As wide as the widest value this control can show, so moving it never shifts the slider,
+    // and no wider: "10,000,000 iterations" for every control made the panel wider than the lab.
+    const QFontMetrics metrics = row.value->fontMetrics();
+    int widest = 0;
+    for (int position = 0; position <= row.scale.steps(); ++position)
+        widest = std::max(
+            widest, metrics.horizontalAdvance(format_control_value(*row.def, row.scale.value_at(position))));
+    return widest + 4;
+}
+
+int ControlsPanel::controlWidth(const Row& row) const {
+    const int spacing = grid_->horizontalSpacing();
+    return row.label->sizeHint().width() + spacing + row.editor->minimumSizeHint().width() + spacing +
+           (row.value->isHidden() ? 0 : row.value->minimumWidth());
+}
+
+int ControlsPanel::columnsFor(int width) const {
+    // Two controls per grid row keeps the panel short, so the timeline gets the height; one when
+    // two do not fit the lab's width (1280 px, presenter fonts).
+    if (order_.size() < 2) return 1;
+    int widest = 0;
+    for (const QString& key : order_)
+        widest = std::max(widest, controlWidth(rows_[key]));
+    return width >= 2 * widest + kPairGap + grid_->horizontalSpacing() ? 2 : 1;
+}
+
+void ControlsPanel::placeRows(int columns) {
+    columns_ = columns;
+    for (const QString& key : order_) {
+        const Row& row = rows_[key];
+        grid_->removeWidget(row.label);
+        grid_->removeWidget(row.editor);
+        grid_->removeWidget(row.value);
+    }
+    for (int c = 0; c < grid_->columnCount(); ++c) {
+        grid_->setColumnStretch(c, 0);
+        grid_->setColumnMinimumWidth(c, 0);
+    }
+    for (int index = 0; index < order_.size(); ++index) {
+        Row& row = rows_[order_[index]];
+        row.value->setMinimumWidth(row.value->isHidden() ? 0 : valueWidth(row));
+        const int grid_row = index / columns;
+        const int col = (index % columns) * (kColumnsPerControl + 1);
+        grid_->addWidget(row.label, grid_row, col);
+        grid_->addWidget(row.editor, grid_row, col + 1);
+        grid_->addWidget(row.value, grid_row, col + 2);
+        grid_->setColumnStretch(col + 1, 1);
+    }
+    if (columns == 2) grid_->setColumnMinimumWidth(kColumnsPerControl, kPairGap); // gap between the pairs
+    updateGeometry();
+}
+
+QSize ControlsPanel::minimumSizeHint() const {
+    // One control per row is always possible: the lab may be as narrow as that.
+    int widest = empty_->isVisible() ? empty_->minimumSizeHint().width() : 0;
+    for (const QString& key : order_)
+        widest = std::max(widest, controlWidth(rows_[key]));
+    return {widest, QWidget::minimumSizeHint().height()};
+}
+
+void ControlsPanel::changeEvent(QEvent* event) {
+    QWidget::changeEvent(event);
+    // Presenter mode's larger fonts: the values' widths and the columns that fit change. Deferred:
+    // the children get their new fonts after the panel.
+    if (event->type() == QEvent::FontChange || event->type() == QEvent::StyleChange)
+        QTimer::singleShot(0, this, [this] { placeRows(columnsFor(width())); });
+}
+
+void ControlsPanel::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    if (const int columns = columnsFor(width()); columns != columns_) placeRows(columns);
 }
 
 void ControlsPanel::syncEditors() {

@@ -34,8 +34,14 @@ public:
     // Moves a numeric control by `steps` slider steps (presenter +/-).
     bool nudge(const QString& key, int steps);
 
+    QSize minimumSizeHint() const override; // one control per row
+
 signals:
     void specChanged(const clab::ExperimentSpec& spec);
+
+protected:
+    void resizeEvent(QResizeEvent* event) override; // two controls per row where they fit
+    void changeEvent(QEvent* event) override;
 
 private:
     struct Row {
@@ -47,6 +53,10 @@ private:
     };
     void clearRows();
     void addRow(const ControlDef& def, double min, double max);
+    int valueWidth(const Row& row) const;
+    int controlWidth(const Row& row) const;
+    int columnsFor(int width) const;
+    void placeRows(int columns);
     void syncEditors();
     void edited(const QString& key, double value);
 
@@ -58,6 +68,7 @@ private:
     QStringList order_;
     QStringList unknown_;
     bool syncing_ = false;
+    int columns_ = 2;
 };
 
 // One line saying what the experiment does: "2 threads, each counting to 10,000,000".

@@ -16,6 +16,7 @@
 #include "step_view.h"
 #include "summary_text.h"
 #include "wrapping_delegate.h"
+#include "wrapping_status_bar.h"
 
 #include <QHeaderView>
 #include <QLabel>
@@ -109,6 +110,7 @@ void MainWindow::buildLayout() {
     layout->addWidget(main_split_, 1);
     setCentralWidget(central);
 
+    setStatusBar(new gui::WrappingStatusBar(this)); // long messages wrap, never cut
     status_run_ = new QLabel(this);
     statusBar()->addPermanentWidget(status_run_);
     statusBar()->showMessage(tr("Ready"));

@@ -1,12 +1,12 @@
 #include "prediction_box.h"
 
 #include "summary_panel.h"
+#include "wrapping_radio_button.h"
 
 #include <QButtonGroup>
 #include <QDoubleSpinBox>
 #include <QEvent>
 #include <QLabel>
-#include <QRadioButton>
 #include <QTimer>
 #include <QVBoxLayout>
 #include <cmath>
@@ -73,7 +73,7 @@ void PredictionBox::setPrediction(const std::optional<lessons::Prediction>& pred
     if (!prediction->numeric) {
         int id = 1;
         for (const QString& choice : prediction->choices) {
-            auto* button = new QRadioButton(choice, choices_host_);
+            auto* button = new WrappingRadioButton(choice, choices_host_);
             group_->addButton(button, id++);
             choices_layout_->addWidget(button);
         }

@@ -132,43 +132,33 @@ int row_width(const std::vector<int>& widths, int columns, int spacing) {
 } // namespace
 
 // As many columns as fit the width, so the legend never clips and takes as few rows as it can. On a
-// projector the legend must also stay short: it gives up font size (down to a floor) before it takes
-// more than a fifth of the timeline's height away from the plots.
+// projector the legend is read from the back of the room: never smaller than the plots' own text
+// (it used to shrink to 10 pt to stay short; the timeline scrolls instead).
 void TimelineView::update_legend_wrap() {
     if (!legend_ || legend_->itemCount() == 0) return;
     const int available = std::max(1, plot_->width() - 40);
-    const int max_height = theme_.presenter ? std::max(60, plot_->height() / 5) : INT_MAX;
-    const double largest = theme_.legend_font.pointSizeF();
-    const double smallest = theme_.presenter ? 10.0 : largest;
-    int columns = 1;
-    for (double points = largest; points >= smallest - 0.01; points -= 1.0) {
-        std::vector<QCPAbstractLegendItem*> items;
-        for (int i = 0; i < legend_->itemCount(); ++i) // cells of a wrapped grid may be empty
-            if (QCPAbstractLegendItem* item = legend_->item(i)) items.push_back(item);
-        QFont font = theme_.legend_font;
-        font.setPointSizeF(points);
-        const int icon = QFontMetrics(font).height();
-        legend_->setIconSize(icon * 3 / 2, icon);
-        std::vector<int> widths;
-        int row_height = 1;
-        for (QCPAbstractLegendItem* item : items) {
-            QFont f = item->font(); // keeps the heading's bold italic
-            f.setPointSizeF(points);
-            item->setFont(f);
-            const QSize hint = item->minimumOuterSizeHint();
-            widths.push_back(hint.width());
-            row_height = std::max(row_height, hint.height());
-        }
-        columns = 1;
-        for (int n = int(widths.size()); n > 1; --n)
-            if (row_width(widths, n, legend_->columnSpacing()) <= available) {
-                columns = n;
-                break;
-            }
-        const int rows = (int(widths.size()) + columns - 1) / columns;
-        const QMargins m = legend_->margins();
-        if (rows * (row_height + legend_->rowSpacing()) + m.top() + m.bottom() <= max_height) break;
+    const double points = theme_.presenter
+                              ? std::max(theme_.legend_font.pointSizeF(), theme_.font.pointSizeF())
+                              : theme_.legend_font.pointSizeF();
+    QFont font = theme_.legend_font;
+    font.setPointSizeF(points);
+    const int icon = QFontMetrics(font).height();
+    legend_->setIconSize(icon * 3 / 2, icon);
+    std::vector<int> widths;
+    for (int i = 0; i < legend_->itemCount(); ++i) { // cells of a wrapped grid may be empty
+        QCPAbstractLegendItem* item = legend_->item(i);
+        if (!item) continue;
+        QFont f = item->font(); // keeps the heading's bold italic
+        f.setPointSizeF(points);
+        item->setFont(f);
+        widths.push_back(item->minimumOuterSizeHint().width());
     }
+    int columns = 1;
+    for (int n = int(widths.size()); n > 1; --n)
+        if (row_width(widths, n, legend_->columnSpacing()) <= available) {
+            columns = n;
+            break;
+        }
     if (legend_->wrap() != columns) legend_->setWrap(columns);
     legend_->setFillOrder(QCPLayoutGrid::foColumnsFirst, true); // re-flows the existing items
 }

@@ -74,6 +74,8 @@ inline QStringList clipped_texts(const QWidget* root) {
         QSize need;
         if (label && label->wordWrap())
             need = QSize(label->minimumSizeHint().width(), label->heightForWidth(label->width()));
+        else if (button && button->hasHeightForWidth()) // a button whose text wraps
+            need = QSize(button->minimumSizeHint().width(), button->heightForWidth(button->width()));
         else if (group)
             need = QSize(group->minimumSizeHint().width(), 0);
         else

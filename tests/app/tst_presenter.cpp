@@ -4,6 +4,9 @@
 #include "classroom/classroom_controller.h"
 #include "classroom/compare_window.h"
 #include "classroom/presenter_mode.h"
+#include "core/builtin_engines.h"
+#include "core/experiment/runner.h"
+#include "plots/timeline_view.h"
 
 #include <QAction>
 #include <QDockWidget>
@@ -11,6 +14,7 @@
 #include <QMainWindow>
 #include <QMenuBar>
 #include <QTest>
+#include <qcustomplot.h>
 
 using namespace clab;
 using namespace clab::classroom;
@@ -70,6 +74,40 @@ private slots:
         QCOMPARE(window.palette().color(QPalette::Window), desk);
         QVERIFY(window.styleSheet().isEmpty());
         QVERIFY(compare->styleSheet().isEmpty());
+    }
+
+    void legendStaysBodySizeOnTheProjector() {
+        // Many workers and every GIL state make a long legend; a short timeline used to shrink it to
+        // 10 pt. From the back of the room it must stay as large as the plots' own text.
+        register_builtin_engines();
+        ExperimentSpec spec;
+        spec.engine = EngineKind::Threads;
+        spec.workload = WorkloadKind::Cpu;
+        spec.tasks = 8;
+        spec.iterations = 20'000;
+        Trace trace;
+        Runner::run(spec, &trace);
+        plots::TimelineView view;
+        view.set_presenter(true);
+        view.resize(1200, 420);
+        view.show();
+        view.load_trace(trace);
+        QCoreApplication::processEvents();
+        view.replot_now();
+        QCPLegend* legend = nullptr;
+        for (int i = 0; i < view.plot()->plotLayout()->elementCount() && !legend; ++i)
+            legend = qobject_cast<QCPLegend*>(view.plot()->plotLayout()->elementAt(i));
+        QVERIFY(legend);
+        QVERIFY(legend->itemCount() >= 8);
+        const double body = view.theme().font.pointSizeF();
+        QVERIFY(body >= 14);
+        for (int i = 0; i < legend->itemCount(); ++i)
+            if (QCPAbstractLegendItem* item = legend->item(i))
+                QVERIFY2(item->font().pointSizeF() >= body - 0.01,
+                         qPrintable(QStringLiteral("legend item %1 at %2 pt, body %3 pt")
+                                        .arg(i)
+                                        .arg(item->font().pointSizeF())
+                                        .arg(body)));
     }
 
     void contrastIsHigh() {
