@@ -622,8 +622,9 @@ void TimelineView::set_presenter(bool on) {
 }
 
 void TimelineView::apply_theme(bool presenter, Look look) {
-    if (presenter == theme_.presenter && look == theme_.look) return;
-    theme_ = Theme::make(presenter, look);
+    const double zoom = application_zoom();
+    if (presenter == theme_.presenter && look == theme_.look && zoom == theme_.zoom) return;
+    theme_ = Theme::make(presenter, look, zoom);
     structure_dirty_ = true;
     replot_now();
 }
@@ -632,7 +633,9 @@ void TimelineView::changeEvent(QEvent* event) {
     QWidget::changeEvent(event);
     // The desktop switched between light and dark, or the window to high contrast: either hands the
     // application a new palette.
-    if (event->type() == QEvent::ApplicationPaletteChange || event->type() == QEvent::PaletteChange)
+    // View → Zoom changes the application's font (and the zoom property the theme reads).
+    if (event->type() == QEvent::ApplicationPaletteChange || event->type() == QEvent::PaletteChange ||
+        event->type() == QEvent::FontChange || event->type() == QEvent::ApplicationFontChange)
         apply_theme(theme_.presenter, application_look());
 }
 
