@@ -55,6 +55,7 @@ void ReplayWindow::buildUi(const TimelineFactory& factory) {
         auto* b = new QToolButton(this);
         b->setIcon(style()->standardIcon(icon));
         b->setToolTip(tip);
+        b->setAccessibleName(tip);
         b->setAutoRaise(true);
         connect(b, &QToolButton::clicked, this, slot);
         bar->addWidget(b);
@@ -69,6 +70,7 @@ void ReplayWindow::buildUi(const TimelineFactory& factory) {
     slider_->setRange(0, kSliderSteps);
     slider_->setToolTip(tr("Drag to scrub through the run"));
     slider_->setObjectName(QStringLiteral("replaySlider"));
+    slider_->setAccessibleName(tr("Replay position"));
     connect(slider_, &QSlider::valueChanged, this, [this](int v) {
         if (syncing_) return;
         seekSeconds(cursor_.duration_s() * v / kSliderSteps);
@@ -110,6 +112,8 @@ void ReplayWindow::buildUi(const TimelineFactory& factory) {
     readout->addLayout(words, 1);
     lanes_ = new QTableWidget(this);
     lanes_->setColumnCount(2);
+    lanes_->setAccessibleName(tr("Lanes at the cursor"));
+    lanes_->setAccessibleDescription(tr("The state of every lane at the replay cursor"));
     lanes_->setHorizontalHeaderLabels({tr("Lane"), tr("State at the cursor")});
     lanes_->horizontalHeader()->setStretchLastSection(true);
     lanes_->verticalHeader()->hide();

@@ -38,6 +38,7 @@ private:
 CodeEditor::CodeEditor(QWidget* parent)
     : QPlainTextEdit(parent) {
     setObjectName(QStringLiteral("codeEditor"));
+    setAccessibleName(tr("Python code"));
     applyFont();
     watchWindow();
     setLineWrapMode(QPlainTextEdit::NoWrap);

@@ -94,6 +94,7 @@ CodePanel::CodePanel(CodeStore* store, QWidget* parent)
 
     auto* split = new QSplitter(Qt::Vertical, this);
     editor_ = new CodeEditor(split);
+    editor_->setAccessibleDescription(tr("The step's Python program; Ctrl+Enter runs it in Python"));
     output_ = new OutputPane(split);
     split->addWidget(editor_);
     split->addWidget(output_);

@@ -99,6 +99,7 @@ void ControlsPanel::addRow(const ControlDef& def, double min, double max) {
     }
     row.editor->setObjectName(QStringLiteral("control_") + key);
     row.editor->setToolTip(def.tooltip);
+    row.editor->setAccessibleName(def.label);
     // Two controls per grid row keeps the panel short, so the timeline gets the height.
     const int index = int(order_.size());
     const int grid_row = index / 2;

@@ -45,6 +45,8 @@ ShortcutsDialog::ShortcutsDialog(QWidget* window)
     auto* table = new QTableWidget(int(rows.size()), 3, this);
     table->setObjectName(QStringLiteral("shortcutsTable"));
     table->setAccessibleName(tr("Keyboard shortcuts"));
+    table->setAccessibleDescription(
+        tr("Every key of the window: the keys, what they do, the menu that has it"));
     table->setHorizontalHeaderLabels({tr("Keys"), tr("Action"), tr("Menu")});
     table->verticalHeader()->hide();
     table->setEditTriggers(QAbstractItemView::NoEditTriggers);

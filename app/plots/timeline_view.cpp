@@ -49,6 +49,9 @@ TimelineView::TimelineView(QWidget* parent)
     , plot_(new QCustomPlot(this)) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
+    plot_->setAccessibleName(tr("Timeline"));
+    plot_->setAccessibleDescription(tr("What each thread, process, task, core, the GIL and the event loop "
+                                       "did over time; drag to pan, wheel to zoom"));
     layout->addWidget(plot_);
     plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     plot_->setMouseTracking(true);
