@@ -127,16 +127,17 @@ void ReplayWindow::buildUi(const TimelineFactory& factory) {
     play_timer_->setInterval(kPlayTickMs);
     connect(play_timer_, &QTimer::timeout, this, &ReplayWindow::playTick);
 
-    auto key = [this](QKeySequence seq, auto slot) {
+    auto key = [this](QKeySequence seq, const QString& what, auto slot) {
         auto* s = new QShortcut(seq, this);
+        s->setWhatsThis(what); // Help → Keyboard shortcuts lists it
         connect(s, &QShortcut::activated, this, slot);
     };
-    key(Qt::Key_Right, &ReplayWindow::stepForward);
-    key(Qt::Key_Left, &ReplayWindow::stepBackward);
-    key(Qt::Key_Home, &ReplayWindow::toStart);
-    key(Qt::Key_End, &ReplayWindow::toEnd);
-    key(Qt::Key_Space, &ReplayWindow::togglePlay);
-    key(Qt::Key_B, [this] { addBookmarkHere(); });
+    key(Qt::Key_Right, tr("One event forward"), &ReplayWindow::stepForward);
+    key(Qt::Key_Left, tr("One event back"), &ReplayWindow::stepBackward);
+    key(Qt::Key_Home, tr("To the start"), &ReplayWindow::toStart);
+    key(Qt::Key_End, tr("To the end"), &ReplayWindow::toEnd);
+    key(Qt::Key_Space, tr("Play slowly / pause"), &ReplayWindow::togglePlay);
+    key(Qt::Key_B, tr("Bookmark at the cursor"), [this] { addBookmarkHere(); });
 }
 
 uint32_t ReplayWindow::laneFilter() const {
