@@ -47,6 +47,7 @@ test-lessons: build
 
 bench: build
 	@for b in $(BUILD)/tests/bench/bench_*; do [ -x "$$b" ] && "$$b"; done
+	python3 tests/bench/startup_time.py $(BUILD)/app/concurrency-lab
 
 test-asan:
 	$(MAKE) test BUILD=build-asan CMAKE_ARGS="-DCLAB_SANITIZE=address -DCLAB_BUILD_BENCH=OFF -DCLAB_LESSON_RUNS=OFF"

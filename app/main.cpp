@@ -3,6 +3,7 @@
 #include "cli/gui_options.h"
 #include "core/builtin_engines.h"
 #include "gui/main_window.h"
+#include "gui/startup_probe.h"
 
 #include <QApplication>
 #include <QCoreApplication>
@@ -12,6 +13,7 @@
 #include <cstring>
 
 int main(int argc, char** argv) {
+    const int64_t main_ns = clab::gui::monotonic_now_ns(); // the start-up benchmark's first mark
     // A worker process (process engine, spawn start method) must not touch Qt at all.
     if (const int rc = clab::cli::maybe_run_worker(argc, argv); rc >= 0) return rc;
 
@@ -38,6 +40,8 @@ int main(int argc, char** argv) {
     QApplication app(argc, argv);
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/concurrency-lab.svg")));
     clab::MainWindow window(options);
+    const int64_t built_ns = clab::gui::monotonic_now_ns();
+    if (clab::gui::startup_probe_requested()) clab::gui::install_startup_probe(&window, main_ns, built_ns);
     window.show();
     return app.exec();
 }

@@ -102,6 +102,8 @@ void ClassroomController::buildDock() {
     dock_->setObjectName(QStringLiteral("runHistoryDock"));
     list_ = new QListView;
     list_->setObjectName(QStringLiteral("runHistoryList"));
+    list_->setAccessibleName(tr("Run history"));
+    list_->setAccessibleDescription(tr("The runs of this session, newest last; Enter replays, F2 renames"));
     list_->setModel(history_);
     list_->setSelectionMode(QAbstractItemView::SingleSelection);
     list_->setEditTriggers(QAbstractItemView::EditKeyPressed | QAbstractItemView::SelectedClicked);

@@ -36,6 +36,8 @@ CompareWindow::CompareWindow(CompareModel* model, TimelineFactory factory, QWidg
     layout->addWidget(split);
 
     table_ = new QTableView(split);
+    table_->setAccessibleName(tr("Pinned runs"));
+    table_->setAccessibleDescription(tr("The pinned runs' figures side by side"));
     auto* proxy = new QSortFilterProxyModel(table_);
     proxy->setSourceModel(model_);
     proxy->setSortRole(CompareModel::SortRole);
@@ -71,6 +73,7 @@ CompareWindow::CompareWindow(CompareModel* model, TimelineFactory factory, QWidg
     auto* scroll = new QScrollArea(lower);
     lower_layout->addWidget(scroll, 1);
     scroll->setWidgetResizable(true);
+    scroll->setAccessibleName(tr("Timelines of the pinned runs"));
     stack_ = new QWidget(scroll);
     stack_->setObjectName(QStringLiteral("compareStack"));
     stack_layout_ = new QVBoxLayout(stack_);

@@ -55,6 +55,7 @@ void ReplayWindow::buildUi(const TimelineFactory& factory) {
         auto* b = new QToolButton(this);
         b->setIcon(style()->standardIcon(icon));
         b->setToolTip(tip);
+        b->setAccessibleName(tip);
         b->setAutoRaise(true);
         connect(b, &QToolButton::clicked, this, slot);
         bar->addWidget(b);
@@ -69,6 +70,7 @@ void ReplayWindow::buildUi(const TimelineFactory& factory) {
     slider_->setRange(0, kSliderSteps);
     slider_->setToolTip(tr("Drag to scrub through the run"));
     slider_->setObjectName(QStringLiteral("replaySlider"));
+    slider_->setAccessibleName(tr("Replay position"));
     connect(slider_, &QSlider::valueChanged, this, [this](int v) {
         if (syncing_) return;
         seekSeconds(cursor_.duration_s() * v / kSliderSteps);
@@ -110,6 +112,8 @@ void ReplayWindow::buildUi(const TimelineFactory& factory) {
     readout->addLayout(words, 1);
     lanes_ = new QTableWidget(this);
     lanes_->setColumnCount(2);
+    lanes_->setAccessibleName(tr("Lanes at the cursor"));
+    lanes_->setAccessibleDescription(tr("The state of every lane at the replay cursor"));
     lanes_->setHorizontalHeaderLabels({tr("Lane"), tr("State at the cursor")});
     lanes_->horizontalHeader()->setStretchLastSection(true);
     lanes_->verticalHeader()->hide();
@@ -123,16 +127,17 @@ void ReplayWindow::buildUi(const TimelineFactory& factory) {
     play_timer_->setInterval(kPlayTickMs);
     connect(play_timer_, &QTimer::timeout, this, &ReplayWindow::playTick);
 
-    auto key = [this](QKeySequence seq, auto slot) {
+    auto key = [this](QKeySequence seq, const QString& what, auto slot) {
         auto* s = new QShortcut(seq, this);
+        s->setWhatsThis(what); // Help → Keyboard shortcuts lists it
         connect(s, &QShortcut::activated, this, slot);
     };
-    key(Qt::Key_Right, &ReplayWindow::stepForward);
-    key(Qt::Key_Left, &ReplayWindow::stepBackward);
-    key(Qt::Key_Home, &ReplayWindow::toStart);
-    key(Qt::Key_End, &ReplayWindow::toEnd);
-    key(Qt::Key_Space, &ReplayWindow::togglePlay);
-    key(Qt::Key_B, [this] { addBookmarkHere(); });
+    key(Qt::Key_Right, tr("One event forward"), &ReplayWindow::stepForward);
+    key(Qt::Key_Left, tr("One event back"), &ReplayWindow::stepBackward);
+    key(Qt::Key_Home, tr("To the start"), &ReplayWindow::toStart);
+    key(Qt::Key_End, tr("To the end"), &ReplayWindow::toEnd);
+    key(Qt::Key_Space, tr("Play slowly / pause"), &ReplayWindow::togglePlay);
+    key(Qt::Key_B, tr("Bookmark at the cursor"), [this] { addBookmarkHere(); });
 }
 
 uint32_t ReplayWindow::laneFilter() const {

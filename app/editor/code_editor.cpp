@@ -38,6 +38,7 @@ private:
 CodeEditor::CodeEditor(QWidget* parent)
     : QPlainTextEdit(parent) {
     setObjectName(QStringLiteral("codeEditor"));
+    setAccessibleName(tr("Python code"));
     applyFont();
     watchWindow();
     setLineWrapMode(QPlainTextEdit::NoWrap);
@@ -100,16 +101,6 @@ void CodeEditor::keyPressEvent(QKeyEvent* event) {
         insertPlainText(QString(kIndent - column % kIndent, QLatin1Char(' ')));
         return;
     }
-    if (event->modifiers() & Qt::ControlModifier) {
-        if (event->key() == Qt::Key_Equal || event->key() == Qt::Key_Plus) {
-            changeFontSize(1);
-            return;
-        }
-        if (event->key() == Qt::Key_Minus) {
-            changeFontSize(-1);
-            return;
-        }
-    }
     if (event->key() == Qt::Key_Return || event->key() == Qt::Key_Enter) {
         if (event->modifiers() & Qt::ControlModifier) { // Ctrl+Enter is Run: the window's shortcut
             event->ignore();
@@ -126,12 +117,6 @@ void CodeEditor::keyPressEvent(QKeyEvent* event) {
         return;
     }
     QPlainTextEdit::keyPressEvent(event);
-}
-
-void CodeEditor::changeFontSize(int delta) {
-    const int now = font().pointSize();
-    size_delta_ += std::clamp(now + delta, kSmallestPt, kLargestPt) - now;
-    applyFont();
 }
 
 void CodeEditor::watchWindow() {
@@ -153,7 +138,7 @@ void CodeEditor::applyFont() {
     base_pt_ = (parent ? parent->font() : QApplication::font()).pointSizeF();
     if (base_pt_ <= 0) base_pt_ = 10;
     QFont font = QFontDatabase::systemFont(QFontDatabase::FixedFont);
-    font.setPointSize(std::clamp(int(std::lround(base_pt_)) + size_delta_, kSmallestPt, kLargestPt));
+    font.setPointSize(std::clamp(int(std::lround(base_pt_)), kSmallestPt, kLargestPt));
     setFont(font);
     setTabStopDistance(QFontMetrics(font).horizontalAdvance(QLatin1Char(' ')) * kIndent);
     if (numbers_) updateMargins();

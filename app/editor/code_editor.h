@@ -1,7 +1,7 @@
 // The editor of one python snippet: line numbers, the lesson's python colours, monospace,
-// Tab = 4 spaces, undo/redo (QPlainTextEdit's), Ctrl+= / Ctrl+- font size, and one marked line
-// (a traceback's or a syntax error's). The font size follows the surrounding widgets' (presenter
-// mode makes the whole window larger) plus the student's own Ctrl+= / Ctrl+- steps.
+// Tab = 4 spaces, undo/redo (QPlainTextEdit's), and one marked line (a traceback's or a syntax
+// error's). The font size follows the surrounding widgets' (View → Zoom, Ctrl+= / Ctrl+- / Ctrl+0,
+// and presenter mode make the whole window larger, the code with it).
 #pragma once
 
 #include <QPlainTextEdit>
@@ -21,8 +21,6 @@ public:
     // Moves the cursor to `line` (1-based), shows it and marks it with `why` as its tooltip; 0 clears.
     void markLine(int line, const QString& why = {});
     int markedLine() const { return marked_line_; }
-    void changeFontSize(int delta); // points, kept between 7 and 40
-    int fontSizeDelta() const { return size_delta_; }
 
     int lineNumberWidth() const;
     void paintLineNumbers(QPaintEvent* event);
@@ -35,14 +33,13 @@ protected:
 
 private:
     void updateMargins();
-    void applyFont();   // monospace at the parent's size + size_delta_
+    void applyFont();   // monospace at the parent's size
     void watchWindow(); // a font set on the window (presenter mode) reaches us through its FontChange
     void updateSelections();
 
     QWidget* numbers_ = nullptr;
     gui::PythonHighlighter* highlighter_ = nullptr;
     int marked_line_ = 0;
-    int size_delta_ = 0; // the student's Ctrl+= / Ctrl+- steps, in points
     double base_pt_ = 0; // the parent's size the font was made for
     QPointer<QWidget> watched_;
     QString marked_why_;

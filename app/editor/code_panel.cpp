@@ -95,6 +95,7 @@ CodePanel::CodePanel(CodeStore* store, QWidget* parent)
 
     auto* split = new QSplitter(Qt::Vertical, this);
     editor_ = new CodeEditor(split);
+    editor_->setAccessibleDescription(tr("The step's Python program; Ctrl+Enter runs it in Python"));
     output_ = new OutputPane(split);
     split->addWidget(editor_);
     split->addWidget(output_);
@@ -113,9 +114,11 @@ CodePanel::CodePanel(CodeStore* store, QWidget* parent)
     connect(solution_, &QPushButton::clicked, this, &CodePanel::showSolution);
     connect(editor_, &QPlainTextEdit::textChanged, this, &CodePanel::saveEdit);
     auto* shortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), this);
+    shortcut->setWhatsThis(tr("Run the code in Python (in the code editor)"));
     shortcut->setContext(Qt::WidgetWithChildrenShortcut);
     connect(shortcut, &QShortcut::activated, this, &CodePanel::runInPython);
     auto* enter = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Enter), this);
+    enter->setWhatsThis(shortcut->whatsThis());
     enter->setContext(Qt::WidgetWithChildrenShortcut);
     connect(enter, &QShortcut::activated, this, &CodePanel::runInPython);
     setInterpreter(saved_interpreter());

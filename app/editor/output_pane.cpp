@@ -14,6 +14,8 @@ OutputPane::OutputPane(QWidget* parent)
     layout->setContentsMargins(0, 0, 0, 0);
     text_ = new QPlainTextEdit(this);
     text_->setObjectName(QStringLiteral("programOutput"));
+    text_->setAccessibleName(tr("Program output"));
+    text_->setAccessibleDescription(tr("What the program printed, its errors and its exit status"));
     text_->setReadOnly(true);
     // Monospace, but only the family is set: the size follows the window's (presenter mode).
     QFont mono;

@@ -103,6 +103,7 @@ void ControlsPanel::addRow(const ControlDef& def, double min, double max) {
     }
     row.editor->setObjectName(QStringLiteral("control_") + key);
     row.editor->setToolTip(def.tooltip);
+    row.editor->setAccessibleName(def.label);
     rows_.insert(key, row);
     order_ << key;
 }

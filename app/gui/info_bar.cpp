@@ -20,6 +20,7 @@ InfoBar::InfoBar(QWidget* parent)
     close_->setIcon(style()->standardIcon(QStyle::SP_TitleBarCloseButton));
     close_->setAutoRaise(true);
     close_->setToolTip(tr("Dismiss"));
+    close_->setAccessibleName(tr("Dismiss the message"));
     connect(close_, &QToolButton::clicked, this, &QWidget::hide);
     layout->addWidget(icon_, 0, Qt::AlignTop);
     layout->addWidget(text_, 1);

@@ -54,6 +54,8 @@ LatencyHistogram::LatencyHistogram(QWidget* parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(plot_);
     plot_->setMinimumSize(300, 170);
+    plot_->setAccessibleName(tr("Latency histogram"));
+    plot_->setAccessibleDescription(tr("How many calls took how long, GIL wait included"));
     plot_->plotLayout()->insertRow(0);
     plot_->plotLayout()->addElement(0, 0, new QCPTextElement(plot_, QString()));
     plot_->xAxis->setLabel(tr("latency (ms), GIL wait included"));

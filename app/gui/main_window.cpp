@@ -83,6 +83,8 @@ void MainWindow::buildLayout() {
     model_ = new gui::LessonNavigatorModel(this);
     navigator_ = new QTreeView(main_split_);
     navigator_->setObjectName(QStringLiteral("lessonNavigator"));
+    navigator_->setAccessibleName(tr("Lessons"));
+    navigator_->setAccessibleDescription(tr("Every lesson and its steps; a mark shows the steps visited"));
     navigator_->setModel(model_);
     navigator_->setHeaderHidden(true);
     navigator_->setAnimated(false); // scrolling to the open step needs the final layout at once

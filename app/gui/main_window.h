@@ -10,6 +10,7 @@
 #include "core/experiment/summary.h"
 #include "lessons/lesson.h"
 
+#include <QFont>
 #include <QMainWindow>
 #include <memory>
 
@@ -50,6 +51,8 @@ public:
     void setPresenterMode(bool on);
     bool presenterMode() const { return presenter_; }
     void resetLayout();
+    // View → Zoom (percent, 100 = the desktop's size): the whole application; remembered.
+    void setZoom(int percent);
 
     gui::LessonNavigatorModel* navigatorModel() const { return model_; }
     QTreeView* navigator() const { return navigator_; }
@@ -95,6 +98,7 @@ private:
     void saveSession();
     void startScreenshot();
     void finishScreenshot(int exit_code, const QString& message);
+    QFont presenterFont() const; // the zoomed application font, larger for a projector
 
     cli::GuiOptions options_;
     std::unique_ptr<lessons::LessonProgress> progress_;
@@ -112,7 +116,6 @@ private:
     int step_ = -1;
     QString lesson_id_; // survives reloads that renumber the list
     bool presenter_ = false;
-    QFont desk_font_;
     QList<int> desk_main_sizes_; // the splitter as it was before presenter mode
     bool desk_maximised_ = false;
     bool screenshot_done_ = false;

@@ -6,6 +6,7 @@
 #include "palette.h"
 #include "sched/scheduler_action.h" // "Be the scheduler…" (app/sched)
 #include "shortcuts_dialog.h"
+#include "window_zoom.h"
 
 #include <QAbstractItemView>
 #include <QAbstractSlider>
@@ -125,6 +126,24 @@ void MainWindow::buildActions() {
         gui::set_high_contrast(on);
         QSettings().setValue(QStringLiteral("view/highContrast"), on);
     });
+    // One zoom for everything: Ctrl+= / Ctrl+- / Ctrl+0 mean the window's zoom wherever the focus is
+    // (the code editor too: its code follows the window's font), as in a browser or an IDE.
+    QAction* zoom_in = make(QStringLiteral("zoomIn"), tr("Zoom &in"));
+    zoom_in->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Equal), QKeySequence(Qt::CTRL | Qt::Key_Plus)});
+    zoom_in->setToolTip(tr("Larger text, code, plots and lanes (Ctrl+=)"));
+    QAction* zoom_out = make(QStringLiteral("zoomOut"), tr("Zoom &out"));
+    zoom_out->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Minus));
+    zoom_out->setToolTip(tr("Smaller text, code, plots and lanes (Ctrl+-)"));
+    QAction* zoom_reset = make(QStringLiteral("zoomReset"), tr("&Reset zoom"));
+    zoom_reset->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    zoom_reset->setToolTip(tr("The desktop's own size (Ctrl+0)"));
+    connect(zoom_in, &QAction::triggered, this,
+            [this] { setZoom(gui::next_zoom_level(gui::zoom_percent(), 1)); });
+    connect(zoom_out, &QAction::triggered, this,
+            [this] { setZoom(gui::next_zoom_level(gui::zoom_percent(), -1)); });
+    connect(zoom_reset, &QAction::triggered, this, [this] { setZoom(100); });
+    setZoom(QSettings().value(QStringLiteral("view/zoomPercent"), 100).toInt());
+
     QAction* layout = make(QStringLiteral("resetLayout"), tr("Reset &layout"));
     connect(layout, &QAction::triggered, this, &MainWindow::resetLayout);
 
@@ -188,6 +207,10 @@ void MainWindow::buildMenus() {
     file->addSeparator();
     file->addAction(action("quit"));
     QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->addAction(action("zoomIn"));
+    view->addAction(action("zoomOut"));
+    view->addAction(action("zoomReset"));
+    view->addSeparator();
     view->addAction(action("presenter"));
     view->addAction(action("highContrast"));
     view->addAction(action("pauseLive"));
@@ -248,6 +271,17 @@ bool MainWindow::event(QEvent* event) {
         }
     }
     return QMainWindow::event(event);
+}
+
+void MainWindow::setZoom(int percent) {
+    const int applied = gui::set_zoom_percent(percent);
+    QSettings().setValue(QStringLiteral("view/zoomPercent"), applied);
+    if (presenter_) setFont(presenterFont()); // presenter mode's larger font is on top of the zoom
+    if (QAction* in = action(QStringLiteral("zoomIn"))) in->setEnabled(applied < gui::zoom_levels().back());
+    if (QAction* out = action(QStringLiteral("zoomOut")))
+        out->setEnabled(applied > gui::zoom_levels().front());
+    if (QAction* reset = action(QStringLiteral("zoomReset")))
+        reset->setText(tr("&Reset zoom (%1%)").arg(applied));
 }
 
 void MainWindow::showShortcuts() {

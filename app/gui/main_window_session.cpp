@@ -124,10 +124,7 @@ void MainWindow::setPresenterMode(bool on) {
     if (on) {
         desk_main_sizes_ = main_split_->sizes();
         desk_maximised_ = isMaximized();
-        desk_font_ = font();
-        QFont big = desk_font_;
-        big.setPointSizeF(desk_font_.pointSizeF() * 1.45);
-        setFont(big);
+        setFont(presenterFont());
         showFullScreen();
         // Without a window manager nothing makes the window full screen: it takes the screen itself.
         QTimer::singleShot(kMaximiseGraceMs, this, [this] {
@@ -138,7 +135,7 @@ void MainWindow::setPresenterMode(bool on) {
         const QScreen* screen = this->screen();
         main_split_->setSizes(presenter_main_sizes(screen ? screen->geometry().width() : width()));
     } else {
-        setFont(desk_font_);
+        setFont(QFont()); // the application's font again, with the zoom it has now
         if (desk_maximised_)
             showMaximized();
         else
@@ -147,6 +144,12 @@ void MainWindow::setPresenterMode(bool on) {
     }
     lab_->timeline()->setPresenterMode(on);
     emit presenterModeChanged(on); // the classroom features hook in here
+}
+
+QFont MainWindow::presenterFont() const {
+    QFont big = QApplication::font(); // the desktop's font with View → Zoom applied
+    big.setPointSizeF(big.pointSizeF() * 1.45);
+    return big;
 }
 
 void MainWindow::openLessonsFolder() {

@@ -4,8 +4,10 @@
 #include <QDialogButtonBox>
 #include <QHeaderView>
 #include <QMenu>
+#include <QShortcut>
 #include <QTableWidget>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace clab::gui {
 
@@ -28,12 +30,35 @@ QString menu_of(const QAction* action) {
 
 QList<ShortcutRow> shortcut_rows(const QWidget* window) {
     QList<ShortcutRow> rows;
-    for (const QAction* action : window->actions()) {
+    // The window's own actions first (menu order), then those of its parts (a dock's toggle, a
+    // panel's button), then keys that are QShortcuts of a part (the code editor's Ctrl+Enter).
+    QList<const QAction*> actions;
+    for (const QAction* action : window->actions())
+        actions.append(action);
+    for (const QAction* action : window->findChildren<QAction*>())
+        if (!actions.contains(action)) actions.append(action);
+    for (const QAction* action : actions) {
         if (action->shortcuts().isEmpty() || action->isSeparator()) continue;
         QStringList keys;
         for (const QKeySequence& key : action->shortcuts())
             keys << key.toString(QKeySequence::NativeText);
         rows.append({keys.join(ShortcutsDialog::tr(" or ")), plain(action->text()), menu_of(action)});
+    }
+    // Several QShortcuts of one part that do one thing (Ctrl+Return, Ctrl+Enter) make one row.
+    for (const QShortcut* shortcut : window->findChildren<QShortcut*>()) {
+        if (shortcut->key().isEmpty()) continue;
+        const QString what =
+            shortcut->whatsThis().isEmpty() ? ShortcutsDialog::tr("(undescribed)") : shortcut->whatsThis();
+        const QString key = shortcut->key().toString(QKeySequence::NativeText);
+        // A key of another window (Replay) says which window it works in.
+        const QWidget* owner = shortcut->parentWidget() ? shortcut->parentWidget()->window() : nullptr;
+        const QString where = owner && owner != window ? owner->windowTitle() : QString();
+        auto same = std::find_if(rows.begin(), rows.end(),
+                                 [&](const ShortcutRow& r) { return r.action == what && r.menu == where; });
+        if (same != rows.end())
+            same->keys += ShortcutsDialog::tr(" or ") + key;
+        else
+            rows.append({key, what, where});
     }
     return rows;
 }
@@ -45,7 +70,9 @@ ShortcutsDialog::ShortcutsDialog(QWidget* window)
     auto* table = new QTableWidget(int(rows.size()), 3, this);
     table->setObjectName(QStringLiteral("shortcutsTable"));
     table->setAccessibleName(tr("Keyboard shortcuts"));
-    table->setHorizontalHeaderLabels({tr("Keys"), tr("Action"), tr("Menu")});
+    table->setAccessibleDescription(
+        tr("Every key of the window: the keys, what they do, the menu that has it"));
+    table->setHorizontalHeaderLabels({tr("Keys"), tr("Action"), tr("Menu or window")});
     table->verticalHeader()->hide();
     table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table->setSelectionBehavior(QAbstractItemView::SelectRows);

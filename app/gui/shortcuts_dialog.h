@@ -11,10 +11,12 @@ namespace clab::gui {
 struct ShortcutRow {
     QString keys;   // "Space", "Alt+Left or Left": every key sequence of the action, as the desktop spells it
     QString action; // the action's text without its mnemonic '&' or a trailing ellipsis
-    QString menu;   // the menu it appears in ("Run"), empty when it lives only on the window
+    QString menu;   // the menu it appears in ("Run"), or the other window it works in (Replay's keys),
+                    // empty when it lives only on the window
 };
 
-// One row per action of `window` (window->actions()) that has a shortcut, in the order they were added.
+// One row per action with a shortcut of `window` and of its parts (window->actions() first, in the
+// order they were added), then one per QShortcut of its parts, described by its whatsThis.
 QList<ShortcutRow> shortcut_rows(const QWidget* window);
 
 class ShortcutsDialog : public QDialog {

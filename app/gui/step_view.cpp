@@ -42,6 +42,8 @@ StepView::StepView(QWidget* parent)
     split_->setChildrenCollapsible(false);
     text_ = new QTextBrowser(split_);
     text_->setObjectName(QStringLiteral("stepText"));
+    text_->setAccessibleName(tr("Lesson text"));
+    text_->setAccessibleDescription(tr("The text of the lesson's current step"));
     text_->setOpenExternalLinks(true);
     text_->setFrameShape(QFrame::NoFrame);
     text_->document()->setDocumentMargin(4);
@@ -53,6 +55,7 @@ StepView::StepView(QWidget* parent)
 
     activity_scroll_ = new QScrollArea(split_);
     activity_scroll_->setWidgetResizable(true);
+    activity_scroll_->setAccessibleName(tr("Prediction, questions and code of the step"));
     activity_scroll_->setFrameShape(QFrame::NoFrame);
     activity_ = new QWidget;
     auto* activity_layout = new QVBoxLayout(activity_);

@@ -23,6 +23,7 @@ public:
         layout->setContentsMargins(0, 0, 0, 0);
         scroll_ = new QScrollArea(this);
         scroll_->setObjectName(QStringLiteral("timelineScroll"));
+        scroll_->setAccessibleName(tr("Timeline (scrolls when it is taller than the pane)"));
         scroll_->setWidgetResizable(true); // the view fills the pane, and grows beyond it only to scroll
         scroll_->setFrameShape(QFrame::NoFrame);
         scroll_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff); // time zooms, it never scrolls

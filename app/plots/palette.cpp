@@ -5,6 +5,7 @@
 #include <QPalette>
 #include <algorithm>
 #include <array>
+#include <cmath>
 
 namespace clab::plots {
 
@@ -154,9 +155,16 @@ Theme Theme::presenter_theme() {
     return t;
 }
 
-Theme Theme::make(bool presenter, Look look) {
+Theme Theme::make(bool presenter, Look look, double zoom) {
     Theme t = presenter ? presenter_theme() : desk();
     t.look = look;
+    t.zoom = zoom > 0 ? zoom : 1.0;
+    if (t.zoom != 1.0) {
+        for (QFont* f : {&t.font, &t.title_font, &t.legend_font})
+            f->setPointSizeF(f->pointSizeF() * t.zoom);
+        t.min_lane_px = int(std::lround(t.min_lane_px * t.zoom));
+        t.max_lane_px = int(std::lround(t.max_lane_px * t.zoom));
+    }
     if (look == Look::Dark) {
         // Dark grey, not black: the black (crashed) and dark grey (callback) lanes stay visible.
         t.background = QColor(0x26, 0x28, 0x2C);
@@ -191,6 +199,12 @@ Look application_look() {
     if (!qobject_cast<QGuiApplication*>(QCoreApplication::instance())) return Look::Light;
     if (qApp->property(kHighContrastProperty).toBool()) return Look::HighContrast;
     return QGuiApplication::palette().color(QPalette::Window).lightness() < 128 ? Look::Dark : Look::Light;
+}
+
+double application_zoom() {
+    if (!QCoreApplication::instance()) return 1.0;
+    const double zoom = qApp->property(kZoomProperty).toDouble();
+    return zoom > 0 ? zoom : 1.0;
 }
 
 } // namespace clab::plots

@@ -46,10 +46,16 @@ enum class Look { Light, Dark, HighContrast };
 inline constexpr char kHighContrastProperty[] = "clab_high_contrast";
 Look application_look();
 
+// The window's zoom (View → Zoom, app/gui/window_zoom.cpp), a factor (1 = the desktop's size) kept
+// in the application property kZoomProperty; the timelines scale their fonts and lanes by it.
+inline constexpr char kZoomProperty[] = "clab_zoom";
+double application_zoom();
+
 // Everything that differs between the desk and the projector, and between the looks.
 struct Theme {
     bool presenter = false;
     Look look = Look::Light;
+    double zoom = 1.0; // fonts and lane sizes are scaled by it
     QColor background;
     QColor lane_background; // alternate rows
     QColor text;
@@ -70,8 +76,8 @@ struct Theme {
 
     static Theme desk();
     static Theme presenter_theme();
-    // The desk or presenter theme in a look.
-    static Theme make(bool presenter, Look look);
+    // The desk or presenter theme in a look, its fonts and lanes scaled by `zoom`.
+    static Theme make(bool presenter, Look look, double zoom = 1.0);
 };
 
 } // namespace clab::plots

@@ -49,6 +49,9 @@ TimelineView::TimelineView(QWidget* parent)
     , plot_(new QCustomPlot(this)) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
+    plot_->setAccessibleName(tr("Timeline"));
+    plot_->setAccessibleDescription(tr("What each thread, process, task, core, the GIL and the event loop "
+                                       "did over time; drag to pan, wheel to zoom"));
     layout->addWidget(plot_);
     plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     plot_->setMouseTracking(true);
@@ -622,8 +625,9 @@ void TimelineView::set_presenter(bool on) {
 }
 
 void TimelineView::apply_theme(bool presenter, Look look) {
-    if (presenter == theme_.presenter && look == theme_.look) return;
-    theme_ = Theme::make(presenter, look);
+    const double zoom = application_zoom();
+    if (presenter == theme_.presenter && look == theme_.look && zoom == theme_.zoom) return;
+    theme_ = Theme::make(presenter, look, zoom);
     structure_dirty_ = true;
     replot_now();
 }
@@ -632,7 +636,9 @@ void TimelineView::changeEvent(QEvent* event) {
     QWidget::changeEvent(event);
     // The desktop switched between light and dark, or the window to high contrast: either hands the
     // application a new palette.
-    if (event->type() == QEvent::ApplicationPaletteChange || event->type() == QEvent::PaletteChange)
+    // View → Zoom changes the application's font (and the zoom property the theme reads).
+    if (event->type() == QEvent::ApplicationPaletteChange || event->type() == QEvent::PaletteChange ||
+        event->type() == QEvent::FontChange || event->type() == QEvent::ApplicationFontChange)
         apply_theme(theme_.presenter, application_look());
 }
 

@@ -211,7 +211,7 @@ private:
     QString describe_series(const Rect& rect, const QPoint& pos) const;
 
     TimelineModel model_;
-    Theme theme_ = Theme::make(false, application_look());
+    Theme theme_ = Theme::make(false, application_look(), application_zoom());
     QCustomPlot* plot_ = nullptr;
     QCPLegend* legend_ = nullptr;
     bool legend_shown_ = true;

@@ -111,6 +111,8 @@ void SchedulerWindow::buildUi() {
     auto* split = new QSplitter(Qt::Horizontal, this);
     source_ = new QTextBrowser(split);
     source_->setObjectName(QStringLiteral("sourceView"));
+    source_->setAccessibleName(tr("Python source"));
+    source_->setAccessibleDescription(tr("The puzzle's Python source"));
     auto* columns = new QWidget(split);
     columns_layout_ = new QHBoxLayout(columns);
     columns_layout_->setContentsMargins(0, 0, 0, 0);
@@ -146,6 +148,8 @@ void SchedulerWindow::buildUi() {
     buttons->addWidget(play_solution_, 2, 0, 1, 3);
     solution_view_ = new QTextBrowser(side);
     solution_view_->setObjectName(QStringLiteral("solutionView"));
+    solution_view_->setAccessibleName(tr("Solution"));
+    solution_view_->setAccessibleDescription(tr("The schedule the solver found, step by step"));
     side_layout->addWidget(shared_box);
     side_layout->addWidget(goal_);
     side_layout->addWidget(schedule_);
@@ -274,6 +278,8 @@ void SchedulerWindow::rebuildColumns() {
         c.code->setFont(mono);
         c.code->setSelectionMode(QAbstractItemView::NoSelection);
         c.code->setFocusPolicy(Qt::NoFocus);
+        c.code->setAccessibleName(tr("%1's bytecode").arg(q(machine_->puzzle().workers[w].name)));
+        c.code->setAccessibleDescription(tr("The instructions this thread runs; the next one is marked"));
         c.frame = new QLabel(box);
         c.frame->setFont(mono);
         c.frame->setWordWrap(true);
