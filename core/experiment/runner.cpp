@@ -339,7 +339,8 @@ void Runner::body(ExperimentSpec spec, const StopSignal& stop) {
         }
         const int64_t end_ns = now_ns();
         monitor.stop();
-        s.wall_s = double(end_ns - start_ns) * 1e-9;
+        // A real interpreter's start-up is reported apart (Summary::interpreter_start_s).
+        s.wall_s = double(end_ns - start_ns) * 1e-9 - s.interpreter_start_s;
         s.cpu_s = process_cpu_s() - cpu_before;
         // Other programs' share: the machine's busy time minus this process's and its children's.
         const auto [machine_after, machine_cpus] = machine_busy_s();

@@ -197,6 +197,7 @@ std::string to_json(const Summary& s) {
         j.field("stdout", std::string_view(s.program_stdout));
         j.field("stderr", std::string_view(s.program_stderr));
         j.field("sample_hz", s.sample_hz);
+        j.field("interpreter_start_s", s.interpreter_start_s);
         j.key("notes");
         j.open('[');
         for (const std::string& note : s.notes)

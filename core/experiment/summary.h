@@ -62,11 +62,15 @@ struct Summary {
     std::vector<WorkerStats> workers;
 
     // the python engine (a real interpreter ran a program)
-    std::string python_version;              // "3.11.7"
-    int exit_code = 0;                       // the program's exit status; -N: killed by signal N
-    std::string program_stdout;              // what it printed (first 1 MB, then a note of what was dropped)
-    std::string program_stderr;              // same for stderr (tracebacks)
-    double sample_hz = 0;                    // the kernel sampler's rate (inferred states); 0: none
+    std::string python_version; // "3.11.7"
+    int exit_code = 0;          // the program's exit status; -N: killed by signal N
+    std::string program_stdout; // what it printed (first 1 MB, then a note of what was dropped)
+    std::string program_stderr; // same for stderr (tracebacks)
+    double sample_hz = 0;       // the kernel sampler's rate (inferred states); 0: none
+    // From the run's start to the tracer's first record (fork, exec, the interpreter's start-up,
+    // site and tracer imports): reported apart and left out of wall_s, which then measures the
+    // program itself, as the other engines' wall_s measures their work.
+    double interpreter_start_s = 0;
     std::vector<std::string> notes;          // what the tracer could not record, limits hit
     std::vector<std::string> waited_objects; // LockWaitBegin arg (python engine) indexes this
     // the machine during the run (filled by the Runner from /proc/stat)

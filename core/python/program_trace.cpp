@@ -89,6 +89,7 @@ void ProgramTrace::hello(int stream, const Record& r) {
     stats_.pids.push_back(h.pid);
     if (h.origin == Origin::Main) {
         p.lane = main_lane_;
+        if (stats_.first_record_ns == 0) stats_.first_record_ns = r.t_ns;
         stats_.python_version = h.version;
         stats_.gil = h.gil;
         recorder_.rename_lane(main_lane_, "MainThread" + pid_suffix(h.pid));

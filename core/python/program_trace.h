@@ -36,7 +36,8 @@ struct ProgramStats {
     uint64_t loop_iterations = 0;
     double max_loop_lag_s = 0;
     uint64_t slow_callbacks = 0;
-    double process_start_s = 0; // median over child processes
+    double process_start_s = 0;  // median over child processes
+    int64_t first_record_ns = 0; // the root process's hello: its tracer was loaded
     uint64_t records = 0;
     uint64_t records_dropped = 0; // over the cap
     bool gil = true;

@@ -108,6 +108,10 @@ std::string describe_failure(const std::string& text) {
     return file + ":" + line + ": " + last;
 }
 
+void PythonEngine::prepare(const ExperimentSpec& spec) {
+    (void)find_interpreter(spec.python, nullptr); // cached: run() finds it again at once
+}
+
 void PythonEngine::run(const ExperimentSpec& spec, RunContext& ctx, Summary& summary) {
     std::string error;
     const auto interpreter = find_interpreter(spec.python, &error);
@@ -200,6 +204,10 @@ void PythonEngine::run(const ExperimentSpec& spec, RunContext& ctx, Summary& sum
     summary.slow_callbacks = stats.slow_callbacks;
     summary.process_start_s = stats.process_start_s;
     summary.sample_hz = sampler.hz();
+    // The program starts where the tracer's first record says (sitecustomize runs before the
+    // program's first line): what came before is start-up, not the program (runner.cpp).
+    if (stats.first_record_ns > ctx.start_ns && stats.first_record_ns <= end_ns)
+        summary.interpreter_start_s = double(stats.first_record_ns - ctx.start_ns) * 1e-9;
     summary.notes = stats.notes;
     summary.waited_objects = stats.objects;
     if (stats.records == 0 && exited)

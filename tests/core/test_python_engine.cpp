@@ -565,3 +565,20 @@ TEST(PythonEngine, DescribeFailureReadsTracebacks) {
               "/a/b.py:3: SyntaxError: invalid syntax");
     EXPECT_EQ(py::describe_failure("hello\n"), "");
 }
+
+TEST(PythonEngine, WallTimeStartsAtTheProgramNotAtTheInterpretersStartUp) {
+    REQUIRE_PYTHON();
+    // The program measures itself from its first line; the interpreter's start-up (and the
+    // tracer's import) before that line is reported apart.
+    const Summary s = Runner::run(program("import time\n"
+                                          "t0 = time.perf_counter()\n"
+                                          "time.sleep(0.3)\n"
+                                          "print(time.perf_counter() - t0)\n"));
+    ASSERT_TRUE(s.completed) << s.error << s.program_stderr;
+    const double own = std::stod(s.program_stdout);
+    EXPECT_GT(s.interpreter_start_s, 0);
+    EXPECT_GE(s.wall_s, own * 0.99);
+    EXPECT_NE(to_json(s).find("\"interpreter_start_s\""), std::string::npos);
+    std::printf("[ info ] program %.3f s, wall_s %.3f s, interpreter start-up %.3f s\n", own, s.wall_s,
+                s.interpreter_start_s);
+}
