@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstdlib>
+#include <new>
+#include <sys/mman.h>
 
 namespace clab {
 
@@ -15,18 +18,34 @@ struct ThreadCache {
     EventBuffer* buffer = nullptr;
 };
 thread_local ThreadCache t_cache;
+
+// Chunks are raw storage (an Event is an implicit-lifetime type: stored by assignment), so an
+// allocation touches no memory; each page is first touched by the event written into it. Chunks
+// of 2 MiB and more sit on 2 MiB boundaries and ask for transparent huge pages: one page fault per
+// 2 MiB instead of 512 (a fault costs 2-50 µs under this machine's hypervisor: 10-300 ns per event
+// with 4 KiB pages).
+constexpr size_t kHugePage = size_t(2) << 20;
+
+Event* allocate_chunk(size_t events) noexcept {
+    const size_t bytes = events * sizeof(Event);
+    if (bytes < kHugePage) return static_cast<Event*>(std::malloc(bytes));
+    void* p = std::aligned_alloc(kHugePage, (bytes + kHugePage - 1) / kHugePage * kHugePage);
+    if (p) ::madvise(p, bytes, MADV_HUGEPAGE);
+    return static_cast<Event*>(p);
+}
 } // namespace
 
 EventBuffer::EventBuffer() {
     // The first chunk up front: a thread's first events never allocate.
-    chunk_ = new Event[kFirstChunk];
+    chunk_ = allocate_chunk(kFirstChunk);
+    if (chunk_ == nullptr) throw std::bad_alloc();
     chunks_[0].store(chunk_, std::memory_order_relaxed);
     chunk_end_ = kFirstChunk;
 }
 
 EventBuffer::~EventBuffer() {
     for (auto& chunk : chunks_)
-        delete[] chunk.load(std::memory_order_relaxed);
+        std::free(chunk.load(std::memory_order_relaxed));
 }
 
 size_t EventBuffer::chunk_of(uint64_t index) noexcept {
@@ -36,7 +55,7 @@ size_t EventBuffer::chunk_of(uint64_t index) noexcept {
 bool EventBuffer::next_chunk() noexcept {
     const size_t next = chunk_index_ + 1;
     if (next >= kMaxChunks) return false;
-    auto* chunk = new (std::nothrow) Event[chunk_size(next)];
+    Event* chunk = allocate_chunk(chunk_size(next));
     if (chunk == nullptr) return false;
     chunks_[next].store(chunk, std::memory_order_release);
     chunk_ = chunk;

@@ -9,6 +9,7 @@
 
 #include "event.h"
 #include "lane.h"
+#include "stamp_clock.h"
 
 #include <array>
 #include <atomic>
@@ -89,13 +90,13 @@ public:
     std::vector<LaneInfo> lanes() const;
     size_t lane_count() const;
 
-    // Hot path: stamps the time and the CPU and appends to the calling thread's buffer.
+    // Hot path: stamps the time (the counter-based StampClock, on now_ns()'s axis within 1 µs)
+    // and the CPU and appends to the calling thread's buffer.
     void record(uint32_t lane, EventKind kind, uint64_t arg = 0) noexcept {
         Event e;
-        e.t_ns = now_ns();
+        e.t_ns = stamp_now_ns(e.cpu);
         e.lane = lane;
         e.kind = kind;
-        e.cpu = current_cpu();
         e.arg = arg;
         buffer().push(e);
     }

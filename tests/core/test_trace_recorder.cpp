@@ -5,9 +5,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <gtest/gtest.h>
 #include <new>
+#include <sched.h>
 #include <thread>
 #include <vector>
 
@@ -160,4 +162,57 @@ TEST(Event, StampsAreMonotonicAndCpuIsKnown) {
     const int64_t b = now_ns();
     EXPECT_LE(a, b);
     EXPECT_NE(current_cpu(), 0xFFFF);
+}
+
+// Issue 18.7: the recorder stamps with the time-stamp counter (StampClock), not clock_gettime, and
+// its stamps sit on now_ns()'s CLOCK_MONOTONIC axis within a microsecond: every stamp falls between
+// two clock readings taken around it (± 1 µs), across sleeps longer than the re-anchoring span,
+// moves to the other core and the first millisecond before the rate is known; and per thread the
+// stamps never go backwards.
+TEST(StampClock, StampsStayWithinAMicrosecondOfTheMonotonicClock) {
+    constexpr int64_t kMicrosecond = 1000;
+    cpu_set_t original;
+    CPU_ZERO(&original);
+    sched_getaffinity(0, sizeof original, &original);
+    const int cpus = CPU_COUNT(&original);
+    int64_t last = 0;
+    int outside = 0;
+    for (int i = 0; i < 3000; ++i) {
+        if (i % 100 == 0 && cpus > 1) { // hop to another allowed core now and then
+            int want = (i / 100) % cpus, cpu = -1;
+            for (int c = 0; c < CPU_SETSIZE && want >= 0; ++c)
+                if (CPU_ISSET(c, &original) && want-- == 0) cpu = c;
+            cpu_set_t one;
+            CPU_ZERO(&one);
+            CPU_SET(cpu, &one);
+            sched_setaffinity(0, sizeof one, &one);
+        }
+        if (i % 37 == 0) std::this_thread::sleep_for(std::chrono::microseconds(100 * (i % 23)));
+        const int64_t before = now_ns();
+        const int64_t stamp = stamp_now_ns();
+        const int64_t after = now_ns();
+        if (stamp < before - kMicrosecond || stamp > after + kMicrosecond) {
+            ++outside;
+            ADD_FAILURE() << "stamp " << stamp - before
+                          << " ns after the reading before it, reading after at " << after - before << " ns";
+        }
+        EXPECT_GE(stamp, last);
+        last = stamp;
+        if (outside > 5) break;
+    }
+    sched_setaffinity(0, sizeof original, &original);
+}
+
+// What Recorder::record writes is that stamp.
+TEST(StampClock, RecordedEventsCarryStampsBetweenTheReadingsAroundThem) {
+    Recorder recorder;
+    const uint32_t lane = recorder.add_lane(LaneKind::Thread, "t");
+    const int64_t before = now_ns();
+    recorder.record(lane, EventKind::Marker, 1);
+    const int64_t after = now_ns();
+    std::vector<Event> events;
+    recorder.drain(events);
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_GE(events[0].t_ns, before - 1000);
+    EXPECT_LE(events[0].t_ns, after + 1000);
 }
