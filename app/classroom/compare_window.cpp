@@ -15,6 +15,10 @@
 
 namespace clab::classroom {
 
+namespace {
+constexpr int kTimelineMaxMinimumPx = 250;
+}
+
 void CompareWindow::setNote(const QString& text) {
     note_->setText(text);
     note_->setVisible(!text.isEmpty());
@@ -137,6 +141,11 @@ void CompareWindow::rebuild() {
         set_time_range(t, 0, longest > 0 ? longest * 1.02 : 1.0);
     link_time_axes(all);
     const QString legend = share_one_legend(all);
+    // Each timeline asks for the height that labels every lane; capped, so the two runs of "Run
+    // both" are both in view at 1280x720 (a taller timeline labels every k-th lane; lesson 18's four
+    // runs scroll).
+    for (QWidget* t : all)
+        t->setMinimumHeight(std::min(t->minimumHeight(), kTimelineMaxMinimumPx));
     legend_->setText(legend);
     legend_->setVisible(!legend.isEmpty());
     fitTable();
@@ -150,6 +159,7 @@ void CompareWindow::fitTable() {
         height += table_->rowHeight(row);
     if (table_->horizontalScrollBar()->isVisible()) height += table_->horizontalScrollBar()->height();
     table_->setMinimumHeight(std::max(height, 60));
+    table_->setMaximumHeight(std::max(height, 60)); // no empty rows' worth of space: the plots get it
 }
 
 } // namespace clab::classroom
