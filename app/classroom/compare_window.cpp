@@ -17,7 +17,8 @@ namespace clab::classroom {
 
 namespace {
 constexpr int kTimelineMaxMinimumPx = 250;
-}
+constexpr int kLotsPx = 100'000; // "all the rest" for QSplitter::setSizes (it scales to fit)
+} // namespace
 
 void CompareWindow::setNote(const QString& text) {
     note_->setText(text);
@@ -36,7 +37,8 @@ CompareWindow::CompareWindow(CompareModel* model, TimelineFactory factory, QWidg
     note_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     note_->hide();
     layout->addWidget(note_);
-    auto* split = new QSplitter(Qt::Vertical, this);
+    split_ = new QSplitter(Qt::Vertical, this);
+    auto* split = split_;
     layout->addWidget(split);
 
     table_ = new QTableView(split);
@@ -146,6 +148,7 @@ void CompareWindow::rebuild() {
     // runs scroll).
     for (QWidget* t : all)
         t->setMinimumHeight(std::min(t->minimumHeight(), kTimelineMaxMinimumPx));
+    align_time_axes(all);
     legend_->setText(legend);
     legend_->setVisible(!legend.isEmpty());
     fitTable();
@@ -159,7 +162,8 @@ void CompareWindow::fitTable() {
         height += table_->rowHeight(row);
     if (table_->horizontalScrollBar()->isVisible()) height += table_->horizontalScrollBar()->height();
     table_->setMinimumHeight(std::max(height, 60));
-    table_->setMaximumHeight(std::max(height, 60)); // no empty rows' worth of space: the plots get it
+    // The plots get the rest: a splitter hands out space by its own sizes, not the table's maximum.
+    split_->setSizes({std::max(height, 60), kLotsPx});
 }
 
 } // namespace clab::classroom

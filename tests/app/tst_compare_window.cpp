@@ -81,6 +81,17 @@ private slots:
                                         .arg(view->plot()->axisRect(i)->rect().width())
                                         .arg(view->width())));
         }
+        // Lined up: t = 0 is at the same x in every run's plots, whatever their lane names' widths.
+        const int left = qobject_cast<plots::TimelineView*>(window.timelines().first())
+                             ->plot()
+                             ->axisRect(0)
+                             ->rect()
+                             .left();
+        for (QWidget* w : window.timelines()) {
+            QCustomPlot* plot = qobject_cast<plots::TimelineView*>(w)->plot();
+            for (int i = 0; i < plot->axisRectCount(); ++i)
+                QCOMPARE(plot->axisRect(i)->rect().left(), left);
+        }
         // Zoom linked: zooming one run's plot (as the mouse wheel does) zooms every other run's.
         auto* first = qobject_cast<plots::TimelineView*>(window.timelines().first());
         first->plot()->axisRect(0)->axis(QCPAxis::atBottom)->setRange(longest * 0.25, longest * 0.5);
