@@ -15,6 +15,11 @@
 
 namespace clab::classroom {
 
+namespace {
+constexpr int kTimelineMaxMinimumPx = 250;
+constexpr int kLotsPx = 100'000; // "all the rest" for QSplitter::setSizes (it scales to fit)
+} // namespace
+
 void CompareWindow::setNote(const QString& text) {
     note_->setText(text);
     note_->setVisible(!text.isEmpty());
@@ -32,7 +37,8 @@ CompareWindow::CompareWindow(CompareModel* model, TimelineFactory factory, QWidg
     note_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     note_->hide();
     layout->addWidget(note_);
-    auto* split = new QSplitter(Qt::Vertical, this);
+    split_ = new QSplitter(Qt::Vertical, this);
+    auto* split = split_;
     layout->addWidget(split);
 
     table_ = new QTableView(split);
@@ -140,6 +146,12 @@ void CompareWindow::rebuild() {
         set_time_range(t, 0, longest > 0 ? longest * 1.02 : 1.0);
     link_time_axes(all);
     const QString legend = share_one_legend(all);
+    // Each timeline asks for the height that labels every lane; capped, so the two runs of "Run
+    // both" are both in view at 1280x720 (a taller timeline labels every k-th lane; lesson 18's four
+    // runs scroll).
+    for (QWidget* t : all)
+        t->setMinimumHeight(std::min(t->minimumHeight(), kTimelineMaxMinimumPx));
+    align_time_axes(all);
     legend_->setText(legend);
     legend_->setVisible(!legend.isEmpty());
     fitTable();
@@ -153,6 +165,8 @@ void CompareWindow::fitTable() {
         height += table_->rowHeight(row);
     if (table_->horizontalScrollBar()->isVisible()) height += table_->horizontalScrollBar()->height();
     table_->setMinimumHeight(std::max(height, 60));
+    // The plots get the rest: a splitter hands out space by its own sizes, not the table's maximum.
+    split_->setSizes({std::max(height, 60), kLotsPx});
 }
 
 } // namespace clab::classroom

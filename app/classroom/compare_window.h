@@ -9,6 +9,7 @@
 #include <QWidget>
 
 class QLabel;
+class QSplitter;
 class QTableView;
 class QVBoxLayout;
 
@@ -37,6 +38,7 @@ private:
 
     CompareModel* model_;
     TimelineFactory factory_;
+    QSplitter* split_ = nullptr; // the table above, the timelines below
     QTableView* table_ = nullptr;
     QWidget* stack_ = nullptr;
     QVBoxLayout* stack_layout_ = nullptr;

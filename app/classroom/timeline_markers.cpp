@@ -172,6 +172,37 @@ QString share_one_legend(const QList<QWidget*>& timelines) {
     return items.join(QStringLiteral(" &nbsp;&nbsp; "));
 }
 
+void align_time_axes(const QList<QWidget*>& timelines) {
+    QList<QPointer<QCustomPlot>> plots;
+    for (QWidget* w : timelines)
+        for (QCustomPlot* p : plots_of(w))
+            plots.append(p);
+    // Margins settle only once each plot is laid out at its real size (a lane title may wrap and
+    // widen one), so this runs after every layout. It only ever widens, so it comes to rest.
+    const auto align = [plots] {
+        int left = 0;
+        for (const QPointer<QCustomPlot>& plot : plots)
+            if (plot)
+                for (QCPAxisRect* rect : plot->axisRects())
+                    left = std::max(left, rect->margins().left());
+        for (const QPointer<QCustomPlot>& plot : plots) {
+            if (!plot) continue;
+            bool changed = false;
+            for (QCPAxisRect* rect : plot->axisRects()) {
+                QMargins margins = rect->minimumMargins();
+                if (margins.left() >= left) continue;
+                margins.setLeft(left);
+                rect->setMinimumMargins(margins);
+                changed = true;
+            }
+            if (changed) plot->replot(QCustomPlot::rpQueuedReplot);
+        }
+    };
+    for (const QPointer<QCustomPlot>& plot : plots)
+        QObject::connect(plot, &QCustomPlot::afterLayout, plot, align);
+    align();
+}
+
 double time_at(QWidget* timeline, const QPoint& pos) {
     if (plots::TimelineView* view = timeline_view(timeline)) {
         QCustomPlot* plot = view->plot();

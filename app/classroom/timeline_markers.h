@@ -25,6 +25,9 @@ void set_time_range(QWidget* timeline, double t0_s, double t1_s);
 // timeline's preferred_height; the window scrolls), and they share one legend. Returns the legend's
 // rich text (every lane state drawn in any of them), empty when the timelines are not real ones.
 QString share_one_legend(const QList<QWidget*>& timelines);
+// Gives every timeline the widest lane-label margin among them, so t = 0 (and every second after
+// it) is at the same x in each: runs stacked for comparison line up. Call once they are laid out.
+void align_time_axes(const QList<QWidget*>& timelines);
 // The time (seconds) under a widget-relative x position in `timeline`'s first plot, or -1.
 double time_at(QWidget* timeline, const QPoint& pos_in_timeline);
 

@@ -101,6 +101,12 @@ CodePanel::CodePanel(CodeStore* store, QWidget* parent)
     split->addWidget(output_);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 1);
+    split->setChildrenCollapsible(false);
+    // A few lines of each stay visible however much the notes above take: the step's panel scrolls
+    // instead (at 1280x720 a fidelity note left the editor three lines and hid the output).
+    const int line = editor_->fontMetrics().lineSpacing();
+    editor_->setMinimumHeight(8 * line);
+    output_->setMinimumHeight(5 * line);
     layout->addWidget(split, 1);
 
     setRunController(nullptr);
@@ -322,7 +328,7 @@ void CodePanel::onRunEnded(quint64 id, const Summary& summary) {
     if (id != run_id_ || id == 0) return;
     run_id_ = 0;
     emit summaryArrived(summary);
-    const lessons::ProgramRun run = program_run(summary);
+    const lessons::ProgramRun run = program_run(summary, &runs_->trace()); // the run's events, all in
     // What did not stream (the note on dropped bytes; everything, if nothing streamed).
     const auto rest = [](const std::string& all, qsizetype streamed, QStringDecoder& decoder) -> QString {
         if (qsizetype(all.size()) <= streamed) return {};

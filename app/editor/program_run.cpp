@@ -5,6 +5,9 @@
 #include "lessons/expectation.h"
 
 #include <QRegularExpression>
+#include <algorithm>
+#include <utility>
+#include <vector>
 
 namespace clab::editor {
 
@@ -18,7 +21,24 @@ ExperimentSpec program_spec(const QString& code, const QString& python, double t
     return spec;
 }
 
-lessons::ProgramRun program_run(const Summary& summary) {
+int max_threads_alive(const Trace& trace) {
+    std::vector<bool> thread_lane(trace.lanes.size(), false);
+    for (const LaneInfo& lane : trace.lanes)
+        if (lane.kind == LaneKind::Thread && lane.id < thread_lane.size()) thread_lane[lane.id] = true;
+    std::vector<std::pair<int64_t, int>> changes; // (time, +1 start / -1 exit): exits first on a tie
+    for (const Event& e : trace.events) {
+        if (e.lane >= thread_lane.size() || !thread_lane[e.lane]) continue;
+        if (e.kind == EventKind::WorkerStart) changes.emplace_back(e.t_ns, +1);
+        if (e.kind == EventKind::WorkerExit) changes.emplace_back(e.t_ns, -1);
+    }
+    std::sort(changes.begin(), changes.end());
+    int alive = 0, most = 0;
+    for (const auto& [t, change] : changes)
+        most = std::max(most, alive += change);
+    return most;
+}
+
+lessons::ProgramRun program_run(const Summary& summary, const Trace* trace) {
     lessons::ProgramRun run;
     run.out = QString::fromStdString(summary.program_stdout);
     run.err = QString::fromStdString(summary.program_stderr);
@@ -33,11 +53,14 @@ lessons::ProgramRun program_run(const Summary& summary) {
     for (const QString& name : lessons::summary_metrics())
         if (const auto value = gui::summary_metric(summary, name)) run.figures.insert(name, *value);
     run.figures.insert(QStringLiteral("exit_code"), summary.exit_code);
+    if (trace) run.figures.insert(QStringLiteral("max_threads_alive"), max_threads_alive(*trace));
     return run;
 }
 
 lessons::ProgramRun run_program(const QString& code, double timeout_s, const QString& python) {
-    return program_run(Runner::run(program_spec(code, python, timeout_s)));
+    Trace trace;
+    const Summary summary = Runner::run(program_spec(code, python, timeout_s), &trace);
+    return program_run(summary, &trace);
 }
 
 int program_traceback_line(const QString& stderr_text) {

@@ -6,6 +6,7 @@
 
 #include "core/experiment/spec.h"
 #include "core/experiment/summary.h"
+#include "core/trace/trace.h"
 #include "lessons/exercise_checker.h"
 
 #include <QString>
@@ -16,8 +17,14 @@ namespace clab::editor {
 ExperimentSpec program_spec(const QString& code, const QString& python, double timeout_s);
 
 // What a finished python-engine run left behind: stdout, stderr, exit status, whether it was
-// stopped or timed out or never ran, and every summary figure it measured, by its `expect:` name.
-lessons::ProgramRun program_run(const Summary& summary);
+// stopped or timed out or never ran, and every summary figure it measured, by its `expect:` name;
+// with the run's events also the program figures (lessons::program_figures()).
+lessons::ProgramRun program_run(const Summary& summary, const Trace* trace = nullptr);
+
+// The most threads (besides each process's main thread) alive at one moment, from their recorded
+// starts and exits (WorkerStart/WorkerExit on thread lanes); a thread never seen to exit counts
+// until the end.
+int max_threads_alive(const Trace& trace);
 
 // Runs `code` to the end (or the timeout) on the python engine, without a window: the lesson tests.
 lessons::ProgramRun run_program(const QString& code, double timeout_s, const QString& python = {});

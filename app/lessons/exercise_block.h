@@ -14,4 +14,8 @@ void read_exercise(const QStringList& lines, int block_line, Step& step, Problem
 // On failure returns nothing and sets `error` to a sentence.
 std::optional<ExerciseCheck> parse_exercise_check(const QString& text, QString& error);
 
+// Figures a check may name beyond the run's summary, measured on the student's program run from
+// its recorded events (editor/program_run.h): max_threads_alive.
+const QStringList& program_figures();
+
 } // namespace clab::lessons

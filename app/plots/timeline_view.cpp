@@ -369,21 +369,12 @@ void TimelineView::rebuild() {
 
     plot_->setBackground(theme_.background);
     plot_->plotLayout()->setRowSpacing(theme_.presenter ? 10 : 6);
-    legend_ = new QCPLegend;
-    plot_->plotLayout()->addElement(0, 0, legend_);
-    plot_->plotLayout()->setRowStretchFactor(0, 0.001);
-    legend_->setLayer(QStringLiteral("legend"));
-    legend_->setVisible(legend_shown_);
-    legend_->setBorderPen(Qt::NoPen);
-    legend_->setBrush(theme_.background);
-    legend_->setMargins(QMargins(10, 6, 10, 4));
-    legend_->setFont(theme_.legend_font);
-    legend_->setTextColor(theme_.text);
-    legend_->setFillOrder(QCPLayoutGrid::foColumnsFirst);
-    legend_->setRowSpacing(theme_.presenter ? 4 : 1);
-    legend_->setColumnSpacing(theme_.presenter ? 18 : 12);
-    const int icon = QFontMetrics(theme_.legend_font).height();
-    legend_->setIconSize(icon * 3 / 2, icon);
+    // A hidden legend is not made at all: QCustomPlot lays out invisible elements too, and an empty
+    // legend caps its column at the width of its margins, which left the axis rects below it no
+    // width (the compare window's timelines, which share one legend, drew nothing).
+    legend_ = nullptr;
+    if (legend_shown_) make_legend();
+
     legend_signature_ = ~uint64_t(0);
 
     if (model_.has_workers()) add_segment_rect(View::Workers, view_title(View::Workers), model_.workers());
@@ -482,11 +473,28 @@ int TimelineView::preferred_height(int max_lanes_per_view) const {
     return height + 3 * QFontMetrics(theme_.font).height() + 12;
 }
 
+void TimelineView::make_legend() {
+    legend_ = new QCPLegend;
+    plot_->plotLayout()->addElement(0, 0, legend_);
+    plot_->plotLayout()->setRowStretchFactor(0, 0.001);
+    legend_->setLayer(QStringLiteral("legend"));
+    legend_->setBorderPen(Qt::NoPen);
+    legend_->setBrush(theme_.background);
+    legend_->setMargins(QMargins(10, 6, 10, 4));
+    legend_->setFont(theme_.legend_font);
+    legend_->setTextColor(theme_.text);
+    legend_->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    legend_->setRowSpacing(theme_.presenter ? 4 : 1);
+    legend_->setColumnSpacing(theme_.presenter ? 18 : 12);
+    const int icon = QFontMetrics(theme_.legend_font).height();
+    legend_->setIconSize(icon * 3 / 2, icon);
+}
+
 void TimelineView::set_legend_shown(bool on) {
     if (legend_shown_ == on) return;
     legend_shown_ = on;
-    rebuild_legend();
-    plot_->replot(QCustomPlot::rpQueuedReplot);
+    structure_dirty_ = true; // the legend is made, or dropped, with the axis rects (see rebuild())
+    replot_now();
 }
 
 uint64_t TimelineView::state_keys_shown() const {

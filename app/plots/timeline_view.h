@@ -182,6 +182,7 @@ private:
     std::vector<size_t> lane_counts() const;
     void size_lane_rect(const Rect& r);
     void resize_lane_rects();
+    void make_legend(); // the legend, at the top of the layout (only while it is shown)
     void rebuild();
     QCPAxisRect* add_rect(View view, const QString& title, double stretch);
     void add_segment_rect(View view, const QString& title, const SegmentStore& store);

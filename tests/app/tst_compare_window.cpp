@@ -67,6 +67,39 @@ private slots:
             QCOMPARE(view->time_range().lower, 0.0);
             QVERIFY(std::abs(view->time_range().upper - longest * 1.02) < 1e-9);
         }
+        // Each timeline's plots get the window's width: the legend the stack shares is hidden in
+        // every timeline, and a hidden empty legend once left the plots no width at all.
+        QTest::qWait(50);
+        for (QWidget* w : window.timelines()) {
+            auto* view = qobject_cast<plots::TimelineView*>(w);
+            view->replot_now();
+            QVERIFY(view->plot()->axisRectCount() > 0);
+            for (int i = 0; i < view->plot()->axisRectCount(); ++i)
+                QVERIFY2(view->plot()->axisRect(i)->rect().width() > view->width() / 2,
+                         qPrintable(QStringLiteral("rect %1 is %2 px wide in a %3 px view")
+                                        .arg(i)
+                                        .arg(view->plot()->axisRect(i)->rect().width())
+                                        .arg(view->width())));
+        }
+        // Lined up: t = 0 is at the same x in every run's plots, whatever their lane names' widths.
+        const int left = qobject_cast<plots::TimelineView*>(window.timelines().first())
+                             ->plot()
+                             ->axisRect(0)
+                             ->rect()
+                             .left();
+        for (QWidget* w : window.timelines()) {
+            QCustomPlot* plot = qobject_cast<plots::TimelineView*>(w)->plot();
+            for (int i = 0; i < plot->axisRectCount(); ++i)
+                QCOMPARE(plot->axisRect(i)->rect().left(), left);
+        }
+        // Zoom linked: zooming one run's plot (as the mouse wheel does) zooms every other run's.
+        auto* first = qobject_cast<plots::TimelineView*>(window.timelines().first());
+        first->plot()->axisRect(0)->axis(QCPAxis::atBottom)->setRange(longest * 0.25, longest * 0.5);
+        for (QWidget* w : window.timelines()) {
+            const QCPRange range = qobject_cast<plots::TimelineView*>(w)->time_range();
+            QVERIFY(std::abs(range.lower - longest * 0.25) < 1e-9);
+            QVERIFY(std::abs(range.upper - longest * 0.5) < 1e-9);
+        }
         for (int row = 0; row < 4; ++row)
             qInfo("%-10s wall %s  speedup %s",
                   qPrintable(model.data(model.index(row, CompareModel::Name)).toString()),

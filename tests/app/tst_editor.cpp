@@ -162,6 +162,34 @@ private slots:
         QVERIFY(panel.output()->status().contains(QStringLiteral("Exit status 0")));
     }
 
+    void threadsAliveAtOnceAreCountedFromTheRecordedStartsAndExits() {
+        // Three threads alive together, then two more one after the other: at most 3 at once.
+        if (!have_python()) QSKIP("python3 is not installed");
+        const lessons::ProgramRun run =
+            run_program(QStringLiteral("import threading\n"
+                                       "go = threading.Event()\n"
+                                       "ts = [threading.Thread(target=go.wait) for _ in range(3)]\n"
+                                       "for t in ts: t.start()\n"
+                                       "go.set()\n"
+                                       "for t in ts: t.join()\n"
+                                       "for _ in range(2):\n"
+                                       "    t = threading.Thread(target=print, args=('x',))\n"
+                                       "    t.start(); t.join()\n"),
+                        60);
+        QCOMPARE(run.exit_status, 0);
+        QVERIFY(run.figures.contains(QStringLiteral("max_threads_alive")));
+        QCOMPARE(run.figures.value(QStringLiteral("max_threads_alive")), 3.0);
+        // A check on it, as an exercise states it.
+        QString error;
+        const auto check = lessons::parse_exercise_check(QStringLiteral("max_threads_alive < 3"), error);
+        QVERIFY2(check, qPrintable(error));
+        lessons::Exercise exercise;
+        exercise.checks.append(*check);
+        const lessons::ExerciseResult result = lessons::check_exercise(exercise, run, nullptr);
+        QVERIFY(!result.passed);
+        QVERIFY2(result.toString().contains(QStringLiteral("measured 3")), qPrintable(result.toString()));
+    }
+
     void syntaxErrorMarksItsLineAndNothingRuns() {
         if (!have_python()) QSKIP("python3 is not installed");
         QTemporaryDir dir;

@@ -3,6 +3,7 @@
 #include "lesson_samples.h"
 #include "lessons/exercise_block.h"
 #include "lessons/exercise_checker.h"
+#include "lessons/expectation.h"
 #include "lessons/lesson_parser.h"
 
 #include <QtTest>
@@ -145,6 +146,19 @@ private slots:
         QVERIFY2(check, qPrintable(error));
         QVERIFY(check->figure->holds(0));
         QVERIFY(!check->figure->holds(1));
+    }
+
+    void threadsAliveIsAnExerciseFigureOnly() {
+        // An exercise may cap the threads alive at once; an experiment's expect: may not (the engines'
+        // summaries do not have it), and the error names it.
+        QString error;
+        const auto check = parse_exercise_check(QStringLiteral("max_threads_alive 2..8"), error);
+        QVERIFY2(check, qPrintable(error));
+        QVERIFY(check->figure->holds(8));
+        QVERIFY(!check->figure->holds(9));
+        QVERIFY(!check->figure->holds(0));
+        QVERIFY(!parse_expectation(QStringLiteral("max_threads_alive < 3"), error));
+        QVERIFY(error.contains(QStringLiteral("max_threads_alive")));
     }
 
     void checkerSaysWhichCheckFailedAndWhy() {
