@@ -1,5 +1,7 @@
 #include "controls_panel.h"
 
+#include "summary_panel.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QEvent>
@@ -26,8 +28,13 @@ ControlsPanel::ControlsPanel(QWidget* parent)
     grid_->setHorizontalSpacing(10);
     grid_->setVerticalSpacing(6);
     empty_ = new QLabel(tr("This step has nothing to adjust: press Run and watch."), this);
-    empty_->setStyleSheet(QStringLiteral("color: palette(mid);"));
+    restyle();
     grid_->addWidget(empty_, 0, 0, 1, -1);
+}
+
+void ControlsPanel::restyle() {
+    // Secondary, still >= 4.5:1: palette(mid) was 1.7:1 on the window grey.
+    empty_->setStyleSheet(QStringLiteral("color: %1;").arg(secondary_text_colour(on_dark_background(this))));
 }
 
 void ControlsPanel::clearRows() {
@@ -175,6 +182,7 @@ void ControlsPanel::changeEvent(QEvent* event) {
     // the children get their new fonts after the panel.
     if (event->type() == QEvent::FontChange || event->type() == QEvent::StyleChange)
         QTimer::singleShot(0, this, [this] { placeRows(columnsFor(width())); });
+    if (event->type() == QEvent::PaletteChange) QTimer::singleShot(0, this, &ControlsPanel::restyle);
 }
 
 void ControlsPanel::resizeEvent(QResizeEvent* event) {

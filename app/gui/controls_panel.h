@@ -52,6 +52,7 @@ private:
         QLabel* value = nullptr;
     };
     void clearRows();
+    void restyle(); // the empty note's colour, for the desk or the projector
     void addRow(const ControlDef& def, double min, double max);
     int valueWidth(const Row& row) const;
     int controlWidth(const Row& row) const;

@@ -1,5 +1,6 @@
 // What the main window remembers (QSettings), how it saves itself for --screenshot, and the
 // presenter-mode hook.
+#include "classroom/compare_window.h"
 #include "editor/code_store.h"
 #include "editor/step_code.h"
 #include "lab_panel.h"
@@ -14,7 +15,9 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDir>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QScreen>
 #include <QSettings>
 #include <QSplitter>
@@ -201,6 +204,17 @@ void MainWindow::startScreenshot() {
         QTimer::singleShot(kScreenshotSettleMs, this, [this] { finishScreenshot(0, QString()); });
         return;
     }
+    if (!lab_->compareEngines().isEmpty()) {
+        // A compare step: "Run all", as its prediction asks, and the compare window it opens is saved
+        // next to the main window (FILE-compare.png), at the same size.
+        connect(lab_, &gui::LabPanel::compareFinished, this, [this] {
+            for (auto* compare : findChildren<classroom::CompareWindow*>())
+                compare->resize(1600, 1000);
+            QTimer::singleShot(kScreenshotSettleMs, this, [this] { finishScreenshot(0, QString()); });
+        });
+        lab_->runCompare();
+        return;
+    }
     // settled: the run and its baseline are done and the summary shows every number.
     connect(lab_, &gui::LabPanel::settled, this, [this] {
         QTimer::singleShot(kScreenshotSettleMs, this, [this] { finishScreenshot(0, QString()); });
@@ -208,19 +222,33 @@ void MainWindow::startScreenshot() {
     lab_->run();
 }
 
+namespace {
+// FILE.png → FILE-compare.png
+QString compare_shot_path(const QString& path) {
+    const QFileInfo info(path);
+    const QString suffix = info.suffix().isEmpty() ? QStringLiteral("png") : info.suffix();
+    return info.dir().filePath(info.completeBaseName() + QStringLiteral("-compare.") + suffix);
+}
+
+bool save_shot(QWidget* window, const QString& path) {
+    const QPixmap shot = window->grab();
+    if (shot.isNull() || !shot.save(path)) {
+        fprintf(stderr, "concurrency-lab: could not save the screenshot to %s\n", qPrintable(path));
+        return false;
+    }
+    fprintf(stdout, "saved %s (%dx%d)\n", qPrintable(path), shot.width(), shot.height());
+    return true;
+}
+} // namespace
+
 void MainWindow::finishScreenshot(int exit_code, const QString& message) {
     if (screenshot_done_) return;
     screenshot_done_ = true;
     if (exit_code == 0) {
-        const QPixmap shot = grab();
-        if (shot.isNull() || !shot.save(options_.screenshot)) {
-            exit_code = 1;
-            fprintf(stderr, "concurrency-lab: could not save the screenshot to %s\n",
-                    qPrintable(options_.screenshot));
-        } else {
-            fprintf(stdout, "saved %s (%dx%d)\n", qPrintable(options_.screenshot), shot.width(),
-                    shot.height());
-        }
+        if (!save_shot(this, options_.screenshot)) exit_code = 1;
+        for (auto* compare : findChildren<classroom::CompareWindow*>())
+            if (compare->isVisible() && !save_shot(compare, compare_shot_path(options_.screenshot)))
+                exit_code = 1;
     } else {
         fprintf(stderr, "concurrency-lab: no screenshot: %s\n", qPrintable(message));
     }

@@ -1,6 +1,7 @@
 #include "scheduler_window.h"
 
 #include "core/sched/schedule_file.h"
+#include "gui/summary_panel.h"
 #include "puzzle_lookup.h"
 
 #include <QApplication>
@@ -34,6 +35,16 @@ QColor worker_colour(int w) {
     static const QColor colours[] = {QColor(0x00, 0x72, 0xB2), QColor(0xD5, 0x5E, 0x00),
                                      QColor(0x00, 0x9E, 0x73), QColor(0xCC, 0x79, 0xA7)};
     return colours[w % 4];
+}
+
+// The same hues as text (a column's title): darker on the desk's light grey (>= 4.9:1), lighter on
+// the projector's black; the marker colours above are 2.7–4.5:1 there, too faint to read as words.
+QColor worker_text_colour(int w, bool dark_background) {
+    static const QColor on_light[] = {QColor(0x00, 0x5A, 0x8C), QColor(0xA3, 0x47, 0x00),
+                                      QColor(0x00, 0x75, 0x56), QColor(0xA3, 0x45, 0x7F)};
+    static const QColor on_dark[] = {QColor(0x56, 0xB4, 0xE9), QColor(0xFF, 0x9E, 0x4A),
+                                     QColor(0x3F, 0xD3, 0xA6), QColor(0xE7, 0xA3, 0xCB)};
+    return dark_background ? on_dark[w % 4] : on_light[w % 4];
 }
 
 QString rule_label(sched::Rule r) {
@@ -105,7 +116,8 @@ void SchedulerWindow::buildUi() {
     root->addLayout(top);
     origin_ = new QLabel(this);
     origin_->setWordWrap(true);
-    origin_->setStyleSheet(QStringLiteral("color: palette(mid);"));
+    origin_->setStyleSheet( // secondary, still >= 4.5:1 (palette(mid) was 1.7:1 on the window grey)
+        QStringLiteral("color: %1;").arg(gui::secondary_text_colour(gui::on_dark_background(this))));
     root->addWidget(origin_);
 
     auto* split = new QSplitter(Qt::Horizontal, this);
@@ -268,8 +280,8 @@ void SchedulerWindow::rebuildColumns() {
     for (size_t w = 0; w < machine_->puzzle().workers.size(); ++w) {
         Column c;
         auto* box = new QGroupBox(q(machine_->puzzle().workers[w].name), this);
-        box->setStyleSheet(
-            QStringLiteral("QGroupBox { font-weight: bold; color: %1; }").arg(worker_colour(int(w)).name()));
+        box->setStyleSheet(QStringLiteral("QGroupBox { font-weight: bold; color: %1; }")
+                               .arg(worker_text_colour(int(w), gui::on_dark_background(this)).name()));
         auto* layout = new QVBoxLayout(box);
         c.box = box;
         c.title = new QLabel(box);
@@ -571,7 +583,8 @@ void SchedulerWindow::refresh() {
     const bool reached = m.goal_reached(state_);
     goal_->setText(
         QStringLiteral("<span style='font-size:large; color:%1'><b>%2</b></span><br>%3")
-            .arg(reached ? QStringLiteral("#009E73") : QStringLiteral("palette(text)"),
+            .arg(reached ? gui::severity_colour(gui::Severity::Good, gui::on_dark_background(this)).name()
+                         : QStringLiteral("palette(text)"),
                  reached ? tr("Goal reached!") : tr("Goal: %1").arg(q(sched::goal_name(m.puzzle().goal))),
                  q(m.goal_text(state_)).toHtmlEscaped()));
     QString steps;

@@ -1,19 +1,23 @@
-// Every text of the main window against what is behind it, at the desk and in presenter mode: WCAG
+// Every text of the main window (and of the controls panel's note and the "Be the scheduler"
+// window) against what is behind it, at the desk and in presenter mode: WCAG
 // contrast ratio ≥ 4.5:1 ("AA" for body text). The text colour is the widget's own (its palette,
 // which style sheets set too); the background is what the window really drew behind the text: the
 // most common colour of the grabbed pixels in the widget's rectangle (text covers a minority of
 // them). Disabled controls are left out, as WCAG leaves them out.
 #include "core/builtin_engines.h"
 #include "core/experiment/runner.h"
+#include "gui/controls_panel.h"
 #include "gui/lab_panel.h"
 #include "gui/main_window.h"
 #include "gui/summary_panel.h"
+#include "sched/scheduler_window.h"
 #include "test_settings.h"
 
 #include <QAbstractButton>
 #include <QGroupBox>
 #include <QHash>
 #include <QLabel>
+#include <QPushButton>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTest>
@@ -59,6 +63,47 @@ QColor most_common(const QImage& image, const QRect& rect) {
         }
     return QColor(best);
 }
+// Every enabled, visible label, button and group title of `root` (grabbed as `image`) with less
+// than 4.5:1 against what is drawn behind it.
+QStringList contrast_faults(QWidget* root, const QImage& image, int* checked) {
+    QStringList faults;
+    for (QWidget* widget : root->findChildren<QWidget*>()) {
+        if (!widget->isVisible() || !widget->isEnabled() || widget->width() < 4 || widget->height() < 4)
+            continue;
+        const auto* label = qobject_cast<QLabel*>(widget);
+        const auto* button = qobject_cast<QAbstractButton*>(widget);
+        const auto* group = qobject_cast<QGroupBox*>(widget);
+        QString text = label ? label->text() : button ? button->text() : group ? group->title() : QString();
+        if (text.trimmed().isEmpty()) continue;
+        // Only what is on screen: a widget scrolled out of its area shows nothing.
+        const QRect shown = widget->visibleRegion().boundingRect();
+        if (shown.width() < 4 || shown.height() < 4) continue;
+        const QRect rect(widget->mapTo(root, shown.topLeft()), shown.size());
+        // A group box's title sits in its top strip; a label or button fills its rectangle.
+        // A push button's frame is not behind its text (a default button's blue frame outnumbers
+        // any one shade of its gradient fill).
+        const QRect behind =
+            group ? QRect(rect.topLeft(), QSize(rect.width(), widget->fontMetrics().height()))
+            : qobject_cast<const QPushButton*>(widget) && rect.height() > 12 ? rect.adjusted(3, 3, -3, -3)
+                                                                             : rect;
+        const QColor bg = most_common(image, behind);
+        const QColor fg = button && button->isChecked()
+                              ? strongest_ink(image, behind, bg)
+                              : widget->palette().color(QPalette::Active, widget->foregroundRole());
+        const double ratio = contrast(fg, bg);
+        ++*checked;
+        if (ratio < 4.5)
+            faults << QStringLiteral("%1 '%2' (%3): %4 on %5 is %6:1")
+                          .arg(QString::fromLatin1(widget->metaObject()->className()), text.left(40),
+                               widget->objectName(), fg.name(), bg.name())
+                          .arg(ratio, 0, 'f', 2);
+    }
+    return faults;
+}
+void report(const QStringList& faults) {
+    for (const QString& fault : faults)
+        qWarning("%s", qPrintable(fault));
+}
 } // namespace
 
 class TestTextContrast : public QObject {
@@ -98,41 +143,45 @@ private slots:
         w.lab()->summary()->showSummary(summary);
         QTest::qWait(100); // deferred restyles (presenter mode sets style sheet and palette in turn)
         const QImage image = w.grab().toImage();
-        QStringList faults;
         int checked = 0;
-        for (QWidget* widget : w.findChildren<QWidget*>()) {
-            if (!widget->isVisible() || !widget->isEnabled() || widget->width() < 4 || widget->height() < 4)
-                continue;
-            const auto* label = qobject_cast<QLabel*>(widget);
-            const auto* button = qobject_cast<QAbstractButton*>(widget);
-            const auto* group = qobject_cast<QGroupBox*>(widget);
-            QString text = label    ? label->text()
-                           : button ? button->text()
-                           : group  ? group->title()
-                                    : QString();
-            if (text.trimmed().isEmpty()) continue;
-            // Only what is on screen: a widget scrolled out of its area shows nothing.
-            const QRect shown = widget->visibleRegion().boundingRect();
-            if (shown.width() < 4 || shown.height() < 4) continue;
-            const QRect rect(widget->mapTo(&w, shown.topLeft()), shown.size());
-            // A group box's title sits in its top strip; a label or button fills its rectangle.
-            const QRect behind =
-                group ? QRect(rect.topLeft(), QSize(rect.width(), widget->fontMetrics().height())) : rect;
-            const QColor bg = most_common(image, behind);
-            const QColor fg = button && button->isChecked()
-                                  ? strongest_ink(image, behind, bg)
-                                  : widget->palette().color(QPalette::Active, widget->foregroundRole());
-            const double ratio = contrast(fg, bg);
-            ++checked;
-            if (ratio < 4.5)
-                faults << QStringLiteral("%1 '%2' (%3): %4 on %5 is %6:1")
-                              .arg(QString::fromLatin1(widget->metaObject()->className()), text.left(40),
-                                   widget->objectName(), fg.name(), bg.name())
-                              .arg(ratio, 0, 'f', 2);
-        }
-        for (const QString& fault : faults)
-            qWarning("%s", qPrintable(fault));
+        const QStringList faults = contrast_faults(&w, image, &checked);
+        report(faults);
         QVERIFY2(checked >= 20, qPrintable(QString::number(checked)));
+        QVERIFY2(faults.isEmpty(), qPrintable(QStringLiteral("%1 texts below 4.5:1, the first: %2")
+                                                  .arg(faults.size())
+                                                  .arg(faults.value(0))));
+    }
+
+    void controlsPanelIsReadable() {
+        // A step with nothing to adjust says so: that note was palette(mid), 1.7:1 on the window grey.
+        gui::ControlsPanel panel;
+        panel.setStep(ExperimentSpec{}, {});
+        panel.resize(600, 60);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        QTest::qWait(20);
+        int checked = 0;
+        const QStringList faults = contrast_faults(&panel, panel.grab().toImage(), &checked);
+        report(faults);
+        QVERIFY2(checked >= 1, qPrintable(QString::number(checked)));
+        QVERIFY2(faults.isEmpty(), qPrintable(faults.value(0)));
+    }
+
+    void schedulerWindowIsReadable() {
+        // "Be the scheduler": the columns' titles in the workers' colours, the puzzle's origin note.
+        sched_ui::SchedulerWindow::Options options;
+        options.puzzle = QStringLiteral("inplace");
+        options.shipped_minor = 11;
+        sched_ui::SchedulerWindow w(options);
+        w.resize(1400, 800);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.runWorker(0));
+        QTest::qWait(50);
+        int checked = 0;
+        const QStringList faults = contrast_faults(&w, w.grab().toImage(), &checked);
+        report(faults);
+        QVERIFY2(checked >= 8, qPrintable(QString::number(checked)));
         QVERIFY2(faults.isEmpty(), qPrintable(QStringLiteral("%1 texts below 4.5:1, the first: %2")
                                                   .arg(faults.size())
                                                   .arg(faults.value(0))));
