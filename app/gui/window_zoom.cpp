@@ -36,6 +36,10 @@ int next_zoom_level(int percent, int direction) {
 
 int set_zoom_percent(int percent) {
     percent = std::clamp(percent, kLevels.front(), kLevels.back());
+    if (percent == 100 && !desktop_font()) { // never zoomed: the font is the desktop's already
+        qApp->setProperty(plots::kZoomProperty, 1.0);
+        return percent;
+    }
     if (!desktop_font()) desktop_font() = QApplication::font();
     // The property first: a timeline re-reads it when its font changes.
     qApp->setProperty(plots::kZoomProperty, percent / 100.0);

@@ -63,10 +63,15 @@ QColor key_colour(uint8_t key) {
     return state_colour(SegState(key));
 }
 
-QColor utilisation_colour(size_t core) {
-    static constexpr std::array<QRgb, 6> kRgb = {0xFF222222, 0xFF8A8A8A, 0xFF4B6A88,
-                                                 0xFFB0B0B0, 0xFF6E5A44, 0xFF5A5A5A};
-    return QColor::fromRgba(kRgb[core % kRgb.size()]);
+QColor utilisation_colour(size_t core, Look look) {
+    // Light looks: near black, mid grey, steel blue, dark teal, brown, dark grey (#b0b0b0 was 2.2:1
+    // on white). Dark look: the same ideas in light tones (#222222 vanished on the dark grey).
+    static constexpr std::array<QRgb, 6> kOnLight = {0xFF222222, 0xFF8A8A8A, 0xFF4B6A88,
+                                                     0xFF2F6F6F, 0xFF6E5A44, 0xFF5A5A5A};
+    static constexpr std::array<QRgb, 6> kOnDark = {0xFFE8E8E8, 0xFF9A9A9A, 0xFF8FB3D9,
+                                                    0xFF7FC4C4, 0xFFC9A880, 0xFFBDBDBD};
+    const auto& rgb = look == Look::Dark ? kOnDark : kOnLight;
+    return QColor::fromRgba(rgb[core % rgb.size()]);
 }
 
 QString state_label(SegState state) {
@@ -124,6 +129,9 @@ Theme Theme::desk() {
     t.cursor = QColor(0xC0, 0x10, 0x10);
     t.bookmark = QColor(0x40, 0x40, 0x40);
     t.slow = QColor(0xD5, 0x00, 0x00);
+    t.drop_marker = QColor(0xD5, 0x5E, 0x00);
+    t.forced_marker = QColor(0x00, 0x00, 0x00);
+    t.ready_line = QColor(0x33, 0x22, 0x88);
     t.font = QFont();
     t.font.setPointSizeF(9.0);
     t.title_font = t.font;
@@ -176,6 +184,8 @@ Theme Theme::make(bool presenter, Look look, double zoom) {
         t.cursor = QColor(0xFF, 0x6E, 0x6E);
         t.bookmark = QColor(0xC8, 0xCC, 0xD0);
         t.slow = QColor(0xFF, 0x6E, 0x6E);
+        t.forced_marker = QColor(0xF0, 0xF0, 0xF0); // black vanished on the dark grey (1.4:1)
+        t.ready_line = QColor(0xA9, 0x9B, 0xE6);    // a light indigo: #332288 was 1.2:1
     } else if (look == Look::HighContrast) {
         t.background = Qt::white;
         t.lane_background = Qt::white; // no zebra: lanes are parted by white gaps instead

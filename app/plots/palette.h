@@ -28,8 +28,6 @@ inline constexpr bool is_worker_key(uint8_t key) noexcept {
 QColor state_colour(SegState state);
 QColor worker_colour(uint32_t slot);
 QColor key_colour(uint8_t key);
-// Core utilisation lines: greys and muted tones, so they never read as a worker's colour.
-QColor utilisation_colour(size_t core);
 // What the legend says for a state, in a student's words.
 QString state_label(SegState state);
 
@@ -38,6 +36,10 @@ QString state_label(SegState state);
 // look, so a colour means one thing everywhere; each look's backgrounds keep every one of them apart
 // (tst_palette).
 enum class Look { Light, Dark, HighContrast };
+
+// Core utilisation lines: greys and muted tones, so they never read as a worker's colour; dark in
+// the light looks, light in the dark one, each at least 3:1 against the plot's background.
+QColor utilisation_colour(size_t core, Look look);
 
 // The look the application asks for: high contrast when its property kHighContrastProperty is set
 // (app/gui/palette.cpp sets it with the window's palette), else dark when its palette is dark: a
@@ -64,9 +66,13 @@ struct Theme {
     QColor highlight; // lane / time-range highlight
     QColor cursor;    // replay cursor
     QColor bookmark;
-    QColor slow;      // slow callbacks
-    QFont font;       // tick labels
-    QFont title_font; // view titles
+    QColor slow; // slow callbacks
+    // Lines and markers drawn over the background: at least 3:1 against it (WCAG 1.4.11).
+    QColor drop_marker;   // GIL drop requests
+    QColor forced_marker; // forced switches
+    QColor ready_line;    // the event loop's ready-queue length
+    QFont font;           // tick labels
+    QFont title_font;     // view titles
     QFont legend_font;
     double lane_fill = 0.76; // fraction of a row a lane's bar fills
     int axis_pen_width = 1;

@@ -383,9 +383,9 @@ void TimelineView::rebuild() {
         add_segment_rect(View::Gil, view_title(View::Gil), model_.gil());
         QCPAxisRect* holder = rects_.back().rect;
         // Markers ride on the holder lane: drop requests at its top edge, forced switches at its bottom.
-        add_markers(holder, &model_.drop_requests(), -0.42, QColor(0xD5, 0x5E, 0x00),
+        add_markers(holder, &model_.drop_requests(), -0.42, theme_.drop_marker,
                     QCPScatterStyle::ssTriangleInverted);
-        add_markers(holder, &model_.forced_switches(), 0.42, QColor(0x00, 0x00, 0x00),
+        add_markers(holder, &model_.forced_switches(), 0.42, theme_.forced_marker,
                     QCPScatterStyle::ssTriangle);
         add_series_rect(View::Gil, tr("GIL waiters"));
         QCPAxisRect* waiting = rects_.back().rect;
@@ -396,7 +396,7 @@ void TimelineView::rebuild() {
         add_segment_rect(View::Loop, view_title(View::Loop), model_.loop());
         loop_rect_ = rects_.back().rect;
         add_series_rect(View::Loop, tr("ready tasks"));
-        add_feed(rects_.back().rect, &model_.ready_length(), QColor(0x33, 0x22, 0x88), true);
+        add_feed(rects_.back().rect, &model_.ready_length(), theme_.ready_line, true);
     }
     if (model_.has_utilisation()) {
         add_series_rect(View::Utilisation, view_title(View::Utilisation));
@@ -405,7 +405,8 @@ void TimelineView::rebuild() {
         plot_->plotLayout()->setRowStretchFactor(plot_->plotLayout()->rowCount() - 1,
                                                  kSeriesRectPx * (theme_.presenter ? 2.0 : 1.4));
         for (size_t i = 0; i < model_.utilisation().size(); ++i) {
-            SeriesFeed& feed = add_feed(rect, &model_.utilisation()[i], utilisation_colour(i), false);
+            SeriesFeed& feed =
+                add_feed(rect, &model_.utilisation()[i], utilisation_colour(i, theme_.look), false);
             feed.graph->setLineStyle(QCPGraph::lsLine);
         }
     }

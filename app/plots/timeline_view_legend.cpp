@@ -99,20 +99,20 @@ void TimelineView::rebuild_legend() {
             add(state_colour(SegState::ForcedWait), QStringLiteral("forced-switch waits"),
                 LegendSwatch::Shape::Line);
         if (!model_.drop_requests().empty())
-            add(QColor(0xD5, 0x5E, 0x00), QStringLiteral("drop request"), LegendSwatch::Shape::Marker,
+            add(theme_.drop_marker, QStringLiteral("drop request"), LegendSwatch::Shape::Marker,
                 QCPScatterStyle::ssTriangleInverted);
         if (!model_.forced_switches().empty())
-            add(Qt::black, QStringLiteral("forced switch"), LegendSwatch::Shape::Marker,
+            add(theme_.forced_marker, QStringLiteral("forced switch"), LegendSwatch::Shape::Marker,
                 QCPScatterStyle::ssTriangle);
     }
     if (is_view_shown(View::Loop)) {
-        add(QColor(0x33, 0x22, 0x88), QStringLiteral("ready-queue length"), LegendSwatch::Shape::Line);
+        add(theme_.ready_line, QStringLiteral("ready-queue length"), LegendSwatch::Shape::Line);
         if (!model_.slow_callbacks().empty())
             add(theme_.slow, QStringLiteral("slow callback (blocks the loop)"));
     }
     if (is_view_shown(View::Utilisation))
         for (size_t i = 0; i < model_.utilisation().size(); ++i)
-            add(utilisation_colour(i),
+            add(utilisation_colour(i, theme_.look),
                 QString::fromStdString(model_.utilisation()[i].name) + QStringLiteral(" busy"),
                 LegendSwatch::Shape::Line);
     update_legend_wrap();

@@ -201,6 +201,35 @@ private slots:
 
     // The high-contrast window palette: every text role at least 7:1 on the background it is drawn on,
     // in every colour group (disabled text too).
+    // Lines and markers (core utilisation, GIL drop requests and forced switches, the ready queue)
+    // stand out from the plot's background at WCAG's 3:1 for graphics in every theme (#222222 and
+    // black vanished on the dark look's grey), and the utilisation lines stay apart from each other.
+    void linesAndMarkersStandOut_data() { everyThemeKeepsColoursApart_data(); }
+    void linesAndMarkersStandOut() {
+        QFETCH(bool, presenter);
+        QFETCH(Look, look);
+        const Theme theme = Theme::make(presenter, look);
+        QList<std::pair<QString, QColor>> drawn = {{QStringLiteral("drop request"), theme.drop_marker},
+                                                   {QStringLiteral("forced switch"), theme.forced_marker},
+                                                   {QStringLiteral("ready queue"), theme.ready_line}};
+        constexpr size_t kCores = 6;
+        for (size_t core = 0; core < kCores; ++core)
+            drawn.append({QStringLiteral("core %1 busy").arg(core), utilisation_colour(core, look)});
+        QStringList bad;
+        for (const auto& [what, colour] : drawn)
+            if (const double c = contrast(colour, theme.background); c < 3.0)
+                bad << QStringLiteral("%1 %2 on %3: %4:1")
+                           .arg(what, name_of(colour), name_of(theme.background))
+                           .arg(c, 0, 'f', 2);
+        for (size_t a = 0; a < kCores; ++a)
+            for (size_t b = a + 1; b < kCores; ++b)
+                if (const double d =
+                        distance(utilisation_colour(a, look), utilisation_colour(b, look), kIdentity);
+                    d < 8)
+                    bad << QStringLiteral("cores %1 / %2: %3").arg(a).arg(b).arg(d, 0, 'f', 1);
+        QVERIFY2(bad.isEmpty(), qPrintable(bad.join(QStringLiteral("; "))));
+    }
+
     void highContrastPaletteIsReadable() {
         const QPalette p = gui::high_contrast_palette();
         const std::pair<QPalette::ColorRole, QPalette::ColorRole> pairs[] = {
