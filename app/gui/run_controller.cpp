@@ -26,7 +26,7 @@ quint64 RunController::start(const ExperimentSpec& spec) {
     if (baseline_) retire(std::move(baseline_));
     const quint64 id = next_id_++;
     run_id_ = id;
-    trace_ = Trace{};
+    trace_ = std::make_shared<Trace>(); // whoever shares the last run's events keeps them
     last_summary_ = Summary{};
     last_summary_.spec = spec;
 
@@ -82,9 +82,9 @@ void RunController::pollMain() {
     const bool ended = main_->finished(); // read before draining, so the last drain sees everything
     std::vector<Event> batch;
     main_->recorder().drain(batch);
-    trace_.lanes = main_->recorder().lanes();
-    if (trace_.origin_ns == 0) trace_.origin_ns = main_->recorder().origin_ns();
-    if (!batch.empty()) trace_.append(batch);
+    trace_->lanes = main_->recorder().lanes();
+    if (trace_->origin_ns == 0) trace_->origin_ns = main_->recorder().origin_ns();
+    if (!batch.empty()) trace_->append(batch);
     Runner* const polled = main_.get();
     emit eventsArrived(run_id_, batch);
     if (main_.get() != polled) return; // a slot started another run meanwhile
