@@ -2,6 +2,10 @@
 
 #include <QMetaType>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 namespace clab::gui {
 
 namespace {
@@ -92,6 +96,12 @@ void RunController::pollMain() {
 
     Summary summary = main_->wait();
     main_.reset();
+#ifdef __GLIBC__
+    // The run's transient copies (the Runner's own trace, drain batches, the stores' growth) are
+    // free now; glibc keeps freed heap pages mapped unless asked, and a session's resident memory
+    // would stay at the peak of its largest run (issue 19).
+    malloc_trim(0);
+#endif
     last_summary_ = summary;
     const quint64 id = run_id_;
     // A real program (the python engine) has no sequential twin to measure a speedup against.
