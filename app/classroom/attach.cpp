@@ -52,7 +52,7 @@ ClassroomController* attach_classroom(MainWindow* window) {
     controller->install();
     gui::LabPanel* lab = window->lab();
     QObject::connect(lab, &gui::LabPanel::runFinished, controller, [controller, lab](const Summary& summary) {
-        controller->onRunFinished(summary, lab->controller()->trace());
+        controller->onRunFinished(summary, lab->controller()->sharedTrace());
     });
     QObject::connect(lab, &gui::LabPanel::summaryUpdated, controller, &ClassroomController::onSummaryUpdated);
     QObject::connect(lab, &gui::LabPanel::compareFinished, controller, &ClassroomController::compareLatest);

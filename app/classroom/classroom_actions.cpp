@@ -141,8 +141,10 @@ void ClassroomController::buildDock() {
     kept->setWordWrap(true);
     kept->setContentsMargins(4, 2, 4, 2);
     auto say_kept = [this, kept] {
-        kept->setText(
-            tr("The last %1 runs are kept (older ones leave, unless saved).").arg(history_->maxRuns()));
+        kept->setText(tr("The last %1 runs are kept, %2 million events at most in all (older ones leave, "
+                         "unless saved; the newest always stays).")
+                          .arg(history_->maxRuns())
+                          .arg(double(history_->maxEvents()) / 1e6, 0, 'g', 3));
     };
     say_kept();
     connect(history_, &RunHistory::limitsChanged, kept, say_kept);
@@ -332,7 +334,7 @@ void ClassroomController::bookmarkDialog() {
     dialog->setWindowTitle(tr("Add bookmark"));
     auto* form = new QFormLayout(dialog);
     auto* time = new QDoubleSpinBox(dialog);
-    const double end = std::max(run->trace.seconds(run->trace.end_ns()), 0.0);
+    const double end = std::max(run->trace->seconds(run->trace->end_ns()), 0.0);
     time->setRange(0, end);
     time->setDecimals(4);
     time->setSingleStep(std::max(end / 100, 1e-4));

@@ -66,10 +66,14 @@ RunPtr ClassroomController::selectedRun() const {
 }
 
 RunPtr ClassroomController::addRun(const Summary& summary, const Trace& trace) {
+    return addRun(summary, std::make_shared<const Trace>(trace));
+}
+
+RunPtr ClassroomController::addRun(const Summary& summary, std::shared_ptr<const Trace> trace) {
     auto run = std::make_shared<RunRecord>();
     run->spec = summary.spec;
     run->summary = summary;
-    run->trace = trace;
+    run->trace = trace ? std::move(trace) : empty_trace();
     run->created = QDateTime::currentDateTime();
     if (host_.step_label) run->lesson = host_.step_label();
     if (host_.step_bookmarks) merge_lesson_bookmarks(*run, host_.step_bookmarks());
@@ -80,7 +84,12 @@ RunPtr ClassroomController::addRun(const Summary& summary, const Trace& trace) {
 
 void ClassroomController::onRunFinished(const Summary& summary, const Trace& trace) {
     if (trace.events.empty()) return; // nothing ran (a spec error): nothing to replay or save
-    const RunPtr run = addRun(summary, trace);
+    onRunFinished(summary, std::make_shared<const Trace>(trace));
+}
+
+void ClassroomController::onRunFinished(const Summary& summary, std::shared_ptr<const Trace> trace) {
+    if (!trace || trace->events.empty()) return; // nothing ran (a spec error): nothing to replay or save
+    const RunPtr run = addRun(summary, std::move(trace));
     showOnLab(run);
 }
 
@@ -161,7 +170,7 @@ void ClassroomController::onRunLoaded() {
     auto run = std::make_shared<RunRecord>(std::move(*result.run));
     history_->add(run);
     emit runAdded(run);
-    emit message(tr("Opened “%1” (%2 events)").arg(run->name).arg(run->trace.events.size()));
+    emit message(tr("Opened “%1” (%2 events)").arg(run->name).arg(run->trace->events.size()));
     openReplay(run);
 }
 

@@ -73,7 +73,9 @@ public:
     RunPtr selectedRun() const;
 
     // --- without dialogs (tests, scripts) ---------------------------------------------------
-    RunPtr addRun(const Summary& summary, const Trace& trace);
+    // The history shares `trace` (the run controller's own events), it does not copy them.
+    RunPtr addRun(const Summary& summary, std::shared_ptr<const Trace> trace);
+    RunPtr addRun(const Summary& summary, const Trace& trace); // keeps a copy
     bool saveRun(const RunPtr& run, const QString& path, QString& error);
     RunPtr openRun(const QString& path, QString& error); // added to the history
     // Opens a run file off the GUI thread, with progress and Cancel once it takes a moment; the run
@@ -98,7 +100,8 @@ public:
 public slots:
     // The host reports runs: first result (the trace is complete), then the summary again once
     // the baseline's speedup is known.
-    void onRunFinished(const clab::Summary& summary, const clab::Trace& trace);
+    void onRunFinished(const clab::Summary& summary, std::shared_ptr<const clab::Trace> trace);
+    void onRunFinished(const clab::Summary& summary, const clab::Trace& trace); // keeps a copy
     void onSummaryUpdated(const clab::Summary& summary);
     void setPresenterMode(bool on);
     void setLabOnly(bool on);

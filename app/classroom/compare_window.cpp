@@ -138,7 +138,7 @@ void CompareWindow::rebuild() {
         rows_.append(row);
         timeline_of_row_.insert(row, timeline);
         show_bookmarks(timeline, shown.bookmarks);
-        longest = std::max(longest, shown.trace.seconds(shown.trace.end_ns()));
+        longest = std::max(longest, shown.trace->seconds(shown.trace->end_ns()));
     }
     const QList<QWidget*> all = timelines();
     // One time axis: every run from 0 to the longest run's end, so lengths compare at a glance.

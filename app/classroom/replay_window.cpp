@@ -35,7 +35,7 @@ bool shown_in_readout(const LaneInfo& lane) {
 ReplayWindow::ReplayWindow(RunPtr run, const TimelineFactory& factory, QWidget* parent)
     : QWidget(parent, Qt::Window)
     , run_(std::move(run))
-    , cursor_(std::shared_ptr<const Trace>(run_, &run_->trace)) { // aliasing: the run keeps the trace alive
+    , cursor_(run_->trace) { // shared: the cursor keeps the trace alive
     setAttribute(Qt::WA_DeleteOnClose);
     setWindowTitle(tr("Replay — %1").arg(run_->name));
     buildUi(factory);
@@ -82,7 +82,7 @@ void ReplayWindow::buildUi(const TimelineFactory& factory) {
     lane_filter_ = new QComboBox(this);
     lane_filter_->setToolTip(tr("Step through the events of every lane, or of one"));
     lane_filter_->addItem(tr("All lanes"), QVariant::fromValue(uint(kNoLane)));
-    for (const LaneInfo& lane : run_->trace.lanes)
+    for (const LaneInfo& lane : run_->trace->lanes)
         if (shown_in_readout(lane)) lane_filter_->addItem(qs(lane.name), QVariant::fromValue(uint(lane.id)));
     bar->addWidget(lane_filter_);
     speed_ = new QComboBox(this);
@@ -233,14 +233,14 @@ void ReplayWindow::refresh() {
                             : tr("<b>GIL:</b> %1 holds it · %2 waiting").arg(names.join(", ")).arg(waiting));
     const uint32_t task = cursor_.loop_task();
     // Only a run with an event loop has a line about it (a threads replay has none).
-    loop_label_->setVisible(std::any_of(run_->trace.lanes.begin(), run_->trace.lanes.end(),
+    loop_label_->setVisible(std::any_of(run_->trace->lanes.begin(), run_->trace->lanes.end(),
                                         [](const LaneInfo& lane) { return lane.kind == LaneKind::Loop; }));
     loop_label_->setText(
         task == kNoLane ? tr("<b>Event loop:</b> no task step running")
                         : tr("<b>Event loop runs:</b> %1").arg(qs(cursor_.lane_name(task)).toHtmlEscaped()));
 
     lanes_->setRowCount(0);
-    for (const LaneInfo& lane : run_->trace.lanes) {
+    for (const LaneInfo& lane : run_->trace->lanes) {
         if (!shown_in_readout(lane)) continue;
         const int row = lanes_->rowCount();
         lanes_->insertRow(row);

@@ -46,16 +46,16 @@ QByteArray encode_run(const RunRecord& run, const RunFileOptions& options) {
     root.insert(QStringLiteral("name"), run.name);
     root.insert(QStringLiteral("created"), run.created.toString(Qt::ISODateWithMs));
     root.insert(QStringLiteral("lesson"), run.lesson);
-    root.insert(QStringLiteral("origin_ns"), QString::number(run.trace.origin_ns));
+    root.insert(QStringLiteral("origin_ns"), QString::number(run.trace->origin_ns));
     root.insert(QStringLiteral("spec"), spec_to_json(run.spec));
     root.insert(QStringLiteral("summary"), summary_to_json(run.summary));
-    root.insert(QStringLiteral("lanes"), lanes_to_json(run.trace.lanes));
+    root.insert(QStringLiteral("lanes"), lanes_to_json(run.trace->lanes));
     root.insert(QStringLiteral("bookmarks"), bookmarks_to_json(run.bookmarks));
     const QByteArray json = QJsonDocument(root).toJson(QJsonDocument::Compact);
 
-    QByteArray events(qsizetype(run.trace.events.size()) * kEventBytes, Qt::Uninitialized);
-    for (size_t i = 0; i < run.trace.events.size(); ++i)
-        put_event(events.data() + qsizetype(i) * kEventBytes, run.trace.events[i]);
+    QByteArray events(qsizetype(run.trace->events.size()) * kEventBytes, Qt::Uninitialized);
+    for (size_t i = 0; i < run.trace->events.size(); ++i)
+        put_event(events.data() + qsizetype(i) * kEventBytes, run.trace->events[i]);
     const bool compress = options.compress && !events.isEmpty();
     const QByteArray block = compress ? qCompress(events, std::clamp(options.level, 1, 9)) : events;
 
@@ -66,7 +66,7 @@ QByteArray encode_run(const RunRecord& run, const RunFileOptions& options) {
     qToLittleEndian<quint32>(compress ? kFlagCompressed : 0u, h + 12);
     qToLittleEndian<quint32>(quint32(json.size()), h + 16);
     qToLittleEndian<quint32>(0u, h + 20); // reserved
-    qToLittleEndian<quint64>(quint64(run.trace.events.size()), h + 24);
+    qToLittleEndian<quint64>(quint64(run.trace->events.size()), h + 24);
     out += json;
     QByteArray block_size(8, '\0');
     qToLittleEndian<quint64>(quint64(block.size()), block_size.data());
@@ -84,14 +84,14 @@ DecodeResult cancelled() {
 
 // The description's counts and lengths, checked against the limits in run_file.h.
 std::optional<QString> check_description(const RunRecord& run) {
-    if (run.trace.lanes.size() > size_t(kRunFileMaxLanes))
+    if (run.trace->lanes.size() > size_t(kRunFileMaxLanes))
         return QStringLiteral("the run file lists %1 lanes (at most %2)")
-            .arg(run.trace.lanes.size())
+            .arg(run.trace->lanes.size())
             .arg(kRunFileMaxLanes);
     auto too_long = [](const std::string& s, int chars) {
         return s.size() > size_t(chars) && QString::fromStdString(s).size() > chars;
     };
-    for (const LaneInfo& lane : run.trace.lanes)
+    for (const LaneInfo& lane : run.trace->lanes)
         if (too_long(lane.name, kRunFileMaxNameChars))
             return QStringLiteral("lane %1 has a name of %2 characters (at most %3)")
                 .arg(lane.id)
@@ -123,9 +123,9 @@ std::optional<QString> check_description(const RunRecord& run) {
         if (b.t_s > max_span_s || b.to_s > max_span_s)
             return QStringLiteral("a bookmark lies more than a week after the start");
     }
-    if (run.trace.origin_ns < 0 || run.trace.origin_ns > kRunFileMaxClockNs)
+    if (run.trace->origin_ns < 0 || run.trace->origin_ns > kRunFileMaxClockNs)
         return QStringLiteral("the run's start time %1 ns is not a monotonic clock reading")
-            .arg(run.trace.origin_ns);
+            .arg(run.trace->origin_ns);
     return std::nullopt;
 }
 
@@ -212,8 +212,8 @@ struct Inflater {
 constexpr size_t kChunkBytes = size_t(1) << 20;
 
 std::optional<DecodeResult> read_events(const QByteArray& block, bool compressed, quint64 event_count,
-                                        RunRecord& run, const DecodeProgress& progress) {
-    EventReader reader(run.trace, event_count);
+                                        Trace& trace, const DecodeProgress& progress) {
+    EventReader reader(trace, event_count);
     const quint64 total = quint64(block.size());
     auto report = [&](quint64 done) {
         return !progress || progress(total ? double(done) / double(total) : 1.0);
@@ -312,6 +312,8 @@ DecodeResult decode_run(const QByteArray& bytes, const DecodeProgress& progress)
 
     const QJsonObject root = doc.object();
     RunRecord run;
+    auto trace = std::make_shared<Trace>(); // filled here, then shared read-only
+    run.trace = trace;
     if (!root.value(QStringLiteral("spec")).isObject())
         return fail(QStringLiteral("the run file has no experiment"));
     if (auto e = spec_from_json(root.value(QStringLiteral("spec")).toObject(), run.spec)) return fail(*e);
@@ -324,7 +326,7 @@ DecodeResult decode_run(const QByteArray& bytes, const DecodeProgress& progress)
         return fail(QStringLiteral("the run file has no lanes"));
     if (root.value(QStringLiteral("lanes")).toArray().size() > kRunFileMaxLanes)
         return fail(QStringLiteral("the run file lists more than %1 lanes").arg(kRunFileMaxLanes));
-    if (auto e = lanes_from_json(root.value(QStringLiteral("lanes")).toArray(), run.trace.lanes))
+    if (auto e = lanes_from_json(root.value(QStringLiteral("lanes")).toArray(), trace->lanes))
         return fail(*e);
     const QJsonValue bookmarks = root.value(QStringLiteral("bookmarks"));
     if (!bookmarks.isUndefined() && !bookmarks.isArray())
@@ -333,21 +335,22 @@ DecodeResult decode_run(const QByteArray& bytes, const DecodeProgress& progress)
         return fail(QStringLiteral("the run file has more than %1 bookmarks").arg(kRunFileMaxBookmarks));
     if (auto e = bookmarks_from_json(bookmarks.toArray(), run.bookmarks)) return fail(*e);
     bool origin_ok = false;
-    run.trace.origin_ns = root.value(QStringLiteral("origin_ns")).toString().toLongLong(&origin_ok);
+    trace->origin_ns = root.value(QStringLiteral("origin_ns")).toString().toLongLong(&origin_ok);
     if (!origin_ok) return fail(QStringLiteral("the run file has no start time"));
     run.name = root.value(QStringLiteral("name")).toString();
     run.lesson = root.value(QStringLiteral("lesson")).toString();
     run.created = QDateTime::fromString(root.value(QStringLiteral("created")).toString(), Qt::ISODateWithMs);
     if (auto e = check_description(run)) return fail(*e);
 
-    if (auto failed = read_events(block, compressed, event_count, run, progress)) return std::move(*failed);
+    if (auto failed = read_events(block, compressed, event_count, *trace, progress))
+        return std::move(*failed);
     return DecodeResult{std::move(run), QString()};
 }
 
 bool save_run_file(const RunRecord& run, const QString& path, QString& error, const RunFileOptions& options) {
-    if (run.trace.events.size() > kRunFileMaxEvents) {
+    if (run.trace->events.size() > kRunFileMaxEvents) {
         error = QStringLiteral("this run has %1 events; a run file holds at most %2")
-                    .arg(run.trace.events.size())
+                    .arg(run.trace->events.size())
                     .arg(kRunFileMaxEvents);
         return false;
     }

@@ -31,7 +31,7 @@ void RunHistory::enforceLimits() {
     auto total_events = [this] {
         size_t n = 0;
         for (const RunPtr& r : runs_)
-            n += r->trace.events.size();
+            n += r->trace->events.size();
         return n;
     };
     while (runs_.size() > 1 && (runs_.size() > max_runs_ || total_events() > max_events_))
@@ -74,7 +74,7 @@ QVariant RunHistory::data(const QModelIndex& index, int role) const {
     case Qt::ToolTipRole:
         return QStringLiteral("%1\n%2\n%3 events, finished %4")
             .arg(r.name, describe_spec(r.spec))
-            .arg(r.trace.events.size())
+            .arg(r.trace->events.size())
             .arg(r.created.toString(QStringLiteral("HH:mm:ss")));
     default:
         return {};

@@ -15,7 +15,9 @@ class RunHistory : public QAbstractListModel {
     Q_OBJECT
 public:
     static constexpr int kDefaultMaxRuns = 20;
-    static constexpr size_t kDefaultMaxEvents = 8'000'000; // ~190 MB of events at 24 B each
+    // ~48 MB of events at 24 B each, held once (the lab's timeline shares the newest run's). A class
+    // keeps its last few runs; one run of millions of events (a lock-heavy step) stays alone.
+    static constexpr size_t kDefaultMaxEvents = 2'000'000;
 
     explicit RunHistory(QObject* parent = nullptr);
 

@@ -2,6 +2,18 @@
 
 namespace clab::classroom {
 
+const std::shared_ptr<const Trace>& empty_trace() {
+    static const std::shared_ptr<const Trace> empty = std::make_shared<const Trace>();
+    return empty;
+}
+
+Trace& edit_trace(RunRecord& run) {
+    auto own = std::make_shared<Trace>(*run.trace);
+    Trace& trace = *own;
+    run.trace = std::move(own);
+    return trace;
+}
+
 QString describe_spec(const ExperimentSpec& spec) {
     const QString engine =
         QString::fromUtf8(to_string(spec.engine).data(), qsizetype(to_string(spec.engine).size()));
@@ -24,9 +36,11 @@ RunRecord at_normal_speed(const RunRecord& run) {
     RunRecord copy = run;
     const double k = run.spec.time_scale;
     if (k <= 1.0) return copy;
-    const int64_t origin = run.trace.origin_ns;
-    for (Event& e : copy.trace.events)
+    auto trace = std::make_shared<Trace>(*run.trace); // a view's own copy, with its own time axis
+    const int64_t origin = trace->origin_ns;
+    for (Event& e : trace->events)
         e.t_ns = origin + int64_t(double(e.t_ns - origin) / k);
+    copy.trace = std::move(trace);
     for (Bookmark& b : copy.bookmarks) {
         b.t_s /= k;
         if (b.to_s >= 0) b.to_s /= k;

@@ -1,6 +1,9 @@
 // One finished run as the classroom features keep it: what was asked (spec), what was measured
 // (summary), everything that happened (trace) and the instructor's bookmarks. Plain data, shared
 // between the history list, the compare table, replay and the run file.
+//
+// The trace is immutable and shared: the RunController that recorded it, the lab's timeline that
+// shows it and the history hold the same events once (issue 19: they used to be copied 2-3 times).
 #pragma once
 
 #include "core/experiment/spec.h"
@@ -26,17 +29,24 @@ struct Bookmark {
     bool operator==(const Bookmark&) const = default;
 };
 
+// One shared empty trace, what a record holds until it has events.
+const std::shared_ptr<const Trace>& empty_trace();
+
 struct RunRecord {
     QString name;      // "Run 3 · threads ×4" unless the instructor renamed it
     QDateTime created; // when the run finished (local time, shown in the history list)
     ExperimentSpec spec;
     Summary summary;
-    Trace trace;
+    std::shared_ptr<const Trace> trace = empty_trace(); // never null
     QList<Bookmark> bookmarks;
     QString lesson; // "gil · step 2" when the run came from a lesson step; informational
 };
 
 using RunPtr = std::shared_ptr<RunRecord>;
+
+// A trace of the record's own to fill or edit (copy on write): whoever shares the old one keeps it
+// unchanged. For code that builds a record (decoding, tests); a finished run's trace is never edited.
+Trace& edit_trace(RunRecord& run);
 
 // "threads ×4, cpu, 4 tasks": the short description used for default names and table rows.
 QString describe_spec(const ExperimentSpec& spec);

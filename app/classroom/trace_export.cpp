@@ -9,7 +9,7 @@
 namespace clab::classroom {
 
 std::string chrome_trace_with_bookmarks(const RunRecord& run) {
-    std::string json = to_chrome_trace_json(run.trace);
+    std::string json = to_chrome_trace_json(*run.trace);
     if (run.bookmarks.isEmpty()) return json;
     // Splice the markers in right after the opening bracket of "traceEvents" rather than parsing
     // and re-serialising what can be a few hundred megabytes of JSON.

@@ -113,7 +113,7 @@ LabPanel::LabPanel(QWidget* parent)
     connect(controller_, &RunController::started, this, [this](quint64 run, const ExperimentSpec& spec) {
         if (run <= ignore_up_to_) return; // a run of a step no longer shown
         clock_.start();
-        timeline_->beginRun(spec);
+        timeline_->beginRun(spec, controller_->sharedTrace());
         summary_->showRunning(tr("Running: %1…").arg(describe_spec(spec)));
         emit runStarted(spec);
     });

@@ -2,6 +2,10 @@
 
 #include <QMetaType>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 namespace clab::gui {
 
 namespace {
@@ -26,7 +30,7 @@ quint64 RunController::start(const ExperimentSpec& spec) {
     if (baseline_) retire(std::move(baseline_));
     const quint64 id = next_id_++;
     run_id_ = id;
-    trace_ = Trace{};
+    trace_ = std::make_shared<Trace>(); // whoever shares the last run's events keeps them
     last_summary_ = Summary{};
     last_summary_.spec = spec;
 
@@ -82,9 +86,9 @@ void RunController::pollMain() {
     const bool ended = main_->finished(); // read before draining, so the last drain sees everything
     std::vector<Event> batch;
     main_->recorder().drain(batch);
-    trace_.lanes = main_->recorder().lanes();
-    if (trace_.origin_ns == 0) trace_.origin_ns = main_->recorder().origin_ns();
-    if (!batch.empty()) trace_.append(batch);
+    trace_->lanes = main_->recorder().lanes();
+    if (trace_->origin_ns == 0) trace_->origin_ns = main_->recorder().origin_ns();
+    if (!batch.empty()) trace_->append(batch);
     Runner* const polled = main_.get();
     pollOutput(*polled);
     if (main_.get() != polled) return; // a slot started another run meanwhile
@@ -94,6 +98,12 @@ void RunController::pollMain() {
 
     Summary summary = main_->wait();
     main_.reset();
+#ifdef __GLIBC__
+    // The run's transient copies (the Runner's own trace, drain batches, the stores' growth) are
+    // free now; glibc keeps freed heap pages mapped unless asked, and a session's resident memory
+    // would stay at the peak of its largest run (issue 19).
+    malloc_trim(0);
+#endif
     last_summary_ = summary;
     const quint64 id = run_id_;
     // A real program (the python engine) has no sequential twin to measure a speedup against.

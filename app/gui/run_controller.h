@@ -38,7 +38,11 @@ public:
     bool measuringBaseline() const { return baseline_ != nullptr; }
     bool busy() const { return running() || measuringBaseline(); }
     quint64 currentRun() const { return run_id_; }
-    const Trace& trace() const { return trace_; } // events of the current (or last) run so far
+    const Trace& trace() const { return *trace_; } // events of the current (or last) run so far
+    // The same events, shared: the timeline and the run history hold this one copy instead of their
+    // own (issue 19). The controller appends to it until the run ends and never touches it after:
+    // the next run gets a new Trace.
+    std::shared_ptr<const Trace> sharedTrace() const { return trace_; }
     const Summary& lastSummary() const { return last_summary_; }
     const BaselineCache& baselines() const { return baselines_; }
 
@@ -79,7 +83,7 @@ private:
     std::unique_ptr<Runner> baseline_;
     std::vector<std::unique_ptr<Runner>> retiring_; // cancelled, still ending: deleted once finished
     QElapsedTimer baseline_clock_;
-    Trace trace_;
+    std::shared_ptr<Trace> trace_ = std::make_shared<Trace>();
     Summary last_summary_;
     BaselineCache baselines_;
     bool baseline_enabled_ = true;

@@ -40,9 +40,10 @@ public:
         view_->clear_highlights();
         view_->reset();
     }
-    void beginRun(const ExperimentSpec&) override {
+    void beginRun(const ExperimentSpec&, std::shared_ptr<const Trace> trace) override {
         view_->clear_highlights();
         view_->reset();
+        view_->share_source(std::move(trace)); // the run's events are kept once, by its controller
         view_->set_python_details(0, {});
     }
     void updateRun(const Trace& trace, const std::vector<Event>& batch) override {

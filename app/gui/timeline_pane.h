@@ -7,6 +7,7 @@
 #include "lessons/lesson.h"
 
 #include <QWidget>
+#include <memory>
 
 namespace clab::gui {
 
@@ -17,7 +18,9 @@ public:
 
     // Forget the shown run (a new step).
     virtual void clear() = 0;
-    virtual void beginRun(const ExperimentSpec& spec) = 0;
+    // `trace` is the run's own record of its events, filled as the run goes (RunController::
+    // sharedTrace()): the pane may keep it instead of a copy.
+    virtual void beginRun(const ExperimentSpec& spec, std::shared_ptr<const Trace> trace) = 0;
     // A poll of the live run: `batch` is what arrived since the last one (already in `trace`).
     virtual void updateRun(const Trace& trace, const std::vector<Event>& batch) = 0;
     virtual void finishRun(const Trace& trace, const Summary& summary) = 0;

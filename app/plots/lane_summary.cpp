@@ -109,16 +109,33 @@ size_t SummaryLevel::bytes_used() const noexcept {
 
 // --- LaneSummary -----------------------------------------------------------------------------------
 
+bool LaneSummary::wanted(double seconds_per_px, size_t visible, int width_px) noexcept {
+    return width_px > 0 && seconds_per_px > 0.0 && double(visible) >= kMinSegmentsPerPx * width_px;
+}
+
+int LaneSummary::exponent_for(double seconds_per_px) noexcept {
+    return int(std::floor(std::log2(seconds_per_px / kBucketsPerPx)));
+}
+
+size_t LaneSummary::pending(const LaneSegments& lane, double seconds_per_px, size_t visible,
+                            int width_px) const noexcept {
+    if (!wanted(seconds_per_px, visible, width_px)) return 0;
+    if (lane.generation() != generation_) return lane.size();
+    const int exponent = exponent_for(seconds_per_px);
+    for (const Level& l : levels_)
+        if (l.exponent == exponent) return l.useless ? 0 : lane.size() - std::min(lane.size(), l.done);
+    return lane.size();
+}
+
 const SummaryLevel* LaneSummary::level_for(const LaneSegments& lane, double seconds_per_px, size_t visible,
                                            int width_px) {
     raw_from_ = 0;
-    if (width_px <= 0 || !(seconds_per_px > 0.0) || double(visible) < kMinSegmentsPerPx * width_px)
-        return nullptr;
+    if (!wanted(seconds_per_px, visible, width_px)) return nullptr;
     if (lane.generation() != generation_) { // edited in the middle, or another lane: start over
         levels_.clear();
         generation_ = lane.generation();
     }
-    Level& l = level(int(std::floor(std::log2(seconds_per_px / kBucketsPerPx))));
+    Level& l = level(exponent_for(seconds_per_px));
     l.used = ++uses_;
     if (!l.useless) extend(l, lane);
     if (l.useless) return nullptr;

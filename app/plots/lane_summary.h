@@ -72,6 +72,10 @@ public:
                                   int width_px);
     size_t raw_from() const noexcept { return raw_from_; }
     size_t bytes_used() const noexcept;
+    // How many of the lane's segments level_for() would merge now (0 when its level is ready or the
+    // lane is drawn as it is): what a first draw at a zoom is about to cost.
+    size_t pending(const LaneSegments& lane, double seconds_per_px, size_t visible,
+                   int width_px) const noexcept;
 
     // A level is worth trying from this many visible segments per pixel column on average.
     static constexpr double kMinSegmentsPerPx = 8.0;
@@ -89,6 +93,8 @@ private:
         bool useless = false; // merging does not halve the work at this zoom: draw the lane itself
         uint64_t used = 0;
     };
+    static bool wanted(double seconds_per_px, size_t visible, int width_px) noexcept;
+    static int exponent_for(double seconds_per_px) noexcept;
     Level& level(int exponent);
     static void extend(Level& level, const LaneSegments& lane);
 

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <system_error>
+#include <thread>
 
 namespace clab::plots {
 
@@ -79,20 +81,85 @@ void SegmentPlottable::draw_zebra(QCPPainter* painter, const QRect& area) const 
     }
 }
 
-void SegmentPlottable::collect_rects(const TimeMapping& map, int left, const QRect& area) {
-    summaries_.resize(store_->lane_count());
-    last_fed_ = 0;
-    for (size_t row = 0; row < store_->lane_count(); ++row) {
+namespace {
+// Below this many segments still to merge, a second thread costs more than it saves.
+constexpr size_t kParallelMergeFrom = 400'000;
+} // namespace
+
+void SegmentPlottable::plan_rows(const TimeMapping& map, const QRect& area) {
+    const size_t n = store_->lane_count();
+    summaries_.resize(n);
+    plans_.assign(n, RowPlan{});
+    std::vector<size_t> to_merge; // rows whose level must be built or extended first
+    size_t pending = 0;
+    for (size_t row = 0; row < n; ++row) {
         const RowPixels px = row_pixels(int(row));
         if (px.top + px.height < area.top() || px.top > area.bottom()) continue; // row scrolled away
+        RowPlan& plan = plans_[row];
+        plan.shown = true;
+        plan.visible = store_->lane(row).segments.visible(map.t0, map.t1);
+        if (!summaries_enabled_) continue;
+        const size_t p = summaries_[row].pending(store_->lane(row).segments, map.seconds_per_px(),
+                                                 plan.visible.size(), map.width);
+        if (p > 0) to_merge.push_back(row);
+        pending += p;
+    }
+    auto level_of = [&](size_t row) {
+        RowPlan& plan = plans_[row];
+        plan.level = summaries_[row].level_for(store_->lane(row).segments, map.seconds_per_px(),
+                                               plan.visible.size(), map.width);
+    };
+    // The first draw at a zoom of a run of millions of segments (one just loaded) merges them all:
+    // share that between two threads, rows split so each has about half the segments. Each thread
+    // touches only its own rows' summaries; the store is only read.
+    std::vector<bool> merged(n, false);
+    if (pending >= kParallelMergeFrom && to_merge.size() > 1) {
+        std::sort(to_merge.begin(), to_merge.end(), [this](size_t a, size_t b) {
+            return store_->lane(a).segments.size() > store_->lane(b).segments.size();
+        });
+        std::vector<size_t> mine, theirs;
+        size_t mine_n = 0, theirs_n = 0;
+        for (size_t row : to_merge) { // largest first, each to the lighter side
+            const size_t size = store_->lane(row).segments.size();
+            if (mine_n <= theirs_n) {
+                mine.push_back(row);
+                mine_n += size;
+            } else {
+                theirs.push_back(row);
+                theirs_n += size;
+            }
+        }
+        try {
+            std::thread helper([&] {
+                for (size_t row : theirs)
+                    level_of(row);
+            });
+            for (size_t row : mine)
+                level_of(row);
+            helper.join();
+            for (size_t row : to_merge)
+                merged[row] = true;
+        } catch (const std::system_error&) {
+            // No thread to be had: merge on this one below (nothing may escape a paint).
+        }
+    }
+    for (size_t row = 0; row < n; ++row)
+        if (plans_[row].shown && summaries_enabled_ && !merged[row]) level_of(row);
+}
+
+void SegmentPlottable::collect_rects(const TimeMapping& map, int left, const QRect& area) {
+    plan_rows(map, area);
+    last_fed_ = 0;
+    for (size_t row = 0; row < store_->lane_count(); ++row) {
+        const RowPlan& plan = plans_[row];
+        if (!plan.shown) continue;
+        const RowPixels px = row_pixels(int(row));
         const SegmentStore::Lane& lane = store_->lane(row);
         const LaneSegments& segs = lane.segments;
         raster_.begin(map.width);
-        const IndexRange visible = segs.visible(map.t0, map.t1);
-        const SummaryLevel* level = summaries_enabled_ ? summaries_[row].level_for(segs, map.seconds_per_px(),
-                                                                                   visible.size(), map.width)
-                                                       : nullptr;
-        if (level) { // zoomed out on a dense lane: its merged level, then the lane's unmerged end
+        const IndexRange visible = plan.visible;
+        if (const SummaryLevel* level = plan.level) {
+            // Zoomed out on a dense lane: its merged level, then the lane's unmerged end.
             feed(*level, level->visible(map.t0, map.t1), map);
             const size_t from = summaries_[row].raw_from();
             feed(segs, {std::max(visible.begin, from), std::max(visible.end, from)}, map);

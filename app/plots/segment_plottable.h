@@ -65,6 +65,13 @@ private:
     };
     RowPixels row_pixels(int row) const;
     void draw_zebra(QCPPainter* painter, const QRect& area) const;
+    // What each row draws from: its visible segments and, zoomed out on a dense lane, a summary level.
+    struct RowPlan {
+        bool shown = false;
+        IndexRange visible;
+        const SummaryLevel* level = nullptr;
+    };
+    void plan_rows(const TimeMapping& map, const QRect& area);
     void collect_rects(const TimeMapping& map, int left, const QRect& area);
     void feed(const LaneSegments& segs, IndexRange range, const TimeMapping& map);
     void feed(const SummaryLevel& level, IndexRange range, const TimeMapping& map);
@@ -77,6 +84,7 @@ private:
     QColor highlight_;
     LaneRasterizer raster_;
     std::vector<LaneSummary> summaries_; // per row
+    std::vector<RowPlan> plans_;         // per row, for the draw under way
     bool summaries_enabled_ = true;
     size_t last_fed_ = 0;
     std::vector<PixelRun> runs_;

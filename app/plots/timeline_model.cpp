@@ -26,7 +26,9 @@ TimelineModel::TimelineModel() {
 
 void TimelineModel::reset() {
     builder_ = SegmentBuilder();
-    trace_ = Trace();
+    lanes_.clear();
+    own_ = std::make_shared<Trace>();
+    source_ = own_;
     pending_.clear();
     has_sampled_ = false;
     newest_ns_ = 0;
@@ -36,8 +38,6 @@ void TimelineModel::reset() {
     end_seconds_ = 0.0;
     finished_ = false;
     ++revision_;
-    taken_by_lane_.clear();
-    taken_by_core_.clear();
     worker_row_.clear();
     worker_slot_.clear();
     slot_lanes_.clear();
@@ -62,8 +62,8 @@ void TimelineModel::reset() {
 }
 
 void TimelineModel::sync_lanes(const std::vector<LaneInfo>& lanes) {
-    if (lanes.size() < trace_.lanes.size()) return; // lanes are only ever added
-    trace_.lanes = lanes;
+    if (lanes.size() < lanes_.size()) return; // lanes are only ever added
+    lanes_ = lanes;
     builder_.set_lanes(lanes);
     worker_row_.resize(lanes.size(), -1);
     worker_slot_.resize(lanes.size(), -1);
@@ -90,12 +90,12 @@ int TimelineModel::worker_slot(uint32_t lane) const {
 }
 
 SegmentStore::Lane* TimelineModel::worker_lane(uint32_t lane) {
-    if (lane >= worker_row_.size() || lane >= trace_.lanes.size()) return nullptr;
+    if (lane >= worker_row_.size() || lane >= lanes_.size()) return nullptr;
     if (worker_row_[lane] >= 0) return &workers_.lane(size_t(worker_row_[lane]));
-    if (!is_worker_kind(trace_.lanes[lane].kind)) return nullptr;
+    if (!is_worker_kind(lanes_[lane].kind)) return nullptr;
     // A worker lane gets its row with its first segment (a main thread that never does anything
     // takes no room), in lane-id order.
-    workers_.add_lane(trace_.lanes[lane].name, lane);
+    workers_.add_lane(lanes_[lane].name, lane);
     size_t row = workers_.lane_count() - 1;
     while (row > 0 && workers_.lane(row - 1).source > lane) {
         std::swap(workers_.lane(row - 1), workers_.lane(row));
@@ -144,22 +144,19 @@ void TimelineModel::append_worker_segment(uint32_t lane, const SegmentRecord& r)
 }
 
 void TimelineModel::take_new_segments() {
+    // Every segment the builder closed since the last call moves into the stores; the builder then
+    // forgets them, so each is held once (as 22 bytes in a store, not also as a 32-byte Segment).
     const SegmentSet& set = builder_.segments();
-    taken_by_lane_.resize(set.by_lane.size(), 0);
-    for (size_t lane = 0; lane < set.by_lane.size(); ++lane) {
-        const std::vector<Segment>& segs = set.by_lane[lane];
-        for (size_t i = taken_by_lane_[lane]; i < segs.size(); ++i)
-            append_worker_segment(uint32_t(lane), record_of(segs[i], false));
-        taken_by_lane_[lane] = segs.size();
-    }
-    taken_by_core_.resize(set.by_core.size(), 0);
+    for (size_t lane = 0; lane < set.by_lane.size(); ++lane)
+        for (const Segment& s : set.by_lane[lane])
+            append_worker_segment(uint32_t(lane), record_of(s, false));
     for (size_t cpu = 0; cpu < set.by_core.size(); ++cpu) {
         const std::vector<Segment>& segs = set.by_core[cpu];
-        if (segs.size() > taken_by_core_[cpu]) ensure_core_rows(uint32_t(cpu));
-        for (size_t i = taken_by_core_[cpu]; i < segs.size(); ++i)
-            cores_.lane(cpu).segments.append(record_of(segs[i], true));
-        taken_by_core_[cpu] = segs.size();
+        if (!segs.empty()) ensure_core_rows(uint32_t(cpu));
+        for (const Segment& s : segs)
+            cores_.lane(cpu).segments.append(record_of(s, true));
     }
+    builder_.forget_segments();
 }
 
 void TimelineModel::add_series_point(const Event& e) {
@@ -201,7 +198,7 @@ void TimelineModel::add_series_point(const Event& e) {
         int& index = util_index_[e.lane];
         if (index < 0) {
             index = int(utilisation_.size());
-            const LaneInfo* info = trace_.lane(e.lane);
+            const LaneInfo* info = lane(e.lane);
             utilisation_.push_back(TimeSeries{info ? info->name : "core", e.lane, {}, {}});
         }
         utilisation_[size_t(index)].add(t, double(e.arg) / 10.0);
@@ -222,7 +219,7 @@ void TimelineModel::ingest(const std::vector<Event>& new_events, const std::vect
                            int64_t origin_ns) {
     if (origin_ns_ == 0) {
         origin_ns_ = origin_ns;
-        trace_.origin_ns = origin_ns;
+        if (own_) own_->origin_ns = origin_ns;
     }
     sync_lanes(lanes);
     if (new_events.empty()) return;
@@ -233,7 +230,7 @@ void TimelineModel::ingest(const std::vector<Event>& new_events, const std::vect
     pending_.insert(pending_.end(), batch.begin(), batch.end());
     std::inplace_merge(pending_.begin(), pending_.begin() + long(old_size), pending_.end(), earlier);
     newest_ns_ = std::max(newest_ns_, batch.back().t_ns);
-    trace_.append(std::move(batch));
+    if (source_ == own_) own_->append(std::move(batch)); // else the source's owner has them already
     if (!finished_) feed_until(newest_ns_ - kHoldbackNs);
     touch(seconds(newest_ns_));
 }
@@ -292,16 +289,18 @@ void TimelineModel::finish(int64_t end_ns) {
         // Replay the merged trace in order: the final picture must be build_segments(trace). The
         // trace is sorted already: feed it where it lies rather than copy millions of events
         // through ingest() again (a lock-heavy run froze the window for seconds doing that).
-        Trace trace = std::move(trace_);
+        const std::shared_ptr<Trace> own = own_;
+        const std::shared_ptr<const Trace> source = source_;
+        const std::vector<LaneInfo> lanes = lanes_;
+        const int64_t origin_ns = origin_ns_;
         const int64_t newest_ns = newest_ns_;
         reset();
-        origin_ns_ = trace.origin_ns;
-        sync_lanes(trace.lanes);
-        trace_ = std::move(trace);
-        for (const Event& e : trace_.events)
-            feed(e);
+        own_ = own;
+        source_ = source;
+        origin_ns_ = origin_ns;
+        sync_lanes(lanes);
+        take_all(source_->events);
         newest_ns_ = newest_ns;
-        take_new_segments();
     }
     builder_.finish(end_ns);
     take_new_segments();
@@ -311,18 +310,54 @@ void TimelineModel::finish(int64_t end_ns) {
             store->lane(row).segments.shrink_to_fit();
         }
     finished_ = true;
-    touch(seconds(end_ns));
+    // The run's end, not the live edge: a poll that raced the run's end may have drawn "now" a little
+    // past the last event, and the finished picture must be the one a loaded run shows.
+    end_seconds_ = seconds(end_ns);
+    touch(end_seconds_);
+}
+
+void TimelineModel::take_all(const std::vector<Event>& sorted) {
+    // Segments move into the stores every so often, so the builder never holds a whole run's.
+    constexpr size_t kTakeEvery = size_t(1) << 16;
+    for (size_t i = 0; i < sorted.size(); ++i) {
+        feed(sorted[i]);
+        if (i % kTakeEvery == kTakeEvery - 1) take_new_segments();
+    }
+    take_new_segments();
+}
+
+void TimelineModel::share_source(std::shared_ptr<const Trace> source) {
+    if (!source || source == source_) return;
+    own_.reset();
+    source_ = std::move(source);
+}
+
+void TimelineModel::load_trace(std::shared_ptr<const Trace> trace) {
+    reset();
+    if (!trace) return;
+    if (!std::is_sorted(trace->events.begin(), trace->events.end(),
+                        [](const Event& a, const Event& b) { return a.t_ns < b.t_ns; })) {
+        auto sorted = std::make_shared<Trace>(*trace); // a hand-made trace: put it in order once
+        sort_by_time(sorted->events);
+        trace = std::move(sorted);
+    }
+    origin_ns_ = trace->origin_ns;
+    sync_lanes(trace->lanes);
+    own_.reset();
+    source_ = std::move(trace);
+    // Sorted already: fed where it lies, no hold-back and no copy (10 M events are 240 MB).
+    take_all(source_->events);
+    if (!source_->events.empty()) newest_ns_ = source_->events.back().t_ns;
+    finish(source_->end_ns());
 }
 
 void TimelineModel::load_trace(const Trace& trace) {
-    reset();
-    ingest(trace.events, trace.lanes, trace.origin_ns);
-    finish(trace.end_ns());
+    load_trace(std::make_shared<const Trace>(trace));
 }
 
 const Event* TimelineModel::event_at(uint32_t lane, double start_s) const {
     const int64_t t = origin_ns_ + int64_t(start_s * 1e9 + (start_s >= 0 ? 0.5 : -0.5));
-    const auto& events = trace_.events;
+    const auto& events = source_->events;
     auto it = std::lower_bound(events.begin(), events.end(), t - 1,
                                [](const Event& e, int64_t value) { return e.t_ns < value; });
     const Event* fallback = nullptr;

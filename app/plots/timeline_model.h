@@ -10,6 +10,7 @@
 #include "segment_store.h"
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -46,8 +47,13 @@ public:
     void set_now(int64_t now_ns);
     // The run ended: open states close at end_ns.
     void finish(int64_t end_ns);
-    // A finished or saved run, all at once.
+    // A finished or saved run, all at once. The shared one is read where it lies, not copied.
+    void load_trace(std::shared_ptr<const Trace> trace);
     void load_trace(const Trace& trace);
+    // After reset(), before the first ingest(): the events handed to ingest() are also appended to
+    // `source` by its owner (the run controller) before they arrive here, so the model reads them
+    // there (tooltips, the final replay) instead of keeping a copy of every event of the run.
+    void share_source(std::shared_ptr<const Trace> source);
 
     // Lane groups, one per stacked view.
     const SegmentStore& workers() const { return workers_; }
@@ -81,8 +87,8 @@ public:
     // Bumped by every change, so a view replots only when something changed.
     uint64_t revision() const { return revision_; }
 
-    const std::vector<LaneInfo>& lanes() const { return trace_.lanes; }
-    const LaneInfo* lane(uint32_t id) const { return trace_.lane(id); }
+    const std::vector<LaneInfo>& lanes() const { return lanes_; }
+    const LaneInfo* lane(uint32_t id) const { return id < lanes_.size() ? &lanes_[id] : nullptr; }
     // Colour slot of a lane that runs code (cores, the GIL holder and loop callbacks are coloured by
     // it), or -1. Slots follow lane ids, so a worker keeps its colour for the whole run.
     int worker_slot(uint32_t lane) const;
@@ -90,8 +96,9 @@ public:
     const std::vector<uint32_t>& slot_lanes() const { return slot_lanes_; }
     // The event that put `lane` into the state starting at `start_s` (for tooltips), or nullptr.
     const Event* event_at(uint32_t lane, double start_s) const;
-    // Every event received, merged in time order.
-    const Trace& trace() const { return trace_; }
+    // Every event received, merged in time order (maybe more: a shared source may be ahead of what
+    // a paused view has ingested).
+    const std::vector<Event>& events() const { return source_->events; }
 
 private:
     void sync_lanes(const std::vector<LaneInfo>& lanes);
@@ -104,6 +111,7 @@ private:
     void touch(double t);
     void feed_until(int64_t watermark_ns);
     void feed(const Event& e);
+    void take_all(const std::vector<Event>& sorted); // feeds everything in order, at once
 
     // Core lanes depend on the order of events ACROSS lanes, but a live drain delivers each thread's
     // buffer in turn: an event can arrive after younger events of other lanes. So events wait in
@@ -118,14 +126,15 @@ private:
     bool has_sampled_ = false;
 
     SegmentBuilder builder_;
-    Trace trace_;
+    std::vector<LaneInfo> lanes_;
+    // The run's events: the model's own (`own_`, filled by ingest()) or a shared trace. One copy.
+    std::shared_ptr<Trace> own_;
+    std::shared_ptr<const Trace> source_;
     int64_t origin_ns_ = 0;
     double end_seconds_ = 0.0;
     bool finished_ = false;
     uint64_t revision_ = 0;
 
-    std::vector<size_t> taken_by_lane_; // segments of each builder lane already copied into stores
-    std::vector<size_t> taken_by_core_;
     std::vector<int> worker_row_;  // trace lane id -> row in workers_, or -1 (rows appear with
                                    // a lane's first segment, kept in lane-id order)
     std::vector<int> worker_slot_; // trace lane id -> colour slot, or -1

@@ -135,9 +135,13 @@ void TimelineView::finish(int64_t end_ns) {
 }
 
 void TimelineView::load_trace(const Trace& trace) {
+    load_trace(std::make_shared<const Trace>(trace));
+}
+
+void TimelineView::load_trace(std::shared_ptr<const Trace> trace) {
     held_ = Held();
     set_live_paused(false);
-    model_.load_trace(trace);
+    model_.load_trace(std::move(trace));
     following_ = true;
     schedule_refresh();
 }

@@ -37,6 +37,10 @@ public:
     void set_now(int64_t now_ns);
     void finish(int64_t end_ns);
     void load_trace(const Trace& trace);
+    void load_trace(std::shared_ptr<const Trace> trace); // shared, not copied
+    // A live run's events as its controller keeps them: the model reads them there, no copy
+    // (TimelineModel::share_source). After reset(), before the first ingest().
+    void share_source(std::shared_ptr<const Trace> source) { model_.share_source(std::move(source)); }
     TimelineModel& model() { return model_; }
     const TimelineModel& model() const { return model_; }
     void model_changed(); // after editing model() directly

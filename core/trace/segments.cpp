@@ -194,6 +194,14 @@ void SegmentBuilder::set_lanes(const std::vector<LaneInfo>& lanes) {
     if (!lanes.empty()) ensure_lane(uint32_t(lanes.size() - 1));
 }
 
+void SegmentBuilder::forget_segments() {
+    for (auto* group : {&set_.by_lane, &set_.by_core})
+        for (std::vector<Segment>& segments : *group) {
+            segments.clear();
+            if (segments.capacity() > 4096) segments.shrink_to_fit(); // a whole loaded run: give it back
+        }
+}
+
 void SegmentBuilder::ensure_lane(uint32_t lane) {
     if (lane >= lanes_.size()) {
         lanes_.resize(size_t(lane) + 1);

@@ -72,6 +72,10 @@ public:
     std::vector<Segment> open_segments(int64_t now_ns) const;
     std::vector<Segment> open_core_segments(int64_t now_ns) const;
     const SegmentSet& segments() const { return set_; }
+    // Forgets the segments stored so far; lanes, cores and open states stay, so segments() then
+    // holds only what is closed from now on. For an incremental consumer that copies them into its
+    // own store (the GUI's timeline): millions of segments are then held once, not twice.
+    void forget_segments();
 
 private:
     struct Open {

@@ -91,7 +91,7 @@ private slots:
         QCOMPARE(first->lesson, QStringLiteral("gil · step 2"));
         QCOMPARE(first->bookmarks.size(), 1);
         QVERIFY(first->bookmarks.front().from_lesson);
-        QCOMPARE(first->trace.events.size(), trace.events.size());
+        QCOMPARE(first->trace->events.size(), trace.events.size());
 
         // The baseline's speedup arrives later for the same run.
         Summary with_baseline = summary;
@@ -109,7 +109,7 @@ private slots:
         const RunPtr reopened = classroom.openRun(dir.filePath("a.clabrun"), error);
         QVERIFY2(reopened, qPrintable(error));
         QCOMPARE(classroom.history()->rowCount(), 2);
-        QCOMPARE(reopened->trace.events.size(), first->trace.events.size());
+        QCOMPARE(reopened->trace->events.size(), first->trace->events.size());
         QCOMPARE(reopened->bookmarks, first->bookmarks);
         QCOMPARE(reopened->summary.speedup, 0.97);
         QVERIFY(!classroom.openRun(dir.filePath("missing.clabrun"), error));
@@ -138,7 +138,7 @@ private slots:
         replay->stepBackward();
         QCOMPARE(replay->cursor().position(), size_t(1));
         replay->toEnd();
-        QCOMPARE(replay->cursor().position(), first->trace.events.size());
+        QCOMPARE(replay->cursor().position(), first->trace->events.size());
         replay->addBookmarkHere(QStringLiteral("end of run"));
         QCOMPARE(first->bookmarks.size(), 3);
 

@@ -40,7 +40,7 @@ private slots:
             spec.engine = *parse_engine(engine.toStdString());
             auto run = std::make_shared<RunRecord>();
             run->spec = spec;
-            run->summary = Runner::run_with_baseline(spec, &run->trace);
+            run->summary = Runner::run_with_baseline(spec, &edit_trace(*run));
             QVERIFY2(run->summary.completed, run->summary.error.c_str());
             run->name = QStringLiteral("%1").arg(engine);
             model.pin(run);
@@ -60,7 +60,7 @@ private slots:
         // One time axis: every row spans 0 .. the longest run.
         double longest = 0;
         for (const RunPtr& r : model.runs())
-            longest = std::max(longest, r->trace.seconds(r->trace.end_ns()));
+            longest = std::max(longest, r->trace->seconds(r->trace->end_ns()));
         for (QWidget* w : window.timelines()) {
             auto* view = qobject_cast<plots::TimelineView*>(w);
             QVERIFY(view);

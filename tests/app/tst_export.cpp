@@ -38,13 +38,14 @@ QByteArray read_all(const QString& path) {
 RunRecord small_run() {
     RunRecord run;
     run.name = QStringLiteral("Run 1, \"quoted\"");
-    run.trace.origin_ns = 1'000'000'000;
-    run.trace.lanes.push_back(LaneInfo{0, LaneKind::Main, "MainThread", kNoLane, 1});
-    run.trace.lanes.push_back(LaneInfo{1, LaneKind::Thread, "Thread-1", 0, 2});
+    Trace& trace = edit_trace(run);
+    trace.origin_ns = 1'000'000'000;
+    trace.lanes.push_back(LaneInfo{0, LaneKind::Main, "MainThread", kNoLane, 1});
+    trace.lanes.push_back(LaneInfo{1, LaneKind::Thread, "Thread-1", 0, 2});
     Event a{1'000'100'000, 1, EventKind::GilWaitBegin, 0, 0};
     Event b{1'000'200'000, 1, EventKind::GilAcquired, 0, 100'000};
     Event c{1'000'900'000, 1, EventKind::WorkerExit, 0, 0};
-    run.trace.append({a, b, c});
+    trace.append({a, b, c});
     run.spec.engine = EngineKind::Threads;
     run.spec.tasks = 1;
     run.summary.spec = run.spec;

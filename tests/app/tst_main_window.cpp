@@ -381,7 +381,7 @@ private slots:
         QCOMPARE(pinned[0]->spec.engine, EngineKind::Sequential);
         QCOMPARE(pinned[1]->spec.engine, EngineKind::Threads);
         for (const classroom::RunPtr& run : pinned)
-            QVERIFY2(run->summary.completed && !run->trace.events.empty(), run->summary.error.c_str());
+            QVERIFY2(run->summary.completed && !run->trace->events.empty(), run->summary.error.c_str());
 
         // Stop in the middle of Run all ends it: nothing more starts.
         QSignalSpy more(w.lab(), &LabPanel::compareFinished);

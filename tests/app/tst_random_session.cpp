@@ -26,6 +26,8 @@
 #include "core/builtin_engines.h"
 #include "gui/lab_panel.h"
 #include "gui/main_window.h"
+#include "gui/run_controller.h"
+#include "plots/timeline_view.h"
 #include "test_settings.h"
 #include "tests/core/proc_counts.h"
 
@@ -479,6 +481,71 @@ private slots:
         // Qt keeps the shared MIME cache open for the process's life once a file dialog has asked
         // for it: open it now, so the fd checks below count only what the app leaves behind.
         QVERIFY(QMimeDatabase().mimeTypeForName(QStringLiteral("text/plain")).isValid());
+    }
+
+    // Issue 19: a finished run's events are held once. The run controller that recorded them, the
+    // lab's timeline that shows them and the history share one Trace (they used to hold a copy
+    // each, and a run of 3 M events cost 3 x 72 MB).
+    void aFinishedRunsEventsAreHeldOnce() {
+        MainWindow w(cli::GuiOptions{});
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        gui::LabPanel* lab = w.lab();
+        if (!lab->hasExperiment()) QSKIP("the first step has no experiment");
+        lab->controller()->setBaselineEnabled(false);
+        auto* classroom = w.findChild<classroom::ClassroomController*>();
+        QVERIFY(classroom);
+        lab->run();
+        QVERIFY(QTest::qWaitFor([&] { return !lab->busy(); }, 30'000));
+        const std::shared_ptr<const Trace> trace = lab->controller()->sharedTrace();
+        QVERIFY(!trace->events.empty());
+        const classroom::RunPtr latest = classroom->history()->latest();
+        QVERIFY(latest);
+        QCOMPARE(latest->trace.get(), trace.get());
+        auto* view = lab->timeline()->findChild<plots::TimelineView*>();
+        QVERIFY(view);
+        QCOMPARE(view->model().events().data(), trace->events.data());
+        // The next run records into a new Trace; the history keeps the old one as it was.
+        const size_t events = trace->events.size();
+        lab->run();
+        QVERIFY(QTest::qWaitFor([&] { return !lab->busy(); }, 30'000));
+        QVERIFY(lab->controller()->sharedTrace() != trace);
+        QCOMPARE(trace->events.size(), events);
+        QCOMPARE(classroom->history()->latest()->trace.get(), lab->controller()->sharedTrace().get());
+    }
+
+    // Issue 17: the window's resident memory after many runs in one session. Each run lands in the
+    // history (bounded: its last runs, a cap on events) and on the timeline; what leaves must be
+    // given back. Prints the RSS curve. CLAB_RSS_RUNS sets the count (10 here; 100 for the issue).
+    void manyRunsInOneSessionKeepMemoryFlat() {
+        MainWindow w(cli::GuiOptions{});
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        gui::LabPanel* lab = w.lab();
+        if (!lab->hasExperiment()) QSKIP("the first step has no experiment");
+        lab->controller()->setBaselineEnabled(false); // the runs themselves, not their baselines
+        auto run_once = [&] {
+            lab->run();
+            return QTest::qWaitFor([&] { return !lab->busy(); }, 30'000);
+        };
+        // Warm up: fonts, the plots' first layouts, the history's first rows, malloc's arenas.
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(run_once());
+        QTest::qWait(50);
+        const double start_mb = rss_mb();
+        const int runs = int(std::clamp<quint64>(env_number("CLAB_RSS_RUNS", 10), 1, 10'000));
+        qInfo("RSS after 3 warm-up runs: %.1f MB (%zu events a run)", start_mb,
+              lab->controller()->trace().events.size());
+        double peak_mb = start_mb;
+        for (int i = 1; i <= runs; ++i) {
+            QVERIFY2(run_once(), qPrintable(QStringLiteral("run %1 did not end").arg(i)));
+            peak_mb = std::max(peak_mb, rss_mb());
+            if (i % 10 == 0 || i == runs) qInfo("after %d runs: RSS %.1f MB", i, rss_mb());
+        }
+        QTest::qWait(50);
+        const double growth_mb = rss_mb() - start_mb;
+        qInfo("growth after %d runs: %.1f MB (peak %.1f MB)", runs, growth_mb, peak_mb);
+        QVERIFY2(growth_mb < 20.0, qPrintable(QStringLiteral("RSS grew by %1 MB").arg(growth_mb)));
     }
 
     // The short sessions of `make test`: fixed seeds, a few hundred actions in all. The long one

@@ -42,7 +42,7 @@ RunRecord sample_run() {
     ta.join();
     tb.join();
     RunRecord run;
-    run.trace.pull(recorder);
+    edit_trace(run).pull(recorder);
     run.name = QStringLiteral("Run 1 · threads ×2");
     run.created = QDateTime::currentDateTime();
     run.lesson = QStringLiteral("gil · step 2");
@@ -59,7 +59,7 @@ RunRecord sample_run() {
     run.summary.completed = true;
     run.summary.wall_s = 1.25;
     run.summary.cpu_s = 2.4375;
-    run.summary.events = run.trace.events.size();
+    run.summary.events = run.trace->events.size();
     run.summary.gil_switches = 9'007'199'254'740'993ULL; // > 2^53: must survive JSON exactly
     run.summary.lost_updates = 17;
     run.summary.counter_expected = 200;
@@ -86,7 +86,7 @@ bool same_events(const Trace& x, const Trace& y) {
 // replaced, and the event block replaced by `raw` events packed the same way as a real file.
 QByteArray with_events(const RunRecord& run, const QByteArray& raw, quint64 declared, bool compress) {
     RunRecord shell = run;
-    shell.trace.events.clear();
+    edit_trace(shell).events.clear();
     QByteArray bytes = encode_run(shell, RunFileOptions{false, 6});
     QByteArray block = compress ? qCompress(raw, 1) : raw;
     if (compress) qToBigEndian<quint32>(quint32(declared * 24), block.data()); // the size zlib is told
@@ -111,7 +111,7 @@ QByteArray with_description(const RunRecord& run, const std::function<void(QJson
 
 // What the replay window does with a loaded run: none of it may overflow (UBSan watches).
 void exercise(const RunRecord& run, QRandomGenerator& rng) {
-    ReplayCursor cursor(std::make_shared<const Trace>(run.trace));
+    ReplayCursor cursor(run.trace);
     for (double t : {-1e300, -1.0, 0.0, 1e-9, cursor.duration_s() / 2, cursor.duration_s(), 1e300,
                      std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity(),
                      -std::numeric_limits<double>::infinity(), rng.generateDouble() * 1e12}) {
@@ -149,7 +149,7 @@ private slots:
     void roundTrip() {
         QFETCH(bool, compress);
         const RunRecord run = sample_run();
-        QVERIFY(run.trace.events.size() >= 120);
+        QVERIFY(run.trace->events.size() >= 120);
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("run.clabrun"));
         QString error;
@@ -161,14 +161,14 @@ private slots:
         QCOMPARE(back.lesson, run.lesson);
         QCOMPARE(back.created, run.created);
         QCOMPARE(back.bookmarks, run.bookmarks);
-        QVERIFY(same_events(back.trace, run.trace));
-        QCOMPARE(back.trace.origin_ns, run.trace.origin_ns);
-        QCOMPARE(back.trace.lanes.size(), run.trace.lanes.size());
-        for (size_t i = 0; i < run.trace.lanes.size(); ++i) {
-            QCOMPARE(back.trace.lanes[i].name, run.trace.lanes[i].name);
-            QCOMPARE(back.trace.lanes[i].kind, run.trace.lanes[i].kind);
-            QCOMPARE(back.trace.lanes[i].parent, run.trace.lanes[i].parent);
-            QCOMPARE(back.trace.lanes[i].os_id, run.trace.lanes[i].os_id);
+        QVERIFY(same_events(*back.trace, *run.trace));
+        QCOMPARE(back.trace->origin_ns, run.trace->origin_ns);
+        QCOMPARE(back.trace->lanes.size(), run.trace->lanes.size());
+        for (size_t i = 0; i < run.trace->lanes.size(); ++i) {
+            QCOMPARE(back.trace->lanes[i].name, run.trace->lanes[i].name);
+            QCOMPARE(back.trace->lanes[i].kind, run.trace->lanes[i].kind);
+            QCOMPARE(back.trace->lanes[i].parent, run.trace->lanes[i].parent);
+            QCOMPARE(back.trace->lanes[i].os_id, run.trace->lanes[i].os_id);
         }
         // Every spec and summary field: compare the JSON forms, which list them all.
         QCOMPARE(spec_to_json(back.spec), spec_to_json(run.spec));
@@ -180,7 +180,7 @@ private slots:
         const RunRecord run = sample_run();
         const qsizetype raw = encode_run(run, RunFileOptions{false, 6}).size();
         const qsizetype packed = encode_run(run, RunFileOptions{true, 6}).size();
-        qInfo("run file: %zu events, %lld bytes raw, %lld compressed", run.trace.events.size(),
+        qInfo("run file: %zu events, %lld bytes raw, %lld compressed", run.trace->events.size(),
               qlonglong(raw), qlonglong(packed));
         QVERIFY(packed < raw);
     }
@@ -307,9 +307,10 @@ private slots:
     void eventTimesAtTheEndsOfInt64AreRefused() {
         QFETCH(qint64, t_ns);
         RunRecord run = sample_run();
-        if (t_ns == 0) t_ns = run.trace.origin_ns + 365LL * 24 * 3600 * 1'000'000'000;
-        run.trace.events.front().t_ns = t_ns;
-        std::stable_sort(run.trace.events.begin(), run.trace.events.end(),
+        if (t_ns == 0) t_ns = run.trace->origin_ns + 365LL * 24 * 3600 * 1'000'000'000;
+        Trace& trace = edit_trace(run);
+        trace.events.front().t_ns = t_ns;
+        std::stable_sort(trace.events.begin(), trace.events.end(),
                          [](const Event& a, const Event& b) { return a.t_ns < b.t_ns; });
         const DecodeResult result = decode_run(encode_run(run, RunFileOptions{true, 6}));
         QVERIFY(!result.run);
@@ -320,15 +321,16 @@ private slots:
         // 300,000 real-looking events (a few MB): the decoder reports progress chunk by chunk and
         // stops at the first "no".
         RunRecord run = sample_run();
-        const std::vector<Event> few = run.trace.events;
-        run.trace.events.clear();
+        const std::vector<Event> few = run.trace->events;
+        Trace& trace = edit_trace(run);
+        trace.events.clear();
         // Each copy starts after the previous one ends: the sample's span is a recorded time, more
         // than a millisecond on a slow (sanitized, loaded) machine.
         const int64_t span = few.back().t_ns - few.front().t_ns + 1;
-        for (int round = 0; run.trace.events.size() < 300'000; ++round)
+        for (int round = 0; trace.events.size() < 300'000; ++round)
             for (Event e : few) {
                 e.t_ns += int64_t(round) * span;
-                run.trace.events.push_back(e);
+                trace.events.push_back(e);
             }
         const QByteArray bytes = encode_run(run, RunFileOptions{false, 6});
         QList<double> seen;
@@ -337,7 +339,7 @@ private slots:
             return true;
         });
         QVERIFY2(whole.run.has_value(), qPrintable(whole.error));
-        QCOMPARE(whole.run->trace.events.size(), run.trace.events.size());
+        QCOMPARE(whole.run->trace->events.size(), run.trace->events.size());
         QVERIFY(seen.size() >= 3);
         QVERIFY(std::is_sorted(seen.begin(), seen.end()));
         int calls = 0;
@@ -387,12 +389,12 @@ private slots:
             QByteArray bytes;
             switch (rng.bounded(7)) {
             case 0: // an event time
-                run.trace.events[rng.bounded(int(run.trace.events.size()))].t_ns =
-                    rng.bounded(2) ? any_int() : run.trace.origin_ns + qint64(rng.bounded(1'000'000'000));
+                edit_trace(run).events[rng.bounded(int(run.trace->events.size()))].t_ns =
+                    rng.bounded(2) ? any_int() : run.trace->origin_ns + qint64(rng.bounded(1'000'000'000));
                 bytes = encode_run(run, RunFileOptions{compress, 6});
                 break;
             case 1: // the start time
-                run.trace.origin_ns = any_int();
+                edit_trace(run).origin_ns = any_int();
                 bytes = encode_run(run, RunFileOptions{compress, 6});
                 break;
             case 2: { // the header's counts
@@ -406,7 +408,7 @@ private slots:
             }
             case 3: // an event's lane, kind or cpu
             {
-                Event& e = run.trace.events[rng.bounded(int(run.trace.events.size()))];
+                Event& e = edit_trace(run).events[rng.bounded(int(run.trace->events.size()))];
                 e.lane = rng.bounded(2) ? rng.generate() : quint32(rng.bounded(5));
                 e.kind = EventKind(rng.bounded(2) ? quint16(rng.generate()) : quint16(rng.bounded(64)));
                 e.cpu = quint16(rng.generate());
@@ -512,9 +514,9 @@ private slots:
                 ++loaded; // the mutation hit a harmless byte (an argument, a name): still a valid run
                 exercise(*r.run, rng);
                 // What the loader lets through must be safe to draw: lanes exist, time never goes back.
-                const auto& events = r.run->trace.events;
+                const auto& events = r.run->trace->events;
                 for (size_t i = 0; i < events.size(); ++i) {
-                    QVERIFY(events[i].lane < r.run->trace.lanes.size());
+                    QVERIFY(events[i].lane < r.run->trace->lanes.size());
                     QVERIFY(i == 0 || events[i - 1].t_ns <= events[i].t_ns);
                 }
             } else {
