@@ -146,11 +146,12 @@ void CompareWindow::rebuild() {
         set_time_range(t, 0, longest > 0 ? longest * 1.02 : 1.0);
     link_time_axes(all);
     const QString legend = share_one_legend(all);
-    // Each timeline asks for the height that labels every lane; capped, so the two runs of "Run
-    // both" are both in view at 1280x720 (a taller timeline labels every k-th lane; lesson 18's four
-    // runs scroll).
-    for (QWidget* t : all)
-        t->setMinimumHeight(std::min(t->minimumHeight(), kTimelineMaxMinimumPx));
+    // Each timeline asks for the height that labels every lane and shows its view titles whole.
+    // Capped only for two runs, so both runs of "Run both" are in view at 1280x720; more runs
+    // (lesson 18's four) scroll at full height rather than squeeze their titles and lane labels.
+    if (all.size() <= 2)
+        for (QWidget* t : all)
+            t->setMinimumHeight(std::min(t->minimumHeight(), kTimelineMaxMinimumPx));
     align_time_axes(all);
     legend_->setText(legend);
     legend_->setVisible(!legend.isEmpty());
