@@ -6,8 +6,9 @@
 #include "core/net/socket_util.h"
 #include "core/threads/gil_set.h"
 #include "core/trace/recorder.h"
+#include "core/workload/calibration.h"
 #include "core/workload/workload.h"
-#include "offload_process.h"
+#include "process_executor.h"
 
 #include <algorithm>
 #include <optional>
@@ -25,7 +26,8 @@ struct RunState {
     EventLoop& loop;
     int64_t io_ns;
     std::unique_ptr<Semaphore> semaphore;
-    std::vector<int64_t> latencies_ns; // one per wait or request, as the coroutine measured it
+    ProcessExecutor* processes = nullptr; // block-loop's ProcessPoolExecutor (offload: process)
+    std::vector<int64_t> latencies_ns;    // one per wait or request, as the coroutine measured it
     int64_t max_tick_lag_ns = 0;
 };
 
@@ -113,14 +115,16 @@ Coro<void> blocker(RunState& st) {
             return cpu ? thread.run_iterations(iterations) : thread.blocking_sleep(sleep_ns_total);
         }));
         break;
-    case Offload::Process: // await loop.run_in_executor(process_pool, work)
-        co_await run_in_process(
-            [=] {
-                cpu ? (void)python_cpu_work(iterations, nullptr)
-                    : (void)blocking_sleep(sleep_ns_total, nullptr);
-            },
-            "offload process");
+    case Offload::Process: { // await loop.run_in_executor(process_pool, count / time.sleep)
+        proc::TaskParams params;
+        params.workload = cpu ? WorkloadKind::Cpu : WorkloadKind::Sleep;
+        params.iterations = iterations;
+        params.steps_per_iteration = calibration().steps_per_iteration;
+        params.io_ms = double(sleep_ns_total) * 1e-6;
+        params.io_count = 1;
+        co_await st.processes->run(params);
         break;
+    }
     }
 }
 
@@ -224,7 +228,12 @@ void AsyncioEngine::run(const ExperimentSpec& spec, RunContext& ctx, Summary& su
     options.gil_for_thread = [&gils] { return gils.for_new_thread(); };
     options.stop = &ctx.stop;
     EventLoop loop(options);
-    RunState st{spec, ctx, loop, int64_t(spec.io_ms * 1e6), nullptr, {}, 0};
+    // with ProcessPoolExecutor() as pool: ... (destroyed before the loop: terminates on a Stop)
+    std::optional<ProcessExecutor> processes;
+    if (spec.workload == WorkloadKind::BlockLoop && spec.offload == Offload::Process)
+        processes.emplace(loop, spec, ctx);
+    RunState st{spec, ctx, loop, int64_t(spec.io_ms * 1e6), nullptr, processes ? &*processes : nullptr,
+                {},   0};
     if (spec.concurrency > 0) st.semaphore = std::make_unique<Semaphore>(loop, spec.concurrency);
     st.latencies_ns.reserve(size_t(spec.tasks) * size_t(std::max(1, std::min(spec.io_count, 1000))));
 
@@ -242,6 +251,7 @@ void AsyncioEngine::run(const ExperimentSpec& spec, RunContext& ctx, Summary& su
             }
         }
     }
+    if (processes) processes->shutdown(summary); // the with block's end: waits for its work
     loop.close(); // cancels stragglers, joins the executor, closes every socket
 
     const LoopStats& stats = loop.stats();

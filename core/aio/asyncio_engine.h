@@ -10,7 +10,8 @@
 //   blend       cpu_percent % of `iterations` as CPU work, then io_count sleeps of the rest of io_ms
 //   block-loop  task 0 first sleeps io_ms, then blocks: `blocker` cpu counts to `iterations`,
 //               sleep calls time.sleep() for as long as that count takes; `offload` thread runs it
-//               with asyncio.to_thread, process in a forked child. The other tasks tick every
+//               with asyncio.to_thread, process with loop.run_in_executor on a ProcessPoolExecutor
+//               (process_executor.h: the real pool, started by the first submit). The other tasks tick every
 //               io_ms, io_count times, and measure their lateness: the loop lag.
 //
 // The GIL (`gil`, `switch_interval_ms`): the loop's thread and the default executor's threads are

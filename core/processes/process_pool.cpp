@@ -77,23 +77,41 @@ std::vector<TaskResult> WorkFuture::take_results() {
     std::lock_guard lock(mutex_);
     return std::move(results_);
 }
+void WorkFuture::add_done_callback(std::function<void()> callback) {
+    {
+        std::lock_guard lock(mutex_);
+        if (!done_) {
+            callbacks_.push_back(std::move(callback));
+            return;
+        }
+    }
+    callback();
+}
 void WorkFuture::set_results(std::vector<TaskResult> results) {
+    std::vector<std::function<void()>> callbacks;
     {
         std::lock_guard lock(mutex_);
         if (done_) return;
         results_ = std::move(results);
         ok_ = done_ = true;
+        callbacks.swap(callbacks_);
     }
     cv_.notify_all();
+    for (const auto& callback : callbacks)
+        callback();
 }
 void WorkFuture::set_error(std::string error) {
+    std::vector<std::function<void()>> callbacks;
     {
         std::lock_guard lock(mutex_);
         if (done_) return;
         error_ = std::move(error);
         done_ = true;
+        callbacks.swap(callbacks_);
     }
     cv_.notify_all();
+    for (const auto& callback : callbacks)
+        callback();
 }
 
 // ---- ProcessPool: the submitting side --------------------------------------------------------

@@ -31,6 +31,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -69,6 +70,10 @@ public:
     bool ok() const;                        // done with results
     std::string error() const;              // done with an error: what happened
     std::vector<TaskResult> take_results(); // the results, in task order (moved out)
+    // Future.add_done_callback: `callback` runs once the future is done, on the thread that
+    // completes it (the pool's manager thread), or here at once if it already is. It must not
+    // block: asyncio's wrap_future only hands the news to its loop (call_soon_threadsafe).
+    void add_done_callback(std::function<void()> callback);
 
 private:
     friend class ProcessPool;
@@ -77,6 +82,7 @@ private:
 
     mutable std::mutex mutex_;
     mutable std::condition_variable cv_;
+    std::vector<std::function<void()>> callbacks_;
     bool done_ = false;
     bool ok_ = false;
     std::string error_;

@@ -1,6 +1,7 @@
 // The processes engines on the per-core lanes: the OS's real scheduling of every worker process,
 // sampled from the kernel (core/sample) and labelled so. Checked against what the kernel says the
 // children really used (RUSAGE_CHILDREN: the engine reaps its fork workers), never against times.
+#include "core/experiment/runner.h"
 #include "core/experiment/spec.h"
 #include "core/trace/segments.h"
 #include "test_process_util.h"
@@ -150,3 +151,67 @@ INSTANTIATE_TEST_SUITE_P(Engines, ProcessCores,
                          [](const auto& info) {
                              return std::string(info.param == EngineKind::Processes ? "Processes" : "Pool");
                          });
+
+// Lesson 17: loop.run_in_executor(ProcessPoolExecutor(1), count, n) uses the real process pool.
+// Its first submit starts the worker from the loop's thread, inside the step of the coroutine
+// that submits (CPython: _adjust_process_count / _start_executor_manager_thread run in submit),
+// and the worker then counts on a core, shown there for about the CPU time it used.
+TEST(AsyncioProcessOffload, UsesTheRealPoolStartedFromTheLoopAndIsShownOnTheCores) {
+    const int64_t cpu_before = children_cpu_ns();
+    ExperimentSpec spec;
+    spec.engine = EngineKind::Asyncio;
+    spec.workload = WorkloadKind::BlockLoop;
+    spec.blocker = Blocker::Cpu;
+    spec.offload = Offload::Process;
+    spec.start_method = StartMethod::Fork; // the worker is our child: RUSAGE_CHILDREN counts it
+    spec.tasks = 3;
+    spec.io_ms = 20;
+    spec.io_count = 10;
+    spec.iterations = 3'000'000; // a few hundred ms of counting
+    Trace trace;
+    const Summary summary = Runner::run(spec, &trace);
+    ASSERT_TRUE(summary.completed) << summary.error;
+    const double used = double(children_cpu_ns() - cpu_before);
+
+    // The pool's own threads exist: it is the processes engine's pool, not a bare fork.
+    bool manager = false;
+    uint32_t blocker = kNoLane;
+    for (const LaneInfo& lane : trace.lanes) {
+        manager = manager || lane.name == "ExecutorManagerThread";
+        if (lane.name.rfind("Task-2 (blocker)", 0) == 0) blocker = lane.id;
+    }
+    EXPECT_TRUE(manager);
+    ASSERT_NE(blocker, kNoLane);
+
+    // The worker started inside the blocker's step that submitted: the loop waited for it.
+    const std::vector<Event> submits = [&] {
+        std::vector<Event> v;
+        for (const Event& e : trace.events)
+            if (e.kind == EventKind::ExecutorSubmit) v.push_back(e);
+        return v;
+    }();
+    ASSERT_EQ(submits.size(), 1u);
+    const std::vector<const LaneInfo*> workers = process_lanes(trace);
+    ASSERT_EQ(workers.size(), 1u);
+    const std::vector<Event> starts = events_of(trace, workers[0]->id, EventKind::ProcessStartBegin);
+    ASSERT_EQ(starts.size(), 1u);
+    const std::vector<Event> begins = events_of(trace, blocker, EventKind::TaskStepBegin);
+    const std::vector<Event> ends = events_of(trace, blocker, EventKind::TaskStepEnd);
+    bool inside = false;
+    for (size_t i = 0; i < begins.size() && i < ends.size(); ++i)
+        if (begins[i].t_ns <= submits[0].t_ns && submits[0].t_ns <= ends[i].t_ns)
+            inside = submits[0].t_ns <= starts[0].t_ns && starts[0].t_ns <= ends[i].t_ns;
+    EXPECT_TRUE(inside) << "the worker did not start within the submitting step on the loop's thread";
+
+    // On the per-core lanes, sampled from the kernel, for about the CPU time it used.
+    const SegmentSet set = build_segments(trace, trace.end_ns());
+    const Shown shown = shown_on_cores(trace, set);
+    EXPECT_TRUE(has_sampled_events(trace, shown.workers));
+    EXPECT_EQ(summary.sample_hz, 1000);
+    const std::string figures = "shown on a core " + std::to_string(double(shown.total) * 1e-9) +
+                                " s, the worker used " + std::to_string(used * 1e-9) + " s of CPU";
+    EXPECT_GT(double(shown.total) / used, 0.6) << figures;
+    EXPECT_LT(double(shown.total) / used, 1.5) << figures;
+    EXPECT_TRUE(leftover_processes_after_settle().empty()) << "a worker process was left behind";
+    std::printf("[ info ] %s\n", figures.c_str());
+}
