@@ -21,13 +21,13 @@ namespace clab::proc {
 
 namespace {
 
-constexpr int kMaxFds = 9; // 8 layout slots + the status socket
+constexpr int kMaxFds = kLayoutFds + 1; // the layout slots + the status socket
 
-bool send_request(int sock, const int (&fds)[8], int status_end) {
+bool send_request(int sock, const int (&fds)[kLayoutFds], int status_end) {
     uint32_t mask = 0;
     int passed[kMaxFds];
     int count = 0;
-    for (int i = 0; i < 8; ++i)
+    for (int i = 0; i < kLayoutFds; ++i)
         if (fds[i] >= 0) {
             mask |= 1u << i;
             passed[count++] = fds[i];
@@ -54,7 +54,7 @@ bool send_request(int sock, const int (&fds)[8], int status_end) {
 }
 
 // Server side: one request -> the layout fds (mask order) and the status socket. 0 on EOF.
-int receive_request(int sock, int (&fds)[8], int& status_fd) {
+int receive_request(int sock, int (&fds)[kLayoutFds], int& status_fd) {
     uint32_t mask = 0;
     iovec iov{&mask, sizeof mask};
     alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * kMaxFds)] = {};
@@ -76,7 +76,7 @@ int receive_request(int sock, int (&fds)[8], int& status_fd) {
             std::memcpy(received, CMSG_DATA(c), sizeof(int) * size_t(count));
         }
     int used = 0;
-    for (int i = 0; i < 8; ++i)
+    for (int i = 0; i < kLayoutFds; ++i)
         fds[i] = (mask & (1u << i)) && used < count ? received[used++] : -1;
     status_fd = used < count ? received[used++] : -1;
     return 1;
@@ -137,7 +137,7 @@ bool Forkserver::ensure_started(std::string* error) {
     return true;
 }
 
-bool Forkserver::fork_worker(const int (&fds)[8], pid_t& pid, UniqueFd& status, std::string* error) {
+bool Forkserver::fork_worker(const int (&fds)[kLayoutFds], pid_t& pid, UniqueFd& status, std::string* error) {
     std::lock_guard lock(mutex_);
     if (!ensure_started(error)) return false;
     int pair[2];
@@ -215,7 +215,7 @@ int run_forkserver(int socket_fd) {
             report_exits();
         }
         if (pfds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-            int fds[8];
+            int fds[kLayoutFds];
             int status_fd = -1;
             if (receive_request(socket_fd, fds, status_fd) == 0) break; // the application is gone
             const pid_t pid = ::fork();

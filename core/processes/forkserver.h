@@ -11,6 +11,7 @@
 #pragma once
 
 #include "fd_io.h"
+#include "worker.h"
 
 #include <mutex>
 #include <string>
@@ -24,7 +25,7 @@ public:
 
     // Forks a worker with these ends (index = fixed fd - kFdControl, -1 = absent; [7] = death pipe).
     // Starts the server on first use.
-    bool fork_worker(const int (&fds)[8], pid_t& pid, UniqueFd& status, std::string* error);
+    bool fork_worker(const int (&fds)[kLayoutFds], pid_t& pid, UniqueFd& status, std::string* error);
     // Stops the server (it kills what it still runs) and reaps it. The next request starts a new one.
     void shutdown();
     pid_t server_pid() const;

@@ -28,7 +28,7 @@ bool fail(std::string* error, const std::string& what) {
     return false;
 }
 
-bool start_fork(const Preparation& prep, const int (&fds)[8], Child& out, std::string* error) {
+bool start_fork(const Preparation& prep, const int (&fds)[kLayoutFds], Child& out, std::string* error) {
     const pid_t pid = ::fork();
     if (pid < 0) return fail(error, "fork failed");
     if (pid == 0) {
@@ -43,19 +43,19 @@ bool start_fork(const Preparation& prep, const int (&fds)[8], Child& out, std::s
     return true;
 }
 
-bool start_spawn(const Preparation& prep, const int (&fds)[8], int control_write, Child& out,
+bool start_spawn(const Preparation& prep, const int (&fds)[kLayoutFds], int control_write, Child& out,
                  std::string* error) {
     if (!worker_mode_available()) {
         errno = ENOEXEC;
         return fail(error, "the spawn start method needs main() to call clab::maybe_run_process_worker()");
     }
     // Move the child's ends out of the way of the fixed numbers before dup2 puts them in place.
-    int high[8];
-    for (int i = 0; i < 8; ++i)
+    int high[kLayoutFds];
+    for (int i = 0; i < kLayoutFds; ++i)
         high[i] = fds[i] >= 0 ? ::fcntl(fds[i], F_DUPFD_CLOEXEC, 64) : -1;
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    for (int i = 0; i < 8; ++i)
+    for (int i = 0; i < kLayoutFds; ++i)
         if (high[i] >= 0) posix_spawn_file_actions_adddup2(&actions, high[i], kFdControl + i);
     posix_spawn_file_actions_addclosefrom_np(&actions, kFirstFreeFd);
     posix_spawnattr_t attr;
@@ -91,7 +91,7 @@ bool start_spawn(const Preparation& prep, const int (&fds)[8], int control_write
     return true;
 }
 
-bool start_forkserver(const Preparation& prep, const int (&fds)[8], int control_write, Child& out,
+bool start_forkserver(const Preparation& prep, const int (&fds)[kLayoutFds], int control_write, Child& out,
                       std::string* error) {
     if (!worker_mode_available()) {
         errno = ENOEXEC;
@@ -127,12 +127,12 @@ const char* process_class_name(StartMethod method, bool pool) {
     return "Process";
 }
 
-void install_fixed_fds(const int (&fds)[8]) noexcept {
-    int high[8];
-    for (int i = 0; i < 8; ++i)
+void install_fixed_fds(const int (&fds)[kLayoutFds]) noexcept {
+    int high[kLayoutFds];
+    for (int i = 0; i < kLayoutFds; ++i)
         high[i] = fds[i] >= 0 ? ::fcntl(fds[i], F_DUPFD, 64) : -1;
     ::close_range(kFdControl, 63, 0);
-    for (int i = 0; i < 8; ++i)
+    for (int i = 0; i < kLayoutFds; ++i)
         if (high[i] >= 0) ::dup2(high[i], kFdControl + i);
     ::close_range(kFirstFreeFd, ~0U, 0);
 }
@@ -141,10 +141,10 @@ bool start_worker(StartMethod method, const Preparation& prep, const ChildEnds& 
                   Child& out, std::string* error) {
     Pipe death;
     if (!make_pipe(death, error)) return false;
-    int fds[8];
-    for (int i = 0; i < 7; ++i)
+    int fds[kLayoutFds];
+    for (int i = 0; i + 1 < kLayoutFds; ++i)
         fds[i] = ends.fds[size_t(i)];
-    fds[7] = death.write.get();
+    fds[kLayoutFds - 1] = death.write.get();
     out.method = method;
     bool ok = false;
     switch (method) {

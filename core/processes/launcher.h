@@ -14,6 +14,7 @@
 
 #include "fd_io.h"
 #include "wire.h"
+#include "worker.h"
 
 #include <array>
 #include <string>
@@ -24,7 +25,8 @@ namespace clab::proc {
 // The child's ends, indexed by (fixed fd - kFdControl); -1 = not used. The death pipe is added by
 // start_worker itself.
 struct ChildEnds {
-    std::array<int, 7> fds{-1, -1, -1, -1, -1, -1, -1};
+    ChildEnds() { fds.fill(-1); }
+    std::array<int, kLayoutFds - 1> fds;
     int& control() { return fds[0]; }
     int& result() { return fds[1]; }
     int& call() { return fds[2]; }
@@ -64,6 +66,6 @@ void mark_worker_mode_available() noexcept;
 // Child side (fork children, forkserver children): moves `fds` (index = fixed fd - kFdControl,
 // -1 = absent, the last one the death pipe) into the fixed layout and closes every other
 // descriptor. Async-signal-safe.
-void install_fixed_fds(const int (&fds)[8]) noexcept;
+void install_fixed_fds(const int (&fds)[kLayoutFds]) noexcept;
 
 } // namespace clab::proc

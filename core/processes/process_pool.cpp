@@ -195,10 +195,22 @@ std::vector<WorkFuturePtr> ProcessPool::map(uint64_t count, int chunksize, const
 }
 
 bool ProcessPool::open_queues_locked(std::string* error) {
-    Pipe call, result, wakeup;
+    Pipe call, result, wakeup, events, slots;
     if (!make_pipe(call, error) || !make_pipe(result, error) || !make_pipe(queue_ends_.call_lock, error) ||
-        !make_pipe(queue_ends_.result_lock, error) || !make_pipe(wakeup, error))
+        !make_pipe(queue_ends_.result_lock, error) || !make_pipe(wakeup, error) ||
+        !make_pipe(events, error) || !make_pipe(slots, error) || !make_pipe(events_stop_, error))
         return false;
+    set_nonblocking(events.read.get(), true);
+    set_nonblocking(slots.read.get(), true);
+    // The call queue's bounded semaphore: workers + 1 free slots (EXTRA_QUEUED_CALLS).
+    for (int i = 0; i < max_workers_ + 1; ++i) {
+        const char slot = 1;
+        write_all(slots.write.get(), &slot, 1);
+    }
+    queue_ends_.events_write = std::move(events.write);
+    queue_ends_.slots_write = std::move(slots.write);
+    events_read_ = std::move(events.read);
+    slots_read_ = std::move(slots.read);
     set_nonblocking(result.read.get(), true);
     set_nonblocking(wakeup.read.get(), true);
     set_nonblocking(wakeup.write.get(), true);
@@ -236,6 +248,8 @@ bool ProcessPool::start_worker_locked(std::string* error) {
     ends.fds[4] = queue_ends_.call_lock.write.get();
     ends.fds[5] = queue_ends_.result_lock.read.get();
     ends.fds[6] = queue_ends_.result_lock.write.get();
+    ends.fds[kFdEvents - kFdControl] = queue_ends_.events_write.get();
+    ends.fds[kFdSlots - kFdControl] = queue_ends_.slots_write.get();
     Preparation prep;
     prep.worker_index = uint32_t(i);
     prep.method = options_.method;
@@ -276,6 +290,7 @@ bool ProcessPool::start_threads_locked(std::string* error) {
                 if (pidfd.valid()) ::syscall(SYS_pidfd_send_signal, pidfd.get(), SIGKILL, nullptr, 0);
         });
     started_ = true;
+    events_reader_ = std::thread([this] { events_loop(); });
     manager_ = std::thread([this] { python_thread_main(manager_lane_, &ProcessPool::manager_loop); });
     feeder_ = std::thread([this] { python_thread_main(feeder_lane_, &ProcessPool::feeder_loop); });
     return true;
@@ -309,6 +324,7 @@ void ProcessPool::shutdown(bool wait, bool cancel_futures) {
     if (wait) {
         if (manager_.joinable()) manager_.join();
         stop_feeder();
+        stop_events_reader();
     }
 }
 
@@ -323,6 +339,7 @@ void ProcessPool::terminate() {
     wake();
     if (manager_.joinable()) manager_.join();
     stop_feeder();
+    stop_events_reader();
 }
 
 bool ProcessPool::broken() const {
@@ -373,10 +390,13 @@ void ProcessPool::manager_loop(PyThread& python) {
         for (size_t i = 0; i < watched; ++i)
             fds.push_back({workers_[i].gone ? -1 : workers_[i].child.sentinel.get(), POLLIN, 0});
         // connection.wait(): a select without the GIL.
+        int ready = 0;
         const bool failed = python.blocking(IoKind::Pipe, [&] {
-            return ::poll(fds.data(), fds.size(), kManagerPollMs) < 0 && errno != EINTR;
+            ready = ::poll(fds.data(), fds.size(), kManagerPollMs);
+            return ready < 0 && errno != EINTR;
         });
         if (failed) break;
+        if (ready > 0) manager_wakeups_.fetch_add(1, std::memory_order_relaxed);
         if (fds[0].revents & POLLIN) {
             char drain[64];
             while (::read(wakeup_read_.get(), drain, sizeof drain) > 0) {
@@ -434,18 +454,22 @@ void ProcessPool::manager_loop(PyThread& python) {
     }
 }
 
+// Moves pending items to the call queue while it has a free slot (call_queue.full() is a look at
+// its semaphore): a slot a worker gave back since is only seen here, when something else woke the
+// manager up, as in CPython.
 void ProcessPool::add_call_items_to_queue() {
-    while (in_call_queue_ < max_workers_ + 1) {
+    for (;;) {
         FeederJob job;
         {
             std::lock_guard lock(mutex_);
             if (pending_ids_.empty()) return;
+            char slot;
+            if (::read(slots_read_.get(), &slot, 1) != 1) return; // full (EAGAIN)
             const uint64_t id = pending_ids_.front();
             pending_ids_.pop_front();
             job.item = items_.at(id).call; // the payload is shared, not copied
         }
         push_feeder(std::move(job));
-        ++in_call_queue_;
     }
 }
 
@@ -487,14 +511,6 @@ void ProcessPool::handle_frame(const FrameHeader& header, std::vector<uint8_t>& 
     if (header.sender >= worker_count_.load(std::memory_order_acquire)) return;
     WorkerProc& worker = workers_[header.sender];
     switch (MsgType(header.type)) {
-    case MsgType::Events: {
-        std::vector<Event> events;
-        if (decode_events(header, body, events)) stats_.ingest(worker.lane, events);
-        break;
-    }
-    case MsgType::Took:
-        --in_call_queue_; // a worker pulled an item: room for the next one
-        break;
     case MsgType::Result: {
         const uint64_t bytes = sizeof header + body.size();
         stats_.record_at(recv_begin_ns_ >= 0 ? recv_begin_ns_ : now_ns(), manager_lane_,
@@ -593,6 +609,54 @@ void ProcessPool::fail_all_pending(const std::string& error) {
     }
     for (auto& [id, item] : items)
         item.future->set_error(error);
+}
+
+// ---- the events reader: the workers' trace, outside the GIL ---------------------------------
+
+// Not a Python thread: the trace is the lab's instrument, not part of the program, so reading and
+// converting the workers' events never waits for the GIL nor wakes the manager. It reads until
+// stop_events_reader(), after the manager has reaped every worker: then all they wrote is in the
+// pipe, and it drains that before it ends.
+void ProcessPool::events_loop() {
+    FrameParser parser;
+    std::vector<uint8_t> chunk(kReadChunk);
+    bool open = true; // false: end of file, or a corrupt stream nothing after can be trusted in
+    for (bool stopping = false; !stopping;) {
+        pollfd fds[2] = {{open ? events_read_.get() : -1, POLLIN, 0}, {events_stop_.read.get(), POLLIN, 0}};
+        if (::poll(fds, 2, -1) < 0 && errno != EINTR) return;
+        stopping = fds[1].revents != 0;
+        while (open) {
+            const ssize_t n = ::read(events_read_.get(), chunk.data(), chunk.size());
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) break; // EAGAIN: all read for now
+            if (n == 0) {
+                open = false;
+                break;
+            }
+            parser.feed(chunk.data(), size_t(n));
+            FrameHeader header;
+            std::vector<uint8_t> body;
+            bool corrupt = false;
+            while (parser.next(header, body, corrupt))
+                ingest_events(header, body);
+            if (parser.corrupt()) open = false;
+        }
+    }
+}
+
+void ProcessPool::ingest_events(const FrameHeader& header, const std::vector<uint8_t>& body) {
+    if (MsgType(header.type) != MsgType::Events ||
+        header.sender >= worker_count_.load(std::memory_order_acquire))
+        return;
+    std::vector<Event> events;
+    if (decode_events(header, body, events)) stats_.ingest(workers_[header.sender].lane, events);
+}
+
+void ProcessPool::stop_events_reader() {
+    if (!events_reader_.joinable()) return;
+    const char byte = 1;
+    write_all(events_stop_.write.get(), &byte, 1);
+    events_reader_.join();
 }
 
 // ---- the feeder thread (multiprocessing.Queue._feed) -----------------------------------------

@@ -10,7 +10,14 @@
 //                       into the call pipe
 //   call queue          one pipe all workers read from, guarded by a one-token lock pipe: an idle
 //                       worker pulls the next item
-//   result queue        one pipe all workers write to, guarded by its own lock pipe
+//   result queue        one pipe all workers write to, guarded by its own lock pipe; it carries
+//                       results and goodbyes only, so the manager wakes once per result
+//   call queue slots    the call queue's bounded semaphore (workers + 1 tokens in a pipe): the
+//                       manager takes one per item it queues, a worker gives it back when it takes
+//                       the item, without a message (no wake-up, as in CPython)
+//   events reader       not part of CPython: the lab's trace. Workers write their events into one
+//                       more pipe, in frames of at most PIPE_BUF bytes (atomic, no lock); a plain
+//                       thread of the parent reads and records them without the GIL
 //
 // A broken pool fails every pending future with a BrokenProcessPool error, kills the surviving
 // workers and refuses later submits. The destructor kills and reaps whatever still runs: no
@@ -113,6 +120,9 @@ public:
     std::string error() const; // why the pool is broken (or why a submit failed)
     int max_workers() const { return max_workers_; }
     std::vector<pid_t> worker_pids() const;
+    // How many times the manager thread woke up with something to do (a result, a submit, a
+    // worker's end): once per result, as CPython's; the workers' trace never wakes it.
+    uint64_t manager_wakeups() const { return manager_wakeups_.load(std::memory_order_relaxed); }
 
 private:
     struct WorkerProc {
@@ -156,6 +166,9 @@ private:
     void wake();
     void push_feeder(FeederJob job);
     void stop_feeder();
+    void events_loop();
+    void ingest_events(const FrameHeader& header, const std::vector<uint8_t>& body);
+    void stop_events_reader();
 
     const PoolOptions options_;
     const int max_workers_;
@@ -186,7 +199,7 @@ private:
     // The children's ends of the queues, kept to hand to workers started on demand; closed once
     // the last one has started (so a dead queue shows as end of file / EPIPE).
     struct QueueEnds {
-        UniqueFd call_read, result_write;
+        UniqueFd call_read, result_write, events_write, slots_write;
         Pipe call_lock, result_lock;
     };
     QueueEnds queue_ends_;
@@ -196,7 +209,14 @@ private:
     FrameParser parser_;
     int64_t recv_begin_ns_ = -1;
     bool result_eof_ = false;
-    int in_call_queue_ = 0; // items handed to the feeder and not yet taken by a worker
+    // The call queue's free slots: a token pipe the workers refill (worker.h, kFdSlots).
+    UniqueFd slots_read_;
+    std::atomic<uint64_t> manager_wakeups_{0};
+
+    // The events reader (events_loop): the workers' events pipe, and its stop.
+    UniqueFd events_read_;
+    Pipe events_stop_;
+    std::thread events_reader_;
     bool stops_sent_ = false;
 
     // Feeder (feeder_mutex_).

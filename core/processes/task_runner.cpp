@@ -16,6 +16,7 @@ constexpr int64_t kIterationsPerCheck = 1024; // ~35 µs of Python-speed work be
 // time.sleep(seconds) in a worker: a blocking call with its own lane state.
 void blocking_sleep(int64_t ns, EventSink& sink) {
     sink.add(EventKind::IoBegin, uint64_t(IoKind::Sleep));
+    sink.flush(); // what happened up to the blocking call is shown while it blocks
     const int64_t begin = now_ns();
     timespec deadline{};
     clock_gettime(CLOCK_MONOTONIC, &deadline);

@@ -3,6 +3,8 @@
 #include "fd_io.h"
 #include "task_runner.h"
 
+#include <algorithm>
+#include <climits>
 #include <csignal>
 #include <sched.h>
 #include <sys/prctl.h>
@@ -33,12 +35,15 @@ private:
     int r_, w_;
 };
 
-// Collects this process's events and streams them to the parent over the result pipe.
+// Collects this process's events and streams them to the parent: a pool worker over the events
+// pipe (kFdEvents), the processes engine's worker over its own result pipe. Results go to the
+// result pipe `fd` under `lock`.
 class StreamingSink final : public EventSink {
 public:
-    StreamingSink(uint16_t sender, int fd, const TokenLock& lock)
+    StreamingSink(uint16_t sender, int fd, int events_fd, const TokenLock& lock)
         : sender_(sender)
         , fd_(fd)
+        , events_fd_(events_fd)
         , lock_(lock) {
         events_.reserve(4096);
     }
@@ -54,16 +59,22 @@ public:
         if (events_.size() >= kMaxBuffered) flush();
     }
     void progress() noexcept override { flush(); }
+    // Every buffered event, in frames of at most PIPE_BUF bytes: each write is atomic, so workers
+    // sharing the events pipe never interleave and need no lock (a worker killed mid-flush cannot
+    // leave one taken either).
     void flush() noexcept override {
-        if (events_.empty()) return;
-        lock_.acquire();
-        write_locked();
-        lock_.release();
+        for (size_t sent = 0; sent < events_.size(); sent += kEventsPerFrame) {
+            const size_t n = std::min(kEventsPerFrame, events_.size() - sent);
+            const Frame frame = encode_events(sender_, events_.data() + sent, n);
+            if (!write_all(events_fd_, frame.data(), frame.size()))
+                _exit(0); // parent gone: nothing left to do
+        }
+        events_.clear();
     }
-    // With the output lock held: the buffered events, then `frame`.
+    // The buffered events first, then `frame` on the result pipe, under its lock.
     bool send_with_events(const Frame& frame) noexcept {
+        flush();
         lock_.acquire();
-        write_locked();
         const bool ok = write_all(fd_, frame.data(), frame.size());
         lock_.release();
         return ok;
@@ -71,15 +82,12 @@ public:
 
 private:
     static constexpr size_t kMaxBuffered = 8192;
-    void write_locked() noexcept {
-        if (events_.empty()) return;
-        const Frame frame = encode_events(sender_, events_.data(), events_.size());
-        events_.clear();
-        if (!write_all(fd_, frame.data(), frame.size())) _exit(0); // parent gone: nothing left to do
-    }
+    // The frame header, the body's 8 spare bytes and the events within PIPE_BUF (4096 on Linux).
+    static constexpr size_t kEventsPerFrame = (PIPE_BUF - sizeof(FrameHeader) - 8) / sizeof(Event);
 
     uint16_t sender_;
     int fd_;
+    int events_fd_;
     const TokenLock& lock_;
     std::vector<Event> events_;
 };
@@ -116,7 +124,7 @@ int run_worker(const Preparation& prep) {
     const TokenLock in_lock = pool ? TokenLock(kFdCallLockR, kFdCallLockW) : TokenLock(-1, -1);
     const TokenLock out_lock = pool ? TokenLock(kFdResultLockR, kFdResultLockW) : TokenLock(-1, -1);
     const auto sender = uint16_t(prep.worker_index);
-    StreamingSink sink(sender, kFdResult, out_lock);
+    StreamingSink sink(sender, kFdResult, pool ? kFdEvents : kFdResult, out_lock);
 
     sink.add(EventKind::ProcessStartEnd, uint64_t(prep.method)); // the process can run Python now
     FrameHeader header;
@@ -144,7 +152,11 @@ int run_worker(const Preparation& prep) {
         if (!item || item->tasks.empty()) return 3;
         const uint64_t first = item->tasks.front();
         sink.add(EventKind::WorkerGet, first);
-        if (pool) sink.send_with_events(encode_took(sender, item->work_id));
+        if (pool) { // give the call queue's slot back (no message: the manager is not woken)
+            const char token = 1;
+            write_all(kFdSlots, &token, 1);
+            sink.flush(); // the timeline shows the item taken now, not once its result is in
+        }
 
         // 3. Run its tasks (_process_chunk: one after another).
         ResultItem result;

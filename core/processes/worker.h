@@ -18,8 +18,18 @@ inline constexpr int kFdCallLockR = 6; // pool: the call queue's lock (a one-byt
 inline constexpr int kFdCallLockW = 7;
 inline constexpr int kFdResultLockR = 8; // pool: the result queue's lock
 inline constexpr int kFdResultLockW = 9;
-inline constexpr int kFdDeath = 10; // the write end of the sentinel pipe: closes when we die
-inline constexpr int kFirstFreeFd = 11;
+// pool: the events pipe. The worker's trace events go here, not into the result queue, so the
+// parent reads them on a thread of its own, without the GIL, and never wakes the manager for them.
+// Each write is one frame of at most PIPE_BUF bytes: atomic, so the workers need no lock.
+inline constexpr int kFdEvents = 10;
+// pool: the call queue's free slots (a token pipe, multiprocessing.Queue's BoundedSemaphore): the
+// worker gives a slot back when it takes an item, without waking the manager (CPython's get()
+// releases the semaphore; the manager only looks at it when something else woke it up).
+inline constexpr int kFdSlots = 11;
+inline constexpr int kFdDeath = 12; // the write end of the sentinel pipe: closes when we die
+inline constexpr int kFirstFreeFd = 13;
+// How many fixed descriptors a child may get (kFdControl .. kFdDeath).
+inline constexpr int kLayoutFds = kFdDeath - kFdControl + 1;
 
 // Runs the worker loop until Stop or end of input. Returns the process exit code.
 int run_worker(const Preparation& prep);

@@ -5,6 +5,7 @@
 #include "core/processes/engine_common.h"
 #include "core/processes/process_pool.h"
 #include "core/workload/cpu_work.h"
+#include "core/workload/workload.h"
 #include "test_process_util.h"
 
 #include <algorithm>
@@ -396,4 +397,97 @@ TEST_F(ProcessPoolTest, TheParentsThreadsTakeTurnsOnOneGil) {
     for (const Event& e : free_trace.events)
         free_gil_events += e.kind == EventKind::GilAcquired || e.kind == EventKind::GilRelease;
     EXPECT_EQ(free_gil_events, 0u);
+}
+
+namespace {
+size_t count_on_workers(const Recorder& recorder, EventKind kind) {
+    std::vector<Event> events;
+    recorder.snapshot(events);
+    const std::vector<LaneInfo> lanes = recorder.lanes();
+    size_t n = 0;
+    for (const Event& e : events)
+        if (e.kind == kind && e.lane < lanes.size() && lanes[e.lane].kind == LaneKind::Process) ++n;
+    return n;
+}
+} // namespace
+
+// CPython's manager thread wakes up for a submit, a result or a worker's end, not when a worker
+// takes an item: the call queue's semaphore is given back without a message. The workers' trace
+// goes through its own reader, so it never wakes the manager either. Structure, not time: one item
+// at a time (a submit, then its result) is two wake-ups, not three or more.
+TEST_F(ProcessPoolTest, TheManagerWakesForTheSubmitAndTheResultOnly) {
+    Recorder recorder;
+    RunStats stats(recorder);
+    StopSignal stop;
+    // With the parent's GIL, as in CPython: the feeder sends an item only after the manager went
+    // back to its wait, so a worker's take could not share the submit's wake-up.
+    Gil gil(&recorder, ms_to_ns(5), &stop);
+    PyThread main_thread(recorder, recorder.add_lane(LaneKind::Main, "MainThread"), &gil, stop);
+    main_thread.enter();
+    PoolOptions options;
+    options.max_workers = 1;
+    options.gil = &gil;
+    options.submitter = &main_thread;
+    constexpr int kItems = 20;
+    uint64_t wakeups = 0;
+    {
+        ProcessPool pool(options, stats);
+        for (int i = 0; i < kItems; ++i) {
+            const WorkFuturePtr future = pool.submit({uint64_t(i)}, sleep_params(10));
+            ASSERT_NE(future, nullptr) << pool.error();
+            main_thread.begin_blocking(IoKind::Join);
+            EXPECT_TRUE(future->wait_for(20 * kSecond));
+            main_thread.end_blocking();
+        }
+        wakeups = pool.manager_wakeups();
+        pool.shutdown();
+    }
+    main_thread.leave(GilReleaseReason::Exit);
+    EXPECT_GE(wakeups, uint64_t(kItems)); // it did wake for the results
+    EXPECT_LE(wakeups, uint64_t(2 * kItems + kItems / 4 + 3)) << "more than a submit and a result per item";
+    // And every event of every task arrived all the same.
+    EXPECT_EQ(count_on_workers(recorder, EventKind::TaskBegin), size_t(kItems));
+    EXPECT_EQ(count_on_workers(recorder, EventKind::TaskEnd), size_t(kItems));
+    EXPECT_EQ(count_on_workers(recorder, EventKind::WorkerGet), size_t(kItems));
+}
+
+// The workers' events reach the trace while another Python thread of the parent holds the GIL and
+// never lets it go (a C extension that does not release it): the lab's trace does not need the
+// GIL. The result still waits for it, as in CPython (the manager unpickles under the GIL).
+TEST_F(ProcessPoolTest, WorkerEventsArriveWhileTheGilIsHeld) {
+    Recorder recorder;
+    RunStats stats(recorder);
+    StopSignal stop;
+    Gil gil(&recorder, ms_to_ns(5), &stop);
+    PyThread main_thread(recorder, recorder.add_lane(LaneKind::Main, "MainThread"), &gil, stop);
+    main_thread.enter();
+    PoolOptions options;
+    options.max_workers = 1;
+    options.gil = &gil;
+    options.submitter = &main_thread;
+    {
+        ProcessPool pool(options, stats);
+        const WorkFuturePtr future = pool.submit({0}, sleep_params(200));
+        ASSERT_NE(future, nullptr) << pool.error();
+        auto wait_until = [&](EventKind kind, int64_t timeout_ns) {
+            const int64_t end = now_ns() + timeout_ns;
+            while (count_on_workers(recorder, kind) == 0 && now_ns() < end)
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            return count_on_workers(recorder, kind) > 0;
+        };
+        // Without the GIL until the worker took the item (the feeder needs the GIL to send it).
+        main_thread.begin_blocking(IoKind::Join);
+        ASSERT_TRUE(wait_until(EventKind::WorkerGet, 20 * kSecond));
+        main_thread.end_blocking();
+        // Now hold the GIL, no check point, while the worker ends its task.
+        const bool arrived = wait_until(EventKind::TaskEnd, 5 * kSecond);
+        const bool result_in = future->done();
+        main_thread.begin_blocking(IoKind::Join);
+        EXPECT_TRUE(arrived) << "the worker's TaskEnd waited for the GIL";
+        EXPECT_FALSE(result_in) << "the result was unpickled without the GIL";
+        EXPECT_TRUE(future->wait_for(20 * kSecond));
+        main_thread.end_blocking();
+        pool.shutdown();
+    }
+    main_thread.leave(GilReleaseReason::Exit);
 }
