@@ -1,6 +1,7 @@
 #include "runner.h"
 
 #include "core/net/slow_server.h"
+#include "descendant_usage.h"
 
 #include <algorithm>
 #include <chrono>
@@ -27,7 +28,10 @@ double process_cpu_s() {
     rusage children{};
     getrusage(RUSAGE_CHILDREN, &children);
     auto tv = [](const timeval& t) { return double(t.tv_sec) + double(t.tv_usec) * 1e-6; };
-    return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9 + tv(children.ru_utime) + tv(children.ru_stime);
+    // The forkserver's workers are not our children: their reaped rusage comes from its reports.
+    const double descendants = double(reaped_descendants().cpu_ns) * 1e-9;
+    return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9 + tv(children.ru_utime) + tv(children.ru_stime) +
+           descendants;
 }
 
 // Resets this process's peak RSS (VmHWM) so the run's own peak can be read afterwards.
@@ -49,7 +53,7 @@ double peak_rss_mb() {
 long children_maxrss_kb() {
     rusage children{};
     getrusage(RUSAGE_CHILDREN, &children);
-    return children.ru_maxrss;
+    return std::max<long>(children.ru_maxrss, long(reaped_descendants().maxrss_kb));
 }
 
 struct CpuTimes {

@@ -10,6 +10,7 @@
 #include <map>
 #include <poll.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -191,11 +192,18 @@ int run_forkserver(int socket_fd) {
     auto report_exits = [&] {
         for (;;) {
             int status = 0;
-            const pid_t pid = ::waitpid(-1, &status, WNOHANG);
+            rusage usage{};
+            const pid_t pid = ::wait4(-1, &status, WNOHANG, &usage);
             if (pid <= 0) return;
             if (auto it = status_of.find(pid); it != status_of.end()) {
-                const int32_t s = status;
-                write_all(it->second, &s, sizeof s);
+                ForkserverExit exit;
+                exit.status = status;
+                auto ns = [](const timeval& t) {
+                    return int64_t(t.tv_sec) * 1'000'000'000 + int64_t(t.tv_usec) * 1000;
+                };
+                exit.cpu_ns = ns(usage.ru_utime) + ns(usage.ru_stime);
+                exit.maxrss_kb = usage.ru_maxrss;
+                write_all(it->second, &exit, sizeof exit);
                 ::close(it->second);
                 status_of.erase(it);
             }

@@ -6,18 +6,27 @@
 // Protocol (a SOCK_SEQPACKET unix socket): each request is one message whose SCM_RIGHTS carry the
 // child's pipe ends (the fixed layout of worker.h, presence mask in the data) plus one end of a
 // fresh "status" socket. The server forks; on the status socket it writes the child's pid, and
-// later, once it has reaped the child, its wait status. When the request socket closes (the
-// application exited or shut it down) the server kills its remaining children and exits.
+// later, once it has reaped the child (wait4), a ForkserverExit: its wait status and its rusage,
+// which the kernel would otherwise never count for the application (not its child). When the request socket
+// closes (the application exited or shut it down) the server kills its remaining children and exits.
 #pragma once
 
 #include "fd_io.h"
 #include "worker.h"
 
+#include <cstdint>
 #include <mutex>
 #include <string>
 #include <sys/types.h>
 
 namespace clab::proc {
+
+struct ForkserverExit {
+    int32_t status = 0; // waitpid's status
+    int32_t reserved = 0;
+    int64_t cpu_ns = 0;    // ru_utime + ru_stime
+    int64_t maxrss_kb = 0; // ru_maxrss
+};
 
 class Forkserver {
 public:

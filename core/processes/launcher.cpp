@@ -1,5 +1,6 @@
 #include "launcher.h"
 
+#include "core/experiment/descendant_usage.h"
 #include "forkserver.h"
 #include "worker.h"
 
@@ -176,12 +177,15 @@ void kill_child(Child& child) noexcept {
 bool reap_child(Child& child, int timeout_ms) {
     if (child.pid <= 0 || child.reaped) return true;
     if (child.method == StartMethod::Forkserver) {
-        int32_t status = 0;
-        if (!read_all_timeout(child.status.get(), &status, sizeof status, timeout_ms)) {
+        ForkserverExit exit;
+        if (!read_all_timeout(child.status.get(), &exit, sizeof exit, timeout_ms)) {
             ::kill(child.pid, SIGKILL);
-            if (!read_all_timeout(child.status.get(), &status, sizeof status, 1000)) status = SIGKILL;
+            if (!read_all_timeout(child.status.get(), &exit, sizeof exit, 1000))
+                exit = ForkserverExit{SIGKILL};
         }
-        child.wait_status = status;
+        child.wait_status = exit.status;
+        // The kernel counts a reaped child in our RUSAGE_CHILDREN; this one is the forkserver's.
+        add_reaped_descendant(exit.cpu_ns, exit.maxrss_kb);
         child.reaped = true;
         child.status.reset();
         return true;

@@ -1,9 +1,11 @@
 // ProcessPool (ProcessPoolExecutor): map in input order with chunks, a bounded call queue that
 // idle workers pull from, a killed worker that breaks the pool in words, Stop and destruction that
 // leave no process behind.
+#include "core/experiment/descendant_usage.h"
 #include "core/experiment/runner.h"
 #include "core/processes/engine_common.h"
 #include "core/processes/process_pool.h"
+#include "core/workload/calibration.h"
 #include "core/workload/cpu_work.h"
 #include "core/workload/workload.h"
 #include "test_process_util.h"
@@ -490,4 +492,44 @@ TEST_F(ProcessPoolTest, WorkerEventsArriveWhileTheGilIsHeld) {
         pool.shutdown();
     }
     main_thread.leave(GilReleaseReason::Exit);
+}
+
+// Forkserver workers are the forkserver's children, not ours: the kernel never adds them to our
+// RUSAGE_CHILDREN, so a run's CPU time and peak RSS would leave them out. The forkserver reaps
+// them with wait4 and reports their rusage, which the run's figures take in (descendant_usage.h).
+// Measured against what the worker itself recorded: its counting task's busy time, and the 48 MB
+// payload it had to hold.
+TEST_F(ProcessPoolTest, ForkserverWorkersCountInTheRunsCpuTimeAndPeakRss) {
+    Recorder recorder;
+    RunStats stats(recorder);
+    PoolOptions options;
+    options.max_workers = 1;
+    options.method = StartMethod::Forkserver;
+    const DescendantUsage before = reaped_descendants();
+    ExperimentSpec payload_spec;
+    payload_spec.workload = WorkloadKind::Payload;
+    payload_spec.payload_bytes = 48 << 20;
+    {
+        ProcessPool pool(options, stats);
+        collect({pool.submit({0}, cpu_params(int64_t(200e6 / calibration().python_ns_per_iteration)))});
+        collect({pool.submit({1}, task_params(payload_spec), make_payload(payload_spec))});
+        pool.shutdown();
+    }
+    const DescendantUsage after = reaped_descendants();
+    Trace trace;
+    trace.pull(recorder);
+    int64_t counting_ns = 0, begin = -1;
+    for (const Event& e : trace.events) {
+        if (e.kind == EventKind::TaskBegin && e.arg == 0) begin = e.t_ns;
+        if (e.kind == EventKind::TaskEnd && e.arg == 0 && begin >= 0) counting_ns = e.t_ns - begin;
+    }
+    ASSERT_GT(counting_ns, 0);
+    const double cpu_ratio = double(after.cpu_ns - before.cpu_ns) / double(counting_ns);
+    EXPECT_GT(cpu_ratio, 0.5) << "the worker's CPU time is missing from the run's";
+    EXPECT_LT(cpu_ratio, 4.0);
+    EXPECT_GE(after.maxrss_kb, int64_t(0.9 * 48 * 1024)) << "the worker's peak RSS is missing";
+    std::printf("[ info ] forkserver worker: %.0f ms of CPU reported for a %.0f ms count + a 48 MB payload, "
+                "peak RSS %.1f MB\n",
+                double(after.cpu_ns - before.cpu_ns) * 1e-6, double(counting_ns) * 1e-6,
+                double(after.maxrss_kb) / 1024);
 }
