@@ -165,7 +165,7 @@ TEST(AsyncioEngine, CpuWorkInAProcessLeavesTheLoopFree) {
 }
 
 // How late the loop's timers fired while the offloaded call ran (between ExecutorSubmit and
-// ExecutorDone on the loop's lane, or the Process lane's run for a process offload): the median,
+// ExecutorDone on the loop's lane, or the pool worker's task for a process offload): the median,
 // so one descheduling on the busy 2-core machine does not decide it.
 double median_timer_lateness_ms_while_offloaded(const Trace& trace) {
     int64_t begin = INT64_MAX, end = INT64_MIN;
@@ -174,7 +174,7 @@ double median_timer_lateness_ms_while_offloaded(const Trace& trace) {
         if (e.kind == EventKind::ExecutorDone) end = std::max(end, e.t_ns);
         const LaneInfo* lane = trace.lane(e.lane);
         if (lane && lane->kind == LaneKind::Process && e.kind == EventKind::Running) begin = e.t_ns;
-        if (lane && lane->kind == LaneKind::Process && e.kind == EventKind::WorkerExit) end = e.t_ns;
+        if (lane && lane->kind == LaneKind::Process && e.kind == EventKind::TaskEnd) end = e.t_ns;
     }
     std::vector<int64_t> lateness;
     for (const Event& e : trace.events)
