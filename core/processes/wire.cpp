@@ -156,12 +156,6 @@ Frame encode_events(uint16_t sender, const Event* events, size_t count) {
     return w.finish();
 }
 
-Frame encode_took(uint16_t sender, uint64_t work_id) {
-    BodyWriter w(MsgType::Took, sender);
-    w.pod(work_id);
-    return w.finish();
-}
-
 Frame encode_result(uint16_t sender, const ResultItem& item) {
     size_t hint = 16;
     for (const auto& r : item.results)

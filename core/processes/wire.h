@@ -24,8 +24,8 @@ enum class MsgType : uint16_t {
     Call = 2,    // one call item: a task or a chunk of tasks
     Stop = 3,    // no more work: exit (ProcessPoolExecutor's None sentinel)
     // worker -> parent
-    Events = 10,  // raw 24-byte Events stamped in the worker (lane field: 0 = "my lane")
-    Took = 11,    // a pool worker took a call item off the call queue (frees a call-queue slot)
+    Events = 10, // raw 24-byte Events stamped in the worker (lane field: 0 = "my lane")
+    // 11 was Took: a pool worker gives its call-queue slot back through a token pipe now (worker.h)
     Result = 12,  // the results of one call item
     Exiting = 13, // the worker leaves cleanly (the pool stops watching its sentinel)
 };
@@ -92,7 +92,6 @@ Frame encode_prepare(const Preparation&);
 Frame encode_call(const CallItem&, const StopSignal* stop = nullptr);
 Frame encode_stop();
 Frame encode_events(uint16_t sender, const Event* events, size_t count);
-Frame encode_took(uint16_t sender, uint64_t work_id);
 Frame encode_result(uint16_t sender, const ResultItem&);
 Frame encode_exiting(uint16_t sender, int64_t pid);
 
@@ -104,7 +103,7 @@ std::optional<CallItem> decode_call(const FrameHeader&, const std::vector<uint8_
 // waits for a 100 MB result to be unpickled under the GIL.
 std::optional<ResultItem> decode_result(const FrameHeader&, const std::vector<uint8_t>& body,
                                         const StopSignal* stop = nullptr);
-std::optional<uint64_t> decode_u64(const FrameHeader&, const std::vector<uint8_t>& body); // Took, Exiting
+std::optional<uint64_t> decode_u64(const FrameHeader&, const std::vector<uint8_t>& body); // Exiting
 // Events are appended to `out` as they are (lane 0 = the sender's lane).
 bool decode_events(const FrameHeader&, const std::vector<uint8_t>& body, std::vector<Event>& out);
 

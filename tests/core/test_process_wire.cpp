@@ -91,7 +91,7 @@ TEST(ProcessWire, ResultsAndEventsRoundTrip) {
 
 TEST(ProcessWire, TheParserFindsFramesHoweverTheBytesAreSplit) {
     std::vector<uint8_t> stream;
-    std::vector<Frame> frames = {encode_took(1, 77), encode_call(sample_call(70'000)), encode_stop(),
+    std::vector<Frame> frames = {encode_exiting(1, 77), encode_call(sample_call(70'000)), encode_stop(),
                                  encode_exiting(2, 1234)};
     for (const auto& f : frames)
         stream.insert(stream.end(), f.begin(), f.end());
