@@ -159,7 +159,7 @@ QString share_one_legend(const QList<QWidget*>& timelines) {
         any = true;
         view->set_legend_shown(false);
         view->replot_now();
-        w->setMinimumHeight(view->preferred_height());
+        w->setMinimumHeight(view->preferred_height(plots::TimelineView::kLabelledLanes));
         keys |= view->state_keys_shown();
     }
     if (!any) return {};
