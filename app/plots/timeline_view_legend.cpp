@@ -64,7 +64,10 @@ void TimelineView::rebuild_legend() {
     // words (the whole sentence, a third of the pane wide, left the legend one column and half the
     // pane high), the tooltip of each such bar says how.
     if (model_.has_sampled())
-        add(theme_.text, QStringLiteral("some states sampled, not recorded (hover a bar)"),
+        add(theme_.text,
+            sample_hz_ > 0
+                ? QStringLiteral("some states inferred from %1 kHz samples (hover)").arg(sample_hz_ / 1000.0)
+                : QStringLiteral("some states inferred from samples (hover)"),
             LegendSwatch::Shape::Heading);
 
     // Worker colours (cores, the GIL holder, loop callbacks): name the workers behind each colour.
