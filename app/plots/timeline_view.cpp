@@ -286,7 +286,7 @@ void TimelineView::size_lane_rect(const Rect& r) {
                                     420.0 * (theme_.presenter ? 1.6 : 1.0));
     plot_->plotLayout()->setRowStretchFactor(r.layout_row, stretch);
     // Never shorter than its title, nor than a label per lane for the first lanes (more lanes than
-    // that are labelled every k-th).
+    // that scroll: apply_lane_window).
     const int label_px = lane_label_px();
     const int least = std::max(title_room_px(r.title), std::min(rows, kAlwaysLabelledLanes) * label_px);
     r.rect->setMinimumSize(0, least);
