@@ -2,6 +2,7 @@
 
 #include "core/experiment/runner.h"
 #include "gui/baseline.h"
+#include "gui/summary_text.h"
 
 #include <QLocale>
 
@@ -19,9 +20,6 @@ QString qs(std::string_view s) {
 // have a GIL of their own with nobody to switch to.
 bool has_gil(const ExperimentSpec& s) {
     return s.gil != GilMode::Off && s.engine != EngineKind::Processes;
-}
-bool has_loop(const ExperimentSpec& s) {
-    return s.engine == EngineKind::Asyncio;
 }
 bool has_ipc(const ExperimentSpec& s) {
     return s.engine == EngineKind::Processes || s.engine == EngineKind::ProcessPool;
@@ -157,7 +155,7 @@ QString CompareModel::displayText(const RunRecord& r, int column) const {
         return has_counter(r.spec) ? QStringLiteral("%1 of %2").arg(s.lost_updates).arg(s.counter_expected)
                                    : kDash;
     case LoopLag:
-        return has_loop(r.spec) ? QStringLiteral("%1 ms").arg(v.toDouble(), 0, 'f', 1) : kDash;
+        return gui::loop_lag_applies(s) ? QStringLiteral("%1 ms").arg(v.toDouble(), 0, 'f', 1) : kDash;
     case IpcBytes:
         return has_ipc(r.spec) ? bytes_text(s.ipc_bytes) : kDash;
     default:

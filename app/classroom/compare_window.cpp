@@ -16,7 +16,6 @@
 namespace clab::classroom {
 
 namespace {
-constexpr int kTimelineMaxMinimumPx = 250;
 constexpr int kLotsPx = 100'000; // "all the rest" for QSplitter::setSizes (it scales to fit)
 } // namespace
 
@@ -146,12 +145,8 @@ void CompareWindow::rebuild() {
         set_time_range(t, 0, longest > 0 ? longest * 1.02 : 1.0);
     link_time_axes(all);
     const QString legend = share_one_legend(all);
-    // Each timeline asks for the height that labels every lane and shows its view titles whole.
-    // Capped only for two runs, so both runs of "Run both" are in view at 1280x720; more runs
-    // (lesson 18's four) scroll at full height rather than squeeze their titles and lane labels.
-    if (all.size() <= 2)
-        for (QWidget* t : all)
-            t->setMinimumHeight(std::min(t->minimumHeight(), kTimelineMaxMinimumPx));
+    // Each timeline asks for the height that labels its lanes and shows its view titles whole; the
+    // stack scrolls rather than squeeze them (a view with many lanes scrolls those itself).
     align_time_axes(all);
     legend_->setText(legend);
     legend_->setVisible(!legend.isEmpty());

@@ -159,7 +159,7 @@ QString share_one_legend(const QList<QWidget*>& timelines) {
         any = true;
         view->set_legend_shown(false);
         view->replot_now();
-        w->setMinimumHeight(view->preferred_height());
+        w->setMinimumHeight(view->preferred_height(plots::TimelineView::kLabelledLanes));
         keys |= view->state_keys_shown();
     }
     if (!any) return {};
@@ -168,8 +168,11 @@ QString share_one_legend(const QList<QWidget*>& timelines) {
         if (keys & (uint64_t(1) << s))
             items << QStringLiteral("<span style='color:%1'>■</span>&nbsp;%2")
                          .arg(plots::state_colour(SegState(s)).name(),
-                              plots::state_label(SegState(s)).toHtmlEscaped());
-    return items.join(QStringLiteral(" &nbsp;&nbsp; "));
+                              // an item wraps as a whole, never "loop runs a" / "callback"
+                              plots::state_label(SegState(s))
+                                  .toHtmlEscaped()
+                                  .replace(QLatin1Char(' '), QStringLiteral("&nbsp;")));
+    return items.join(QStringLiteral("&nbsp;&nbsp; "));
 }
 
 void align_time_axes(const QList<QWidget*>& timelines) {

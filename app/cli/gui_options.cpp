@@ -34,9 +34,12 @@ int parse_gui_options(const QStringList& arguments, GuiOptions& options) {
     const QCommandLineOption screenshot(
         QStringLiteral("screenshot"),
         QStringLiteral("Save the window to FILE after the step's run, then quit."), QStringLiteral("FILE"));
+    const QCommandLineOption screenshot_size(
+        QStringLiteral("screenshot-size"),
+        QStringLiteral("The window's size for --screenshot (default 1600x1000)."), QStringLiteral("WxH"));
     const QCommandLineOption lessons(QStringLiteral("lessons"), QStringLiteral("Load lessons from DIR."),
                                      QStringLiteral("DIR"));
-    parser.addOptions({help, version, lesson, step, presenter, screenshot, lessons});
+    parser.addOptions({help, version, lesson, step, presenter, screenshot, screenshot_size, lessons});
 
     // No QCoreApplication exists yet (the GUI options are parsed before it), so Qt cannot know the
     // program's name: put it in ourselves.
@@ -71,6 +74,19 @@ int parse_gui_options(const QStringList& arguments, GuiOptions& options) {
     }
     options.presenter = parser.isSet(presenter);
     options.screenshot = parser.value(screenshot);
+    if (parser.isSet(screenshot_size)) {
+        const QStringList wh = parser.value(screenshot_size).split(QLatin1Char('x'));
+        bool ok_w = false, ok_h = false;
+        const int w = wh.size() == 2 ? wh[0].toInt(&ok_w) : 0;
+        const int h = wh.size() == 2 ? wh[1].toInt(&ok_h) : 0;
+        if (!ok_w || !ok_h || w < 640 || h < 480 || w > 7680 || h > 4320) {
+            print(stderr, QStringLiteral(
+                              "concurrency-lab: --screenshot-size takes WxH, from 640x480 to 7680x4320\n\n") +
+                              usage);
+            return 2;
+        }
+        options.screenshot_size = QSize(w, h);
+    }
     options.lessons_dir = parser.value(lessons);
     return -1;
 }

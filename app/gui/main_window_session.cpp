@@ -73,7 +73,7 @@ void MainWindow::restoreSession() {
     if (!options_.screenshot.isEmpty()) {
         setWindowState(windowState() & ~Qt::WindowMaximized);
         start_geometry_ = QRect();
-        resize(1600, 1000);
+        resize(options_.screenshot_size);
     }
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     if (!main_split_->restoreState(settings.value(QStringLiteral("window/mainSplitter")).toByteArray()))
@@ -209,7 +209,7 @@ void MainWindow::startScreenshot() {
         // next to the main window (FILE-compare.png), at the same size.
         connect(lab_, &gui::LabPanel::compareFinished, this, [this] {
             for (auto* compare : findChildren<classroom::CompareWindow*>())
-                compare->resize(1600, 1000);
+                compare->resize(options_.screenshot_size);
             QTimer::singleShot(kScreenshotSettleMs, this, [this] { finishScreenshot(0, QString()); });
         });
         lab_->runCompare();

@@ -123,8 +123,22 @@ void style_code_blocks(QTextDocument* document, const QColor& background, const 
     cursor.beginEditBlock();
     for (QTextBlock block = document->begin(); block.isValid(); block = block.next()) {
         const QTextBlockFormat bf = block.blockFormat();
-        if (!bf.hasProperty(QTextFormat::BlockCodeFence) && !bf.hasProperty(QTextFormat::BlockCodeLanguage))
+        if (!bf.hasProperty(QTextFormat::BlockCodeFence) && !bf.hasProperty(QTextFormat::BlockCodeLanguage)) {
+            // `inline code` in the prose: Markdown gives it the system's fixed font at the
+            // desktop's size, half the body's on the projector. As large as the prose around it.
+            QList<std::pair<int, int>> spans; // first found, then sized: formats change fragments
+            for (auto it = block.begin(); !it.atEnd(); ++it)
+                if (const QTextFragment f = it.fragment(); f.isValid() && f.charFormat().fontFixedPitch())
+                    spans.append({f.position(), f.position() + f.length()});
+            for (const auto& [from, to] : spans) {
+                cursor.setPosition(from);
+                cursor.setPosition(to, QTextCursor::KeepAnchor);
+                QTextCharFormat cf;
+                cf.setFontPointSize(body_pt);
+                cursor.mergeCharFormat(cf);
+            }
             continue;
+        }
         cursor.setPosition(block.position());
         QTextBlockFormat code;
         code.setBackground(background);

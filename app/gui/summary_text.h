@@ -31,6 +31,9 @@ Headline summary_headline(const Summary& summary);
 // sentence saying so and that the figures may be off; empty otherwise.
 QString busy_machine_note(const Summary& summary);
 QList<SummaryRow> summary_rows(const Summary& summary);
+// An asyncio run with something falling due (a sleep's end, a reply, a tick) the loop can be late
+// to: only then is its loop lag a figure (all computing has none to measure).
+bool loop_lag_applies(const Summary& summary);
 
 // A metric by its Summary field name ("speedup", "wall_s", "lost_updates"); nothing if unknown.
 std::optional<double> summary_metric(const Summary& summary, const QString& name);

@@ -83,7 +83,9 @@ QString state_label(SegState state) {
     case SegState::GilWait:
         return TimelinePalette::tr("waiting for the GIL");
     case SegState::ForcedWait:
-        return TimelinePalette::tr("forced switch: waits for a taker");
+        // Not "forced switch": that is the summary's count and the ▲ marker. A thread that drops
+        // the GIL while a drop request is pending (at its interval, or to wait for I/O) waits here.
+        return TimelinePalette::tr("dropped it, waits for a taker");
     case SegState::BlockedIo:
         return TimelinePalette::tr("blocked in I/O / sleep");
     case SegState::LockWait:

@@ -53,7 +53,7 @@ void TimelineModel::reset() {
     gil_waiters_ = 0;
     gil_forced_ = 0;
     gil_waiting_ = TimeSeries{"threads waiting for the GIL", kNoLane, {}, {}};
-    gil_forced_waiting_ = TimeSeries{"forced-switch waits", kNoLane, {}, {}};
+    gil_forced_waiting_ = TimeSeries{"threads waiting for a taker", kNoLane, {}, {}};
     drop_requests_.clear();
     forced_switches_.clear();
     ready_length_ = TimeSeries{"ready queue", kNoLane, {}, {}};

@@ -25,7 +25,7 @@ constexpr double kNewDataWindowS = 0.05;
 constexpr double kSeriesRectPx = 70.0;
 constexpr int kMaxLanePxForStretch = 28;
 constexpr int kMinReadableLanePx = 12; // a lane thinner than this is a line, not a bar
-constexpr int kAlwaysLabelledLanes = TimelineView::kLabelledLanes; // label every lane up to this
+constexpr int kAlwaysLabelledLanes = TimelineView::kLabelledLanes; // room for this many, then scroll
 
 QString view_title(TimelineView::View view) {
     switch (view) {
@@ -72,6 +72,7 @@ TimelineView::TimelineView(QWidget* parent)
     refresh_timer_.setSingleShot(true);
     connect(&refresh_timer_, &QTimer::timeout, this, &TimelineView::refresh);
     connect(plot_, &QCustomPlot::mouseMove, this, &TimelineView::on_mouse_move);
+    plot_->installEventFilter(this);
     connect(plot_, &QCustomPlot::mouseDoubleClick, this, [this](QMouseEvent*) { zoom_to_fit(); });
     connect(plot_, &QCustomPlot::afterLayout, this, [this] {
         // Lane labels and titles follow the heights just laid out; if they changed, the margins did,
@@ -270,7 +271,7 @@ void TimelineView::add_segment_rect(View view, const QString& title, const Segme
     plottable->set_lane_fill(theme_.lane_fill);
     plottable->set_zebra(theme_.lane_background);
     rects_.push_back({view, rect, plottable, &store, plot_->plotLayout()->rowCount() - 1, title});
-    label_steps_.push_back(0);
+    labelled_lanes_.push_back(0);
     size_lane_rect(rects_.back());
 }
 
@@ -285,13 +286,74 @@ void TimelineView::size_lane_rect(const Rect& r) {
                                     420.0 * (theme_.presenter ? 1.6 : 1.0));
     plot_->plotLayout()->setRowStretchFactor(r.layout_row, stretch);
     // Never shorter than its title, nor than a label per lane for the first lanes (more lanes than
-    // that are labelled every k-th).
-    const int label_px = int(std::ceil(QFontMetrics(theme_.font).height() * 1.05));
+    // that scroll: apply_lane_window).
+    const int label_px = lane_label_px();
     const int least = std::max(title_room_px(r.title), std::min(rows, kAlwaysLabelledLanes) * label_px);
     r.rect->setMinimumSize(0, least);
     // Lanes stop growing at a comfortable thickness; the series rects take the rest of the height.
     r.rect->setMaximumSize(QWIDGETSIZE_MAX, std::max(least, rows * theme_.max_lane_px + 12));
-    r.rect->axis(QCPAxis::atLeft)->setRange(-0.5, rows - 0.5);
+    apply_lane_window(size_t(&r - rects_.data()));
+}
+
+int TimelineView::lane_label_px() const {
+    return std::max(kMinReadableLanePx, int(std::ceil(QFontMetrics(theme_.font).height() * 1.05)));
+}
+
+bool TimelineView::apply_lane_window(size_t index) {
+    Rect& r = rects_[index];
+    const int rows = int(r.store->lane_count());
+    const int height = r.rect->height();
+    const int shown =
+        height <= 0 ? std::max(rows, 1) : std::clamp(height / lane_label_px(), 1, std::max(rows, 1));
+    r.first_lane = std::clamp(r.first_lane, 0, std::max(0, rows - shown));
+    QCPAxis* y = r.rect->axis(QCPAxis::atLeft);
+    const QCPRange want(r.first_lane - 0.5, r.first_lane + shown - 0.5);
+    const bool changed = y->range() != want;
+    if (changed) y->setRange(want);
+    if (rows <= shown) {
+        if (r.lane_bar) r.lane_bar->hide();
+        return changed;
+    }
+    if (!r.lane_bar) {
+        r.lane_bar = new QScrollBar(Qt::Vertical, plot_);
+        r.lane_bar->setAccessibleName(tr("%1: scroll the lanes").arg(r.title));
+        r.lane_bar->setToolTip(
+            tr("More lanes than fit: scroll them here, or with the wheel over their names"));
+        QScrollBar* bar = r.lane_bar;
+        connect(bar, &QScrollBar::valueChanged, this, [this, index, bar](int value) {
+            if (index >= rects_.size() || rects_[index].lane_bar != bar) return;
+            rects_[index].first_lane = value;
+            apply_lane_window(index);
+            plot_->replot(QCustomPlot::rpQueuedReplot);
+        });
+    }
+    {
+        const QSignalBlocker quiet(r.lane_bar);
+        r.lane_bar->setRange(0, rows - shown);
+        r.lane_bar->setPageStep(shown);
+        r.lane_bar->setValue(r.first_lane);
+    }
+    // In the rect's right margin, beside its lanes.
+    const QRect area = r.rect->rect();
+    const int room = std::max(8, r.rect->margins().right() - 4);
+    r.lane_bar->setGeometry(area.right() + 3, area.top(), room, area.height());
+    r.lane_bar->show();
+    return changed;
+}
+
+bool TimelineView::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == plot_ && event->type() == QEvent::Wheel) {
+        const QPointF pos = static_cast<QWheelEvent*>(event)->position();
+        for (const Rect& r : rects_) {
+            if (!r.lane_bar || !r.lane_bar->isVisible()) continue;
+            const QRect area = r.rect->rect();
+            if (pos.x() < area.left() && pos.y() >= area.top() && pos.y() <= area.bottom()) {
+                QCoreApplication::sendEvent(r.lane_bar, event);
+                return true;
+            }
+        }
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 void TimelineView::resize_lane_rects() {
@@ -299,7 +361,7 @@ void TimelineView::resize_lane_rects() {
     for (size_t i = 0; i < rects_.size(); ++i) {
         if (!rects_[i].store) continue;
         size_lane_rect(rects_[i]);
-        label_steps_[i] = 0; // new lane labels at the next layout
+        labelled_lanes_[i] = 0; // new lane labels at the next layout
     }
     rebuild_decorations(); // a highlighted lane may have appeared
 }
@@ -317,7 +379,7 @@ void TimelineView::add_series_rect(View view, const QString& title) {
     y->setSubTicks(false);
     y->setRange(0, 1);
     rects_.push_back({view, rect, nullptr, nullptr, plot_->plotLayout()->rowCount() - 1, title});
-    label_steps_.push_back(0);
+    labelled_lanes_.push_back(0);
 }
 
 TimelineView::SeriesFeed& TimelineView::add_feed(QCPAxisRect* rect, const TimeSeries* series,
@@ -364,9 +426,11 @@ void TimelineView::rebuild() {
     plot_->plotLayout()->simplify();
     delete margins_;
     margins_ = new QCPMarginGroup(plot_);
+    for (const Rect& r : rects_)
+        delete r.lane_bar;
     rects_.clear();
     feeds_.clear();
-    label_steps_.clear();
+    labelled_lanes_.clear();
     loop_rect_ = nullptr;
     slow_fed_ = 0;
     placeholder_ = nullptr;
@@ -462,10 +526,8 @@ void TimelineView::style_axis_rect(QCPAxisRect* rect) {
     rect->setMinimumMargins(QMargins(6, 2, theme_.presenter ? 24 : 16, 2));
 }
 
-// Lane names on the left axis; with more lanes than fit, every k-th, so labels never overlap. True
-// if a ticker changed.
 int TimelineView::preferred_height(int max_lanes_per_view) const {
-    const int lane_px = std::max(theme_.min_lane_px, kMinReadableLanePx);
+    const int lane_px = std::max(theme_.min_lane_px, lane_label_px());
     const int gap = plot_->plotLayout()->rowSpacing();
     int height = legend_ && legend_->visible() ? legend_->minimumOuterSizeHint().height() : 0;
     for (const Rect& r : rects_) {
@@ -509,21 +571,22 @@ uint64_t TimelineView::state_keys_shown() const {
     return keys;
 }
 
+// Lane names on the left axis, one per lane in view (more lanes than fit scroll). True if a ticker
+// or a window of lanes changed.
 bool TimelineView::update_lane_labels() {
     bool changed = false;
-    const int text_px = QFontMetrics(theme_.font).height();
     for (size_t i = 0; i < rects_.size(); ++i) {
+        if (!rects_[i].store) continue;
+        changed = apply_lane_window(i) || changed; // the height just laid out decides the window
         const Rect& r = rects_[i];
-        if (!r.store) continue;
         const int rows = int(r.store->lane_count());
-        const double lane_px = rows > 0 ? double(r.rect->height()) / rows : 0.0;
-        const int step = lane_px <= 0.0 ? 1 : std::max(1, int(std::ceil(text_px * 1.05 / lane_px)));
-        if (label_steps_[i] == step &&
+        if (labelled_lanes_[i] == rows &&
             r.rect->axis(QCPAxis::atLeft)->ticker().dynamicCast<QCPAxisTickerText>())
             continue;
-        label_steps_[i] = step;
+        labelled_lanes_[i] = rows;
+        // Every lane its name: the axis draws those in the window.
         auto ticker = QSharedPointer<QCPAxisTickerText>::create();
-        for (int row = 0; row < rows; row += step)
+        for (int row = 0; row < rows; ++row)
             ticker->addTick(row, QString::fromStdString(r.store->lane(size_t(row)).name));
         r.rect->axis(QCPAxis::atLeft)->setTicker(ticker);
         changed = true;

@@ -13,6 +13,7 @@
 
 #include <QElapsedTimer>
 #include <QLabel>
+#include <QScrollBar>
 #include <QTimer>
 #include <QWidget>
 #include <climits>
@@ -82,7 +83,7 @@ public:
     // stacking timelines scrolls rather than squeeze them below it. `max_lanes_per_view`: count no
     // more lanes than that in a view (thousands of tasks share a capped height instead).
     int preferred_height(int max_lanes_per_view = INT_MAX) const;
-    // The view's own lanes are labelled one by one up to this many (more: every k-th).
+    // A view is never shorter than this many lanes at a label's height each (more lanes scroll).
     static constexpr int kLabelledLanes = 16;
     // Off: no legend of its own (the window shows one shared legend instead).
     void set_legend_shown(bool on);
@@ -132,6 +133,10 @@ private:
         const SegmentStore* store = nullptr;
         int layout_row = -1; // in plot()->plotLayout()
         QString title;       // the left axis shows it whole, on two lines, or elided: what fits
+        // More lanes than fit at a label's height each: a window of them shows, from first_lane,
+        // scrolled by lane_bar (or the wheel over their names) rather than squeezed.
+        int first_lane = 0;
+        QScrollBar* lane_bar = nullptr;
     };
     struct SeriesFeed { // a graph fed incrementally from a model series
         QCPGraph* graph = nullptr;
@@ -202,6 +207,12 @@ private:
     // The height a view needs so its title stands whole (on one line or two): no rect is made
     // shorter, so a title is never elided.
     int title_room_px(const QString& title) const;
+    // The height of a lane with its own label: no lane in view is thinner.
+    int lane_label_px() const;
+    // Shows the window of lanes that fits the rect's height (all, when they fit), every one
+    // labelled, with a scroll bar when some are out of view. True if the range changed.
+    bool apply_lane_window(size_t index);
+    bool eventFilter(QObject* watched, QEvent* event) override; // the wheel over lane names scrolls them
     void rebuild_legend();
     uint64_t legend_signature() const;
     void update_legend_wrap();
@@ -232,7 +243,7 @@ private:
     std::vector<size_t> lane_counts_; // of the segment rects, as last sized
     uint64_t legend_signature_ = ~uint64_t(0);
     uint64_t applied_revision_ = ~uint64_t(0);
-    std::vector<int> label_steps_;
+    std::vector<int> labelled_lanes_; // per rect: the lanes its ticker names (0: make it again)
     QTimer refresh_timer_;
     QCPLayer* data_layer_ = nullptr; // buffered on its own
     LayoutKey laid_out_;             // by the last full replot

@@ -60,9 +60,14 @@ void TimelineView::rebuild_legend() {
     }
     for (int s = 0; s < int(SegState::Count); ++s)
         if (state_keys & (uint64_t(1) << s)) add(state_colour(SegState(s)), state_label(SegState(s)));
-    // A real interpreter's run: some of those states were not recorded but inferred; say so.
+    // A real interpreter's run: some of those states were not recorded but inferred; say so, in few
+    // words (the whole sentence, a third of the pane wide, left the legend one column and half the
+    // pane high), the tooltip of each such bar says how.
     if (model_.has_sampled())
-        add(theme_.text, QStringLiteral("some states ") + sampled_note() + QStringLiteral(" (hover a bar)"),
+        add(theme_.text,
+            sample_hz_ > 0
+                ? QStringLiteral("some states inferred from %1 kHz samples (hover)").arg(sample_hz_ / 1000.0)
+                : QStringLiteral("some states inferred from samples (hover)"),
             LegendSwatch::Shape::Heading);
 
     // Worker colours (cores, the GIL holder, loop callbacks): name the workers behind each colour.
@@ -96,7 +101,7 @@ void TimelineView::rebuild_legend() {
         add(state_colour(SegState::GilWait), QStringLiteral("threads waiting for the GIL"),
             LegendSwatch::Shape::Line);
         if (!model_.gil_forced_waiting().empty())
-            add(state_colour(SegState::ForcedWait), QStringLiteral("forced-switch waits"),
+            add(state_colour(SegState::ForcedWait), QStringLiteral("threads waiting for a taker"),
                 LegendSwatch::Shape::Line);
         if (!model_.drop_requests().empty())
             add(theme_.drop_marker, QStringLiteral("drop request"), LegendSwatch::Shape::Marker,

@@ -20,8 +20,18 @@ bool TimelineView::highlight_lane(const QString& name) {
     rebuild_decorations();
     plot_->replot(QCustomPlot::rpQueuedReplot);
     if (name.isEmpty()) return true;
-    for (const Rect& r : rects_)
-        if (r.plottable && r.plottable->highlighted_row() >= 0) return true;
+    for (size_t i = 0; i < rects_.size(); ++i) {
+        Rect& r = rects_[i];
+        const int row = r.plottable ? r.plottable->highlighted_row() : -1;
+        if (row < 0) continue;
+        // Scrolled into view, if its view has more lanes than fit.
+        const QCPRange shown = r.rect->axis(QCPAxis::atLeft)->range();
+        if (row < shown.lower || row > shown.upper) {
+            r.first_lane = row - int(shown.size()) / 2;
+            apply_lane_window(i);
+        }
+        return true;
+    }
     return false;
 }
 

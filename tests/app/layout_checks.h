@@ -16,7 +16,9 @@
 #include <QStyleOptionViewItem>
 #include <QToolBar>
 #include <QTreeView>
+#include <cmath>
 #include <functional>
+#include <qcustomplot.h>
 
 namespace clab::test {
 
@@ -152,6 +154,40 @@ inline QStringList cut_tree_rows(const QTreeView* view) {
         }
     };
     walk(QModelIndex());
+    return faults;
+}
+
+// A timeline's plot (plots::TimelineView::plot()): every view title whole (not elided to "W…"),
+// and every lane in view labelled and at least `min_lane_px` thick. A view with more lanes than
+// fit scrolls them (its y range is a window of lanes): the lanes in that window count.
+inline QStringList timeline_faults(const QCustomPlot* plot, int min_lane_px = 12) {
+    QStringList faults;
+    for (int i = 0; i < plot->axisRectCount(); ++i) {
+        QCPAxisRect* rect = plot->axisRect(i);
+        QCPAxis* y = rect->axis(QCPAxis::atLeft);
+        if (y->label().contains(QChar(0x2026)))
+            faults << QStringLiteral("title elided to '%1'").arg(y->label());
+        const auto text = y->ticker().dynamicCast<QCPAxisTickerText>();
+        if (!text) continue; // a series rect: numbers, not lane names
+        const int first = int(std::ceil(y->range().lower));
+        const int last = int(std::floor(y->range().upper));
+        const int lanes = last - first + 1;
+        if (lanes <= 0) continue;
+        const auto& ticks = text->ticks();
+        const auto in_view = std::distance(ticks.lowerBound(first), ticks.upperBound(last));
+        if (in_view < lanes)
+            faults << QStringLiteral("%1 of %2 lane labels in view in '%3' (%4 px high)")
+                          .arg(in_view)
+                          .arg(lanes)
+                          .arg(y->label())
+                          .arg(rect->height());
+        if (rect->height() < lanes * min_lane_px)
+            faults << QStringLiteral("%1 lanes in %2 px in '%3': thinner than %4 px")
+                          .arg(lanes)
+                          .arg(rect->height())
+                          .arg(y->label())
+                          .arg(min_lane_px);
+    }
     return faults;
 }
 

@@ -132,6 +132,10 @@ private slots:
         ReplayWindow* replay = classroom.openReplay(first);
         QVERIFY(replay);
         QCOMPARE(replay->cursor().position(), size_t(0));
+        // A threads run has no event loop, so no line about one (it once said "Event loop: …").
+        for (const QLabel* label : replay->findChildren<QLabel*>())
+            QVERIFY2(label->isHidden() || !label->text().contains(QStringLiteral("Event loop")),
+                     qPrintable(label->text()));
         replay->stepForward();
         replay->stepForward();
         QCOMPARE(replay->cursor().position(), size_t(2));

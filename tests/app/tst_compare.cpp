@@ -18,6 +18,7 @@ RunPtr make_run(const char* name, EngineKind engine, double wall_s, double scale
     run->spec.tasks = 4;
     run->spec.workers = 4;
     run->spec.time_scale = scale;
+    run->spec.workload = WorkloadKind::Sleep;
     run->summary.spec = run->spec;
     run->summary.completed = true;
     run->summary.wall_s = wall_s;
@@ -77,6 +78,13 @@ private slots:
         QCOMPARE(text(model, 0, CompareModel::IpcBytes), QStringLiteral("–"));
         QCOMPARE(text(model, 2, CompareModel::LoopLag), QStringLiteral("12.5 ms"));
         QCOMPARE(text(model, 0, CompareModel::LostUpdates), QStringLiteral("–"));
+        // Nothing falling due (all computing): no loop lag, not "0.0 ms" (lesson 18 step 2).
+        const RunPtr computing = make_run("asyncio computing", EngineKind::Asyncio, 4.0);
+        computing->spec.workload = computing->summary.spec.workload = WorkloadKind::Blend;
+        computing->spec.cpu_percent = computing->summary.spec.cpu_percent = 100;
+        computing->summary.max_loop_lag_s = 0;
+        model.pin(computing);
+        QCOMPARE(text(model, 3, CompareModel::LoopLag), QStringLiteral("–"));
         // Lesson 16 asks for CPU time and memory side by side.
         QCOMPARE(text(model, 2, CompareModel::CpuTime), QStringLiteral("0.250 s"));
         QCOMPARE(text(model, 2, CompareModel::PeakMemory), QStringLiteral("41.5 MB"));

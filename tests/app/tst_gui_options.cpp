@@ -17,6 +17,11 @@ private slots:
         QCOMPARE(options.lesson, QStringLiteral("gil"));
         QCOMPARE(options.step, 2);
         QVERIFY(options.presenter);
+        QCOMPARE(options.screenshot_size, QSize(1600, 1000)); // the screenshots' usual size
+        QCOMPARE(parse_gui_options(
+                     {"concurrency-lab", "--screenshot", "a.png", "--screenshot-size", "1920x1080"}, options),
+                 -1);
+        QCOMPARE(options.screenshot_size, QSize(1920, 1080));
     }
     void badFlags_data() {
         QTest::addColumn<QStringList>("args");
@@ -24,6 +29,8 @@ private slots:
         QTest::newRow("step zero") << QStringList{"concurrency-lab", "--step", "0"};
         QTest::newRow("step not a number") << QStringList{"concurrency-lab", "--step", "two"};
         QTest::newRow("stray argument") << QStringList{"concurrency-lab", "stray"};
+        QTest::newRow("size not WxH") << QStringList{"concurrency-lab", "--screenshot-size", "1920"};
+        QTest::newRow("size too small") << QStringList{"concurrency-lab", "--screenshot-size", "20x10"};
     }
     void badFlags() {
         QFETCH(QStringList, args);

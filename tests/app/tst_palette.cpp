@@ -201,6 +201,15 @@ private slots:
 
     // The high-contrast window palette: every text role at least 7:1 on the background it is drawn on,
     // in every colour group (disabled text too).
+    // One word, one meaning: "forced switch" is the summary's count and the ▲ marker (a drop at
+    // the interval, on request); no lane state borrows it (a thread waiting for a taker after any
+    // drop while a request was pending was once "forced switch: waits for a taker").
+    void forcedSwitchNamesOneThing() {
+        for (int s = 0; s < int(SegState::Count); ++s)
+            QVERIFY2(!state_label(SegState(s)).contains(QStringLiteral("forced"), Qt::CaseInsensitive),
+                     qPrintable(state_label(SegState(s))));
+    }
+
     // Lines and markers (core utilisation, GIL drop requests and forced switches, the ready queue)
     // stand out from the plot's background at WCAG's 3:1 for graphics in every theme (#222222 and
     // black vanished on the dark look's grey), and the utilisation lines stay apart from each other.

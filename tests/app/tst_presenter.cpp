@@ -6,14 +6,18 @@
 #include "classroom/presenter_mode.h"
 #include "core/builtin_engines.h"
 #include "core/experiment/runner.h"
+#include "gui/python_highlighter.h"
 #include "plots/timeline_view.h"
 
 #include <QAction>
 #include <QDockWidget>
+#include <QFontDatabase>
 #include <QLabel>
 #include <QMainWindow>
 #include <QMenuBar>
 #include <QTest>
+#include <QTextBlock>
+#include <QTextDocument>
 #include <qcustomplot.h>
 
 using namespace clab;
@@ -33,6 +37,33 @@ void fake_finished_run(Trace& trace, Summary& summary) {
 class TestPresenter : public QObject {
     Q_OBJECT
 private slots:
+    // Code in the lesson text, inline and in blocks, as large as the prose around it: on the
+    // projector `sys.getswitchinterval()` was printed at half the body's size.
+    void codeIsAsLargeAsTheProse() {
+        // Opened at the desk's size, then presenter mode makes the body 20 pt.
+        QTextDocument doc;
+        QFont body = doc.defaultFont();
+        body.setPointSizeF(10);
+        doc.setDefaultFont(body);
+        doc.setMarkdown(QStringLiteral("Call `sys.getswitchinterval()` now.\n\n```python\nx = 1\n```\n"));
+        clab::gui::style_code_blocks(&doc, Qt::white);
+        body.setPointSizeF(20);
+        doc.setDefaultFont(body);
+        clab::gui::style_code_blocks(&doc, Qt::white);
+        int code = 0;
+        for (QTextBlock block = doc.begin(); block.isValid(); block = block.next())
+            for (auto it = block.begin(); !it.atEnd(); ++it) {
+                const QTextCharFormat f = it.fragment().charFormat();
+                const double pt = f.hasProperty(QTextFormat::FontPointSize) ? f.fontPointSize() : 20.0;
+                QVERIFY2(pt >= 19.9,
+                         qPrintable(QStringLiteral("'%1' at %2 pt").arg(it.fragment().text()).arg(pt)));
+                if (f.fontFixedPitch() || f.fontFamilies().toStringList().contains(
+                                              QFontDatabase::systemFont(QFontDatabase::FixedFont).family()))
+                    ++code;
+            }
+        QVERIFY(code >= 2); // the inline span and the block were both found
+    }
+
     void themeAndLayoutFollowPresenterMode() {
         QMainWindow window;
         auto* lesson = new QLabel(QStringLiteral("lesson"), &window);

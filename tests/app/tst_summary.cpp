@@ -80,6 +80,7 @@ private slots:
 
         Summary a;
         a.spec.engine = EngineKind::Asyncio;
+        a.spec.workload = WorkloadKind::Sleep;
         a.completed = true;
         a.wall_s = 1;
         a.loop_iterations = 12;
@@ -90,6 +91,15 @@ private slots:
         QVERIFY(!keys(rows).contains("gil_switches"));
         for (const SummaryRow& r : rows)
             if (r.key == "slow_callbacks") QCOMPARE(r.severity, Severity::Error);
+
+        // All computing: nothing falls due, so no loop lag to speak of (lesson 18 step 2 showed
+        // "Worst loop lag 0 µs" beside four callbacks that blocked the loop for seconds).
+        Summary busy = a;
+        busy.spec.workload = WorkloadKind::Blend;
+        busy.spec.cpu_percent = 100;
+        QVERIFY(!keys(summary_rows(busy)).contains("max_loop_lag_s"));
+        busy.spec.cpu_percent = 50;
+        QVERIFY(keys(summary_rows(busy)).contains("max_loop_lag_s"));
 
         Summary p;
         p.spec.engine = EngineKind::ProcessPool;

@@ -8,7 +8,9 @@
 #include "plots/timeline_view.h"
 
 #include <QElapsedTimer>
+#include <QScrollBar>
 #include <QTest>
+#include <QWheelEvent>
 #include <map>
 
 using namespace clab;
@@ -92,6 +94,48 @@ private slots:
 
     // Hovering a segment says in plain words what began it: "Thread-2 got the GIL after waiting
     // 4.98 ms", never an event kind with a raw argument.
+    // More lanes than fit a label's height each: a window of them, every one named, a scroll bar
+    // beside them, and the wheel over their names scrolls (never 41 lanes squeezed to 4 px each
+    // with every third one named).
+    void manyLanesScrollInsteadOfSqueeze() {
+        ExperimentSpec spec = spec_for(EngineKind::Asyncio, WorkloadKind::Sleep, 40);
+        spec.io_ms = 1;
+        spec.io_count = 1;
+        TimelineView view;
+        view.resize(900, 500);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.load_trace(real_run(spec));
+        view.replot_now();
+        QCPAxisRect* workers = view.axis_rect(View::Workers);
+        QVERIFY(workers);
+        QCPAxis* y = workers->axis(QCPAxis::atLeft);
+        const double shown = y->range().size();
+        QVERIFY2(shown < 40 && shown >= 1, qPrintable(QString::number(shown)));
+        QVERIFY(workers->height() / shown >= 12);
+        QScrollBar* bar = nullptr;
+        for (QScrollBar* b : view.plot()->findChildren<QScrollBar*>())
+            if (b->isVisible()) bar = b;
+        QVERIFY(bar);
+        QCOMPARE(bar->maximum(), 41 - int(std::lround(shown))); // main() and 40 tasks
+        const double first = y->range().lower;
+        const QCPRange time = view.time_range();
+        const QPointF names(workers->rect().left() - 20, workers->rect().center().y());
+        QWheelEvent wheel(names, view.plot()->mapToGlobal(names), QPoint(), QPoint(0, -120), Qt::NoButton,
+                          Qt::NoModifier, Qt::NoScrollPhase, false);
+        QCoreApplication::sendEvent(view.plot(), &wheel);
+        view.replot_now();
+        QVERIFY2(y->range().lower > first, qPrintable(QString::number(y->range().lower)));
+        QCOMPARE(bar->value(), int(std::lround(y->range().lower + 0.5)));
+        // The time axis did not zoom.
+        QCOMPARE(view.time_range().lower, time.lower);
+        QCOMPARE(view.time_range().upper, time.upper);
+        // Pointing a lesson at a lane out of view scrolls to it.
+        QVERIFY(view.highlight_lane(QStringLiteral("Task-38")));
+        view.replot_now();
+        QVERIFY(y->range().contains(37));
+    }
+
     void tooltipsSpeakPlainWords() {
         TimelineView view;
         view.resize(1200, 800);
@@ -139,7 +183,9 @@ private slots:
         view.load_trace(trace);
         view.set_python_details(summary.sample_hz, summary.waited_objects);
         view.replot_now();
-        const QString note = QStringLiteral("inferred from kernel thread states sampled at 1 kHz");
+        // In few words in the legend (the whole sentence left it one column, half the pane high);
+        // the tooltip of a sampled bar says it whole (below).
+        const QString note = QStringLiteral("inferred from 1 kHz samples");
         bool in_legend = false;
         for (int i = 0; i < view.plot()->plotLayout()->elementCount(); ++i)
             if (auto* legend = qobject_cast<QCPLegend*>(view.plot()->plotLayout()->elementAt(i)))
@@ -157,7 +203,8 @@ private slots:
                 const double x = rect->axis(QCPAxis::atBottom)->coordToPixel((s.start + s.end) / 2);
                 const double y = rect->axis(QCPAxis::atLeft)->coordToPixel(double(row));
                 const QString text = view.describe_at(QPoint(int(x), int(y)));
-                sampled += text.contains(note);
+                sampled +=
+                    text.contains(QStringLiteral("inferred from kernel thread states sampled at 1 kHz"));
                 named += text.contains(QStringLiteral("waits on Lock created at snippet.py:2"));
             }
         QVERIFY(sampled > 0);
