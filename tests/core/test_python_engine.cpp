@@ -432,6 +432,12 @@ TEST(PythonEngine, LockWaitsNameTheLock) {
     EXPECT_TRUE(waited_on_lock);
 }
 
+// A stop ends a runaway tree (forks that ignore SIGTERM and leave the session, multiprocessing
+// children, spinning threads) at once and leaves nothing. "At once" is measured against the same
+// machine at the same moment: ending the tree must take a small share of the time the tree took to
+// come up (fork, exec and imports for five processes; 0.1-0.3 s quiet, seconds at load 12), since
+// every process is killed together and waited for through its pidfd. A stop that waited for a
+// grace period, a deadline or polled each process in turn would take as long as the start-up.
 TEST(PythonEngine, TimeoutEndsARunawayTreeAndLeavesNothing) {
     REQUIRE_PYTHON();
     ASSERT_TRUE(Runner::run(program("pass")).completed); // warm-up: the interpreter probe is cached
@@ -439,6 +445,7 @@ TEST(PythonEngine, TimeoutEndsARunawayTreeAndLeavesNothing) {
     const int threads_before = clab::testing::live_threads();
     const int dirs_before = snippet_dirs();
     Runner runner;
+    const int64_t started = now_ns();
     ASSERT_TRUE(runner.start(program("import os, signal, threading, multiprocessing as mp\n"
                                      "def spin():\n"
                                      "    while True: pass\n"
@@ -453,16 +460,18 @@ TEST(PythonEngine, TimeoutEndsARunawayTreeAndLeavesNothing) {
                                      "    for _ in range(4): threading.Thread(target=spin).start()\n"
                                      "    spin()\n")));
     // Wait until the whole tree is up: 5 processes say hello (main, 2 forks, 2 mp children).
-    for (int i = 0; i < 400 && runner.recorder().lane_count() < 3 + 4 + 4; ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    for (int i = 0; i < 4000 && runner.recorder().lane_count() < 3 + 4 + 4; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    const double up_s = double(now_ns() - started) * 1e-9;
+    ASSERT_GE(runner.recorder().lane_count(), 3u + 4 + 4) << "the tree did not come up";
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     const int64_t stop = now_ns();
     runner.cancel();
     const Summary& s = runner.wait();
     const double took = double(now_ns() - stop) * 1e-9;
+    std::printf("the tree came up in %.1f ms and was ended in %.1f ms\n", up_s * 1e3, took * 1e3);
     EXPECT_TRUE(s.cancelled);
-    EXPECT_LT(took, 0.2 * 3) << "stopping took " << took
-                             << " s"; // 200 ms target; a loaded machine gets slack
+    EXPECT_LT(took, 0.5 * up_s) << "stopping took " << took * 1e3 << " ms, starting " << up_s * 1e3 << " ms";
     EXPECT_TRUE(zombie_children().empty());
     EXPECT_EQ(clab::testing::open_fds(), fds_before);
     EXPECT_LE(clab::testing::live_threads(), threads_before + clab::testing::kSanitizerThreads);
