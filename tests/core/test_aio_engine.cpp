@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <dirent.h>
 #include <gtest/gtest.h>
+#include <map>
 #include <thread>
 
 namespace {
@@ -151,6 +152,44 @@ TEST(AsyncioEngine, SemaphoreLimitsHowManyRequestsRunAtOnce) {
     // it is one wave plus overhead.
     EXPECT_GE(limited.wall_s, 0.4);
     EXPECT_LT(unlimited.wall_s, limited.wall_s);
+}
+
+// Lesson 18's asyncio run at 100 % computing: four tasks whose first step counts without awaiting.
+// All four steps are ready at once; each waits for the ones before it, so the worst loop lag is
+// about three steps long (the last task waited for three others). It is measured from recorded
+// events: the summary's figure is the longest CallbackLag recorded. Waiting instead of computing,
+// the same four tasks keep the loop free: a small share of that.
+TEST(AsyncioEngine, TheLoopLagIsHowLongAReadyStepWaitedForTheBlockingOnes) {
+    ExperimentSpec spec = asyncio_spec(WorkloadKind::Blend, 4, 100);
+    spec.iterations = int64_t(100e6 / calibration().python_ns_per_iteration); // ~100 ms each
+    spec.cpu_percent = 100;
+    Trace computing, waiting;
+    const Summary cpu = Runner::run(spec, &computing);
+    ASSERT_TRUE(cpu.completed) << cpu.error;
+    spec.cpu_percent = 0;
+    const Summary io = Runner::run(spec, &waiting);
+    ASSERT_TRUE(io.completed) << io.error;
+
+    int64_t most_recorded = 0;
+    for (const Event& e : computing.events)
+        if (e.kind == EventKind::CallbackLag) most_recorded = std::max(most_recorded, int64_t(e.arg));
+    std::vector<int64_t> steps; // the tasks' steps that counted
+    std::map<uint32_t, int64_t> begun;
+    for (const Event& e : computing.events) {
+        if (e.kind == EventKind::TaskStepBegin) begun[e.lane] = e.t_ns;
+        if (e.kind == EventKind::TaskStepEnd && begun.count(e.lane) &&
+            computing.lane(e.lane)->name.find("main") == std::string::npos)
+            steps.push_back(e.t_ns - begun[e.lane]);
+    }
+    ASSERT_GE(steps.size(), 4u);
+    std::sort(steps.rbegin(), steps.rend());
+    const int64_t three_longest = steps[0] + steps[1] + steps[2];
+    std::printf("computing: worst lag %.1f ms, three longest steps %.1f ms; waiting: worst lag %.2f ms\n",
+                cpu.max_loop_lag_s * 1e3, double(three_longest) * 1e-6, io.max_loop_lag_s * 1e3);
+    EXPECT_NEAR(cpu.max_loop_lag_s, double(most_recorded) * 1e-9, 1e-9);
+    EXPECT_GE(cpu.max_loop_lag_s * 1e9, 0.9 * double(steps[1] + steps[2] + steps[3]));
+    EXPECT_LE(cpu.max_loop_lag_s * 1e9, 1.2 * double(three_longest));
+    EXPECT_LT(io.max_loop_lag_s, 0.1 * cpu.max_loop_lag_s);
 }
 
 ExperimentSpec block_loop(Blocker blocker, Offload offload) {

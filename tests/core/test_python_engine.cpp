@@ -484,6 +484,40 @@ TEST(PythonEngine, TimeoutEndsARunawayTreeAndLeavesNothing) {
         }
 }
 
+// The loop lag of a real asyncio program, as the tracer sees it: a ticker's timer that fell due
+// while a callback blocked the loop for 300 ms (time.sleep in a coroutine) waited most of that; the
+// same program awaiting instead keeps every wait a small share of it. Recorded as CallbackLag.
+TEST(PythonEngine, TheLoopLagOfARealProgramIsHowLongItsReadyCallbacksWaited) {
+    REQUIRE_PYTHON();
+    const std::string source = "import asyncio, time\n"
+                               "async def ticker():\n"
+                               "    for _ in range(20): await asyncio.sleep(0.02)\n"
+                               "async def blocker():\n"
+                               "    await asyncio.sleep(0.05)\n"
+                               "    BLOCK(0.3)\n"
+                               "async def main():\n"
+                               "    await asyncio.gather(ticker(), blocker())\n"
+                               "asyncio.run(main())\n";
+    auto with = [&](const std::string& block) {
+        std::string s = source;
+        s.replace(s.find("BLOCK"), 5, block);
+        return s;
+    };
+    Trace blocked_trace;
+    const Summary blocked = Runner::run(program(with("time.sleep")), &blocked_trace);
+    ASSERT_TRUE(blocked.completed) << blocked.error << blocked.program_stderr;
+    const Summary awaited = Runner::run(program(with("await asyncio.sleep")));
+    ASSERT_TRUE(awaited.completed) << awaited.error << awaited.program_stderr;
+    int64_t most_recorded = 0;
+    for (const Event& e : blocked_trace.events)
+        if (e.kind == EventKind::CallbackLag) most_recorded = std::max(most_recorded, int64_t(e.arg));
+    std::printf("python3: worst loop lag %.1f ms behind a 300 ms time.sleep, %.2f ms when awaited\n",
+                blocked.max_loop_lag_s * 1e3, awaited.max_loop_lag_s * 1e3);
+    EXPECT_NEAR(blocked.max_loop_lag_s, double(most_recorded) * 1e-9, 1e-9);
+    EXPECT_GE(blocked.max_loop_lag_s, 0.3 - 0.02 - 0.005); // the ticker fell due within 20 ms of the block
+    EXPECT_LT(awaited.max_loop_lag_s, 0.25 * blocked.max_loop_lag_s);
+}
+
 TEST(PythonEngine, TimeLimitStopsTheProgram) {
     REQUIRE_PYTHON();
     const Summary s = Runner::run(program("while True: pass\n", 0.5));
