@@ -20,8 +20,9 @@
 // it (GIL lane, GilWait on the loop lane); with `gil: off` the ticks stay on time. A process
 // offload has its own GIL in the child.
 //
-// Summary: loop_iterations, task_switches (task steps), max_loop_lag_s (the latest any timer or
-// tick ran after its due time, or an I/O callback after select() reported its fd ready), slow_callbacks
+// Summary: loop_iterations, task_switches (task steps), max_loop_lag_s (the longest any callback
+// waited from becoming ready to running: a timer or tick after its due time, a task step after it
+// was queued, an I/O callback after select() reported its fd ready), slow_callbacks
 // (debug mode, >= 100 ms), io latencies, gil_switches and forced_switches. Cancel: a watcher thread turns
 // the run's stop into main_task.cancel() through call_soon_threadsafe; blocking work checks it itself.
 // Everything is closed and joined before run() returns.

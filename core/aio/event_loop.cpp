@@ -84,6 +84,7 @@ void EventLoop::call_soon(std::function<void()> fn, CallbackKind kind) {
     ReadyItem item;
     item.fn = std::move(fn);
     item.kind = kind;
+    item.ready_ns = now_ns();
     ready_.push_back(std::move(item));
 }
 
@@ -94,6 +95,7 @@ Handle EventLoop::call_soon_handle(std::function<void()> fn, CallbackKind kind) 
     ReadyItem item;
     item.handle = state;
     item.kind = kind;
+    item.ready_ns = now_ns();
     ready_.push_back(std::move(item));
     return Handle(std::move(state));
 }
@@ -102,6 +104,7 @@ void EventLoop::schedule_step(TaskCore* task) {
     ReadyItem item;
     item.task = task;
     item.kind = CallbackKind::TaskStep;
+    item.ready_ns = now_ns();
     ready_.push_back(std::move(item));
 }
 
@@ -125,7 +128,7 @@ TimerHandle EventLoop::call_at(int64_t when_ns, std::function<void()> fn, Callba
 void EventLoop::call_soon_threadsafe(std::function<void()> fn) {
     {
         std::lock_guard lock(inbox_mutex_);
-        inbox_.push_back(std::move(fn));
+        inbox_.emplace_back(now_ns(), std::move(fn));
     }
     // One eventfd write per wake-up is enough; the loop clears the flag before it drains.
     if (!wake_pending_.exchange(true)) {
@@ -138,13 +141,19 @@ void EventLoop::drain_threadsafe_inbox() {
     uint64_t count = 0;
     [[maybe_unused]] const ssize_t n = ::read(wake_fd_, &count, sizeof count);
     wake_pending_.store(false);
-    std::vector<std::function<void()>> arrived;
+    std::vector<std::pair<int64_t, std::function<void()>>> arrived;
     {
         std::lock_guard lock(inbox_mutex_);
         arrived.swap(inbox_);
     }
-    for (auto& fn : arrived)
-        call_soon(std::move(fn), CallbackKind::Threadsafe);
+    // Ready since the other thread queued it: a loop busy in a callback meanwhile made it wait.
+    for (auto& [queued_ns, fn] : arrived) {
+        ReadyItem item;
+        item.fn = std::move(fn);
+        item.kind = CallbackKind::Threadsafe;
+        item.ready_ns = queued_ns;
+        ready_.push_back(std::move(item));
+    }
 }
 
 // --- I/O readiness --------------------------------------------------------------------------------
@@ -300,6 +309,7 @@ void EventLoop::queue_due_timers() {
         }
         record(lane_, EventKind::TimerFire, uint64_t(now - entry.when_ns));
         ReadyItem item;
+        item.ready_ns = entry.when_ns; // due then
         item.handle = std::move(entry.handle);
         item.kind = item.handle->kind;
         ready_.push_back(std::move(item));
@@ -319,7 +329,6 @@ void EventLoop::run_ready_snapshot() {
 void EventLoop::run_callback(ReadyItem& item) {
     if (item.handle && item.handle->cancelled) return;
     Recorder* const rec = options_.recorder;
-    const bool is_timer = item.handle && item.handle->timer;
     // One clock read at each end serves the loop lane, the task lane, the slow-callback check and
     // the lag: recording must not dominate a task switch.
     const int64_t t0 = now_ns();
@@ -330,16 +339,17 @@ void EventLoop::run_callback(ReadyItem& item) {
         task_lane = item.task->lane();
         task_number = item.task->number();
     }
+    const int64_t lag = std::max<int64_t>(0, t0 - item.ready_ns);
+    stats_.max_callback_lag_ns = std::max(stats_.max_callback_lag_ns, lag);
     if (rec) {
         cpu = current_cpu();
         const uint64_t who = task_lane == kNoLane ? 0 : uint64_t(task_lane) + 1;
+        rec->record_event(stamped(t0, lane_, EventKind::CallbackLag, cpu, uint64_t(lag)));
         rec->record_event(
             stamped(t0, lane_, EventKind::CallbackBegin, cpu, uint64_t(item.kind) | (who << 32)));
         if (task_lane != kNoLane)
             rec->record_event(stamped(t0, task_lane, EventKind::TaskStepBegin, cpu, task_number));
     }
-    if (is_timer) stats_.max_timer_lag_ns = std::max(stats_.max_timer_lag_ns, t0 - item.handle->when_ns);
-    if (item.ready_ns > 0) stats_.max_io_lag_ns = std::max(stats_.max_io_lag_ns, t0 - item.ready_ns);
     ++stats_.callbacks;
     spend_python_cost(item.reads);
 

@@ -78,8 +78,10 @@ struct LoopStats {
     uint64_t task_steps = 0; // task switches: each step resumes one task
     uint64_t slow_callbacks = 0;
     uint64_t callback_errors = 0; // callbacks that threw (asyncio logs them and carries on)
-    int64_t max_timer_lag_ns = 0; // latest a timer callback ran after its due time
-    int64_t max_io_lag_ns = 0;    // latest an I/O callback ran after select() reported its fd ready
+    // The loop lag: the longest any callback waited between becoming ready and running (a timer
+    // after its due time, a call_soon or call_soon_threadsafe callback after it was queued, an I/O
+    // callback after select() reported its fd ready). Each callback's is recorded (CallbackLag).
+    int64_t max_callback_lag_ns = 0;
     int64_t max_callback_ns = 0;
 };
 
@@ -149,7 +151,7 @@ private:
         std::shared_ptr<HandleState> handle; // a cancellable callback (timers, I/O, call_soon_handle)
         std::function<void()> fn;            // a plain callback
         CallbackKind kind = CallbackKind::Other;
-        int64_t ready_ns = 0; // I/O callbacks: when select() reported the fd ready
+        int64_t ready_ns = 0; // when it became ready: queued, due, or its fd reported ready
         bool reads = false;   // a reader's callback: a stream's _read_ready in CPython
     };
     struct TimerEntry {
@@ -203,7 +205,7 @@ private:
     std::unordered_map<int, FdWatch> fds_;
 
     std::mutex inbox_mutex_;
-    std::vector<std::function<void()>> inbox_;
+    std::vector<std::pair<int64_t, std::function<void()>>> inbox_; // (when queued, callback)
     std::atomic<bool> wake_pending_{false};
 
     std::vector<std::pair<std::shared_ptr<FutureBase>, TaskCore*>> tasks_;

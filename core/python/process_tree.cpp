@@ -1,5 +1,7 @@
 #include "process_tree.h"
 
+#include "core/trace/event.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
@@ -8,6 +10,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <map>
+#include <poll.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -158,10 +161,37 @@ bool ProgramProcess::poll_exit(int& status) {
     return true;
 }
 
+namespace {
+
+// Waits until every process in `pidfds` has ended (a pidfd turns readable when its process is a
+// zombie or gone), at most `timeout_ms`. Closes the descriptors.
+void wait_all_ended(std::vector<int>& pidfds, int timeout_ms) {
+    std::vector<pollfd> fds;
+    for (const int fd : pidfds)
+        fds.push_back({fd, POLLIN, 0});
+    const int64_t deadline = now_ns() + int64_t(timeout_ms) * 1'000'000;
+    while (!fds.empty()) {
+        const int64_t left_ms = (deadline - now_ns()) / 1'000'000;
+        if (left_ms <= 0) break;
+        const int n = poll(fds.data(), nfds_t(fds.size()), int(left_ms));
+        if (n < 0 && errno != EINTR) break;
+        std::erase_if(fds, [](const pollfd& p) { return p.revents != 0; });
+    }
+    for (const int fd : pidfds)
+        close(fd);
+    pidfds.clear();
+}
+
+} // namespace
+
 int ProgramProcess::kill_tree(const std::vector<pid_t>& also) {
     if (pid_ <= 0) return status_;
     const pid_t self = getpid();
     std::vector<pid_t> known(also.begin(), also.end());
+    // Each round: list the tree, SIGKILL all of it, sleep until every one of them has ended (their
+    // pidfds), reap what is ours. Orphans reparented to us meanwhile are found by the next round's
+    // listing; a round that finds nothing ends it. Without pidfds (Linux < 5.3), or when only
+    // zombies are left for their parents to reap, a round waits 1 ms.
     for (int round = 0; round < 40; ++round) {
         const std::vector<ProcInfo> all = list_processes();
         std::vector<pid_t> victims = tree_of(all, pid_, pid_);
@@ -174,20 +204,32 @@ int ProgramProcess::kill_tree(const std::vector<pid_t>& also) {
                 for (const pid_t d : tree_of(all, p.pid, 0))
                     if (std::find(victims.begin(), victims.end(), d) == victims.end()) victims.push_back(d);
         kill(-pid_, SIGKILL); // the session's own group (the root is its leader)
-        bool present = false;
+        bool present = false, waited = true;
+        std::vector<int> pidfds;
+        std::vector<pid_t> ours;
         for (const pid_t p : victims) {
             const auto it =
                 std::find_if(all.begin(), all.end(), [&](const ProcInfo& i) { return i.pid == p; });
             if (it == all.end() || p == self) continue;
             present = true;
-            if (it->state != 'Z') kill(p, SIGKILL);
+            if (it->state != 'Z') {
+                kill(p, SIGKILL);
+                if (const int fd = int(syscall(SYS_pidfd_open, p, 0)); fd >= 0)
+                    pidfds.push_back(fd);
+                else if (errno != ESRCH)
+                    waited = false;
+            }
             // Our own children (the root, and orphans we adopted as subreaper) are ours to reap.
-            if (it->ppid == self) {
-                int raw = 0;
-                if (waitpid(p, &raw, 0) == p && p == pid_) {
-                    reaped_ = true;
-                    status_ = decode_status(raw);
-                }
+            if (it->ppid == self) ours.push_back(p);
+        }
+        // Nothing to sleep on (only zombies, or no pidfds): give their parents a moment.
+        if (pidfds.empty()) waited = false;
+        wait_all_ended(pidfds, 2000);
+        for (const pid_t p : ours) {
+            int raw = 0;
+            if (waitpid(p, &raw, 0) == p && p == pid_) {
+                reaped_ = true;
+                status_ = decode_status(raw);
             }
         }
         if (!reaped_) {
@@ -201,7 +243,7 @@ int ProgramProcess::kill_tree(const std::vector<pid_t>& also) {
             }
         }
         if (!present && reaped_) break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        if (!waited) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
     if (subreaper_) {
         prctl(PR_SET_CHILD_SUBREAPER, 0);

@@ -245,6 +245,11 @@ void ProgramTrace::on_record(int stream, const Record& r) {
         if (it == tasks_.end()) break;
         ++stats_.task_switches;
         step_begin_[it->second] = r.t_ns;
+        // The loop lag: the step was ready at the latest when its iteration's select returned
+        // (CPython runs what is ready then, in order), so it waited at least this long.
+        if (const auto loop = loop_of_thread_.find(r.tid); loop != loop_of_thread_.end())
+            if (const auto end = last_select_end_.find(loop->second); end != last_select_end_.end())
+                note_callback_lag(r.t_ns, loop->second, r.t_ns - end->second);
         record(r.t_ns, it->second, EventKind::TaskStepBegin);
         break;
     }
@@ -263,15 +268,13 @@ void ProgramTrace::on_record(int stream, const Record& r) {
         const Thread* t = thread_for(p, r.tid);
         loops_[{p.pid, r.u64(0)}] =
             recorder_.add_lane(LaneKind::Loop, "event loop" + pid_suffix(p.pid), t ? t->lane : p.lane, r.tid);
+        loop_of_thread_[r.tid] = loops_[{p.pid, r.u64(0)}];
         break;
     }
     case RecordKind::SelectBegin: {
         const auto it = loops_.find({p.pid, r.u64(0)});
         if (it == loops_.end()) break;
         ++stats_.loop_iterations;
-        const auto last = last_select_end_.find(it->second);
-        if (last != last_select_end_.end())
-            stats_.max_loop_lag_s = std::max(stats_.max_loop_lag_s, double(r.t_ns - last->second) * 1e-9);
         const int64_t timeout = r.i64(8);
         record(r.t_ns, it->second, EventKind::LoopIteration, uint64_t(r.u32(16)) << 32 | r.u32(20));
         record(r.t_ns, it->second, EventKind::SelectBegin, timeout < 0 ? UINT64_MAX : uint64_t(timeout));
@@ -282,6 +285,8 @@ void ProgramTrace::on_record(int stream, const Record& r) {
         if (it == loops_.end()) break;
         last_select_end_[it->second] = r.t_ns;
         record(r.t_ns, it->second, EventKind::SelectEnd, r.u32(8));
+        // The earliest timer was due this long ago: its callback runs later still.
+        note_callback_lag(r.t_ns, it->second, r.i64(12));
         break;
     }
     case RecordKind::Note:
@@ -290,6 +295,12 @@ void ProgramTrace::on_record(int stream, const Record& r) {
     default:
         break;
     }
+}
+
+void ProgramTrace::note_callback_lag(int64_t t, uint32_t loop_lane, int64_t lag_ns) {
+    if (lag_ns <= 0) return;
+    stats_.max_loop_lag_s = std::max(stats_.max_loop_lag_s, double(lag_ns) * 1e-9);
+    record(t, loop_lane, EventKind::CallbackLag, uint64_t(lag_ns));
 }
 
 void ProgramTrace::on_samples(std::vector<sample::ThreadChange> changes) {

@@ -34,6 +34,9 @@ struct ProgramStats {
     uint64_t gil_switches = 0;
     uint64_t task_switches = 0;
     uint64_t loop_iterations = 0;
+    // The longest a ready callback waited, as far as the tracer sees it (lower bounds, each recorded
+    // as CallbackLag): a task step since its iteration's select returned, the earliest timer since
+    // it fell due (at select's return).
     double max_loop_lag_s = 0;
     uint64_t slow_callbacks = 0;
     double process_start_s = 0;  // median over child processes
@@ -99,6 +102,8 @@ private:
     };
 
     void add_note(const std::string& text); // mutex_ held
+    // A lower bound of how long a ready callback of `loop_lane` waited (the loop lag).
+    void note_callback_lag(int64_t t, uint32_t loop_lane, int64_t lag_ns);
     void record(int64_t t, uint32_t lane, EventKind kind, uint64_t arg = 0, uint16_t cpu = 0xFFFF);
     Process* process_of_stream(int stream);
     Thread* thread_for(const Process& p, uint32_t tid);
@@ -122,6 +127,7 @@ private:
     std::map<std::pair<pid_t, uint64_t>, uint32_t> object_ids_;
     std::map<uint32_t, int64_t> step_begin_;      // task lane -> its step's start
     std::map<uint32_t, int64_t> last_select_end_; // loop lane -> when its last select returned
+    std::map<uint32_t, uint32_t> loop_of_thread_; // native thread id -> the loop lane it runs
     std::vector<sample::ThreadChange> samples_;
     ProgramStats stats_;
 };

@@ -12,7 +12,6 @@
 #include <cstring>
 #include <fstream>
 #include <regex>
-#include <thread>
 #include <unistd.h>
 
 extern char** environ;
@@ -176,7 +175,7 @@ void PythonEngine::run(const ExperimentSpec& spec, RunContext& ctx, Summary& sum
         sampler.take(changes);
         if (!changes.empty()) trace.on_samples(std::move(changes));
         trace.apply_samples(now_ns() - kSampleDelayNs);
-        std::this_thread::sleep_for(std::chrono::nanoseconds(kPollNs));
+        ctx.stop.sleep_until(now_ns() + kPollNs); // a stop ends the wait at once
     }
     const int64_t end_ns = now_ns();
     // Whatever is left of the tree (the whole tree when stopped; orphans after a normal exit).

@@ -26,11 +26,11 @@ enum class RecordKind : uint16_t {
     StepBegin = 12,   // <task u64>
     StepEnd = 13,     // <task u64, outcome u8>
     SelectBegin = 14, // <loop u64, timeout ns i64 (-1 block), ready u32, timers u32>
-    SelectEnd = 15,   // <loop u64, events u32>
-    Note = 16,        // text
-    LoopNew = 17,     // <loop u64>
-    BlockBegin = 18,  // a blocking call of the standard library: <what u8 (BlockKind), timeout ns i64>
-    BlockEnd = 19,    // <what u8, 0 i64>
+    SelectEnd = 15, // <loop u64, events u32, how long ago the earliest timer fell due ns i64 (<= 0: not due)>
+    Note = 16,      // text
+    LoopNew = 17,   // <loop u64>
+    BlockBegin = 18, // a blocking call of the standard library: <what u8 (BlockKind), timeout ns i64>
+    BlockEnd = 19,   // <what u8, 0 i64>
 };
 
 // What a BlockBegin waits for.

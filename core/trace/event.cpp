@@ -112,6 +112,8 @@ std::string_view kind_name(EventKind kind) noexcept {
         return "slow callback";
     case EventKind::ReadyLength:
         return "ready queue length";
+    case EventKind::CallbackLag:
+        return "callback lag";
     case EventKind::CoreUtilisation:
         return "core utilisation";
     case EventKind::Marker:

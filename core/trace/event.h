@@ -74,6 +74,9 @@ enum class EventKind : uint16_t {
     ExecutorDone = 89,
     SlowCallback = 90, // arg: duration in ns
     ReadyLength = 91,  // arg: ready-queue length after this iteration's scheduling
+    // At a callback's begin, on the loop lane: how long it waited since it became ready (a timer's
+    // due time, call_soon, call_soon_threadsafe, select() reporting its fd); arg: ns. The loop lag.
+    CallbackLag = 92,
 
     // --- machine ------------------------------------------------------------------------------
     CoreUtilisation = 100, // lane: a core lane; arg: busy per mille over the last sample period

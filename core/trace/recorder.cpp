@@ -29,8 +29,11 @@ constexpr size_t kHugePage = size_t(2) << 20;
 Event* allocate_chunk(size_t events) noexcept {
     const size_t bytes = events * sizeof(Event);
     if (bytes < kHugePage) return static_cast<Event*>(std::malloc(bytes));
-    void* p = std::aligned_alloc(kHugePage, (bytes + kHugePage - 1) / kHugePage * kHugePage);
-    if (p) ::madvise(p, bytes, MADV_HUGEPAGE);
+    // The whole rounded allocation: a 3 MiB chunk advised for 3 MiB only would split its second
+    // 2 MiB range and leave that half in 4 KiB pages.
+    const size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
+    void* p = std::aligned_alloc(kHugePage, rounded);
+    if (p) ::madvise(p, rounded, MADV_HUGEPAGE);
     return static_cast<Event*>(p);
 }
 } // namespace

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <dirent.h>
 #include <gtest/gtest.h>
+#include <map>
 #include <thread>
 
 namespace {
@@ -39,9 +40,25 @@ TEST(AsyncioEngine, SleepingTasksOverlap) {
     Trace trace;
     const Summary s = Runner::run(asyncio_spec(WorkloadKind::Sleep, 3, 100, 2), &trace);
     ASSERT_TRUE(s.completed) << s.error;
-    // One after another: 3 x 2 x 100 ms = 600 ms. Overlapped: about 200 ms.
-    EXPECT_LT(s.wall_s, 0.6 / 1.8);
+    // One after another: 3 x 2 x 100 ms = 600 ms. Overlapped: about 200 ms, never less.
     EXPECT_GE(s.wall_s, 0.2);
+    // The overlap by structure (a loaded machine stretches the wall time, not this): all three
+    // sleepers await their first sleep at the same time, between their first and second steps.
+    int64_t last_first_end = INT64_MIN, first_second_begin = INT64_MAX;
+    for (const LaneInfo& lane : trace.lanes) {
+        if (lane.kind != LaneKind::Task || lane.name.find("sleeper") == std::string::npos) continue;
+        std::vector<int64_t> begins, ends;
+        for (const Event& e : trace.events) {
+            if (e.lane != lane.id) continue;
+            if (e.kind == EventKind::TaskStepBegin) begins.push_back(e.t_ns);
+            if (e.kind == EventKind::TaskStepEnd) ends.push_back(e.t_ns);
+        }
+        ASSERT_GE(begins.size(), 2u) << lane.name;
+        ASSERT_GE(ends.size(), 1u) << lane.name;
+        last_first_end = std::max(last_first_end, ends[0]);
+        first_second_begin = std::min(first_second_begin, begins[1]);
+    }
+    EXPECT_LT(last_first_end, first_second_begin) << "the sleeps did not overlap";
     // Each task steps 3 times (start, after each sleep), plus main's steps.
     EXPECT_GE(s.task_switches, 9u);
     EXPECT_GE(s.loop_iterations, 3u);
@@ -137,6 +154,44 @@ TEST(AsyncioEngine, SemaphoreLimitsHowManyRequestsRunAtOnce) {
     EXPECT_LT(unlimited.wall_s, limited.wall_s);
 }
 
+// Lesson 18's asyncio run at 100 % computing: four tasks whose first step counts without awaiting.
+// All four steps are ready at once; each waits for the ones before it, so the worst loop lag is
+// about three steps long (the last task waited for three others). It is measured from recorded
+// events: the summary's figure is the longest CallbackLag recorded. Waiting instead of computing,
+// the same four tasks keep the loop free: a small share of that.
+TEST(AsyncioEngine, TheLoopLagIsHowLongAReadyStepWaitedForTheBlockingOnes) {
+    ExperimentSpec spec = asyncio_spec(WorkloadKind::Blend, 4, 100);
+    spec.iterations = int64_t(100e6 / calibration().python_ns_per_iteration); // ~100 ms each
+    spec.cpu_percent = 100;
+    Trace computing, waiting;
+    const Summary cpu = Runner::run(spec, &computing);
+    ASSERT_TRUE(cpu.completed) << cpu.error;
+    spec.cpu_percent = 0;
+    const Summary io = Runner::run(spec, &waiting);
+    ASSERT_TRUE(io.completed) << io.error;
+
+    int64_t most_recorded = 0;
+    for (const Event& e : computing.events)
+        if (e.kind == EventKind::CallbackLag) most_recorded = std::max(most_recorded, int64_t(e.arg));
+    std::vector<int64_t> steps; // the tasks' steps that counted
+    std::map<uint32_t, int64_t> begun;
+    for (const Event& e : computing.events) {
+        if (e.kind == EventKind::TaskStepBegin) begun[e.lane] = e.t_ns;
+        if (e.kind == EventKind::TaskStepEnd && begun.count(e.lane) &&
+            computing.lane(e.lane)->name.find("main") == std::string::npos)
+            steps.push_back(e.t_ns - begun[e.lane]);
+    }
+    ASSERT_GE(steps.size(), 4u);
+    std::sort(steps.rbegin(), steps.rend());
+    const int64_t three_longest = steps[0] + steps[1] + steps[2];
+    std::printf("computing: worst lag %.1f ms, three longest steps %.1f ms; waiting: worst lag %.2f ms\n",
+                cpu.max_loop_lag_s * 1e3, double(three_longest) * 1e-6, io.max_loop_lag_s * 1e3);
+    EXPECT_NEAR(cpu.max_loop_lag_s, double(most_recorded) * 1e-9, 1e-9);
+    EXPECT_GE(cpu.max_loop_lag_s * 1e9, 0.9 * double(steps[1] + steps[2] + steps[3]));
+    EXPECT_LE(cpu.max_loop_lag_s * 1e9, 1.2 * double(three_longest));
+    EXPECT_LT(io.max_loop_lag_s, 0.1 * cpu.max_loop_lag_s);
+}
+
 ExperimentSpec block_loop(Blocker blocker, Offload offload) {
     ExperimentSpec s = asyncio_spec(WorkloadKind::BlockLoop, 4, 10, 40); // tickers: 40 x 10 ms
     s.blocker = blocker;
@@ -185,13 +240,44 @@ double median_timer_lateness_ms_while_offloaded(const Trace& trace) {
     return double(lateness[lateness.size() / 2]) * 1e-6;
 }
 
+// The loop's waits for the GIL while the offloaded call ran: how long each took (GilAcquired's arg
+// after a GilWaitBegin on the loop's lane, between ExecutorSubmit and ExecutorDone).
+std::vector<int64_t> loop_gil_waits_while_offloaded(const Trace& trace) {
+    int64_t begin = INT64_MAX, end = INT64_MIN;
+    for (const Event& e : trace.events) {
+        if (e.kind == EventKind::ExecutorSubmit) begin = std::min(begin, e.t_ns);
+        if (e.kind == EventKind::ExecutorDone) end = std::max(end, e.t_ns);
+    }
+    std::vector<int64_t> waits;
+    bool waiting = false;
+    for (const Event& e : trace.events) {
+        const LaneInfo* lane = trace.lane(e.lane);
+        if (!lane || lane->kind != LaneKind::Loop || e.t_ns <= begin || e.t_ns >= end) continue;
+        if (e.kind == EventKind::GilWaitBegin) waiting = true;
+        if (e.kind == EventKind::GilAcquired && waiting) {
+            waits.push_back(int64_t(e.arg));
+            waiting = false;
+        }
+    }
+    return waits;
+}
+
+double median_ms_of(std::vector<int64_t> v) {
+    if (v.empty()) return -1;
+    std::nth_element(v.begin(), v.begin() + long(v.size() / 2), v.end());
+    return double(v[v.size() / 2]) * 1e-6;
+}
+
 // asyncio.to_thread(count) in CPython: the executor thread and the loop's thread share one GIL, so
 // every time the loop wakes up it waits for the counting thread to honour a drop request, about
 // one switch interval (python3 measures ~5.5 ms with the default 5 ms; see
 // tests/bench/aio_to_thread_lag_cpython.py). With the GIL off, or in a process, the ticks are on
-// time.
+// time. Checked by structure, so a loaded machine cannot fake or hide it: the loop's waits for the
+// GIL are timed waits of a whole interval (load only lengthens them), the ticks' lateness is about
+// one such wait (not a stall of several), and without a shared GIL the ticks are late by a small
+// share of that (scheduling noise only: 0-4 ms at load 12, against >= 20 ms with the GIL).
 TEST(AsyncioEngine, ACpuBoundThreadOffloadStillTakesTheGilFromTheLoop) {
-    constexpr double kIntervalMs = 10; // well above this machine's scheduling noise
+    constexpr double kIntervalMs = 20; // well above this machine's scheduling noise, even loaded
     ExperimentSpec spec = block_loop(Blocker::Cpu, Offload::Thread);
     spec.switch_interval_ms = kIntervalMs;
     spec.io_ms = 20;
@@ -211,25 +297,33 @@ TEST(AsyncioEngine, ACpuBoundThreadOffloadStillTakesTheGilFromTheLoop) {
     const double late_on = median_timer_lateness_ms_while_offloaded(with_gil);
     const double late_off = median_timer_lateness_ms_while_offloaded(without_gil);
     const double late_process = median_timer_lateness_ms_while_offloaded(in_process);
+    const std::vector<int64_t> waits = loop_gil_waits_while_offloaded(with_gil);
+    const double gil_wait = median_ms_of(waits);
+    std::printf("ticks late by %.2f ms with the GIL (loop's GIL waits %.2f ms, %zu of them), %.2f ms "
+                "without, %.2f ms with a process\n",
+                late_on, gil_wait, waits.size(), late_off, late_process);
+    ASSERT_GE(late_on, 0) << "no timer fired while the thread counted";
     ASSERT_GE(late_off, 0) << "no timer fired while the thread counted";
     ASSERT_GE(late_process, 0) << "no timer fired while the process counted";
-    EXPECT_GE(late_on, 0.5 * kIntervalMs);
-    EXPECT_LE(late_on, 3.0 * kIntervalMs); // one wait per wake-up, not a stall
-    EXPECT_LT(late_off, 0.2 * kIntervalMs);
-    EXPECT_LT(late_process, 0.2 * kIntervalMs);
-    EXPECT_GE(on.max_loop_lag_s * 1e3, 0.5 * kIntervalMs);
+    // Each wake-up of the loop waited for the GIL: a whole interval, then a drop request honoured.
+    ASSERT_GE(waits.size(), 3u);
+    EXPECT_GE(gil_wait, 0.9 * kIntervalMs);
+    // The ticks were late by that wait: at least by it, and by about one of them, not several.
+    EXPECT_GE(late_on, 0.9 * gil_wait);
+    EXPECT_LE(late_on, 2.5 * gil_wait);
+    // Without a shared GIL the ticks are on time, next to the GIL's wait.
+    EXPECT_LT(late_off, 0.5 * late_on);
+    EXPECT_LT(late_process, 0.5 * late_on);
+    EXPECT_GE(on.max_loop_lag_s * 1e3, 0.9 * gil_wait);
     EXPECT_GT(on.forced_switches, 0u); // the counting thread dropped the GIL on request
     EXPECT_EQ(off.forced_switches, 0u);
 
-    // The loop's lane shows the waits; the executor thread holds the GIL in between.
-    size_t loop_waits = 0, executor_holds = 0;
+    // The executor thread holds the GIL in between the loop's waits.
+    size_t executor_holds = 0;
     for (const Event& e : with_gil.events) {
         const LaneInfo* lane = with_gil.lane(e.lane);
-        if (!lane) continue;
-        loop_waits += lane->kind == LaneKind::Loop && e.kind == EventKind::GilWaitBegin;
-        executor_holds += lane->kind == LaneKind::Executor && e.kind == EventKind::GilAcquired;
+        executor_holds += lane && lane->kind == LaneKind::Executor && e.kind == EventKind::GilAcquired;
     }
-    EXPECT_GE(loop_waits, 3u);
     EXPECT_GE(executor_holds, 3u);
     EXPECT_EQ(count_kind(without_gil, EventKind::GilAcquired), 0u);
 }

@@ -611,6 +611,92 @@ TEST(EventLoop, DebugModeFlagsSlowCallbacks) {
     EXPECT_EQ(loop.stats().slow_callbacks, 1u);
 }
 
+// The loop lag, as a loop monitor sees it: how long a ready callback waited before it ran. A
+// callback that blocks for X holds up everything ready behind it: a call_soon callback queued before
+// it, a timer that fell due while it ran and a call_soon_threadsafe from another thread each wait
+// about X, measured from recorded events (CallbackLag at each callback's begin; the blocker's own
+// CallbackBegin..End is X). Without the blocker the same callbacks wait a small share of that.
+struct LagRun {
+    int64_t blocked_ns = 0;                // the blocker's recorded duration
+    int64_t soon_ns = 0, timer_ns = 0;     // the lags recorded for the callbacks behind it
+    int64_t threadsafe_ns = 0, max_ns = 0; // and the loop's worst, as the summary reports it
+};
+
+LagRun run_behind_a_blocker(int64_t block_ns) {
+    clab::Recorder recorder;
+    LoopOptions options;
+    options.recorder = &recorder;
+    options.python_cost = false;
+    EventLoop loop(options);
+    int done = 0;
+    loop.call_soon(
+        [&] {
+            // Due and queued while this callback runs: both wait for it to end.
+            loop.call_later(
+                block_ns / 10, [&done] { ++done; }, clab::CallbackKind::Timer);
+            std::thread([&loop, &done] { loop.call_soon_threadsafe([&done] { ++done; }); }).join();
+            const int64_t until = clab::now_ns() + block_ns;
+            while (clab::now_ns() < until) {
+            }
+        },
+        clab::CallbackKind::Other);
+    loop.call_soon([&done] { ++done; }, clab::CallbackKind::FutureDone);
+    while (done < 3) // each run_once has something ready, due or woken: none blocks for good
+        loop.run_once();
+    std::vector<clab::Event> events;
+    recorder.snapshot(events);
+    std::sort(events.begin(), events.end(),
+              [](const clab::Event& a, const clab::Event& b) { return a.t_ns < b.t_ns; });
+    LagRun out;
+    int64_t lag = -1, begin = 0;
+    for (const clab::Event& e : events) {
+        if (e.kind == clab::EventKind::CallbackLag) lag = int64_t(e.arg);
+        if (e.kind == clab::EventKind::CallbackBegin) {
+            begin = e.t_ns;
+            switch (clab::CallbackKind(e.arg & 0xFFFFFFFF)) {
+            case clab::CallbackKind::FutureDone:
+                out.soon_ns = lag;
+                break;
+            case clab::CallbackKind::Timer:
+                out.timer_ns = lag;
+                break;
+            case clab::CallbackKind::Threadsafe:
+                out.threadsafe_ns = lag;
+                break;
+            default:
+                break;
+            }
+        }
+        if (e.kind == clab::EventKind::CallbackEnd && clab::CallbackKind(e.arg) == clab::CallbackKind::Other)
+            out.blocked_ns = e.t_ns - begin;
+    }
+    out.max_ns = loop.stats().max_callback_lag_ns;
+    return out;
+}
+
+TEST(EventLoop, TheLoopLagIsHowLongReadyCallbacksWaited) {
+    constexpr int64_t kBlockNs = 200'000'000;
+    const LagRun blocked = run_behind_a_blocker(kBlockNs);
+    const LagRun free = run_behind_a_blocker(0);
+    std::printf("behind a %.1f ms callback: call_soon %.1f ms, timer %.1f ms, threadsafe %.1f ms; "
+                "without it: %.2f / %.2f / %.2f ms\n",
+                double(blocked.blocked_ns) * 1e-6, double(blocked.soon_ns) * 1e-6,
+                double(blocked.timer_ns) * 1e-6, double(blocked.threadsafe_ns) * 1e-6,
+                double(free.soon_ns) * 1e-6, double(free.timer_ns) * 1e-6, double(free.threadsafe_ns) * 1e-6);
+    ASSERT_GE(blocked.blocked_ns, kBlockNs);
+    // Queued before the blocker began: waited all of it. Due (at a tenth) or queued from the other
+    // thread while it ran: waited the rest of it.
+    EXPECT_GE(blocked.soon_ns, blocked.blocked_ns);
+    EXPECT_GE(blocked.timer_ns, blocked.blocked_ns * 8 / 10);
+    EXPECT_GE(blocked.threadsafe_ns, blocked.blocked_ns * 8 / 10);
+    // ... and about that, not more: the loop's own work between callbacks is small next to it.
+    for (const int64_t lag : {blocked.soon_ns, blocked.timer_ns, blocked.threadsafe_ns})
+        EXPECT_LT(lag, blocked.blocked_ns * 3 / 2);
+    EXPECT_EQ(blocked.max_ns, std::max({blocked.soon_ns, blocked.timer_ns, blocked.threadsafe_ns}));
+    // Without the blocker nothing waits long.
+    EXPECT_LT(free.max_ns, blocked.blocked_ns / 4);
+}
+
 TEST(EventLoop, CloseCancelsPendingTasksAndRunsTheirCleanup) {
     bool cleaned = false;
     {

@@ -432,6 +432,12 @@ TEST(PythonEngine, LockWaitsNameTheLock) {
     EXPECT_TRUE(waited_on_lock);
 }
 
+// A stop ends a runaway tree (forks that ignore SIGTERM and leave the session, multiprocessing
+// children, spinning threads) at once and leaves nothing. "At once" is measured against the same
+// machine at the same moment: ending the tree must take a small share of the time the tree took to
+// come up (fork, exec and imports for five processes; 0.1-0.3 s quiet, seconds at load 12), since
+// every process is killed together and waited for through its pidfd. A stop that waited for a
+// grace period, a deadline or polled each process in turn would take as long as the start-up.
 TEST(PythonEngine, TimeoutEndsARunawayTreeAndLeavesNothing) {
     REQUIRE_PYTHON();
     ASSERT_TRUE(Runner::run(program("pass")).completed); // warm-up: the interpreter probe is cached
@@ -439,6 +445,7 @@ TEST(PythonEngine, TimeoutEndsARunawayTreeAndLeavesNothing) {
     const int threads_before = clab::testing::live_threads();
     const int dirs_before = snippet_dirs();
     Runner runner;
+    const int64_t started = now_ns();
     ASSERT_TRUE(runner.start(program("import os, signal, threading, multiprocessing as mp\n"
                                      "def spin():\n"
                                      "    while True: pass\n"
@@ -452,17 +459,20 @@ TEST(PythonEngine, TimeoutEndsARunawayTreeAndLeavesNothing) {
                                      "    for p in ps: p.start()\n"
                                      "    for _ in range(4): threading.Thread(target=spin).start()\n"
                                      "    spin()\n")));
-    // Wait until the whole tree is up: 5 processes say hello (main, 2 forks, 2 mp children).
-    for (int i = 0; i < 400 && runner.recorder().lane_count() < 3 + 4 + 4; ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    // Wait until the whole tree is up: 5 processes say hello (main, 2 forks, 2 mp children). Now
+    // and then (seen under TSan) one of them has not said so after 20 s: then the tree is ended as
+    // it is, and the start-up counts until then.
+    for (int i = 0; i < 2000 && runner.recorder().lane_count() < 3 + 4 + 4; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    const double up_s = double(now_ns() - started) * 1e-9;
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     const int64_t stop = now_ns();
     runner.cancel();
     const Summary& s = runner.wait();
     const double took = double(now_ns() - stop) * 1e-9;
+    std::printf("the tree came up in %.1f ms and was ended in %.1f ms\n", up_s * 1e3, took * 1e3);
     EXPECT_TRUE(s.cancelled);
-    EXPECT_LT(took, 0.2 * 3) << "stopping took " << took
-                             << " s"; // 200 ms target; a loaded machine gets slack
+    EXPECT_LT(took, 0.5 * up_s) << "stopping took " << took * 1e3 << " ms, starting " << up_s * 1e3 << " ms";
     EXPECT_TRUE(zombie_children().empty());
     EXPECT_EQ(clab::testing::open_fds(), fds_before);
     EXPECT_LE(clab::testing::live_threads(), threads_before + clab::testing::kSanitizerThreads);
@@ -473,6 +483,40 @@ TEST(PythonEngine, TimeoutEndsARunawayTreeAndLeavesNothing) {
         if (lane.kind == LaneKind::Process && lane.os_id > 0) {
             EXPECT_NE(kill(pid_t(lane.os_id), 0), 0) << lane.name;
         }
+}
+
+// The loop lag of a real asyncio program, as the tracer sees it: a ticker's timer that fell due
+// while a callback blocked the loop for 300 ms (time.sleep in a coroutine) waited most of that; the
+// same program awaiting instead keeps every wait a small share of it. Recorded as CallbackLag.
+TEST(PythonEngine, TheLoopLagOfARealProgramIsHowLongItsReadyCallbacksWaited) {
+    REQUIRE_PYTHON();
+    const std::string source = "import asyncio, time\n"
+                               "async def ticker():\n"
+                               "    for _ in range(20): await asyncio.sleep(0.02)\n"
+                               "async def blocker():\n"
+                               "    await asyncio.sleep(0.05)\n"
+                               "    BLOCK(0.3)\n"
+                               "async def main():\n"
+                               "    await asyncio.gather(ticker(), blocker())\n"
+                               "asyncio.run(main())\n";
+    auto with = [&](const std::string& block) {
+        std::string s = source;
+        s.replace(s.find("BLOCK"), 5, block);
+        return s;
+    };
+    Trace blocked_trace;
+    const Summary blocked = Runner::run(program(with("time.sleep")), &blocked_trace);
+    ASSERT_TRUE(blocked.completed) << blocked.error << blocked.program_stderr;
+    const Summary awaited = Runner::run(program(with("await asyncio.sleep")));
+    ASSERT_TRUE(awaited.completed) << awaited.error << awaited.program_stderr;
+    int64_t most_recorded = 0;
+    for (const Event& e : blocked_trace.events)
+        if (e.kind == EventKind::CallbackLag) most_recorded = std::max(most_recorded, int64_t(e.arg));
+    std::printf("python3: worst loop lag %.1f ms behind a 300 ms time.sleep, %.2f ms when awaited\n",
+                blocked.max_loop_lag_s * 1e3, awaited.max_loop_lag_s * 1e3);
+    EXPECT_NEAR(blocked.max_loop_lag_s, double(most_recorded) * 1e-9, 1e-9);
+    EXPECT_GE(blocked.max_loop_lag_s, 0.3 - 0.02 - 0.005); // the ticker fell due within 20 ms of the block
+    EXPECT_LT(awaited.max_loop_lag_s, 0.25 * blocked.max_loop_lag_s);
 }
 
 TEST(PythonEngine, TimeLimitStopsTheProgram) {

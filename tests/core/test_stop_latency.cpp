@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <string>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 using namespace clab;
@@ -59,7 +60,40 @@ std::vector<Case> long_runs() {
     ExperimentSpec spawn = make(EngineKind::ProcessPool, WorkloadKind::Cpu, 3);
     spawn.start_method = StartMethod::Spawn;
     cases.push_back({"process-pool(spawn)/cpu", spawn});
+    for (Offload offload : {Offload::Thread, Offload::Process}) {
+        ExperimentSpec blocked = make(EngineKind::Asyncio, WorkloadKind::BlockLoop, 3);
+        blocked.io_ms = 10; // tickers keep the loop busy while the offloaded count runs for minutes
+        blocked.io_count = 1'000'000;
+        blocked.offload = offload;
+        cases.push_back({"asyncio/offload-" + std::string(to_string(offload)), blocked});
+    }
+    ExperimentSpec many = make(EngineKind::ThreadPool, WorkloadKind::Sleep, 200);
+    many.workers = 100;
+    cases.push_back({"thread-pool(100)/sleep", many});
+    if (access("/usr/bin/python3", X_OK) == 0) {
+        // A real program: a process tree that computes in threads and a child process.
+        ExperimentSpec python;
+        python.engine = EngineKind::Python;
+        python.source = "import threading, multiprocessing as mp\n"
+                        "def spin():\n"
+                        "    while True: pass\n"
+                        "if __name__ == '__main__':\n"
+                        "    mp.Process(target=spin).start()\n"
+                        "    for _ in range(2): threading.Thread(target=spin).start()\n"
+                        "    spin()\n";
+        cases.push_back({"python/tree", python});
+    }
     return cases;
+}
+
+// The python engine finds its interpreter once per process before a run's clock starts (python3
+// on PATH may be a pyenv shim: 1.4 s here), and a stop meanwhile is seen once that returns: warm
+// it up, so the stop measured is the run's.
+void warm_up(const ExperimentSpec& spec) {
+    if (spec.engine != EngineKind::Python) return;
+    ExperimentSpec warm = spec;
+    warm.source = "pass\n";
+    Runner::run(warm);
 }
 
 } // namespace
@@ -75,41 +109,57 @@ constexpr double kMostStopShare = 0.35;
 constexpr double kMostUnpickleShare = 0.25;
 constexpr int64_t kRunBeforeStopNs = 1'000'000'000;
 
+// How long a cancel of `spec` takes after it ran `run_ns` (from cancel() until the summary is
+// there), and how long it had run.
+std::pair<double, double> cancel_after(const ExperimentSpec& spec, int64_t run_ns, const std::string& name) {
+    Runner runner;
+    EXPECT_TRUE(runner.start(spec)) << name << ": " << runner.error();
+    const int64_t t0 = now_ns();
+    std::this_thread::sleep_for(std::chrono::nanoseconds(run_ns));
+    const int64_t asked = now_ns();
+    runner.cancel();
+    const Summary& s = runner.wait();
+    EXPECT_TRUE(s.cancelled) << name;
+    return {double(now_ns() - asked) * 1e-9, double(asked - t0) * 1e-9};
+}
+
 TEST(StopLatency, ACancelEndsEveryEngineFarSoonerThanItRan) {
     for (const Case& c : long_runs()) {
-        Runner runner;
-        ASSERT_TRUE(runner.start(c.spec)) << c.name << ": " << runner.error();
-        const int64_t t0 = now_ns();
-        std::this_thread::sleep_for(std::chrono::nanoseconds(kRunBeforeStopNs));
-        const int64_t asked = now_ns();
-        runner.cancel();
-        const Summary& s = runner.wait();
-        const double ran_s = double(asked - t0) * 1e-9;
-        const double stop_s = double(now_ns() - asked) * 1e-9;
+        warm_up(c.spec);
+        const auto [stop_s, ran_s] = cancel_after(c.spec, kRunBeforeStopNs, c.name);
         std::printf("%-26s stopped in %6.1f ms after %4.0f ms\n", c.name.c_str(), stop_s * 1e3, ran_s * 1e3);
-        EXPECT_TRUE(s.cancelled) << c.name;
         if (kTimed) {
             EXPECT_LT(stop_s / ran_s, kMostStopShare) << c.name << ": " << stop_s * 1e3 << " ms";
         }
     }
 }
 
-// --timeout-s ends a run through the same stop: its wall time overshoots the limit by as little.
+// --timeout-s ends a run through the same stop as a cancel, in every engine: the run overshoots its
+// limit by about what a cancel after as long a run takes (measured right before, same machine,
+// same load), plus a small share of the run for the start-up the limit does not count (the Runner's
+// thread, the engine's prepare) and a loaded machine's noise. Before the one wake-up primitive the
+// time limit took up to 0.99 s (threads, 100 MB payload) against 84 ms for a cancel.
+constexpr double kTimeoutOverCancel = 3.0;
+constexpr double kTimeoutNoiseShare = 0.1;
+
 TEST(StopLatency, TheTimeLimitStopsAsFastAsCancel) {
     for (const Case& c : long_runs()) {
-        if (c.name.find("payload") == std::string::npos && c.name.find("sleep") == std::string::npos)
-            continue;
         ExperimentSpec spec = c.spec;
+        warm_up(spec);
+        const double cancel_s = cancel_after(spec, kRunBeforeStopNs, c.name).first;
         spec.timeout_s = double(kRunBeforeStopNs) * 1e-9;
         const int64_t t0 = now_ns();
         const Summary s = Runner::run(spec);
         const double overshoot_s = double(now_ns() - t0) * 1e-9 - spec.timeout_s;
-        std::printf("%-26s ended %6.1f ms after its time limit\n", c.name.c_str(), overshoot_s * 1e3);
+        std::printf("%-26s ended %6.1f ms after its time limit (a cancel: %6.1f ms)\n", c.name.c_str(),
+                    overshoot_s * 1e3, cancel_s * 1e3);
         EXPECT_TRUE(s.cancelled) << c.name;
-        EXPECT_NE(s.error.find("time limit"), std::string::npos) << c.name << ": " << s.error;
+        if (!s.deadlock) { // a deadlock reports itself, whatever ended the run
+            EXPECT_NE(s.error.find("time limit"), std::string::npos) << c.name << ": " << s.error;
+        }
         if (kTimed) {
-            EXPECT_LT(overshoot_s / spec.timeout_s, kMostStopShare)
-                << c.name << ": " << overshoot_s * 1e3 << " ms";
+            EXPECT_LT(overshoot_s, kTimeoutOverCancel * cancel_s + kTimeoutNoiseShare * spec.timeout_s)
+                << c.name << ": " << overshoot_s * 1e3 << " ms, a cancel " << cancel_s * 1e3 << " ms";
         }
     }
 }

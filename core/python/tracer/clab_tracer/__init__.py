@@ -553,7 +553,15 @@ def _patch_asyncio_selector(selector_events):
             if t != 0:
                 _before_blocking()
             events = select(timeout)
-            _rec(SELECT_END, struct.pack("<QI", key, len(events)))
+            late = 0  # how long ago the earliest timer fell due: the loop lag of its callback
+            if scheduled:
+                try:
+                    head = scheduled[0]
+                    if not head._cancelled:
+                        late = _now() - int(head._when * 1e9)
+                except Exception:
+                    pass
+            _rec(SELECT_END, struct.pack("<QIq", key, len(events), late))
             return events
 
         sel.select = traced_select
