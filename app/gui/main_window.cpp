@@ -13,6 +13,7 @@
 #include "lessons/lesson_repository.h"
 #include "prediction_box.h"
 #include "run_controller.h"
+#include "startup_probe.h"
 #include "step_view.h"
 #include "summary_text.h"
 #include "wrapping_delegate.h"
@@ -37,14 +38,17 @@ MainWindow::MainWindow(const cli::GuiOptions& options, QWidget* parent)
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("Concurrency Lab"));
     buildLayout();
+    gui::startup_mark("layout");
     buildActions();
     buildMenus();
     buildToolBar();
     default_state_ = saveState();
+    gui::startup_mark("menus");
 
     repository_ = new lessons::LessonRepository(this);
     connect(repository_, &lessons::LessonRepository::reloaded, this, &MainWindow::lessonsReloaded);
     repository_->setDirectory(options_.lessons_dir);
+    gui::startup_mark("lessons");
 
     restoreSession();
 
@@ -57,6 +61,7 @@ MainWindow::MainWindow(const cli::GuiOptions& options, QWidget* parent)
         if (!opened) info_->hide(); // a lesson that went away is not worth a message
     }
     if (!opened && !model_->lessons().isEmpty() && lesson_ < 0) openStep(0, 0);
+    gui::startup_mark("step");
 
     classroom::attach_classroom(this); // compare, replay, exports, slow motion, presenter look
 
@@ -96,9 +101,12 @@ void MainWindow::buildLayout() {
     connect(navigator_, &QTreeView::clicked, this, &MainWindow::onNavigatorClicked);
     connect(navigator_, &QTreeView::activated, this, &MainWindow::onNavigatorClicked);
 
+    gui::startup_mark("navigator");
     step_view_ = new gui::StepView(main_split_);
     step_view_->setMinimumWidth(320);
+    gui::startup_mark("step_view");
     lab_ = new gui::LabPanel(main_split_);
+    gui::startup_mark("lab");
     lab_->setMinimumWidth(420);
     step_view_->code()->setRunController(lab_->controller()); // Run in Python draws on the lab's timeline
     connect(step_view_->code(), &editor::StepCode::exercisesChanged, this, &MainWindow::syncProgressMarks);
