@@ -95,7 +95,9 @@ CodePanel::CodePanel(CodeStore* store, QWidget* parent)
 
     auto* split = new QSplitter(Qt::Vertical, this);
     editor_ = new CodeEditor(split);
-    editor_->setAccessibleDescription(tr("The step's Python program; Ctrl+Enter runs it in Python"));
+    editor_->setAccessibleDescription(
+        tr("The step's Python program; Ctrl+Enter runs it in Python, Tab indents, Esc moves on to the "
+           "next control"));
     output_ = new OutputPane(split);
     split->addWidget(editor_);
     split->addWidget(output_);

@@ -16,6 +16,7 @@
 #include "startup_probe.h"
 #include "step_view.h"
 #include "summary_text.h"
+#include "tab_order.h"
 #include "wrapping_delegate.h"
 #include "wrapping_status_bar.h"
 
@@ -264,6 +265,8 @@ bool MainWindow::openStep(int lesson_index, int step) {
         navigator_->scrollTo(model_->indexOf(lesson_index), QAbstractItemView::PositionAtTop);
         navigator_->scrollTo(index);
     });
+    // Once the step's controls are laid out: Tab through them panel by panel, in reading order.
+    QTimer::singleShot(0, this, [this] { gui::order_tabs({navigator_, step_view_, lab_}); });
     setWindowTitle(tr("%1 — Concurrency Lab").arg(l.title));
     statusBar()->showMessage(tr("Lesson %1, step %2 of %3").arg(l.number).arg(step + 1).arg(l.steps.size()));
     emit stepOpened(lesson_index, step);
