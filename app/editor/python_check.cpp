@@ -5,6 +5,7 @@
 #include <QPointer>
 #include <QProcess>
 #include <QTimer>
+#include <unistd.h>
 
 namespace clab::editor {
 
@@ -84,6 +85,8 @@ public:
             if (error == QProcess::FailedToStart) finish(false, {});
         });
         QTimer::singleShot(kAskMs, process_, [this] { process_->kill(); }); // then finished() comes
+        // Not urgent: at a lower priority it does not slow the first paint on a busy or small machine.
+        process_->setChildProcessModifier([] { (void)::nice(10); });
         process_->start(name_, {QStringLiteral("-c"), QString::fromLatin1(kDescribe)});
     }
     static DescriptionQuery* running(const QString& name) {
