@@ -14,6 +14,7 @@
 #include "timeline_markers.h"
 #include "trace_export.h"
 
+#include <QEvent>
 #include <QFileInfo>
 #include <QItemSelectionModel>
 #include <QListView>
@@ -53,9 +54,19 @@ ClassroomController::ClassroomController(ClassroomHost host, QObject* parent)
     });
     buildActions();
     buildDock();
+    if (host_.window) host_.window->installEventFilter(this);
 }
 
 ClassroomController::~ClassroomController() = default;
+
+bool ClassroomController::eventFilter(QObject* watched, QEvent* event) {
+    if (event->type() == QEvent::FontChange && watched == host_.window) {
+        presenter_->followFont(compare_);
+        for (const QPointer<ReplayWindow>& w : std::as_const(replays_))
+            presenter_->followFont(w);
+    }
+    return QObject::eventFilter(watched, event);
+}
 
 RunPtr ClassroomController::selectedRun() const {
     if (list_ && list_->selectionModel()) {

@@ -110,6 +110,10 @@ signals:
     void message(const QString& text); // for the status bar
     void runAdded(const clab::classroom::RunPtr& run);
 
+protected:
+    // The window's font changed (View → Zoom, presenter mode): Compare and Replay follow it.
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
     void buildActions();
     void buildDock();

@@ -91,7 +91,13 @@ void PresenterMode::style(QWidget* other) const {
     other->setStyleSheet(active_ ? presenter_style_sheet() : QString());
     other->ensurePolished(); // polish now, so the style sheet cannot override the palette later
     other->setPalette(active_ ? high_contrast_palette() : QPalette());
-    if (active_ && window_) other->setFont(window_->font());
+    followFont(other);
+}
+
+void PresenterMode::followFont(QWidget* other) const {
+    // While presenting, the window's larger font (style sheets stop font propagation, so a copy);
+    // at the desk none of its own: the application's, zoomed as View → Zoom says.
+    if (other) other->setFont(active_ && window_ ? window_->font() : QFont());
 }
 
 void PresenterMode::apply() {

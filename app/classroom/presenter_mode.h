@@ -29,6 +29,8 @@ public:
     bool labOnly() const { return lab_only_; }
     // Applies the theme to another top-level window (replay, compare) while active.
     void style(QWidget* other) const;
+    // Gives `other` the font style() gives it; again after the window's font changed (a zoom).
+    void followFont(QWidget* other) const;
 
 private:
     void apply();

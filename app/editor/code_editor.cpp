@@ -95,6 +95,12 @@ void CodeEditor::paintLineNumbers(QPaintEvent* event) {
 }
 
 void CodeEditor::keyPressEvent(QKeyEvent* event) {
+    if (event->key() == Qt::Key_Escape && event->modifiers() == Qt::NoModifier) {
+        // Tab indents here, so Esc is the keyboard's way out to the next control (no trap). QWidget's
+        // own step: an editable QPlainTextEdit refuses to hand the focus on.
+        QWidget::focusNextPrevChild(true);
+        return;
+    }
     if (event->key() == Qt::Key_Tab && event->modifiers() == Qt::NoModifier) {
         // Python wants spaces: a tab becomes the spaces to the next multiple of four.
         const int column = textCursor().positionInBlock();

@@ -95,7 +95,9 @@ CodePanel::CodePanel(CodeStore* store, QWidget* parent)
 
     auto* split = new QSplitter(Qt::Vertical, this);
     editor_ = new CodeEditor(split);
-    editor_->setAccessibleDescription(tr("The step's Python program; Ctrl+Enter runs it in Python"));
+    editor_->setAccessibleDescription(
+        tr("The step's Python program; Ctrl+Enter runs it in Python, Tab indents, Esc moves on to the "
+           "next control"));
     output_ = new OutputPane(split);
     split->addWidget(editor_);
     split->addWidget(output_);
@@ -136,8 +138,17 @@ CodePanel::~CodePanel() {
 
 void CodePanel::setInterpreter(const QString& python) {
     python_ = python;
-    interpreter_->setText(interpreter_description(python));
-    interpreter_->setToolTip(interpreter_->text());
+    // The name at once, its version and GIL when the interpreter has answered (asked in the
+    // background: the window must not wait for it).
+    const auto show = [this](const QString& text) {
+        interpreter_->setText(text);
+        interpreter_->setToolTip(text);
+    };
+    show(known_interpreter_description(python).value_or(python.isEmpty() ? QStringLiteral("python3")
+                                                                         : python));
+    describe_interpreter(python, interpreter_, [this, python, show](const QString& description) {
+        if (python == python_) show(description); // not a choice since replaced
+    });
 }
 
 void CodePanel::setRunBothAvailable(bool available) {

@@ -78,7 +78,16 @@ QAction* interpreter_action(QWidget* window) {
     auto* action = new QAction(window);
     action->setObjectName(QStringLiteral("chooseInterpreterAction"));
     const auto describe = [action](const QString& python) {
-        action->setText(QObject::tr("Python interpreter… (%1)").arg(interpreter_description(python)));
+        // The name until the interpreter has answered in the background (the menu is built before
+        // the window first shows, which must not wait for it).
+        const auto show = [action](const QString& text) {
+            action->setText(QObject::tr("Python interpreter… (%1)").arg(text));
+        };
+        show(known_interpreter_description(python).value_or(python.isEmpty() ? QStringLiteral("python3")
+                                                                             : python));
+        describe_interpreter(python, action, [action, python, show](const QString& description) {
+            if (saved_interpreter() == python) show(description); // not a choice since replaced
+        });
     };
     describe(saved_interpreter());
     QObject::connect(InterpreterNotifier::instance(), &InterpreterNotifier::changed, action, describe);

@@ -1,7 +1,11 @@
 #include "python_check.h"
 
+#include <QCoreApplication>
 #include <QHash>
+#include <QPointer>
 #include <QProcess>
+#include <QTimer>
+#include <unistd.h>
 
 namespace clab::editor {
 
@@ -50,27 +54,99 @@ std::optional<SyntaxProblem> syntax_problem(const QString& code, const QString& 
                          answer.section(QLatin1Char('\t'), 1)};
 }
 
-QString interpreter_description(const QString& python) {
+namespace {
+QHash<QString, QString>& known_descriptions() {
     static QHash<QString, QString> known;
+    return known;
+}
+
+// The words kDescribe printed (or nothing: the interpreter is missing, broken or did not answer).
+QString describe(const QString& name, bool answered, const QByteArray& output) {
+    if (!answered) return QObject::tr("no %1 found (Debian package python3)").arg(name);
+    const QStringList words = QString::fromUtf8(output).trimmed().split(QLatin1Char(' '));
+    const QString gil = words.value(1) == QLatin1String("free-threaded-build-GIL")
+                            ? QObject::tr("free-threaded build, GIL enabled")
+                            : words.value(1);
+    return QStringLiteral("%1 · Python %2 · %3").arg(name, words.value(0), gil);
+}
+
+// One background question to one interpreter; everyone who asks meanwhile waits for the same answer.
+class DescriptionQuery : public QObject {
+    Q_OBJECT
+public:
+    explicit DescriptionQuery(const QString& name)
+        : QObject(QCoreApplication::instance()) // the application ends it (and its process) at exit
+        , name_(name) {
+        process_ = new QProcess(this);
+        connect(process_, &QProcess::finished, this, [this](int code, QProcess::ExitStatus status) {
+            finish(status == QProcess::NormalExit && code == 0, process_->readAllStandardOutput());
+        });
+        connect(process_, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
+            if (error == QProcess::FailedToStart) finish(false, {});
+        });
+        QTimer::singleShot(kAskMs, process_, [this] { process_->kill(); }); // then finished() comes
+        // Not urgent: at a lower priority it does not slow the first paint on a busy or small machine.
+        process_->setChildProcessModifier([] { (void)::nice(10); });
+        process_->start(name_, {QStringLiteral("-c"), QString::fromLatin1(kDescribe)});
+    }
+    static DescriptionQuery* running(const QString& name) {
+        static QHash<QString, QPointer<DescriptionQuery>> queries;
+        QPointer<DescriptionQuery>& query = queries[name];
+        if (!query) query = new DescriptionQuery(name);
+        return query;
+    }
+
+signals:
+    void described(const QString& description);
+
+private:
+    void finish(bool answered, const QByteArray& output) {
+        if (done_) return;
+        done_ = true;
+        const QString description = describe(name_, answered, output);
+        known_descriptions().insert(name_, description);
+        emit described(description);
+        deleteLater();
+    }
+
+    QString name_;
+    QProcess* process_ = nullptr;
+    bool done_ = false;
+};
+} // namespace
+
+QString interpreter_description(const QString& python) {
     const QString name = interpreter(python);
-    if (const auto it = known.constFind(name); it != known.constEnd()) return *it;
+    if (const auto known = known_interpreter_description(python)) return *known;
     QProcess ask;
     ask.start(name, {QStringLiteral("-c"), QString::fromLatin1(kDescribe)});
-    QString description;
-    if (!ask.waitForStarted(kAskMs) || !ask.waitForFinished(kAskMs) || ask.exitCode() != 0) {
+    const bool answered = ask.waitForStarted(kAskMs) && ask.waitForFinished(kAskMs) &&
+                          ask.exitStatus() == QProcess::NormalExit && ask.exitCode() == 0;
+    if (!answered) {
         ask.kill();
         ask.waitForFinished();
-        description = QObject::tr("no %1 found (Debian package python3)").arg(name);
-    } else {
-        const QStringList words =
-            QString::fromUtf8(ask.readAllStandardOutput()).trimmed().split(QLatin1Char(' '));
-        const QString gil = words.value(1) == QLatin1String("free-threaded-build-GIL")
-                                ? QObject::tr("free-threaded build, GIL enabled")
-                                : words.value(1);
-        description = QStringLiteral("%1 · Python %2 · %3").arg(name, words.value(0), gil);
     }
-    known.insert(name, description);
+    const QString description =
+        describe(name, answered, answered ? ask.readAllStandardOutput() : QByteArray());
+    known_descriptions().insert(name, description);
     return description;
 }
 
+std::optional<QString> known_interpreter_description(const QString& python) {
+    const QHash<QString, QString>& known = known_descriptions();
+    if (const auto it = known.constFind(interpreter(python)); it != known.constEnd()) return *it;
+    return std::nullopt;
+}
+
+void describe_interpreter(const QString& python, QObject* context, std::function<void(const QString&)> done) {
+    if (const auto known = known_interpreter_description(python)) {
+        done(*known);
+        return;
+    }
+    QObject::connect(DescriptionQuery::running(interpreter(python)), &DescriptionQuery::described, context,
+                     std::move(done), Qt::SingleShotConnection);
+}
+
 } // namespace clab::editor
+
+#include "python_check.moc"

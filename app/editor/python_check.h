@@ -3,7 +3,10 @@
 #pragma once
 
 #include <QString>
+#include <functional>
 #include <optional>
+
+class QObject;
 
 namespace clab::editor {
 
@@ -16,7 +19,14 @@ struct SyntaxProblem {
 // Nothing when it compiles or when there is no interpreter to ask (the run will say so).
 std::optional<SyntaxProblem> syntax_problem(const QString& code, const QString& python = {});
 
-// "Python 3.11.2 · GIL" / "Python 3.13.0 · free-threaded", or why there is none. Asked once per name.
+// "python3 · Python 3.11.2 · GIL" / "… · free-threaded", or why there is none. Asked once per name;
+// this one waits for the answer (a dialog validating a choice), so nothing on the way to the first
+// window may call it: a pyenv shim takes 0.1-1.5 s to answer.
 QString interpreter_description(const QString& python = {});
+// The description when it is already known, else nothing (and nothing is asked).
+std::optional<QString> known_interpreter_description(const QString& python = {});
+// Asks in the background (one process per name however many ask meanwhile) and calls `done` on the
+// GUI thread with the description, unless `context` is gone by then. At once when it is known.
+void describe_interpreter(const QString& python, QObject* context, std::function<void(const QString&)> done);
 
 } // namespace clab::editor

@@ -13,8 +13,10 @@
 #include "lessons/lesson_repository.h"
 #include "prediction_box.h"
 #include "run_controller.h"
+#include "startup_probe.h"
 #include "step_view.h"
 #include "summary_text.h"
+#include "tab_order.h"
 #include "wrapping_delegate.h"
 #include "wrapping_status_bar.h"
 
@@ -37,14 +39,17 @@ MainWindow::MainWindow(const cli::GuiOptions& options, QWidget* parent)
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("Concurrency Lab"));
     buildLayout();
+    gui::startup_mark("layout");
     buildActions();
     buildMenus();
     buildToolBar();
     default_state_ = saveState();
+    gui::startup_mark("menus");
 
     repository_ = new lessons::LessonRepository(this);
     connect(repository_, &lessons::LessonRepository::reloaded, this, &MainWindow::lessonsReloaded);
     repository_->setDirectory(options_.lessons_dir);
+    gui::startup_mark("lessons");
 
     restoreSession();
 
@@ -57,6 +62,7 @@ MainWindow::MainWindow(const cli::GuiOptions& options, QWidget* parent)
         if (!opened) info_->hide(); // a lesson that went away is not worth a message
     }
     if (!opened && !model_->lessons().isEmpty() && lesson_ < 0) openStep(0, 0);
+    gui::startup_mark("step");
 
     classroom::attach_classroom(this); // compare, replay, exports, slow motion, presenter look
 
@@ -96,9 +102,12 @@ void MainWindow::buildLayout() {
     connect(navigator_, &QTreeView::clicked, this, &MainWindow::onNavigatorClicked);
     connect(navigator_, &QTreeView::activated, this, &MainWindow::onNavigatorClicked);
 
+    gui::startup_mark("navigator");
     step_view_ = new gui::StepView(main_split_);
     step_view_->setMinimumWidth(320);
+    gui::startup_mark("step_view");
     lab_ = new gui::LabPanel(main_split_);
+    gui::startup_mark("lab");
     lab_->setMinimumWidth(420);
     step_view_->code()->setRunController(lab_->controller()); // Run in Python draws on the lab's timeline
     connect(step_view_->code(), &editor::StepCode::exercisesChanged, this, &MainWindow::syncProgressMarks);
@@ -256,6 +265,8 @@ bool MainWindow::openStep(int lesson_index, int step) {
         navigator_->scrollTo(model_->indexOf(lesson_index), QAbstractItemView::PositionAtTop);
         navigator_->scrollTo(index);
     });
+    // Once the step's controls are laid out: Tab through them panel by panel, in reading order.
+    QTimer::singleShot(0, this, [this] { gui::order_tabs({navigator_, step_view_, lab_}); });
     setWindowTitle(tr("%1 — Concurrency Lab").arg(l.title));
     statusBar()->showMessage(tr("Lesson %1, step %2 of %3").arg(l.number).arg(step + 1).arg(l.steps.size()));
     emit stepOpened(lesson_index, step);

@@ -7,10 +7,18 @@
 #include <QWindow>
 #include <cstdio>
 #include <ctime>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace clab::gui {
 
 namespace {
+std::vector<std::pair<const char*, int64_t>>& marks() {
+    static std::vector<std::pair<const char*, int64_t>> list;
+    return list;
+}
+
 class ExposeWatcher : public QObject {
 public:
     ExposeWatcher(QWidget* window, int64_t main_ns, int64_t built_ns)
@@ -29,9 +37,13 @@ protected:
             // Qt paints the exposed window while it handles this event; the next turn of the event
             // loop comes after that frame went to the window system.
             QTimer::singleShot(0, this, [this] {
-                std::printf("clab-startup main_ns=%lld built_ns=%lld exposed_ns=%lld painted_ns=%lld\n",
+                std::string extra;
+                for (const auto& [name, ns] : marks())
+                    extra += " " + std::string(name) + "_ns=" + std::to_string(ns);
+                std::printf("clab-startup main_ns=%lld built_ns=%lld exposed_ns=%lld painted_ns=%lld%s\n",
                             static_cast<long long>(main_ns_), static_cast<long long>(built_ns_),
-                            static_cast<long long>(exposed_ns_), static_cast<long long>(monotonic_now_ns()));
+                            static_cast<long long>(exposed_ns_), static_cast<long long>(monotonic_now_ns()),
+                            extra.c_str());
                 std::fflush(stdout);
                 QCoreApplication::quit();
             });
@@ -54,7 +66,12 @@ int64_t monotonic_now_ns() {
 }
 
 bool startup_probe_requested() {
-    return qEnvironmentVariableIsSet("CLAB_STARTUP_PROBE");
+    static const bool requested = qEnvironmentVariableIsSet("CLAB_STARTUP_PROBE");
+    return requested;
+}
+
+void startup_mark(const char* name) {
+    if (startup_probe_requested()) marks().emplace_back(name, monotonic_now_ns());
 }
 
 void install_startup_probe(QWidget* window, int64_t main_ns, int64_t built_ns) {

@@ -6,10 +6,12 @@
 #include "python_highlighter.h"
 #include "summary_panel.h"
 
+#include <QApplication>
 #include <QEvent>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QPointer>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSplitter>
@@ -81,6 +83,14 @@ StepView::StepView(QWidget* parent)
     checks_ = new CheckQuestionsBox(activity_);
     activity_layout->addWidget(checks_);
     activity_scroll_->setWidget(activity_);
+    // Whatever moves the focus into the activity (Tab, Esc out of the code editor, a click), the
+    // focused control is scrolled into view.
+    connect(qApp, &QApplication::focusChanged, this, [this](QWidget*, QWidget* now) {
+        if (now && activity_->isAncestorOf(now))
+            QTimer::singleShot(0, this, [this, focused = QPointer<QWidget>(now)] {
+                if (focused && focused->hasFocus()) activity_scroll_->ensureWidgetVisible(focused, 8, 8);
+            });
+    });
     split_->addWidget(text_);
     split_->addWidget(activity_scroll_);
     split_->setStretchFactor(0, 3);

@@ -19,8 +19,10 @@ SegmentPlottable::SegmentPlottable(QCPAxis* key_axis, QCPAxis* value_axis, const
     setAntialiasedFill(false);
     setPen(Qt::NoPen);
     setSelectable(QCP::stNone);
-    for (int key = 0; key < kMaxKeys; ++key)
+    for (int key = 0; key < kMaxKeys; ++key) {
         brushes_[size_t(key)] = QBrush(key_colour(uint8_t(key)));
+        premultiplied_[size_t(key)] = qPremultiply(key_colour(uint8_t(key)).rgba());
+    }
 }
 
 SegmentPlottable::RowPixels SegmentPlottable::row_pixels(int row) const {
@@ -56,8 +58,12 @@ void SegmentPlottable::draw(QCPPainter* painter) {
         painter->setBrush(highlight_);
         painter->drawRect(highlight_rect);
     }
+    lines_wanted_ = paints_lines(painter);
     collect_rects(map, left, area);
-    draw_rects(painter);
+    if (lines_wanted_)
+        draw_lines(painter);
+    else
+        draw_rects(painter);
     if (highlighted) {
         painter->setBrush(Qt::NoBrush);
         QColor outline = highlight_;
@@ -150,6 +156,15 @@ void SegmentPlottable::plan_rows(const TimeMapping& map, const QRect& area) {
 void SegmentPlottable::collect_rects(const TimeMapping& map, int left, const QRect& area) {
     plan_rows(map, area);
     last_fed_ = 0;
+    last_rect_count_ = 0;
+    line_targets_.clear();
+    if (lines_wanted_) {
+        const int rows = int(store_->lane_count());
+        if (lines_.width() < map.width || lines_.height() < rows)
+            lines_ = QImage(std::max(map.width, lines_.width()), std::max(rows, lines_.height()),
+                            QImage::Format_ARGB32_Premultiplied);
+        line_targets_.assign(size_t(rows), QRect());
+    }
     for (size_t row = 0; row < store_->lane_count(); ++row) {
         const RowPlan& plan = plans_[row];
         if (!plan.shown) continue;
@@ -170,8 +185,34 @@ void SegmentPlottable::collect_rects(const TimeMapping& map, int left, const QRe
             raster_.add(map.to_px(lane.open->start), map.to_px(lane.open->end), lane.open->key);
         runs_.clear();
         raster_.finish(runs_);
+        last_rect_count_ += runs_.size();
+        if (lines_wanted_) {
+            if (runs_.empty()) continue;
+            auto* line = reinterpret_cast<QRgb*>(lines_.scanLine(int(row)));
+            std::fill(line, line + map.width, QRgb(0)); // transparent where no segment is
+            for (const PixelRun& run : runs_)
+                std::fill(line + run.x0, line + run.x1, premultiplied_[run.key]);
+            line_targets_[row] = QRect(left, px.top, map.width, px.height);
+            continue;
+        }
         for (const PixelRun& run : runs_)
             rects_[run.key].push_back(QRect(left + run.x0, px.top, run.x1 - run.x0, px.height));
+    }
+}
+
+bool SegmentPlottable::paints_lines(const QCPPainter* painter) {
+    // The raster engine copies a stretched line row by row; a vector device (PDF, SVG) would get a
+    // bitmap, and antialiasing would blur its edges: those keep the rectangles.
+    const QPaintEngine* engine = painter->paintEngine();
+    return engine && engine->type() == QPaintEngine::Raster && !painter->antialiasing() &&
+           !painter->modes().testFlag(QCPPainter::pmVectorized) &&
+           painter->transform().type() <= QTransform::TxScale;
+}
+
+void SegmentPlottable::draw_lines(QCPPainter* painter) {
+    for (size_t row = 0; row < line_targets_.size(); ++row) {
+        const QRect& target = line_targets_[row];
+        if (target.isValid()) painter->drawImage(target, lines_, QRect(0, int(row), target.width(), 1));
     }
 }
 
@@ -201,13 +242,11 @@ size_t SegmentPlottable::summary_bytes() const {
 
 void SegmentPlottable::draw_rects(QCPPainter* painter) {
     painter->setPen(Qt::NoPen);
-    last_rect_count_ = 0;
     for (size_t key = 0; key < rects_.size(); ++key) {
         std::vector<QRect>& rects = rects_[key];
         if (rects.empty()) continue;
         painter->setBrush(brushes_[key]);
         painter->drawRects(rects.data(), int(rects.size()));
-        last_rect_count_ += rects.size();
         rects.clear();
     }
 }

@@ -1,7 +1,9 @@
 // The one QCustomPlot plottable that draws a group of lanes of segments (see ARCHITECTURE.md,
 // "Timeline rendering"). draw(): visible range per lane (two binary searches) -> the pixel rule
-// (LaneRasterizer) -> one rectangle list per colour -> one drawRects per colour, no pen, no
-// antialiasing. Cost is bounded by what is visible plus lanes x width, whatever the data size.
+// (LaneRasterizer) -> merged pixel runs -> on screen one line of pixels per lane, stretched to its
+// height (one drawImage per lane); for vector export one rectangle list per colour (one drawRects
+// per colour, no pen, no antialiasing). Cost is bounded by what is visible plus lanes x width,
+// whatever the data size.
 #pragma once
 
 #include "lane_summary.h"
@@ -39,7 +41,7 @@ public:
     };
     // The segment under a widget pixel, with a few pixels of tolerance so a 1-ns event can be hovered.
     std::optional<Hit> hit_test(const QPointF& pos) const;
-    // Rectangles drawn by the last draw() (after merging), for benchmarks and tests.
+    // Pixel runs (rectangles) drawn by the last draw() (after merging), for benchmarks and tests.
     size_t last_rect_count() const { return last_rect_count_; }
     // Segments the last draw() fed to the pixel rule (fewer than are visible when a lane was drawn
     // from a summary level), and the memory the summary levels hold.
@@ -75,7 +77,12 @@ private:
     void collect_rects(const TimeMapping& map, int left, const QRect& area);
     void feed(const LaneSegments& segs, IndexRange range, const TimeMapping& map);
     void feed(const SummaryLevel& level, IndexRange range, const TimeMapping& map);
+    // Raster painting (the screen): each row's runs become one line of `lines_`, drawn stretched to
+    // the row's height, one drawImage per row instead of thousands of thin rectangles (the same
+    // pixels: whole-pixel rectangles, no antialiasing). Vector export keeps the rectangles.
+    static bool paints_lines(const QCPPainter* painter);
     void draw_rects(QCPPainter* painter);
+    void draw_lines(QCPPainter* painter);
 
     const SegmentStore* store_ = nullptr;
     double lane_fill_ = 0.76;
@@ -90,6 +97,10 @@ private:
     std::vector<PixelRun> runs_;
     std::array<std::vector<QRect>, kMaxKeys> rects_; // reused between draws
     std::array<QBrush, kMaxKeys> brushes_;
+    std::array<QRgb, kMaxKeys> premultiplied_{}; // brushes_' colours, for lines_
+    bool lines_wanted_ = false;                  // the draw under way paints lines_
+    QImage lines_;                               // one line of pixels per row, reused between draws
+    std::vector<QRect> line_targets_;            // per row shown: where its line goes
     size_t last_rect_count_ = 0;
 };
 

@@ -9,6 +9,7 @@
 #include "editor/interpreter_setting.h"
 #include "editor/output_pane.h"
 #include "editor/program_run.h"
+#include "editor/python_check.h"
 #include "editor/step_code.h"
 #include "lessons/exercise_block.h"
 #include "lessons/lesson_parser.h"
@@ -17,6 +18,7 @@
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QLabel>
+#include <QLayout>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -363,6 +365,36 @@ private slots:
         QVERIFY(label->text().startsWith(QStringLiteral("python3 · Python 3.")));
     }
 
+    void interpreterIsDescribedInTheBackground() {
+        // The window never waits for an interpreter: the answer comes later, to everyone who asked
+        // meanwhile (one process per name), and not to a receiver that is gone.
+        const QString missing = QStringLiteral("/no/such/python-%1").arg(QCoreApplication::applicationPid());
+        QVERIFY(!known_interpreter_description(missing));
+        QStringList answers;
+        QObject here;
+        auto* gone = new QObject;
+        describe_interpreter(missing, &here, [&](const QString& d) { answers << d; });
+        describe_interpreter(missing, &here, [&](const QString& d) { answers << d; });
+        describe_interpreter(missing, gone,
+                             [&](const QString& d) { answers << QStringLiteral("gone ") + d; });
+        delete gone;
+        QVERIFY(answers.isEmpty()); // not on the spot
+        QTRY_COMPARE_WITH_TIMEOUT(answers.size(), 2, 20'000);
+        QCOMPARE(answers[0], answers[1]);
+        QVERIFY2(answers[0].startsWith(QStringLiteral("no %1 found").arg(missing)), qPrintable(answers[0]));
+        QCOMPARE(known_interpreter_description(missing), std::optional(answers[0]));
+        describe_interpreter(missing, &here, [&](const QString& d) { answers << d; }); // known: at once
+        QCOMPARE(answers.size(), 3);
+        QTest::qWait(50);
+        QCOMPARE(answers.size(), 3); // nothing more came, and nothing for the receiver that was gone
+
+        if (!have_python()) return;
+        QString python3;
+        describe_interpreter(QString(), &here, [&](const QString& d) { python3 = d; });
+        QTRY_VERIFY_WITH_TIMEOUT(!python3.isEmpty(), 20'000);
+        QVERIFY2(python3.startsWith(QStringLiteral("python3 · Python 3.")), qPrintable(python3));
+    }
+
     void interpreterLabelIsNotClippedAt1280x720() {
         if (!have_python()) QSKIP("python3 is not installed");
         QTemporaryDir dir;
@@ -376,6 +408,9 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(&panel));
         auto* label = panel.findChild<QLabel*>(QStringLiteral("interpreter"));
         QVERIFY(label->isVisible());
+        // The whole description (it comes from the interpreter in the background), laid out.
+        QTRY_VERIFY_WITH_TIMEOUT(label->text().contains(QStringLiteral(" · Python 3.")), 20'000);
+        panel.layout()->activate();
         const QRect shown = label->geometry();
         QVERIFY(shown.right() <= panel.width());
         // The whole text fits in the label (it wraps rather than being cut off).

@@ -106,6 +106,38 @@ private slots:
         QVERIFY(f.plottable->last_rect_count() <= 3);
     }
 
+    void screenAndVectorPathsPaintTheSamePixels() {
+        // On screen each lane is one line of pixels stretched to its height; vector export draws
+        // rectangles. Both must colour exactly the same pixels (gaps left transparent), dense or not.
+        Fixture f;
+        f.plottable->set_zebra(QColor(0xEE, 0xEE, 0xEE)); // shows through the gaps
+        std::mt19937 rng(7);
+        std::uniform_real_distribution<double> length(1e-9, 0.8);
+        std::uniform_int_distribution<int> state(0, 5);
+        for (int l = 0; l < 2; ++l) {
+            f.store.add_lane("Thread-" + std::to_string(l + 1), uint32_t(l + 1));
+            auto& lane = f.store.lane(size_t(l)).segments;
+            double t = 0.3;
+            while (t < 99.0) {
+                const double d = length(rng);
+                const auto s = uint8_t(state(rng));
+                lane.append({t, t + d, s, s, uint32_t(l + 1)});
+                t += d + (state(rng) == 0 ? 1.7 : 0.0); // now and then a gap
+            }
+        }
+        f.store.lane(1).open = SegmentRecord{99.2, 99.9, 0, 0, 2};
+        const QImage screen = f.render().convertToFormat(QImage::Format_ARGB32);
+        QImage vector(kWidth, kHeight, QImage::Format_ARGB32);
+        vector.fill(Qt::white);
+        {
+            QCPPainter painter(&vector);
+            painter.setMode(QCPPainter::pmVectorized);
+            f.plot.toPainter(&painter, kWidth, kHeight);
+        }
+        QVERIFY(f.plottable->last_rect_count() > 100);
+        QCOMPARE(screen, vector);
+    }
+
     void liveOpenSegmentIsDrawn() {
         Fixture f;
         f.store.add_lane("Thread-1", 1);

@@ -2,6 +2,9 @@
 // code and its output, the timeline's labels and lanes all grow together; the keys mean the window's
 // zoom wherever the focus is (the code editor too); presenter mode is on top of it; the level is
 // remembered.
+#include "classroom/classroom_controller.h"
+#include "classroom/compare_window.h"
+#include "classroom/replay_window.h"
 #include "core/builtin_engines.h"
 #include "editor/code_editor.h"
 #include "gui/main_window.h"
@@ -24,6 +27,19 @@ cli::GuiOptions gil_step_1() { // lesson 4 (the GIL): a python snippet in an edi
     options.lesson = QStringLiteral("4");
     options.step = 1;
     return options;
+}
+
+// A finished run of one thread, enough for a Replay window.
+classroom::RunPtr tiny_run(classroom::ClassroomController& classroom) {
+    Trace trace;
+    trace.origin_ns = 1000;
+    trace.lanes.push_back(LaneInfo{0, LaneKind::Main, "MainThread", kNoLane, 1});
+    trace.append({Event{1000, 0, EventKind::Running, 0, 0}, Event{5000, 0, EventKind::WorkerExit, 0, 0}});
+    Summary summary;
+    summary.completed = true;
+    summary.wall_s = 4e-6;
+    summary.events = 2;
+    return classroom.addRun(summary, trace);
 }
 
 struct Sizes {
@@ -142,6 +158,42 @@ private slots:
         w.setPresenterMode(false); // back at the desk, at the zoom chosen meanwhile
         QCOMPARE(w.font().pointSizeF(), desk_pt * 1.1);
         QCOMPARE(w.findChild<plots::TimelineView*>()->theme().presenter, false);
+    }
+
+    void compareAndReplayWindowsOpenedBeforeAZoomFollowIt() {
+        MainWindow w(gil_step_1());
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        auto* classroom = w.findChild<classroom::ClassroomController*>(QStringLiteral("classroom"));
+        QVERIFY(classroom);
+        const double desk_pt = w.font().pointSizeF();
+        QWidget* compare = classroom->openCompare();
+        QWidget* replay = classroom->openReplay(tiny_run(*classroom));
+        QVERIFY(compare && replay);
+        auto* replay_view = replay->findChild<plots::TimelineView*>();
+        QVERIFY(replay_view);
+        const double replay_plot_pt = replay_view->theme().font.pointSizeF();
+        QCOMPARE(compare->font().pointSizeF(), desk_pt);
+        QCOMPARE(replay->font().pointSizeF(), desk_pt);
+
+        w.action(QStringLiteral("zoomIn"))->trigger(); // 110 %
+        w.action(QStringLiteral("zoomIn"))->trigger(); // 125 %
+        QCOMPARE(compare->font().pointSizeF(), desk_pt * 1.25);
+        QCOMPARE(replay->font().pointSizeF(), desk_pt * 1.25);
+        QCOMPARE(replay_view->theme().font.pointSizeF(), replay_plot_pt * 1.25);
+
+        // Presenter mode gives them the window's larger font, zoomed too; afterwards the desk's again.
+        w.setPresenterMode(true);
+        QVERIFY(compare->font().pointSizeF() > desk_pt * 1.25 * 1.3);
+        w.action(QStringLiteral("zoomIn"))->trigger(); // 150 %, while presenting
+        QCOMPARE(compare->font().pointSizeF(), w.font().pointSizeF());
+        QCOMPARE(replay->font().pointSizeF(), w.font().pointSizeF());
+        QVERIFY(w.font().pointSizeF() > desk_pt * 1.5 * 1.3);
+        w.setPresenterMode(false);
+        w.action(QStringLiteral("zoomReset"))->trigger();
+        QCOMPARE(compare->font().pointSizeF(), desk_pt);
+        QCOMPARE(replay->font().pointSizeF(), desk_pt);
+        QCOMPARE(replay_view->theme().font.pointSizeF(), replay_plot_pt);
     }
 
     void theViewMenuOffersIt() {

@@ -3,6 +3,8 @@
 // segment costs in memory. Offscreen. The data has the shape of a GIL run: runs of a few ms,
 // waits, and 1-ns events that must not vanish.
 //
+// `rects` counts the merged pixel runs drawn (on screen one stretched line of pixels per lane, for
+// vector export one rectangle per run).
 // Zoomed out on dense lanes the plottable draws from summary levels (app/plots/lane_summary.h):
 // `fed` counts what it handed the pixel rule (segments, or merged stretches and their keys),
 // `summary_bytes` what the levels hold. BM_ReplotZoomedOutExact draws every segment (levels off), as
