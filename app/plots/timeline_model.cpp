@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <limits>
+#include <mutex>
+#include <unordered_set>
 
 namespace clab::plots {
 
@@ -18,10 +20,59 @@ bool is_gil_event(EventKind kind) {
     return kind >= EventKind::GilWaitBegin && kind <= EventKind::GilForcedWaitEnd;
 }
 
+// The live models, for live_memory(). Models are made and dropped on the GUI thread, but tests and
+// benchmarks may use them elsewhere: a lock (taken twice per model's life, and by live_memory()).
+struct Registry {
+    std::mutex mutex;
+    std::unordered_set<const TimelineModel*> models;
+};
+
+Registry& registry() {
+    static Registry* r = new Registry; // never destroyed: models in static storage may outlive it
+    return *r;
+}
+
+template <class T> size_t vector_bytes(const std::vector<T>& v) {
+    return v.capacity() * sizeof(T);
+}
+
+size_t series_bytes(const TimeSeries& s) {
+    return vector_bytes(s.t) + vector_bytes(s.v);
+}
+
 } // namespace
 
 TimelineModel::TimelineModel() {
     reset();
+    std::lock_guard lock(registry().mutex);
+    registry().models.insert(this);
+}
+
+TimelineModel::~TimelineModel() {
+    std::lock_guard lock(registry().mutex);
+    registry().models.erase(this);
+}
+
+size_t TimelineModel::bytes_used() const {
+    size_t n = workers_.bytes_used() + cores_.bytes_used() + gil_.bytes_used() + loop_.bytes_used();
+    n += vector_bytes(pending_) + vector_bytes(lanes_) + vector_bytes(drop_requests_) +
+         vector_bytes(forced_switches_) + vector_bytes(slow_callbacks_);
+    for (const TimeSeries* s : {&gil_waiting_, &gil_forced_waiting_, &ready_length_})
+        n += series_bytes(*s);
+    for (const TimeSeries& s : utilisation_)
+        n += series_bytes(s);
+    if (own_) n += vector_bytes(own_->events);
+    return n;
+}
+
+TimelineModel::Memory TimelineModel::live_memory() {
+    std::lock_guard lock(registry().mutex);
+    Memory m;
+    for (const TimelineModel* model : registry().models) {
+        ++m.models;
+        m.bytes += model->bytes_used();
+    }
+    return m;
 }
 
 void TimelineModel::reset() {
