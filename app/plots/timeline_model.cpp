@@ -80,7 +80,9 @@ void TimelineModel::reset() {
     lanes_.clear();
     own_ = std::make_shared<Trace>();
     source_ = own_;
-    pending_.clear();
+    // Released, not cleared: a burst of a lock-heavy run grew the hold-back to millions of events,
+    // and clear() kept that capacity (69 MB) for the rest of the session (issue 19).
+    pending_ = {};
     has_sampled_ = false;
     newest_ns_ = 0;
     fed_until_ns_ = 0;
@@ -89,11 +91,11 @@ void TimelineModel::reset() {
     end_seconds_ = 0.0;
     finished_ = false;
     ++revision_;
-    worker_row_.clear();
-    worker_slot_.clear();
-    slot_lanes_.clear();
-    loop_row_.clear();
-    util_index_.clear();
+    worker_row_ = {};
+    worker_slot_ = {};
+    slot_lanes_ = {};
+    loop_row_ = {};
+    util_index_ = {};
     lanes_seen_ = 0;
     workers_.clear();
     cores_.clear();
@@ -105,10 +107,10 @@ void TimelineModel::reset() {
     gil_forced_ = 0;
     gil_waiting_ = TimeSeries{"threads waiting for the GIL", kNoLane, {}, {}};
     gil_forced_waiting_ = TimeSeries{"forced-switch waits", kNoLane, {}, {}};
-    drop_requests_.clear();
-    forced_switches_.clear();
+    drop_requests_ = {};
+    forced_switches_ = {};
     ready_length_ = TimeSeries{"ready queue", kNoLane, {}, {}};
-    slow_callbacks_.clear();
+    slow_callbacks_ = {};
     utilisation_.clear();
 }
 
@@ -300,6 +302,12 @@ void TimelineModel::feed_until(int64_t watermark_ns) {
         feed(pending_[n++]);
     if (n == 0) return;
     pending_.erase(pending_.begin(), pending_.begin() + long(n));
+    // A burst (a lock-heavy run drains millions of events at once) must not leave its capacity
+    // behind: a model that stayed on screen held 60 MB of an empty hold-back for the rest of the
+    // session (issue 19).
+    constexpr size_t kKeptCapacity = size_t(1) << 16;
+    if (pending_.capacity() > kKeptCapacity && pending_.capacity() > 4 * pending_.size())
+        std::vector<Event>(pending_.begin(), pending_.end()).swap(pending_);
     take_new_segments();
 }
 
@@ -336,6 +344,7 @@ void TimelineModel::set_now(int64_t now_ns) {
 
 void TimelineModel::finish(int64_t end_ns) {
     feed_until(std::numeric_limits<int64_t>::max());
+    pending_ = {}; // all fed: its capacity goes
     if (fed_out_of_order_) {
         // Replay the merged trace in order: the final picture must be build_segments(trace). The
         // trace is sorted already: feed it where it lies rather than copy millions of events

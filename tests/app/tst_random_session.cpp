@@ -87,14 +87,35 @@ double rss_mb() {
 QString held_line(const classroom::RunHistory& history) {
     const struct mallinfo2 mi = mallinfo2();
     const plots::TimelineModel::Memory models = plots::TimelineModel::live_memory();
-    return QStringLiteral("history %1 of %2 MB; %3 timeline models %4 MB; heap in use %5 MB (%6 MB free "
+    // The largest timeline shown: what it holds.
+    const plots::TimelineModel* largest = nullptr;
+    for (QWidget* top : QApplication::topLevelWidgets())
+        for (plots::TimelineView* v : top->findChildren<plots::TimelineView*>())
+            if (!largest || v->model().bytes_used() > largest->bytes_used()) largest = &v->model();
+    QString detail;
+    if (largest) {
+        size_t segments = 0, segment_bytes = 0;
+        for (const plots::SegmentStore* st :
+             {&largest->workers(), &largest->cores(), &largest->gil(), &largest->loop()}) {
+            segments += st->segment_count();
+            segment_bytes += st->bytes_used();
+        }
+        detail = QStringLiteral(" (largest: %1 segments in %2 MB, %3 events, %4 source held %5 times)")
+                     .arg(segments)
+                     .arg(double(segment_bytes) / 1048576.0, 0, 'f', 1)
+                     .arg(largest->events().size())
+                     .arg(largest->finished() ? "finished," : "live,")
+                     .arg(largest->source().use_count());
+    }
+    return QStringLiteral("history %1 of %2 MB; %3 timeline models %4 MB%7; heap in use %5 MB (%6 MB free "
                           "in arenas)")
         .arg(double(history.bytesHeld()) / 1048576.0, 0, 'f', 1)
         .arg(double(history.budgetBytes()) / 1048576.0, 0, 'f', 0)
         .arg(models.models)
         .arg(double(models.bytes) / 1048576.0, 0, 'f', 1)
         .arg(double(mi.uordblks + mi.hblkhd) / 1048576.0, 0, 'f', 1)
-        .arg(double(mi.fordblks) / 1048576.0, 0, 'f', 1);
+        .arg(double(mi.fordblks) / 1048576.0, 0, 'f', 1)
+        .arg(detail);
 }
 
 // Views showing the same finished run share its timeline: as many models as runs shown (issue 19:
