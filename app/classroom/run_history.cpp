@@ -1,5 +1,7 @@
 #include "run_history.h"
 
+#include "plots/memory_release.h"
+
 namespace clab::classroom {
 
 RunHistory::RunHistory(QObject* parent)
@@ -51,6 +53,8 @@ void RunHistory::remove(int row) {
     endRemoveRows();
     emit runRemoved(gone);
     emit heldChanged();
+    // The run's events go once nothing else shows it (a replay window may still).
+    if (gone.use_count() == 1 && run_bytes(*gone) > (size_t(4) << 20)) plots::release_freed_memory_soon();
 }
 
 void RunHistory::touch(const RunPtr& run) {

@@ -1,6 +1,7 @@
 #include "timeline_view.h"
 
 #include "marker_graph.h"
+#include "memory_release.h"
 #include "segment_plottable.h"
 #include "shared_timelines.h"
 #include "step_graph.h"
@@ -27,6 +28,8 @@ constexpr double kSeriesRectPx = 70.0;
 constexpr int kMaxLanePxForStretch = 28;
 constexpr int kMinReadableLanePx = 12; // a lane thinner than this is a line, not a bar
 constexpr int kAlwaysLabelledLanes = TimelineView::kLabelledLanes; // label every lane up to this
+// Dropping a model this large gives the freed memory back to the system (memory_release.h).
+constexpr size_t kTrimAfterBytes = size_t(4) << 20;
 
 QString view_title(TimelineView::View view) {
     switch (view) {
@@ -91,7 +94,9 @@ TimelineView::TimelineView(QWidget* parent)
     plot_->replot();
 }
 
-TimelineView::~TimelineView() = default;
+TimelineView::~TimelineView() {
+    if (model_.use_count() == 1 && model_->bytes_used() > kTrimAfterBytes) release_freed_memory_soon();
+}
 
 // --- feeding ------------------------------------------------------------------------------------
 
@@ -154,6 +159,7 @@ void TimelineView::load_trace(std::shared_ptr<const Trace> trace) {
 void TimelineView::use_model(std::shared_ptr<TimelineModel> model) {
     if (model == model_) return;
     // Plottables and series feeds point into the shown model's stores until the next rebuild().
+    if (model_.use_count() == 1 && model_->bytes_used() > kTrimAfterBytes) release_freed_memory_soon();
     if (!rects_.empty()) retired_ = std::move(model_);
     model_ = std::move(model);
     structure_dirty_ = true;
