@@ -141,13 +141,15 @@ void ClassroomController::buildDock() {
     kept->setWordWrap(true);
     kept->setContentsMargins(4, 2, 4, 2);
     auto say_kept = [this, kept] {
-        kept->setText(tr("The last %1 runs are kept, %2 million events at most in all (older ones leave, "
-                         "unless saved; the newest always stays).")
+        kept->setText(tr("The last %1 runs are kept, within %2 MB of recorded events (older ones leave, "
+                         "unless saved; the newest always stays). Held now: %3 MB.")
                           .arg(history_->maxRuns())
-                          .arg(double(history_->maxEvents()) / 1e6, 0, 'g', 3));
+                          .arg(double(history_->budgetBytes()) / 1048576.0, 0, 'f', 0)
+                          .arg(double(history_->bytesHeld()) / 1048576.0, 0, 'f', 1));
     };
     say_kept();
     connect(history_, &RunHistory::limitsChanged, kept, say_kept);
+    connect(history_, &RunHistory::heldChanged, kept, say_kept);
     layout->addWidget(kept);
     layout->addWidget(list_, 1);
     dock_->setWidget(holder);

@@ -1,13 +1,15 @@
 #include "run_history.h"
 
+#include "plots/memory_release.h"
+
 namespace clab::classroom {
 
 RunHistory::RunHistory(QObject* parent)
     : QAbstractListModel(parent) {}
 
-void RunHistory::setLimits(int runs, size_t events) {
+void RunHistory::setLimits(int runs, size_t budget_bytes) {
     max_runs_ = std::max(1, runs);
-    max_events_ = events;
+    budget_bytes_ = budget_bytes;
     enforceLimits();
     emit limitsChanged();
 }
@@ -28,14 +30,16 @@ int RunHistory::add(RunPtr run) {
 }
 
 void RunHistory::enforceLimits() {
-    auto total_events = [this] {
-        size_t n = 0;
-        for (const RunPtr& r : runs_)
-            n += r->trace->events.size();
-        return n;
-    };
-    while (runs_.size() > 1 && (runs_.size() > max_runs_ || total_events() > max_events_))
+    while (runs_.size() > 1 && (runs_.size() > max_runs_ || bytesHeld() > budget_bytes_))
         remove(0);
+    emit heldChanged();
+}
+
+size_t RunHistory::bytesHeld() const {
+    size_t n = 0;
+    for (const RunPtr& r : runs_)
+        n += run_bytes(*r);
+    return n;
 }
 
 RunPtr RunHistory::run(int row) const {
@@ -48,6 +52,9 @@ void RunHistory::remove(int row) {
     const RunPtr gone = runs_.takeAt(row);
     endRemoveRows();
     emit runRemoved(gone);
+    emit heldChanged();
+    // The run's events go once nothing else shows it (a replay window may still).
+    if (gone.use_count() == 1 && run_bytes(*gone) > (size_t(4) << 20)) plots::release_freed_memory_soon();
 }
 
 void RunHistory::touch(const RunPtr& run) {

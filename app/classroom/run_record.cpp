@@ -14,6 +14,15 @@ Trace& edit_trace(RunRecord& run) {
     return trace;
 }
 
+size_t run_bytes(const RunRecord& run) {
+    const Trace& t = *run.trace;
+    size_t n = sizeof(RunRecord) + sizeof(Trace) + t.events.capacity() * sizeof(Event) +
+               t.lanes.capacity() * sizeof(LaneInfo);
+    for (const LaneInfo& lane : t.lanes)
+        n += lane.name.capacity();
+    return n + size_t(run.bookmarks.size()) * sizeof(Bookmark);
+}
+
 QString describe_spec(const ExperimentSpec& spec) {
     const QString engine =
         QString::fromUtf8(to_string(spec.engine).data(), qsizetype(to_string(spec.engine).size()));

@@ -48,6 +48,10 @@ using RunPtr = std::shared_ptr<RunRecord>;
 // unchanged. For code that builds a record (decoding, tests); a finished run's trace is never edited.
 Trace& edit_trace(RunRecord& run);
 
+// What a kept run holds, counted by its containers (capacity, not size): its events and lanes, its
+// bookmarks. What the history's memory budget counts (its timeline is counted by the views).
+size_t run_bytes(const RunRecord& run);
+
 // "threads ×4, cpu, 4 tasks": the short description used for default names and table rows.
 QString describe_spec(const ExperimentSpec& spec);
 

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <limits>
+#include <mutex>
+#include <unordered_set>
 
 namespace clab::plots {
 
@@ -18,10 +20,59 @@ bool is_gil_event(EventKind kind) {
     return kind >= EventKind::GilWaitBegin && kind <= EventKind::GilForcedWaitEnd;
 }
 
+// The live models, for live_memory(). Models are made and dropped on the GUI thread, but tests and
+// benchmarks may use them elsewhere: a lock (taken twice per model's life, and by live_memory()).
+struct Registry {
+    std::mutex mutex;
+    std::unordered_set<const TimelineModel*> models;
+};
+
+Registry& registry() {
+    static Registry* r = new Registry; // never destroyed: models in static storage may outlive it
+    return *r;
+}
+
+template <class T> size_t vector_bytes(const std::vector<T>& v) {
+    return v.capacity() * sizeof(T);
+}
+
+size_t series_bytes(const TimeSeries& s) {
+    return vector_bytes(s.t) + vector_bytes(s.v);
+}
+
 } // namespace
 
 TimelineModel::TimelineModel() {
     reset();
+    std::lock_guard lock(registry().mutex);
+    registry().models.insert(this);
+}
+
+TimelineModel::~TimelineModel() {
+    std::lock_guard lock(registry().mutex);
+    registry().models.erase(this);
+}
+
+size_t TimelineModel::bytes_used() const {
+    size_t n = workers_.bytes_used() + cores_.bytes_used() + gil_.bytes_used() + loop_.bytes_used();
+    n += vector_bytes(pending_) + vector_bytes(lanes_) + vector_bytes(drop_requests_) +
+         vector_bytes(forced_switches_) + vector_bytes(slow_callbacks_);
+    for (const TimeSeries* s : {&gil_waiting_, &gil_forced_waiting_, &ready_length_})
+        n += series_bytes(*s);
+    for (const TimeSeries& s : utilisation_)
+        n += series_bytes(s);
+    if (own_) n += vector_bytes(own_->events);
+    return n;
+}
+
+TimelineModel::Memory TimelineModel::live_memory() {
+    std::lock_guard lock(registry().mutex);
+    Memory m;
+    for (const TimelineModel* model : registry().models) {
+        ++m.models;
+        m.bytes += model->bytes_used();
+    }
+    return m;
 }
 
 void TimelineModel::reset() {
@@ -29,7 +80,9 @@ void TimelineModel::reset() {
     lanes_.clear();
     own_ = std::make_shared<Trace>();
     source_ = own_;
-    pending_.clear();
+    // Released, not cleared: a burst of a lock-heavy run grew the hold-back to millions of events,
+    // and clear() kept that capacity (69 MB) for the rest of the session (issue 19).
+    pending_ = {};
     has_sampled_ = false;
     newest_ns_ = 0;
     fed_until_ns_ = 0;
@@ -38,11 +91,11 @@ void TimelineModel::reset() {
     end_seconds_ = 0.0;
     finished_ = false;
     ++revision_;
-    worker_row_.clear();
-    worker_slot_.clear();
-    slot_lanes_.clear();
-    loop_row_.clear();
-    util_index_.clear();
+    worker_row_ = {};
+    worker_slot_ = {};
+    slot_lanes_ = {};
+    loop_row_ = {};
+    util_index_ = {};
     lanes_seen_ = 0;
     workers_.clear();
     cores_.clear();
@@ -54,10 +107,10 @@ void TimelineModel::reset() {
     gil_forced_ = 0;
     gil_waiting_ = TimeSeries{"threads waiting for the GIL", kNoLane, {}, {}};
     gil_forced_waiting_ = TimeSeries{"threads waiting for a taker", kNoLane, {}, {}};
-    drop_requests_.clear();
-    forced_switches_.clear();
+    drop_requests_ = {};
+    forced_switches_ = {};
     ready_length_ = TimeSeries{"ready queue", kNoLane, {}, {}};
-    slow_callbacks_.clear();
+    slow_callbacks_ = {};
     utilisation_.clear();
 }
 
@@ -249,6 +302,12 @@ void TimelineModel::feed_until(int64_t watermark_ns) {
         feed(pending_[n++]);
     if (n == 0) return;
     pending_.erase(pending_.begin(), pending_.begin() + long(n));
+    // A burst (a lock-heavy run drains millions of events at once) must not leave its capacity
+    // behind: a model that stayed on screen held 60 MB of an empty hold-back for the rest of the
+    // session (issue 19).
+    constexpr size_t kKeptCapacity = size_t(1) << 16;
+    if (pending_.capacity() > kKeptCapacity && pending_.capacity() > 4 * pending_.size())
+        std::vector<Event>(pending_.begin(), pending_.end()).swap(pending_);
     take_new_segments();
 }
 
@@ -285,6 +344,7 @@ void TimelineModel::set_now(int64_t now_ns) {
 
 void TimelineModel::finish(int64_t end_ns) {
     feed_until(std::numeric_limits<int64_t>::max());
+    pending_ = {}; // all fed: its capacity goes
     if (fed_out_of_order_) {
         // Replay the merged trace in order: the final picture must be build_segments(trace). The
         // trace is sorted already: feed it where it lies rather than copy millions of events

@@ -38,6 +38,10 @@ struct TimeInterval {
 class TimelineModel {
 public:
     TimelineModel();
+    ~TimelineModel();
+    // Counted in live_memory(): a model is shared (shared_timelines.h), never copied.
+    TimelineModel(const TimelineModel&) = delete;
+    TimelineModel& operator=(const TimelineModel&) = delete;
 
     void reset();
     // New events of a live run (any order across threads; each lane's in time order), the run's lanes
@@ -99,6 +103,21 @@ public:
     // Every event received, merged in time order (maybe more: a shared source may be ahead of what
     // a paused view has ingested).
     const std::vector<Event>& events() const { return source_->events; }
+    // The trace the events are read from (the model's own while it ingests a run without a shared
+    // source).
+    const std::shared_ptr<const Trace>& source() const { return source_; }
+
+    // The memory the model holds, counted by its containers (capacity, not size): segments, series,
+    // events waiting for the hold-back, and the events themselves when they are the model's own (a
+    // shared trace is counted by its owner, the run history).
+    size_t bytes_used() const;
+    // Every model alive in the process (the lab's timeline, replay and compare windows): how many
+    // and the bytes_used() of all of them. What a session's timelines hold, not RSS.
+    struct Memory {
+        size_t models = 0;
+        size_t bytes = 0;
+    };
+    static Memory live_memory();
 
 private:
     void sync_lanes(const std::vector<LaneInfo>& lanes);

@@ -1,7 +1,9 @@
 #include "timeline_view.h"
 
 #include "marker_graph.h"
+#include "memory_release.h"
 #include "segment_plottable.h"
+#include "shared_timelines.h"
 #include "step_graph.h"
 
 #include <QToolTip>
@@ -26,6 +28,8 @@ constexpr double kSeriesRectPx = 70.0;
 constexpr int kMaxLanePxForStretch = 28;
 constexpr int kMinReadableLanePx = 12; // a lane thinner than this is a line, not a bar
 constexpr int kAlwaysLabelledLanes = TimelineView::kLabelledLanes; // room for this many, then scroll
+// Dropping a model this large gives the freed memory back to the system (memory_release.h).
+constexpr size_t kTrimAfterBytes = size_t(4) << 20;
 
 QString view_title(TimelineView::View view) {
     switch (view) {
@@ -91,14 +95,19 @@ TimelineView::TimelineView(QWidget* parent)
     plot_->replot();
 }
 
-TimelineView::~TimelineView() = default;
+TimelineView::~TimelineView() {
+    if (model_.use_count() == 1 && model_->bytes_used() > kTrimAfterBytes) release_freed_memory_soon();
+}
 
 // --- feeding ------------------------------------------------------------------------------------
 
 void TimelineView::reset() {
     held_ = Held(); // the run they belonged to is gone
     set_live_paused(false);
-    model_.reset();
+    if (model_.use_count() > 1)
+        use_model(std::make_shared<TimelineModel>()); // other views still show the finished run
+    else
+        model_->reset();
     following_ = true;
     schedule_refresh();
 }
@@ -112,7 +121,7 @@ void TimelineView::ingest(const std::vector<Event>& new_events, const std::vecto
         held_.fed = true;
         return;
     }
-    model_.ingest(new_events, lanes, origin_ns);
+    model_->ingest(new_events, lanes, origin_ns);
     schedule_refresh();
 }
 
@@ -121,7 +130,7 @@ void TimelineView::set_now(int64_t now_ns) {
         held_.now_ns = now_ns;
         return;
     }
-    model_.set_now(now_ns);
+    model_->set_now(now_ns);
     schedule_refresh();
 }
 
@@ -131,7 +140,8 @@ void TimelineView::finish(int64_t end_ns) {
         held_.finished = true;
         return;
     }
-    model_.finish(end_ns);
+    model_->finish(end_ns);
+    use_model(offer_shared_timeline(model_)); // a replay of this run shows this model, not a copy
     schedule_refresh();
 }
 
@@ -142,9 +152,19 @@ void TimelineView::load_trace(const Trace& trace) {
 void TimelineView::load_trace(std::shared_ptr<const Trace> trace) {
     held_ = Held();
     set_live_paused(false);
-    model_.load_trace(std::move(trace));
+    use_model(shared_timeline(trace));
     following_ = true;
     schedule_refresh();
+}
+
+void TimelineView::use_model(std::shared_ptr<TimelineModel> model) {
+    if (model == model_) return;
+    // Plottables and series feeds point into the shown model's stores until the next rebuild().
+    if (model_.use_count() == 1 && model_->bytes_used() > kTrimAfterBytes) release_freed_memory_soon();
+    if (!rects_.empty()) retired_ = std::move(model_);
+    model_ = std::move(model);
+    structure_dirty_ = true;
+    applied_revision_ = ~uint64_t(0);
 }
 
 void TimelineView::model_changed() {
@@ -171,11 +191,11 @@ QCPAxisRect* TimelineView::axis_rect(View view) const {
 
 // Which views there are: a change rebuilds every rect. Lanes appearing in a view only resize it.
 std::vector<int> TimelineView::structure_signature() const {
-    return {model_.has_workers() ? 1 : -1,
-            model_.has_cores() ? 1 : -1,
-            model_.has_gil() ? 1 : -1,
-            model_.has_loop() ? 1 : -1,
-            model_.has_utilisation() ? int(model_.utilisation().size()) : -1,
+    return {model_->has_workers() ? 1 : -1,
+            model_->has_cores() ? 1 : -1,
+            model_->has_gil() ? 1 : -1,
+            model_->has_loop() ? 1 : -1,
+            model_->has_utilisation() ? int(model_->utilisation().size()) : -1,
             theme_.presenter ? 1 : 0};
 }
 
@@ -197,8 +217,8 @@ bool TimelineView::apply_model() {
         resize_lane_rects();
         changed = true;
     }
-    if (applied_revision_ != model_.revision()) {
-        applied_revision_ = model_.revision();
+    if (applied_revision_ != model_->revision()) {
+        applied_revision_ = model_->revision();
         feed_series();
         feed_slow_callbacks();
         if (legend_signature() != legend_signature_) {
@@ -211,10 +231,10 @@ bool TimelineView::apply_model() {
     if (changed) {
         note_preferred_height();
         drawn_.content = content_size();
-        drawn_.finished = model_.finished();
+        drawn_.finished = model_->finished();
         if (!rects_.empty())
-            drawn_.edge_px =
-                std::lround(rects_.front().rect->axis(QCPAxis::atBottom)->coordToPixel(model_.end_seconds()));
+            drawn_.edge_px = std::lround(
+                rects_.front().rect->axis(QCPAxis::atBottom)->coordToPixel(model_->end_seconds()));
     }
     return changed;
 }
@@ -233,10 +253,10 @@ uint64_t TimelineView::content_size() const {
 // it, see TimelineModel).
 bool TimelineView::visible_change() {
     if (rects_.empty()) return false;
-    if (model_.finished() != drawn_.finished) return true;
+    if (model_->finished() != drawn_.finished) return true;
     const QCPAxis* x = rects_.front().rect->axis(QCPAxis::atBottom);
     const QCPRange range = x->range();
-    const double end = model_.end_seconds();
+    const double end = model_->end_seconds();
     if (range.upper < end - kNewDataWindowS) return false; // looking at the past: nothing changes
     if (std::lround(x->coordToPixel(end)) != drawn_.edge_px && range.contains(end)) return true;
     return content_size() != drawn_.content;
@@ -431,6 +451,7 @@ void TimelineView::rebuild() {
     rects_.clear();
     feeds_.clear();
     labelled_lanes_.clear();
+    retired_.reset(); // nothing points into the model shown before any more
     loop_rect_ = nullptr;
     slow_fed_ = 0;
     placeholder_ = nullptr;
@@ -445,36 +466,36 @@ void TimelineView::rebuild() {
 
     legend_signature_ = ~uint64_t(0);
 
-    if (model_.has_workers()) add_segment_rect(View::Workers, view_title(View::Workers), model_.workers());
-    if (model_.has_cores()) add_segment_rect(View::Cores, view_title(View::Cores), model_.cores());
-    if (model_.has_gil()) {
-        add_segment_rect(View::Gil, view_title(View::Gil), model_.gil());
+    if (model_->has_workers()) add_segment_rect(View::Workers, view_title(View::Workers), model_->workers());
+    if (model_->has_cores()) add_segment_rect(View::Cores, view_title(View::Cores), model_->cores());
+    if (model_->has_gil()) {
+        add_segment_rect(View::Gil, view_title(View::Gil), model_->gil());
         QCPAxisRect* holder = rects_.back().rect;
         // Markers ride on the holder lane: drop requests at its top edge, forced switches at its bottom.
-        add_markers(holder, &model_.drop_requests(), -0.42, theme_.drop_marker,
+        add_markers(holder, &model_->drop_requests(), -0.42, theme_.drop_marker,
                     QCPScatterStyle::ssTriangleInverted);
-        add_markers(holder, &model_.forced_switches(), 0.42, theme_.forced_marker,
+        add_markers(holder, &model_->forced_switches(), 0.42, theme_.forced_marker,
                     QCPScatterStyle::ssTriangle);
         add_series_rect(View::Gil, tr("GIL waiters"));
         QCPAxisRect* waiting = rects_.back().rect;
-        add_feed(waiting, &model_.gil_waiting(), state_colour(SegState::GilWait), true);
-        add_feed(waiting, &model_.gil_forced_waiting(), state_colour(SegState::ForcedWait), false);
+        add_feed(waiting, &model_->gil_waiting(), state_colour(SegState::GilWait), true);
+        add_feed(waiting, &model_->gil_forced_waiting(), state_colour(SegState::ForcedWait), false);
     }
-    if (model_.has_loop()) {
-        add_segment_rect(View::Loop, view_title(View::Loop), model_.loop());
+    if (model_->has_loop()) {
+        add_segment_rect(View::Loop, view_title(View::Loop), model_->loop());
         loop_rect_ = rects_.back().rect;
         add_series_rect(View::Loop, tr("ready tasks"));
-        add_feed(rects_.back().rect, &model_.ready_length(), theme_.ready_line, true);
+        add_feed(rects_.back().rect, &model_->ready_length(), theme_.ready_line, true);
     }
-    if (model_.has_utilisation()) {
+    if (model_->has_utilisation()) {
         add_series_rect(View::Utilisation, view_title(View::Utilisation));
         QCPAxisRect* rect = rects_.back().rect;
         rect->axis(QCPAxis::atLeft)->setRange(0, 105);
         plot_->plotLayout()->setRowStretchFactor(plot_->plotLayout()->rowCount() - 1,
                                                  kSeriesRectPx * (theme_.presenter ? 2.0 : 1.4));
-        for (size_t i = 0; i < model_.utilisation().size(); ++i) {
+        for (size_t i = 0; i < model_->utilisation().size(); ++i) {
             SeriesFeed& feed =
-                add_feed(rect, &model_.utilisation()[i], utilisation_colour(i, theme_.look), false);
+                add_feed(rect, &model_->utilisation()[i], utilisation_colour(i, theme_.look), false);
             feed.graph->setLineStyle(QCPGraph::lsLine);
         }
     }
@@ -620,7 +641,7 @@ void TimelineView::feed_series() {
 
 void TimelineView::feed_slow_callbacks() {
     if (!loop_rect_) return;
-    const auto& slow = model_.slow_callbacks();
+    const auto& slow = model_->slow_callbacks();
     for (; slow_fed_ < slow.size(); ++slow_fed_) {
         auto* item = new QCPItemRect(plot_);
         item->setClipAxisRect(loop_rect_);
@@ -667,10 +688,10 @@ bool TimelineView::follow_live_edge() {
     if (rects_.empty()) return false;
     // The whole run so far, with a little room on the right so the live edge is visible. Live, the
     // range grows in steps of kLiveGrowth and stays put while the run fits in it.
-    const double end = std::max(model_.end_seconds(), 1e-3);
+    const double end = std::max(model_->end_seconds(), 1e-3);
     const QCPRange shown = time_range();
     double upper = end * kFitMargin;
-    if (!model_.finished()) {
+    if (!model_->finished()) {
         const double step = std::max(end * kLiveGrowth, end + kMinLiveRoomS);
         const bool fits =
             shown.lower == 0.0 && shown.upper >= end * kFitMargin && shown.upper <= step * kLiveGrowth;

@@ -41,9 +41,11 @@ public:
     void load_trace(std::shared_ptr<const Trace> trace); // shared, not copied
     // A live run's events as its controller keeps them: the model reads them there, no copy
     // (TimelineModel::share_source). After reset(), before the first ingest().
-    void share_source(std::shared_ptr<const Trace> source) { model_.share_source(std::move(source)); }
-    TimelineModel& model() { return model_; }
-    const TimelineModel& model() const { return model_; }
+    void share_source(std::shared_ptr<const Trace> source) { model_->share_source(std::move(source)); }
+    // A finished run's model is shared with every other view of that run (shared_timelines.h):
+    // edit it only after reset(), which gives the view a model of its own again.
+    TimelineModel& model() { return *model_; }
+    const TimelineModel& model() const { return *model_; }
     void model_changed(); // after editing model() directly
 
     // --- pausing the live view (timeline_view_pause.cpp) -----------------------------------------
@@ -177,6 +179,9 @@ private:
         bool finished = false;
     };
     void release_held();
+    // Shows `model` from the next frame on; the one shown so far stays alive until then if anything
+    // drawn points into it.
+    void use_model(std::shared_ptr<TimelineModel> model);
     void apply_theme(bool presenter, Look look);
     void place_paused_label();
 
@@ -226,7 +231,8 @@ private:
     QString describe_segment(const Rect& rect, const QPoint& pos) const;
     QString describe_series(const Rect& rect, const QPoint& pos) const;
 
-    TimelineModel model_;
+    std::shared_ptr<TimelineModel> model_ = std::make_shared<TimelineModel>(); // never null
+    std::shared_ptr<const TimelineModel> retired_; // the one shown until the next rebuild()
     Theme theme_ = Theme::make(false, application_look(), application_zoom());
     QCustomPlot* plot_ = nullptr;
     QCPLegend* legend_ = nullptr;

@@ -23,14 +23,14 @@ uint64_t TimelineView::legend_signature() const {
     uint64_t h = 1469598103934665603ull;
     for (const Rect& r : rects_)
         if (r.store) h = mix(h, r.store->keys_present());
-    h = mix(h, model_.drop_requests().empty());
-    h = mix(h, model_.forced_switches().empty());
-    h = mix(h, model_.gil_forced_waiting().empty());
-    h = mix(h, model_.slow_callbacks().empty());
-    h = mix(h, model_.utilisation().size());
-    h = mix(h, model_.workers().lane_count());
-    h = mix(h, model_.slot_lanes().size());
-    h = mix(h, model_.has_sampled());
+    h = mix(h, model_->drop_requests().empty());
+    h = mix(h, model_->forced_switches().empty());
+    h = mix(h, model_->gil_forced_waiting().empty());
+    h = mix(h, model_->slow_callbacks().empty());
+    h = mix(h, model_->utilisation().size());
+    h = mix(h, model_->workers().lane_count());
+    h = mix(h, model_->slot_lanes().size());
+    h = mix(h, model_->has_sampled());
     h = mix(h, uint64_t(sample_hz_));
     return h;
 }
@@ -63,7 +63,7 @@ void TimelineView::rebuild_legend() {
     // A real interpreter's run: some of those states were not recorded but inferred; say so, in few
     // words (the whole sentence, a third of the pane wide, left the legend one column and half the
     // pane high), the tooltip of each such bar says how.
-    if (model_.has_sampled())
+    if (model_->has_sampled())
         add(theme_.text,
             sample_hz_ > 0
                 ? QStringLiteral("some states inferred from %1 kHz samples (hover)").arg(sample_hz_ / 1000.0)
@@ -73,7 +73,7 @@ void TimelineView::rebuild_legend() {
     // Worker colours (cores, the GIL holder, loop callbacks): name the workers behind each colour.
     // With many workers every colour stands for dozens of them: one line says so instead of twelve
     // lines of names that would push the plots off a projector.
-    const std::vector<uint32_t>& slot_lanes = model_.slot_lanes();
+    const std::vector<uint32_t>& slot_lanes = model_->slot_lanes();
     if (by_worker && slot_lanes.size() > 2 * size_t(kWorkerColours)) {
         add(theme_.text,
             QStringLiteral("who ran: %1 workers share %2 colours (hover a bar for its name)")
@@ -88,7 +88,7 @@ void TimelineView::rebuild_legend() {
             int count = 0;
             for (size_t i = size_t(slot); i < slot_lanes.size(); i += kWorkerColours, ++count)
                 if (names.size() < 2)
-                    if (const LaneInfo* info = model_.lane(slot_lanes[i]))
+                    if (const LaneInfo* info = model_->lane(slot_lanes[i]))
                         names << QString::fromStdString(info->name);
             QString text = names.join(QStringLiteral(", "));
             if (count > 2) text += QStringLiteral(" +%1").arg(count - 2);
@@ -100,25 +100,25 @@ void TimelineView::rebuild_legend() {
     if (is_view_shown(View::Gil)) {
         add(state_colour(SegState::GilWait), QStringLiteral("threads waiting for the GIL"),
             LegendSwatch::Shape::Line);
-        if (!model_.gil_forced_waiting().empty())
+        if (!model_->gil_forced_waiting().empty())
             add(state_colour(SegState::ForcedWait), QStringLiteral("threads waiting for a taker"),
                 LegendSwatch::Shape::Line);
-        if (!model_.drop_requests().empty())
+        if (!model_->drop_requests().empty())
             add(theme_.drop_marker, QStringLiteral("drop request"), LegendSwatch::Shape::Marker,
                 QCPScatterStyle::ssTriangleInverted);
-        if (!model_.forced_switches().empty())
+        if (!model_->forced_switches().empty())
             add(theme_.forced_marker, QStringLiteral("forced switch"), LegendSwatch::Shape::Marker,
                 QCPScatterStyle::ssTriangle);
     }
     if (is_view_shown(View::Loop)) {
         add(theme_.ready_line, QStringLiteral("ready-queue length"), LegendSwatch::Shape::Line);
-        if (!model_.slow_callbacks().empty())
+        if (!model_->slow_callbacks().empty())
             add(theme_.slow, QStringLiteral("slow callback (blocks the loop)"));
     }
     if (is_view_shown(View::Utilisation))
-        for (size_t i = 0; i < model_.utilisation().size(); ++i)
+        for (size_t i = 0; i < model_->utilisation().size(); ++i)
             add(utilisation_colour(i, theme_.look),
-                QString::fromStdString(model_.utilisation()[i].name) + QStringLiteral(" busy"),
+                QString::fromStdString(model_->utilisation()[i].name) + QStringLiteral(" busy"),
                 LegendSwatch::Shape::Line);
     update_legend_wrap();
 }

@@ -3,6 +3,7 @@
 // what it is fed instead of applying it, so nothing on screen moves, whatever is redrawn (zoom, pan,
 // hover, resize). Resuming hands the model everything kept, in the order it came, which is exactly
 // what the model would have been fed live, and the next frame shows the run as it is now.
+#include "shared_timelines.h"
 #include "timeline_view.h"
 
 namespace clab::plots {
@@ -39,9 +40,12 @@ void TimelineView::set_live_paused(bool on) {
 void TimelineView::release_held() {
     Held held = std::move(held_);
     held_ = Held();
-    if (held.fed) model_.ingest(held.events, held.lanes, held.origin_ns);
-    if (held.now_ns >= 0) model_.set_now(held.now_ns);
-    if (held.finished) model_.finish(held.end_ns);
+    if (held.fed) model_->ingest(held.events, held.lanes, held.origin_ns);
+    if (held.now_ns >= 0) model_->set_now(held.now_ns);
+    if (held.finished) {
+        model_->finish(held.end_ns);
+        use_model(offer_shared_timeline(model_));
+    }
     schedule_refresh();
 }
 

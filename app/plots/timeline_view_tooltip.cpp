@@ -152,15 +152,15 @@ QString TimelineView::describe_segment(const Rect& r, const QPoint& pos) const {
     uint32_t event_lane = lane.source;
     const bool names_worker = r.view == View::Cores || r.view == View::Gil || state == SegState::Callback;
     if (names_worker) {
-        if (const LaneInfo* who = model_.lane(s.who)) {
+        if (const LaneInfo* who = model_->lane(s.who)) {
             text += QStringLiteral(": <b>%1</b>").arg(QString::fromStdString(who->name).toHtmlEscaped());
             if (r.view != View::Loop) event_lane = s.who;
         }
     }
     text += QStringLiteral("<br>from %1 for %2").arg(seconds_text(s.start), duration_text(s.end - s.start));
     if (hit->open) text += QStringLiteral(" (still going)");
-    if (const Event* e = model_.event_at(event_lane, s.start)) {
-        const LaneInfo* actor = model_.lane(event_lane);
+    if (const Event* e = model_->event_at(event_lane, s.start)) {
+        const LaneInfo* actor = model_->lane(event_lane);
         const QString who = actor ? QString::fromStdString(actor->name) : QString::fromStdString(lane.name);
         if (const QString said = plain_event(*e, who, waited_objects_); !said.isEmpty()) {
             text += QStringLiteral("<br>") + said.toHtmlEscaped();

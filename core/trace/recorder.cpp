@@ -47,8 +47,16 @@ EventBuffer::EventBuffer() {
 }
 
 EventBuffer::~EventBuffer() {
-    for (auto& chunk : chunks_)
-        std::free(chunk.load(std::memory_order_relaxed));
+    for (size_t k = 0; k < kMaxChunks; ++k) {
+        Event* chunk = chunks_[k].load(std::memory_order_relaxed);
+        if (chunk == nullptr) continue;
+        // The huge-page advice outlives the chunk: malloc hands the range out again for anything,
+        // and each 2 MiB of it touched would then be resident whole (the GUI kept 50-60 MB of huge
+        // pages after its largest run, issue 19). Normal pages again before the range goes back.
+        const size_t bytes = chunk_size(k) * sizeof(Event);
+        if (bytes >= kHugePage) ::madvise(chunk, bytes, MADV_NOHUGEPAGE);
+        std::free(chunk);
+    }
 }
 
 size_t EventBuffer::chunk_of(uint64_t index) noexcept {

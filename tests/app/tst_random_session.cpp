@@ -27,6 +27,7 @@
 #include "gui/lab_panel.h"
 #include "gui/main_window.h"
 #include "gui/run_controller.h"
+#include "plots/timeline_model.h"
 #include "plots/timeline_view.h"
 #include "test_settings.h"
 #include "tests/core/proc_counts.h"
@@ -53,7 +54,10 @@
 #include <condition_variable>
 #include <cstdio>
 #include <dirent.h>
+#include <malloc.h>
+#include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <unistd.h>
@@ -75,6 +79,59 @@ double rss_mb() {
     const int n = std::fscanf(f, "%ld %ld", &pages, &resident);
     std::fclose(f);
     return n == 2 ? double(resident) * double(sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0) : 0;
+}
+
+// What the session holds, counted by the app's own containers (not RSS): the history's runs
+// against its budget, every live timeline model (segments, series), and the heap malloc has handed
+// out (mallinfo2: in use, and free but kept in its arenas).
+QString held_line(const classroom::RunHistory& history) {
+    const struct mallinfo2 mi = mallinfo2();
+    const plots::TimelineModel::Memory models = plots::TimelineModel::live_memory();
+    // The largest timeline shown: what it holds.
+    const plots::TimelineModel* largest = nullptr;
+    for (QWidget* top : QApplication::topLevelWidgets())
+        for (plots::TimelineView* v : top->findChildren<plots::TimelineView*>())
+            if (!largest || v->model().bytes_used() > largest->bytes_used()) largest = &v->model();
+    QString detail;
+    if (largest) {
+        size_t segments = 0, segment_bytes = 0;
+        for (const plots::SegmentStore* st :
+             {&largest->workers(), &largest->cores(), &largest->gil(), &largest->loop()}) {
+            segments += st->segment_count();
+            segment_bytes += st->bytes_used();
+        }
+        detail = QStringLiteral(" (largest: %1 segments in %2 MB, %3 events, %4 source held %5 times)")
+                     .arg(segments)
+                     .arg(double(segment_bytes) / 1048576.0, 0, 'f', 1)
+                     .arg(largest->events().size())
+                     .arg(largest->finished() ? "finished," : "live,")
+                     .arg(largest->source().use_count());
+    }
+    return QStringLiteral("history %1 of %2 MB; %3 timeline models %4 MB%7; heap in use %5 MB (%6 MB free "
+                          "in arenas)")
+        .arg(double(history.bytesHeld()) / 1048576.0, 0, 'f', 1)
+        .arg(double(history.budgetBytes()) / 1048576.0, 0, 'f', 0)
+        .arg(models.models)
+        .arg(double(models.bytes) / 1048576.0, 0, 'f', 1)
+        .arg(double(mi.uordblks + mi.hblkhd) / 1048576.0, 0, 'f', 1)
+        .arg(double(mi.fordblks) / 1048576.0, 0, 'f', 1)
+        .arg(detail);
+}
+
+// Views showing the same finished run share its timeline: as many models as runs shown (issue 19:
+// each view built its own). Empty if so, else what is held twice.
+QString timelines_held_twice() {
+    std::map<const Trace*, std::set<const plots::TimelineModel*>> by_run;
+    for (QWidget* top : QApplication::topLevelWidgets())
+        for (plots::TimelineView* v : top->findChildren<plots::TimelineView*>())
+            if (v->model().finished()) by_run[v->model().source().get()].insert(&v->model());
+    QStringList twice;
+    for (const auto& [trace, models] : by_run)
+        if (models.size() > 1)
+            twice << QStringLiteral("%1 models of a run of %2 events")
+                         .arg(models.size())
+                         .arg(trace->events.size());
+    return twice.join(QStringLiteral(", "));
 }
 
 struct KeyChord {
@@ -524,6 +581,8 @@ private slots:
         gui::LabPanel* lab = w.lab();
         if (!lab->hasExperiment()) QSKIP("the first step has no experiment");
         lab->controller()->setBaselineEnabled(false); // the runs themselves, not their baselines
+        auto* classroom = w.findChild<classroom::ClassroomController*>();
+        QVERIFY(classroom);
         auto run_once = [&] {
             lab->run();
             return QTest::qWaitFor([&] { return !lab->busy(); }, 30'000);
@@ -540,7 +599,9 @@ private slots:
         for (int i = 1; i <= runs; ++i) {
             QVERIFY2(run_once(), qPrintable(QStringLiteral("run %1 did not end").arg(i)));
             peak_mb = std::max(peak_mb, rss_mb());
-            if (i % 10 == 0 || i == runs) qInfo("after %d runs: RSS %.1f MB", i, rss_mb());
+            if (i % 10 == 0 || i == runs)
+                qInfo("after %d runs: RSS %.1f MB; %s", i, rss_mb(),
+                      qPrintable(held_line(*classroom->history())));
         }
         QTest::qWait(50);
         const double growth_mb = rss_mb() - start_mb;
@@ -632,9 +693,21 @@ private slots:
                 QTest::qWait(pick(25));
                 watchdog.beat(i);
                 if (i % rss_every == 0 || i == actions)
-                    qInfo("after %d actions (%.1f s): RSS %.1f MB, %d runs in the history, %d windows", i,
+                    qInfo("after %d actions (%.1f s): RSS %.1f MB, %d runs in the history, %d windows; %s", i,
                           clock.elapsed() / 1000.0, rss_mb(), classroom->history()->rowCount(),
-                          int(windows().size()));
+                          int(windows().size()), qPrintable(held_line(*classroom->history())));
+                // What the app holds stays within what it says it keeps.
+                const classroom::RunHistory& history = *classroom->history();
+                QVERIFY2(
+                    history.bytesHeld() <= history.budgetBytes() || history.rowCount() == 1,
+                    qPrintable(QStringLiteral("seed %1, action %2: the history holds %3 bytes in %4 runs")
+                                   .arg(seed)
+                                   .arg(i)
+                                   .arg(history.bytesHeld())
+                                   .arg(history.rowCount())));
+                const QString twice = timelines_held_twice();
+                QVERIFY2(twice.isEmpty(),
+                         qPrintable(QStringLiteral("seed %1, action %2: %3").arg(seed).arg(i).arg(twice)));
                 QVERIFY2(nested_.isEmpty(),
                          qPrintable(QStringLiteral("seed %1, action %2: nested event loop: %3")
                                         .arg(seed)

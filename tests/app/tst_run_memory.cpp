@@ -1,0 +1,265 @@
+// What a session keeps in memory (issues 17 and 19), counted by the app's own containers, not RSS:
+// views of one run share one timeline (its segments are built and held once, however many windows
+// show the run), a view that moves on to another run lets the old one go, and the history keeps
+// its runs within the memory budget it states. (The RSS curve of a long session is a benchmark:
+// tests/bench/rss_session.sh.)
+#include "classroom/classroom_controller.h"
+#include "classroom/compare_window.h"
+#include "classroom/replay_window.h"
+#include "classroom/run_history.h"
+#include "classroom/run_record.h"
+#include "plots/shared_timelines.h"
+#include "plots/timeline_view.h"
+
+#include <QLabel>
+#include <QMainWindow>
+#include <QMenuBar>
+#include <QRandomGenerator>
+#include <QTest>
+
+using namespace clab;
+using namespace clab::classroom;
+
+namespace {
+
+constexpr int64_t kOrigin = 1'000'000'000;
+
+// Two threads handing the GIL back and forth `switches` times, 100 us a turn: two segments a
+// switch on the thread lanes, one on the GIL lane and the cores.
+std::shared_ptr<const Trace> gil_trace(int switches) {
+    auto trace = std::make_shared<Trace>();
+    trace->origin_ns = kOrigin;
+    trace->lanes.push_back(LaneInfo{0, LaneKind::Thread, "Thread-1", kNoLane, 0});
+    trace->lanes.push_back(LaneInfo{1, LaneKind::Thread, "Thread-2", kNoLane, 0});
+    std::vector<Event> events;
+    events.reserve(size_t(switches) * 2 + 4);
+    auto add = [&](int64_t t, uint32_t lane, EventKind kind) {
+        Event e;
+        e.t_ns = kOrigin + t;
+        e.lane = lane;
+        e.kind = kind;
+        e.cpu = uint16_t(lane);
+        events.push_back(e);
+    };
+    add(0, 1, EventKind::GilWaitBegin);
+    add(0, 0, EventKind::GilAcquired);
+    for (int i = 1; i <= switches; ++i) {
+        const uint32_t from = uint32_t((i + 1) % 2), to = uint32_t(i % 2);
+        add(int64_t(i) * 100'000, from, EventKind::GilWaitBegin);
+        add(int64_t(i) * 100'000 + 1'000, to, EventKind::GilAcquired);
+    }
+    trace->append(std::move(events));
+    return trace;
+}
+
+// One process alternating between work and waiting for work, `n` times: segments and no series.
+std::shared_ptr<const Trace> busy_idle_trace(int n) {
+    auto trace = std::make_shared<Trace>();
+    trace->origin_ns = kOrigin;
+    trace->lanes.push_back(LaneInfo{0, LaneKind::Process, "Process-1", kNoLane, 0});
+    std::vector<Event> events;
+    for (int i = 0; i < 2 * n; ++i) {
+        Event e;
+        e.t_ns = kOrigin + int64_t(i) * 50'000;
+        e.kind = i % 2 == 0 ? EventKind::Running : EventKind::Idle;
+        e.cpu = 0;
+        events.push_back(e);
+    }
+    trace->append(std::move(events));
+    return trace;
+}
+
+RunPtr make_run(std::shared_ptr<const Trace> trace) {
+    auto run = std::make_shared<RunRecord>();
+    run->trace = std::move(trace);
+    run->summary.completed = true;
+    run->summary.wall_s = run->trace->seconds(run->trace->end_ns());
+    return run;
+}
+
+size_t segments_of(const plots::TimelineModel& m) {
+    return m.workers().segment_count() + m.cores().segment_count() + m.gil().segment_count() +
+           m.loop().segment_count();
+}
+
+// A classroom over a plain window whose timelines are the real TimelineView, as attach.cpp makes them.
+struct Host {
+    QMainWindow window;
+    plots::TimelineView* lab = nullptr;
+    ClassroomHost host() {
+        window.menuBar()->addMenu(QStringLiteral("&File"));
+        window.menuBar()->addMenu(QStringLiteral("&View"));
+        window.menuBar()->addMenu(QStringLiteral("&Run"));
+        lab = new plots::TimelineView(&window);
+        window.setCentralWidget(lab);
+        ClassroomHost h;
+        h.window = &window;
+        h.timeline_factory = [](QWidget* parent, const RunRecord& run) -> QWidget* {
+            auto* view = new plots::TimelineView(parent);
+            view->load_trace(run.trace);
+            view->replot_now();
+            return view;
+        };
+        h.lab_timeline = [this]() -> QWidget* { return lab; };
+        return h;
+    }
+};
+
+} // namespace
+
+class TestRunMemory : public QObject {
+    Q_OBJECT
+private slots:
+    // Two windows on one finished run read one model: the second builds nothing.
+    void viewsOfOneRunShareOneTimeline() {
+        const auto trace = gil_trace(20'000);
+        const plots::TimelineModel::Memory before = plots::TimelineModel::live_memory();
+        plots::TimelineView a, b;
+        a.load_trace(trace);
+        const plots::TimelineModel::Memory one = plots::TimelineModel::live_memory();
+        b.load_trace(trace);
+        const plots::TimelineModel::Memory two = plots::TimelineModel::live_memory();
+        QCOMPARE(&a.model(), &b.model());
+        QVERIFY(segments_of(a.model()) >= 40'000);
+        // b's own empty model went when it took a's: nothing more is held for the second view.
+        QVERIFY(two.models <= one.models);
+        QVERIFY(two.bytes <= one.bytes);
+        // The run's segments are most of what a view holds (and are counted).
+        QVERIFY(one.bytes - before.bytes >= segments_of(a.model()) * plots::LaneSegments::kBytesPerSegment);
+        // Another run in one of them: the other keeps showing the first, whole.
+        const size_t segments = segments_of(b.model());
+        a.load_trace(gil_trace(10));
+        QVERIFY(&a.model() != &b.model());
+        QCOMPARE(segments_of(b.model()), segments);
+        QVERIFY(b.model().finished());
+    }
+
+    // The lab's timeline fed live from the run controller's trace offers its finished model: a
+    // replay of that run shows it. The lab's next run then gets a model of its own, and the replay
+    // keeps the finished run.
+    void aReplayOfTheRunOnTheLabSharesTheLabsTimeline() {
+        const auto trace = gil_trace(5'000);
+        plots::TimelineView lab;
+        lab.reset();
+        lab.share_source(trace);
+        lab.ingest(trace->events, trace->lanes, trace->origin_ns);
+        lab.finish(trace->end_ns());
+        QVERIFY(lab.model().finished());
+        plots::TimelineView replay;
+        replay.load_trace(trace);
+        QCOMPARE(&replay.model(), &lab.model());
+        const size_t segments = segments_of(replay.model());
+
+        lab.reset(); // the next run
+        QVERIFY(&replay.model() != &lab.model());
+        QCOMPARE(segments_of(replay.model()), segments);
+        QVERIFY(replay.model().finished());
+        QCOMPARE(segments_of(lab.model()), size_t(0));
+        lab.replot_now();
+        replay.replot_now();
+    }
+
+    // The classroom's windows: the run on the lab, in a replay window and pinned in the compare
+    // window is one model; closing them all frees it.
+    void replayAndCompareOfOneRunHoldItsSegmentsOnce() {
+        const plots::TimelineModel::Memory before = plots::TimelineModel::live_memory();
+        size_t one_model = 0;
+        {
+            Host h;
+            ClassroomController classroom(h.host());
+            classroom.install();
+            const RunPtr run = make_run(gil_trace(20'000));
+            classroom.history()->add(run);
+            h.lab->load_trace(run->trace);
+            h.lab->replot_now();
+            one_model = plots::TimelineModel::live_memory().bytes;
+            ReplayWindow* replay = classroom.openReplay(run);
+            QVERIFY(replay);
+            classroom.pinned()->pin(run);
+            CompareWindow* compare = classroom.openCompare();
+            QVERIFY(compare);
+            QCOMPARE(compare->timelines().size(), 1);
+            // Pinning another run rebuilds the compare window's rows: the first run's timeline is
+            // found again, not built again.
+            const RunPtr other = make_run(gil_trace(100));
+            classroom.history()->add(other);
+            classroom.pinned()->pin(other);
+            QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+            const plots::TimelineModel::Memory open = plots::TimelineModel::live_memory();
+            // The lab's own (empty) model was replaced by the shared one: one model per run shown.
+            QCOMPARE(open.models, before.models + 2);
+            QVERIFY(open.bytes < one_model + (one_model - before.bytes) / 4); // the small run only
+            replay->close();
+            compare->close();
+            QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+        }
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+        QCOMPARE(plots::TimelineModel::live_memory().models, before.models);
+        QCOMPARE(plots::TimelineModel::live_memory().bytes, before.bytes);
+        QVERIFY(one_model > before.bytes);
+    }
+
+    // A live run drains a burst of events at once (a lock-heavy step: millions): once they are fed
+    // through the hold-back, its capacity goes; the model keeps the segments, not the burst. (It kept
+    // 60 MB of an empty hold-back on screen for the rest of a session.)
+    void aBurstOfEventsLeavesNoCapacityBehind() {
+        const auto trace = busy_idle_trace(100'000);
+        plots::TimelineModel model;
+        model.share_source(trace);
+        model.ingest(trace->events, trace->lanes, trace->origin_ns);
+        const size_t burst = trace->events.size() * sizeof(Event);
+        model.set_now(trace->end_ns() + 1'000'000'000); // past the hold-back: everything is fed
+        const size_t segment_bytes = model.workers().bytes_used() + model.cores().bytes_used() +
+                                     model.gil().bytes_used() + model.loop().bytes_used();
+        QVERIFY(segment_bytes > 0);
+        QVERIFY2(model.bytes_used() < segment_bytes + burst / 4,
+                 qPrintable(QStringLiteral("%1 bytes held, %2 of them segments, a burst of %3 bytes")
+                                .arg(model.bytes_used())
+                                .arg(segment_bytes)
+                                .arg(burst)));
+        model.reset();
+        QVERIFY(model.bytes_used() < 64 * 1024);
+    }
+
+    // Runs of any size, one after another: the history holds at most its budget (the newest run
+    // alone may be larger), counted by run_bytes(), and the dock says the budget and what is held.
+    void theHistoryKeepsWithinItsMemoryBudget() {
+        Host h;
+        ClassroomController classroom(h.host());
+        classroom.install();
+        RunHistory* history = classroom.history();
+        const size_t budget = size_t(2) << 20;
+        history->setLimits(RunHistory::kDefaultMaxRuns, budget);
+        QCOMPARE(history->budgetBytes(), budget);
+        QRandomGenerator rng(17);
+        size_t largest = 0;
+        for (int i = 0; i < 60; ++i) {
+            // 1 KB to 4 MB of events: sometimes one run alone is over the budget.
+            const int switches = 10 + int(rng.bounded(quint32(i % 10 == 9 ? 90'000 : 20'000)));
+            const RunPtr run = make_run(gil_trace(switches));
+            largest = std::max(largest, run_bytes(*run));
+            history->add(run);
+            size_t sum = 0;
+            for (const RunPtr& r : history->runs())
+                sum += run_bytes(*r);
+            QCOMPARE(history->bytesHeld(), sum);
+            QCOMPARE(history->latest(), run);
+            QVERIFY2(history->bytesHeld() <= budget || history->rowCount() == 1,
+                     qPrintable(QStringLiteral("run %1: %2 bytes in %3 runs")
+                                    .arg(i)
+                                    .arg(history->bytesHeld())
+                                    .arg(history->rowCount())));
+            QVERIFY(history->rowCount() <= history->maxRuns());
+        }
+        QVERIFY(largest > budget); // the case of a run over the budget was met
+        auto* label = classroom.historyDock()->findChild<QLabel*>(QStringLiteral("runHistoryLimit"));
+        QVERIFY(label);
+        QVERIFY2(label->text().contains(QStringLiteral("2 MB")), qPrintable(label->text()));
+        QVERIFY2(label->text().contains(
+                     QStringLiteral("%1 MB").arg(double(history->bytesHeld()) / 1048576.0, 0, 'f', 1)),
+                 qPrintable(label->text()));
+    }
+};
+
+QTEST_MAIN(TestRunMemory)
+#include "tst_run_memory.moc"
