@@ -70,7 +70,10 @@ QSize WrappingDelegate::sizeHint(const QStyleOptionViewItem& option, const QMode
 }
 
 bool WrappingDelegate::eventFilter(QObject* watched, QEvent* event) {
-    if (watched == view_->viewport() && event->type() == QEvent::Resize &&
+    // The event's type first: while the view is destroyed its children still send events through
+    // this filter, and view_ is no longer a QAbstractScrollArea to ask for its viewport (UBSan, the
+    // random session, seed 192026).
+    if (event->type() == QEvent::Resize && watched == view_->viewport() &&
         view_->viewport()->width() != laid_width_) {
         laid_width_ = view_->viewport()->width();
         scheduleRelayout(); // after this resize is done

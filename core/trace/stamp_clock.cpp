@@ -9,7 +9,7 @@ namespace clab {
 #if defined(__x86_64__)
 namespace stamp_clock_detail {
 
-thread_local Anchor t_anchor;
+thread_local constinit Anchor t_anchor;
 
 namespace {
 
@@ -52,7 +52,7 @@ uint64_t update_rate(int cpu, uint64_t tsc, int64_t ns) noexcept {
 } // namespace
 
 int64_t reanchor(uint16_t& cpu_out) noexcept {
-    Anchor& a = t_anchor;
+    Anchor& a = this_thread_anchor();
     for (int attempt = 0; attempt < 3; ++attempt) {
         const int cpu = sched_getcpu();
         const uint64_t before = __builtin_ia32_rdtsc();

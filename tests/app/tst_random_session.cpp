@@ -9,7 +9,9 @@
 // left; a watchdog thread fails the test when one action does not return (a stall).
 //
 // By default (`make test`) three short sessions with fixed seeds run. Set CLAB_RANDOM_ACTIONS for
-// one session of that length instead (the long run: 10,000, also under ASan):
+// one session of that length instead. The long run, 10,000 actions, is the ctest
+// app.tst_random_session.long (label random-long): `make test-random`, and under ASan/UBSan
+// `make test-asan` runs it after the other tests.
 //   CLAB_RANDOM_SEED=N      the seed of that session (printed at the start; 0: a fresh seed)
 //   CLAB_RANDOM_ACTIONS=N   how many actions
 //   CLAB_RANDOM_RSS_EVERY=N print the resident memory (VmRSS) every N actions (500)
