@@ -14,29 +14,13 @@ Run:  python3 tests/bench/aio_process_offload_cpython.py [iterations] [io_ms] [i
 Ours: add --ours PATH/TO/concurrency-lab: runs the same experiment there and prints its
       max_loop_lag_s, and the worker's start (process start begin .. end on its lane)."""
 import asyncio
-import json
 import multiprocessing
-import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 
-
-def count(n):
-    total = 0
-    for _ in range(n):
-        total += 1
-    return total
-
-
-async def ticker(lags, io, io_count):
-    for _ in range(io_count):
-        due = time.perf_counter() + io
-        await asyncio.sleep(io)
-        lags.append((due, time.perf_counter() - due))
+from cpython_timing import count, run_ours, take_option, ticker
 
 
 async def offloaded(pool, io, iterations, held):
@@ -64,14 +48,10 @@ def cpython(method, iterations, io_ms, io_count, tasks, warm_up):
 
 
 def ours(cli, method, iterations, io_ms, io_count, tasks):
-    with tempfile.TemporaryDirectory() as tmp:
-        trace_path = os.path.join(tmp, "run.json")
-        args = [cli, "run", "--engine", "asyncio", "--workload", "block-loop", "--blocker", "cpu",
-                "--offload", "process", "--start-method", method, "--tasks", str(tasks),
-                "--iterations", str(iterations), "--io-ms", str(io_ms), "--io-count", str(io_count),
-                "--json", "--trace", trace_path]
-        summary = json.loads(subprocess.run(args, check=True, capture_output=True, text=True).stdout)
-        events = json.load(open(trace_path))["traceEvents"]
+    summary, events = run_ours(cli, ["--engine", "asyncio", "--workload", "block-loop", "--blocker", "cpu",
+                                     "--offload", "process", "--start-method", method, "--tasks", str(tasks),
+                                     "--iterations", str(iterations), "--io-ms", str(io_ms),
+                                     "--io-count", str(io_count)], trace=True)
     starts = [e["dur"] / 1e3 for e in events if e.get("name") == "starting up" and "dur" in e]
     start_ms = max(starts) if starts else float("nan")
     return start_ms, summary["max_loop_lag_s"] * 1000, float("nan")
@@ -79,14 +59,10 @@ def ours(cli, method, iterations, io_ms, io_count, tasks):
 
 if __name__ == "__main__":
     argv = sys.argv[1:]
-    cli = None
     warm_up = "--warm-up" in argv
     if warm_up:
         argv.remove("--warm-up")
-    if "--ours" in argv:
-        i = argv.index("--ours")
-        cli = argv[i + 1]
-        del argv[i:i + 2]
+    cli = take_option(argv, "--ours")
     iterations = int(argv[0]) if len(argv) > 0 else 15_000_000
     io_ms = float(argv[1]) if len(argv) > 1 else 50.0
     io_count = int(argv[2]) if len(argv) > 2 else 20

@@ -10,27 +10,11 @@ Run:  python3 tests/bench/aio_to_thread_lag_cpython.py [iterations] [io_ms] [io_
 Ours: add --ours PATH/TO/concurrency-lab [--gil on|off]: runs the same experiment there (--trace) and
       reads the same figures from the recorded task steps."""
 import asyncio
-import json
-import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 
-
-def count(n):
-    total = 0
-    for _ in range(n):
-        total += 1
-    return total
-
-
-async def ticker(ticks, io, io_count):
-    for _ in range(io_count):
-        due = time.perf_counter() + io
-        await asyncio.sleep(io)
-        ticks.append((due, time.perf_counter() - due))
+from cpython_timing import count, run_ours, take_option, ticker
 
 
 async def blocker(io, iterations, busy):
@@ -53,13 +37,9 @@ def cpython(iterations, io_ms, io_count, tasks):
 
 def ours(cli, gil, iterations, io_ms, io_count, tasks):
     """Ticks from the trace: a ticker's step k + 1 began (step k's begin + io_ms + lag)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        trace_path = os.path.join(tmp, "run.json")
-        args = [cli, "run", "--engine", "asyncio", "--workload", "block-loop", "--blocker", "cpu",
-                "--offload", "thread", "--tasks", str(tasks), "--iterations", str(iterations),
-                "--io-ms", str(io_ms), "--io-count", str(io_count), "--gil", gil, "--json", "--trace", trace_path]
-        summary = json.loads(subprocess.run(args, check=True, capture_output=True, text=True).stdout)
-        events = json.load(open(trace_path))["traceEvents"]
+    summary, events = run_ours(cli, ["--engine", "asyncio", "--workload", "block-loop", "--blocker", "cpu",
+                                     "--offload", "thread", "--tasks", str(tasks), "--iterations", str(iterations),
+                                     "--io-ms", str(io_ms), "--io-count", str(io_count), "--gil", gil], trace=True)
     names = {(e["pid"], e["tid"]): e["args"]["name"] for e in events if e.get("name") == "thread_name"}
     steps, window = {}, [None, None]
     for e in sorted((e for e in events if e.get("ph") != "M"), key=lambda e: e["ts"]):
@@ -79,15 +59,8 @@ def ours(cli, gil, iterations, io_ms, io_count, tasks):
 
 if __name__ == "__main__":
     argv = sys.argv[1:]
-    cli = gil = None
-    if "--ours" in argv:
-        i = argv.index("--ours")
-        cli = argv[i + 1]
-        del argv[i:i + 2]
-    if "--gil" in argv:
-        i = argv.index("--gil")
-        gil = argv[i + 1]
-        del argv[i:i + 2]
+    cli = take_option(argv, "--ours")
+    gil = take_option(argv, "--gil")
     iterations = int(argv[0]) if len(argv) > 0 else 15_000_000
     io_ms = float(argv[1]) if len(argv) > 1 else 50.0
     io_count = int(argv[2]) if len(argv) > 2 else 20

@@ -12,17 +12,10 @@ Run:  python3 tests/bench/loop_lag_cpython.py [iterations] [tasks]
 Ours: add --ours PATH/TO/concurrency-lab: runs `--engine asyncio --workload blend --cpu-percent 100`
       with the same iterations and tasks and prints its max_loop_lag_s next to CPython's."""
 import asyncio
-import json
-import subprocess
 import sys
 import time
 
-
-def count(n):
-    total = 0
-    for _ in range(n):
-        total += 1
-    return total
+from cpython_timing import count, run_ours, take_option
 
 
 async def task(created, lags, iterations):
@@ -39,20 +32,14 @@ async def main(iterations, tasks):
 
 
 def ours(cli, iterations, tasks):
-    args = [cli, "run", "--engine", "asyncio", "--workload", "blend", "--cpu-percent", "100",
-            "--tasks", str(tasks), "--iterations", str(iterations), "--io-ms", "0", "--json"]
-    out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
-    summary = json.loads(out)
+    summary, _ = run_ours(cli, ["--engine", "asyncio", "--workload", "blend", "--cpu-percent", "100",
+                                "--tasks", str(tasks), "--iterations", str(iterations), "--io-ms", "0"])
     return summary["max_loop_lag_s"], summary["wall_s"] / tasks
 
 
 if __name__ == "__main__":
     argv = sys.argv[1:]
-    cli = None
-    if "--ours" in argv:
-        at = argv.index("--ours")
-        cli = argv[at + 1]
-        del argv[at:at + 2]
+    cli = take_option(argv, "--ours")
     iterations = int(argv[0]) if len(argv) > 0 else 10_000_000
     tasks = int(argv[1]) if len(argv) > 1 else 4
     lag, step = asyncio.run(main(iterations, tasks))
