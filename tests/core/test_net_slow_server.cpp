@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <dirent.h>
 #include <fstream>
 #include <gtest/gtest.h>
@@ -131,9 +132,13 @@ TEST_P(SlowServerTest, StopClosesOpenConnectionsAndLeavesNothingBehind) {
         usleep(20'000);
         server.stop();
         // In this order: the stop returned and the connection closed before the request was due,
-        // and it was never answered.
+        // and it was never answered. A server that had not yet read the request line when it
+        // stopped (a loaded machine: seen with the child-process host) closes a socket with unread
+        // data, which the kernel turns into a reset rather than an orderly close: both end the wait.
         char buf[8];
-        EXPECT_EQ(recv(client.fd(), buf, sizeof buf, 0), 0);
+        const ssize_t got = recv(client.fd(), buf, sizeof buf, 0);
+        const int err = errno;
+        EXPECT_TRUE(got == 0 || (got < 0 && err == ECONNRESET)) << got << ": " << std::strerror(err);
         EXPECT_LT(clab::now_ns() - sent, kLatencyNs) << "the stop waited for the pending request";
         EXPECT_EQ(server.requests_served(), 0u);
         EXPECT_EQ(server.port(), 0);

@@ -144,10 +144,13 @@ TEST(Runner, TimeScaleStretchesTheRun) {
     ExperimentSpec sleep;
     sleep.engine = EngineKind::Threads;
     sleep.workload = WorkloadKind::Sleep;
-    sleep.io_ms = 40;
+    // Long enough that a loaded machine's start-up and wake-up delays (44 ms seen at load 13 on
+    // 2 cores with 40 ms sleeps: a ratio of 1.95) cannot hide the stretch.
+    sleep.io_ms = 100;
     const double normal = Runner::run(sleep).wall_s;
     sleep.time_scale = 4;
     const double slow = Runner::run(sleep).wall_s;
+    EXPECT_GE(slow * 1e3, 0.99 * 4 * sleep.io_ms) << "a sleep never ends before it is due";
     EXPECT_GT(slow / normal, 2.0) << "ideal: 4";
 }
 
