@@ -4,6 +4,8 @@
 // the faults it found, in words (empty: none).
 #pragma once
 
+#include "core/experiment/spec.h"
+
 #include <QAbstractButton>
 #include <QAbstractItemView>
 #include <QAbstractScrollArea>
@@ -16,11 +18,25 @@
 #include <QStyleOptionViewItem>
 #include <QToolBar>
 #include <QTreeView>
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <qcustomplot.h>
 
 namespace clab::test {
+
+// A step's own experiment (its lanes and views) with less work, fewer and shorter waits and
+// smaller payloads, so a layout test can run every step: this measures room, not speed.
+inline ExperimentSpec shortened(ExperimentSpec s) {
+    s.iterations = std::min<int64_t>(s.iterations, 20'000);
+    s.io_ms = std::min(s.io_ms, 2.0);
+    s.io_count = std::min(s.io_count, 2);
+    s.tasks = std::min(s.tasks, 40); // more lanes than a view's first height: they scroll
+    s.payload_bytes = std::min<int64_t>(s.payload_bytes, 64 * 1024);
+    s.time_scale = 1.0;
+    s.timeout_s = 10; // a safety net: these runs take milliseconds
+    return s;
+}
 
 inline QString describe_widget(const QWidget* w) {
     const auto* label = qobject_cast<const QLabel*>(w);

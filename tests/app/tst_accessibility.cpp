@@ -6,7 +6,6 @@
 #include "classroom/classroom_controller.h"
 #include "classroom/compare_window.h"
 #include "classroom/replay_window.h"
-#include "core/builtin_engines.h"
 #include "gui/main_window.h"
 #include "gui/shortcuts_dialog.h"
 #include "sched/scheduler_window.h"
@@ -20,7 +19,6 @@
 #include <QDialog>
 #include <QShortcut>
 #include <QTableWidget>
-#include <QTemporaryDir>
 #include <QTest>
 #include <qcustomplot.h>
 
@@ -109,14 +107,10 @@ cli::GuiOptions at(const char* lesson, int step) {
 
 class TestAccessibility : public QObject {
     Q_OBJECT
-    QTemporaryDir settings_dir_;
+    WindowTestSetup window_test_;
 
 private slots:
-    void initTestCase() {
-        register_builtin_engines();
-        QVERIFY(settings_dir_.isValid());
-        use_private_settings(settings_dir_.path(), QStringLiteral("tst_accessibility"));
-    }
+    void initTestCase() { QVERIFY(window_test_.set_up()); }
 
     void everyControlOfTheMainWindowHasANameAndEveryViewADescription_data() {
         QTest::addColumn<QString>("lesson");

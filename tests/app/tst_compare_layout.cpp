@@ -6,7 +6,6 @@
 // stays quick; the lanes and views are the step's own.
 #include "classroom/classroom_controller.h"
 #include "classroom/compare_window.h"
-#include "core/builtin_engines.h"
 #include "core/experiment/runner.h"
 #include "gui/lab_panel.h"
 #include "gui/lesson_navigator_model.h"
@@ -15,33 +14,16 @@
 #include "plots/timeline_view.h"
 #include "test_settings.h"
 
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace clab;
 
-namespace {
-ExperimentSpec shortened(ExperimentSpec s) {
-    s.iterations = std::min<int64_t>(s.iterations, 20'000);
-    s.io_ms = std::min(s.io_ms, 2.0);
-    s.io_count = std::min(s.io_count, 2);
-    s.tasks = std::min(s.tasks, 40); // more than a view labels in its first height: they scroll
-    s.payload_bytes = std::min<int64_t>(s.payload_bytes, 64 * 1024);
-    s.time_scale = 1.0;
-    s.timeout_s = 10;
-    return s;
-}
-} // namespace
-
 class TestCompareLayout : public QObject {
     Q_OBJECT
-    QTemporaryDir settings_dir_;
+    WindowTestSetup window_test_;
 
 private slots:
-    void initTestCase() {
-        register_builtin_engines();
-        use_private_settings(settings_dir_.path(), QStringLiteral("tst_compare_layout"));
-    }
+    void initTestCase() { QVERIFY(window_test_.set_up()); }
 
     void everyCompareStepFits_data() {
         QTest::addColumn<bool>("presenter");
@@ -71,7 +53,7 @@ private slots:
                 if (engines.isEmpty()) continue;
                 const QString where = QStringLiteral("lesson %1 step %2").arg(lessons[l].number).arg(s + 1);
                 for (const QString& engine : engines) {
-                    ExperimentSpec spec = shortened(w.lab()->runSpec());
+                    ExperimentSpec spec = test::shortened(w.lab()->runSpec());
                     spec.engine = *parse_engine(engine.toStdString());
                     auto trace = std::make_shared<Trace>();
                     const Summary summary = Runner::run(spec, trace.get());

@@ -4,7 +4,6 @@
 #include "classroom/classroom_controller.h"
 #include "classroom/compare_window.h"
 #include "classroom/run_both.h"
-#include "core/builtin_engines.h"
 #include "editor/code_editor.h"
 #include "editor/code_panel.h"
 #include "editor/code_store.h"
@@ -24,7 +23,6 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
-#include <QTemporaryDir>
 #include <QTreeView>
 #include <QtTest>
 
@@ -83,14 +81,10 @@ editor::CodePanel* first_panel(MainWindow& w) {
 
 class TestEditorLab : public QObject {
     Q_OBJECT
-    QTemporaryDir settings_dir_;
+    WindowTestSetup window_test_;
 
 private slots:
-    void initTestCase() {
-        register_builtin_engines();
-        QVERIFY(settings_dir_.isValid());
-        use_private_settings(settings_dir_.path(), QStringLiteral("tst_editor_lab"));
-    }
+    void initTestCase() { QVERIFY(window_test_.set_up()); }
     void init() { QSettings().clear(); }
 
     void editedCodeIsDrawnOnTheLabsTimeline() {

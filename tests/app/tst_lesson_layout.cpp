@@ -8,7 +8,6 @@
 // lesson text's activities with their long prediction choices and check questions, the controls
 // and their values, the summary's last row), the toolbars keep every action on the bar, and the
 // navigator shows every lesson and step title whole.
-#include "core/builtin_engines.h"
 #include "core/experiment/runner.h"
 #include "gui/lab_panel.h"
 #include "gui/lesson_navigator_model.h"
@@ -21,35 +20,17 @@
 
 #include <QSettings>
 #include <QStatusBar>
-#include <QTemporaryDir>
 #include <QTest>
 #include <cmath>
 
 using namespace clab;
 
-namespace {
-ExperimentSpec shortened(ExperimentSpec s) {
-    s.iterations = std::min<int64_t>(s.iterations, 20'000);
-    s.io_ms = std::min(s.io_ms, 2.0);
-    s.io_count = std::min(s.io_count, 2);
-    s.tasks = std::min(s.tasks, 40); // more lanes than a view's first height: they scroll
-    s.payload_bytes = std::min<int64_t>(s.payload_bytes, 64 * 1024);
-    s.time_scale = 1.0;
-    s.timeout_s = 5;
-    return s;
-}
-
-} // namespace
-
 class TestLessonLayout : public QObject {
     Q_OBJECT
-    QTemporaryDir settings_dir_;
+    WindowTestSetup window_test_;
 
 private slots:
-    void initTestCase() {
-        register_builtin_engines();
-        use_private_settings(settings_dir_.path(), QStringLiteral("tst_lesson_layout"));
-    }
+    void initTestCase() { QVERIFY(window_test_.set_up()); }
 
     void statusMessagesShowWhole() {
         // The status bar used to cut a long message at the window's edge, mid-sentence.
@@ -117,7 +98,7 @@ private slots:
                     continue;
                 }
                 Trace trace;
-                Summary summary = Runner::run(shortened(w.lab()->runSpec()), &trace);
+                Summary summary = Runner::run(test::shortened(w.lab()->runSpec()), &trace);
                 // Every row the summary can have (the baseline's are placeholders: this test measures
                 // room, not speed).
                 summary.baseline_wall_s = summary.wall_s * 2;

@@ -3,7 +3,6 @@
 // prediction revealed after the run, error messages in the window, settings that persist, and a
 // random mash of controls and Run/Stop that must not crash.
 #include "classroom/classroom_controller.h"
-#include "core/builtin_engines.h"
 #include "core/trace/segments.h"
 #include "gui/check_questions_box.h"
 #include "gui/controls_panel.h"
@@ -69,15 +68,10 @@ bool wait_idle(MainWindow& w, int ms = kRunTimeoutMs) {
 
 class TestMainWindow : public QObject {
     Q_OBJECT
-    QTemporaryDir settings_dir_;
+    WindowTestSetup window_test_;
 
 private slots:
-    void initTestCase() {
-        register_builtin_engines();
-        QVERIFY(settings_dir_.isValid());
-        // Never touch the developer's own settings and progress.
-        use_private_settings(settings_dir_.path(), QStringLiteral("tst_main_window"));
-    }
+    void initTestCase() { QVERIFY(window_test_.set_up()); }
     void init() { QSettings().clear(); }
 
     void opensTheLessonAndStepOfTheCommandLine() {
@@ -156,7 +150,8 @@ private slots:
         QSignalSpy finished(w.lab(), &LabPanel::runFinished);
         // Esc -> finished takes a small share of the time the run had gone (tests/stop_share.h).
         clab::testing::StopClock clock;
-        connect(w.lab(), &LabPanel::runFinished, this, [&] { clock.stopped(); });
+        QObject clock_guard; // goes before the clock: no late signal reaches a clock that is gone
+        connect(w.lab(), &LabPanel::runFinished, &clock_guard, [&] { clock.stopped(); });
         w.setFocus();
         QTest::keyClick(&w, Qt::Key_Space);
         QVERIFY(w.lab()->busy());

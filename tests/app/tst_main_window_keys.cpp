@@ -3,7 +3,6 @@
 // field), which then gets them as ordinary key presses. Pressing them must never re-enter the
 // shortcut (it once recursed until the stack overflowed), whichever widget has the focus and
 // whether the key arrives from the window system or from QApplication::sendEvent.
-#include "core/builtin_engines.h"
 #include "gui/lab_panel.h"
 #include "gui/main_window.h"
 #include "gui/step_view.h"
@@ -17,7 +16,6 @@
 #include <QRadioButton>
 #include <QSettings>
 #include <QSlider>
-#include <QTemporaryDir>
 #include <QTest>
 #include <QTextBrowser>
 #include <QTreeView>
@@ -43,7 +41,7 @@ struct Target {
 
 class TestMainWindowKeys : public QObject {
     Q_OBJECT
-    QTemporaryDir settings_dir_;
+    WindowTestSetup window_test_;
 
     // Lesson 4 (the GIL) at step 2: a slider, a numeric prediction (spin box), the navigator, the
     // read-only lesson text and buttons, as in the report.
@@ -82,11 +80,7 @@ class TestMainWindowKeys : public QObject {
     }
 
 private slots:
-    void initTestCase() {
-        register_builtin_engines();
-        QVERIFY(settings_dir_.isValid());
-        use_private_settings(settings_dir_.path(), QStringLiteral("tst_main_window_keys"));
-    }
+    void initTestCase() { QVERIFY(window_test_.set_up()); }
     void init() { QSettings().clear(); }
 
     void theStepKeysWorkWithTheFocusOnEveryKindOfWidget_data() {

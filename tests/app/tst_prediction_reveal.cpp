@@ -1,7 +1,6 @@
 // Predictions get their verdict from the right run: in a compare step (lesson 18) the engine the
 // question is about, whatever engine ran last; a deadlock (lesson 9) gets a verdict too; and the
 // revealed figure says what it is ("1.73× speedup", "2,444,232 lost updates").
-#include "core/builtin_engines.h"
 #include "gui/lab_panel.h"
 #include "gui/main_window.h"
 #include "gui/prediction_box.h"
@@ -13,7 +12,6 @@
 #include <QMap>
 #include <QSettings>
 #include <QSignalSpy>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace clab;
@@ -34,13 +32,10 @@ Summary summary_of(EngineKind engine, double speedup) {
 
 class TestPredictionReveal : public QObject {
     Q_OBJECT
-    QTemporaryDir settings_dir_;
+    WindowTestSetup window_test_;
 
 private slots:
-    void initTestCase() {
-        register_builtin_engines();
-        use_private_settings(settings_dir_.path(), QStringLiteral("tst_prediction_reveal"));
-    }
+    void initTestCase() { QVERIFY(window_test_.set_up()); }
 
     void theEngineAPredictionIsAbout() {
         lessons::Prediction p;
@@ -109,7 +104,7 @@ private slots:
         box->setAnswer(a);
         w.lab()->run();
         QVERIFY(QTest::qWaitFor([&] { return !w.lab()->busy(); }, 60'000));
-        QTRY_VERIFY_WITH_TIMEOUT(!box->verdictText().isEmpty(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(!box->verdictText().isEmpty(), 20'000);
         QVERIFY2(box->verdictText().contains("a deadlock"), qPrintable(box->verdictText()));
         QVERIFY2(box->verdictText().contains("right"), qPrintable(box->verdictText()));
     }

@@ -97,7 +97,8 @@ private slots:
         QSignalSpy finished(&controller, &RunController::finished);
         QSignalSpy events(&controller, &RunController::eventsArrived);
         clab::testing::StopClock clock;
-        connect(&controller, &RunController::finished, this, [&] { clock.stopped(); });
+        QObject clock_guard; // goes before the clock: no late signal reaches a clock that is gone
+        connect(&controller, &RunController::finished, &clock_guard, [&] { clock.stopped(); });
         QVERIFY(controller.start(long_sleep_run()) > 0);
         QTRY_VERIFY_WITH_TIMEOUT(events.count() >= 3, 10'000); // really running
         QTest::qWait(int(clock.until_due().count()));
@@ -122,7 +123,7 @@ private slots:
         const quint64 second = controller.start(short_cpu_run());
         QVERIFY(second > first);
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kRunTimeoutMs);
-        QTRY_VERIFY_WITH_TIMEOUT(!controller.busy(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(!controller.busy(), kRunTimeoutMs);
         QTest::qWait(300); // the first run's end must not show up late
         QCOMPARE(finished.count(), 1);
         QCOMPARE(finished.at(0).at(0).toULongLong(), second);

@@ -1,7 +1,6 @@
 // Help → Keyboard shortcuts lists what the window's actions really do: every action with a shortcut,
 // its keys as Qt spells them and the menu that holds it, and nothing without a shortcut.
 #include "classroom/classroom_controller.h"
-#include "core/builtin_engines.h"
 #include "gui/main_window.h"
 #include "gui/shortcuts_dialog.h"
 #include "test_settings.h"
@@ -11,7 +10,6 @@
 #include <QSettings>
 #include <QShortcut>
 #include <QTableWidget>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace clab;
@@ -19,14 +17,10 @@ using namespace clab::gui;
 
 class TestShortcutsDialog : public QObject {
     Q_OBJECT
-    QTemporaryDir settings_dir_;
+    WindowTestSetup window_test_;
 
 private slots:
-    void initTestCase() {
-        register_builtin_engines();
-        QVERIFY(settings_dir_.isValid());
-        use_private_settings(settings_dir_.path(), QStringLiteral("tst_shortcuts_dialog"));
-    }
+    void initTestCase() { QVERIFY(window_test_.set_up()); }
 
     void rowsComeFromTheActions() {
         QWidget window;

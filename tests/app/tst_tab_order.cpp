@@ -2,7 +2,6 @@
 // use, each once, panel by panel from left to right (lessons, then the step, then the lab), and the
 // focused control is on screen (a scroll area brings it into view). The code editor keeps Tab for
 // indenting; Esc leaves it.
-#include "core/builtin_engines.h"
 #include "editor/code_editor.h"
 #include "gui/lab_panel.h"
 #include "gui/main_window.h"
@@ -15,7 +14,6 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QScrollBar>
-#include <QTemporaryDir>
 #include <QTest>
 #include <QTreeView>
 
@@ -47,14 +45,10 @@ int panel_of(const QWidget* w, MainWindow& window) {
 
 class TestTabOrder : public QObject {
     Q_OBJECT
-    QTemporaryDir settings_dir_;
+    WindowTestSetup window_test_;
 
 private slots:
-    void initTestCase() {
-        register_builtin_engines();
-        QVERIFY(settings_dir_.isValid());
-        use_private_settings(settings_dir_.path(), QStringLiteral("tst_tab_order"));
-    }
+    void initTestCase() { QVERIFY(window_test_.set_up()); }
 
     void tabReachesEveryControlPanelByPanel() {
         cli::GuiOptions options; // lesson 4 step 2: a prediction, sliders, the code editor, a timeline

@@ -4,7 +4,6 @@
 // which style sheets set too); the background is what the window really drew behind the text: the
 // most common colour of the grabbed pixels in the widget's rectangle (text covers a minority of
 // them). Disabled controls are left out, as WCAG leaves them out.
-#include "core/builtin_engines.h"
 #include "core/experiment/runner.h"
 #include "gui/controls_panel.h"
 #include "gui/lab_panel.h"
@@ -19,7 +18,6 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QSettings>
-#include <QTemporaryDir>
 #include <QTest>
 #include <QToolBar>
 #include <cmath>
@@ -108,13 +106,10 @@ void report(const QStringList& faults) {
 
 class TestTextContrast : public QObject {
     Q_OBJECT
-    QTemporaryDir settings_dir_;
+    WindowTestSetup window_test_;
 
 private slots:
-    void initTestCase() {
-        register_builtin_engines();
-        use_private_settings(settings_dir_.path(), QStringLiteral("tst_text_contrast"));
-    }
+    void initTestCase() { QVERIFY(window_test_.set_up()); }
 
     void everyTextIsReadable_data() {
         QTest::addColumn<bool>("presenter");

@@ -5,7 +5,6 @@
 #include "classroom/classroom_controller.h"
 #include "classroom/compare_window.h"
 #include "classroom/replay_window.h"
-#include "core/builtin_engines.h"
 #include "editor/code_editor.h"
 #include "gui/main_window.h"
 #include "gui/step_view.h"
@@ -16,7 +15,6 @@
 #include <QAction>
 #include <QApplication>
 #include <QSettings>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace clab;
@@ -65,14 +63,10 @@ Sizes sizes_of(MainWindow& w) {
 
 class TestWindowZoom : public QObject {
     Q_OBJECT
-    QTemporaryDir settings_dir_;
+    WindowTestSetup window_test_;
 
 private slots:
-    void initTestCase() {
-        register_builtin_engines();
-        QVERIFY(settings_dir_.isValid());
-        use_private_settings(settings_dir_.path(), QStringLiteral("tst_window_zoom"));
-    }
+    void initTestCase() { QVERIFY(window_test_.set_up()); }
     void cleanup() {
         gui::set_zoom_percent(100);
         QSettings().remove(QStringLiteral("view/zoomPercent"));
