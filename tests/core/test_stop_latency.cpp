@@ -53,6 +53,10 @@ std::vector<Case> long_runs() {
     cases.push_back({"process-pool/payload", pool_payload});
     cases.push_back({"processes/payload", make(EngineKind::Processes, WorkloadKind::Payload, 200)});
     cases.push_back({"threads/payload", make(EngineKind::Threads, WorkloadKind::Payload, 200)});
+    cases.push_back({"sequential/payload", make(EngineKind::Sequential, WorkloadKind::Payload, 200)});
+    ExperimentSpec thread_pool_payload = make(EngineKind::ThreadPool, WorkloadKind::Payload, 200);
+    thread_pool_payload.workers = 4;
+    cases.push_back({"thread-pool(4)/payload", thread_pool_payload});
     cases.push_back({"threads/net", make(EngineKind::Threads, WorkloadKind::Net, 3)});
     ExperimentSpec deadlock = make(EngineKind::Threads, WorkloadKind::Deadlock, 2);
     deadlock.io_ms = 20;
