@@ -25,13 +25,13 @@ std::unique_ptr<BigBuffer> touched_buffer() {
     return buffer;
 }
 
-// The process's mapped size (VmSize in /proc/self/status), in KiB.
-long mapped_kib() {
+// The process's resident memory (VmRSS in /proc/self/status), in KiB.
+long resident_kib() {
     std::ifstream status("/proc/self/status");
     std::string key;
     long value = 0;
     while (status >> key) {
-        if (key == "VmSize:") {
+        if (key == "VmRSS:") {
             status >> value;
             return value;
         }
@@ -73,17 +73,17 @@ TEST(BigBuffer, ReleaseLaterReturnsFarSoonerThanGivingThePagesBack) {
 
 TEST(BigBuffer, TheReleaserGivesEveryPageBackAndEnds) {
     ASSERT_TRUE(wait_until_released());
-    const long before_kib = mapped_kib();
+    const long before_kib = resident_kib();
     std::unique_ptr<BigBuffer> buffers[3];
     for (auto& b : buffers)
         b = touched_buffer();
-    EXPECT_GE(mapped_kib() - before_kib, long(3 * kBytes / 1024));
+    EXPECT_GE(resident_kib() - before_kib, long(3 * kBytes / 1024));
     for (auto& b : buffers)
         b->release_later();
     EXPECT_GT(big_buffer_bytes_pending_release() + (big_buffer_releaser_running() ? 1 : 0), 0u);
     ASSERT_TRUE(wait_until_released());
-    // Nothing of the three mappings is left (other mappings may come and go: a third of one).
-    EXPECT_LT(mapped_kib() - before_kib, long(kBytes / 1024 / 3));
+    // Nothing of the three buffers is resident any more (other memory may come and go: a third of one).
+    EXPECT_LT(resident_kib() - before_kib, long(kBytes / 1024 / 3));
 }
 
 TEST(BigBuffer, AnEmptyBufferIsFine) {
