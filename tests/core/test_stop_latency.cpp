@@ -91,8 +91,8 @@ std::vector<Case> long_runs() {
 }
 
 // The python engine finds its interpreter once per process before a run's clock starts (python3
-// on PATH may be a pyenv shim: 1.4 s here), and a stop meanwhile is seen once that returns: warm
-// it up, so the stop measured is the run's.
+// on PATH may be a pyenv shim: 1.4 s here; a stop meanwhile ends that question at once, see
+// test_python_prepare_stop): warm it up, so the stop measured is the running program's.
 void warm_up(const ExperimentSpec& spec) {
     if (spec.engine != EngineKind::Python) return;
     ExperimentSpec warm = spec;
