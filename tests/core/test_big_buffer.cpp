@@ -19,6 +19,14 @@ namespace {
 
 constexpr size_t kBytes = 64u << 20;
 
+// A sanitizer makes starting a thread cost tens of ms (TSan: 30 ms here, against 170 ms for the
+// munmap it instruments too): sanitized builds check only that the pages are given back.
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+constexpr bool kTimed = false;
+#else
+constexpr bool kTimed = true;
+#endif
+
 std::unique_ptr<BigBuffer> touched_buffer() {
     auto buffer = std::make_unique<BigBuffer>(kBytes);
     std::memset(buffer->data(), 'x', buffer->size()); // every page faulted in, as after a copy
@@ -68,7 +76,9 @@ TEST(BigBuffer, ReleaseLaterReturnsFarSoonerThanGivingThePagesBack) {
     }
     std::printf("giving back 64 MB of touched pages: %.2f ms; handing them to the releaser: %.3f ms\n",
                 double(munmap_ns) * 1e-6, double(handed_ns) * 1e-6);
-    EXPECT_LT(double(handed_ns), 0.25 * double(munmap_ns));
+    if (kTimed) {
+        EXPECT_LT(double(handed_ns), 0.25 * double(munmap_ns));
+    }
 }
 
 TEST(BigBuffer, TheReleaserGivesEveryPageBackAndEnds) {
