@@ -6,7 +6,8 @@
 //   engine_ms_max                  cancel() .. the run's last recorded event (its threads ending)
 // The payload cases move 100 MB per task there and back: the stop lands in the middle of a copy.
 // Run it quiet, then again while the machine is busy (e.g. `stress-ng --cpu 2` or a build) to see
-// the loaded figures; the goal is 50 ms in both.
+// the loaded figures; the goal is 50 ms in both. python3 stopped by SIGINT in the same workload:
+// tests/bench/payload_stop_cpython.py (it finishes the copy in progress first: seconds here).
 #include "core/builtin_engines.h"
 #include "core/experiment/runner.h"
 #include "core/processes/worker_entry.h"
