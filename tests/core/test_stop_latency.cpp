@@ -59,7 +59,7 @@ std::vector<Case> long_runs() {
     cases.push_back({"thread-pool(4)/payload", thread_pool_payload});
     cases.push_back({"threads/net", make(EngineKind::Threads, WorkloadKind::Net, 3)});
     ExperimentSpec deadlock = make(EngineKind::Threads, WorkloadKind::Deadlock, 2);
-    deadlock.io_ms = 20;
+    deadlock.io_ms = 200; // each holds its first lock long enough for the other to take its own (TSan too)
     cases.push_back({"threads/deadlock", deadlock});
     ExperimentSpec spawn = make(EngineKind::ProcessPool, WorkloadKind::Cpu, 3);
     spawn.start_method = StartMethod::Spawn;
