@@ -37,8 +37,12 @@ public:
     virtual void run(const ExperimentSpec& spec, RunContext& ctx, Summary& summary) = 0;
     // What the engine needs ready before the run's clock starts: the Runner calls it first, so a
     // one-time cost (python3 timing the Python-speed calibration, seconds on a cold cache) never
-    // counts in wall_s. A Stop meanwhile is seen once it returns.
-    virtual void prepare(const ExperimentSpec& spec) { (void)spec; }
+    // counts in wall_s. `stop` is the run's: what prepare() waits for (a program it runs) ends when
+    // it is requested, and run() is then called with it requested.
+    virtual void prepare(const ExperimentSpec& spec, const StopSignal& stop) {
+        (void)spec;
+        (void)stop;
+    }
 };
 
 using EngineFactory = std::function<std::unique_ptr<Engine>()>;

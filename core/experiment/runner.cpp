@@ -311,7 +311,7 @@ void Runner::body(ExperimentSpec spec, const StopSignal& stop) {
     // seconds) is no part of the run.
     if (engine && s.error.empty()) {
         try {
-            engine->prepare(time_scaled(spec));
+            engine->prepare(time_scaled(spec), stop);
         } catch (const std::exception& e) {
             s.error = std::string("the engine could not prepare the run: ") + e.what();
         }

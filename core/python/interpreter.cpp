@@ -1,5 +1,7 @@
 #include "interpreter.h"
 
+#include "core/sync/stoppable_command.h"
+
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
@@ -13,37 +15,25 @@ namespace clab::py {
 
 namespace {
 
-std::string shell_quote(const std::string& s) {
-    std::string out = "'";
-    for (const char c : s) {
-        if (c == '\'')
-            out += "'\\''";
-        else
-            out += c;
-    }
-    return out + "'";
-}
-
 bool is_file(const std::string& path) {
     struct stat st {};
     return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
-std::optional<Interpreter> probe(const std::string& name, std::string* error) {
+std::optional<Interpreter> probe(const std::string& name, std::string* error, const StopSignal* stop,
+                                 bool* stopped) {
     const std::string shown = name.empty() ? "python3" : name;
     // -E -S: neither the environment nor site (and so not the tracer) take part in the question.
-    const std::string command = shell_quote(shown) +
-                                " -E -S -c 'import sys; print(sys.executable); "
-                                "print(\"%d %d %d\" % tuple(sys.version_info[:3]))' 2>/dev/null";
-    FILE* pipe = popen(command.c_str(), "r");
-    std::string out;
-    if (pipe) {
-        char buf[512];
-        size_t n = 0;
-        while ((n = fread(buf, 1, sizeof buf, pipe)) > 0)
-            out.append(buf, n);
-        pclose(pipe);
+    const auto asked = run_stoppable(
+        {shown, "-E", "-S", "-c",
+         "import sys; print(sys.executable); print(\"%d %d %d\" % tuple(sys.version_info[:3]))"},
+        stop);
+    if (stop && stop->requested()) {
+        if (stopped) *stopped = true;
+        if (error) *error = "stopped while asking " + shown + " for its version";
+        return std::nullopt;
     }
+    const std::string out = asked ? asked->out : std::string();
     Interpreter found;
     int micro = 0;
     const size_t newline = out.find('\n');
@@ -70,14 +60,15 @@ std::optional<Interpreter> probe(const std::string& name, std::string* error) {
 
 } // namespace
 
-std::optional<Interpreter> find_interpreter(const std::string& requested, std::string* error) {
+std::optional<Interpreter> find_interpreter(const std::string& requested, std::string* error,
+                                            const StopSignal* stop, bool* stopped) {
     static std::mutex mutex;
     static std::map<std::string, Interpreter> cache;
     {
         std::lock_guard lock(mutex);
         if (const auto it = cache.find(requested); it != cache.end()) return it->second;
     }
-    auto found = probe(requested, error);
+    auto found = probe(requested, error, stop, stopped);
     if (found) {
         std::lock_guard lock(mutex);
         cache[requested] = *found;

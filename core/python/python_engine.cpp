@@ -107,15 +107,16 @@ std::string describe_failure(const std::string& text) {
     return file + ":" + line + ": " + last;
 }
 
-void PythonEngine::prepare(const ExperimentSpec& spec) {
-    (void)find_interpreter(spec.python, nullptr); // cached: run() finds it again at once
+void PythonEngine::prepare(const ExperimentSpec& spec, const StopSignal& stop) {
+    (void)find_interpreter(spec.python, nullptr, &stop); // cached: run() finds it again at once
 }
 
 void PythonEngine::run(const ExperimentSpec& spec, RunContext& ctx, Summary& summary) {
     std::string error;
-    const auto interpreter = find_interpreter(spec.python, &error);
+    bool stopped = false;
+    const auto interpreter = find_interpreter(spec.python, &error, &ctx.stop, &stopped);
     if (!interpreter) {
-        summary.error = error;
+        if (!stopped) summary.error = error; // a stop before it was found: cancelled, no error
         return;
     }
     summary.python_version = interpreter->version;

@@ -12,8 +12,9 @@ namespace clab::py {
 class PythonEngine : public Engine {
 public:
     // Finds the interpreter before the run's clock starts: through a pyenv shim, asking python3
-    // for its version takes a bash script and a second interpreter (tens of ms, cached after).
-    void prepare(const ExperimentSpec& spec) override;
+    // for its version takes a bash script and a second interpreter (tens of ms to seconds on a cold
+    // cache, cached after). A stop meanwhile kills the question's processes at once.
+    void prepare(const ExperimentSpec& spec, const StopSignal& stop) override;
     void run(const ExperimentSpec& spec, RunContext& ctx, Summary& summary) override;
 };
 

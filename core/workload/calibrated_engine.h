@@ -10,7 +10,7 @@ namespace clab {
 
 class CalibratedEngine : public Engine {
 public:
-    void prepare(const ExperimentSpec&) override { (void)calibration(); }
+    void prepare(const ExperimentSpec&, const StopSignal&) override { (void)calibration(); }
 };
 
 } // namespace clab

@@ -1,5 +1,6 @@
 #include "workload.h"
 
+#include "big_buffer.h"
 #include "core/net/blocking_client.h"
 #include "core/trace/recorder.h"
 
@@ -216,19 +217,29 @@ bool Workload::deadlock(PyThread& t, int index) {
 
 bool Workload::payload(PyThread& t) {
     const size_t bytes = size_t(spec_.payload_bytes);
-    // Not value-initialised: zeroing 100 MB before the first stop check would cost ~50 ms.
-    const std::unique_ptr<char[]> there(new char[bytes]);
-    const std::unique_ptr<char[]> back(new char[bytes]);
-    // Threads share one address space: "sending" is a copy at most. In CPython that copy is one
-    // C call without a check point; here it goes in 1 MiB pieces only so that a Stop is seen
-    // (no GIL hand-off between them, as in CPython).
-    constexpr size_t kPiece = 1 << 20;
-    for (size_t at = 0; at < bytes; at += kPiece) {
-        if (t.stopping()) return false;
-        const size_t n = std::min(kPiece, bytes - at);
-        std::memset(there.get() + at, 'x', n);
-        std::memcpy(back.get() + at, there.get() + at, n);
-    }
+    {
+        // `data = b"x" * n; back = bytearray(data)`: two fresh 100 MB blocks whose pages are
+        // faulted in as they are written, as in CPython (see big_buffer.h).
+        BigBuffer there(bytes);
+        BigBuffer back(bytes);
+        // Threads share one address space: "sending" is a copy at most. In CPython that copy is
+        // one C call without a check point; here it goes in pieces only so that a Stop is seen
+        // within a fraction of a millisecond even while every page of a piece still has to be
+        // faulted in (no GIL hand-off between them, as in CPython).
+        constexpr size_t kPiece = 64 << 10;
+        for (size_t at = 0; at < bytes && !t.stopping(); at += kPiece) {
+            const size_t n = std::min(kPiece, bytes - at);
+            std::memset(there.data() + at, 'x', n);
+            std::memcpy(back.data() + at, there.data() + at, n);
+        }
+        if (t.stopping()) {
+            // The run ends now; giving the touched pages back (10-30 ms) can wait for it.
+            there.release_later();
+            back.release_later();
+            return false;
+        }
+    } // freed on return from the task's frame, before the caller's next check point: a thread
+      // that is switched out holds no payload (as in CPython)
     t.check_point();
     return true;
 }

@@ -53,9 +53,13 @@ std::vector<Case> long_runs() {
     cases.push_back({"process-pool/payload", pool_payload});
     cases.push_back({"processes/payload", make(EngineKind::Processes, WorkloadKind::Payload, 200)});
     cases.push_back({"threads/payload", make(EngineKind::Threads, WorkloadKind::Payload, 200)});
+    cases.push_back({"sequential/payload", make(EngineKind::Sequential, WorkloadKind::Payload, 200)});
+    ExperimentSpec thread_pool_payload = make(EngineKind::ThreadPool, WorkloadKind::Payload, 200);
+    thread_pool_payload.workers = 4;
+    cases.push_back({"thread-pool(4)/payload", thread_pool_payload});
     cases.push_back({"threads/net", make(EngineKind::Threads, WorkloadKind::Net, 3)});
     ExperimentSpec deadlock = make(EngineKind::Threads, WorkloadKind::Deadlock, 2);
-    deadlock.io_ms = 20;
+    deadlock.io_ms = 200; // each holds its first lock long enough for the other to take its own (TSan too)
     cases.push_back({"threads/deadlock", deadlock});
     ExperimentSpec spawn = make(EngineKind::ProcessPool, WorkloadKind::Cpu, 3);
     spawn.start_method = StartMethod::Spawn;
@@ -87,8 +91,8 @@ std::vector<Case> long_runs() {
 }
 
 // The python engine finds its interpreter once per process before a run's clock starts (python3
-// on PATH may be a pyenv shim: 1.4 s here), and a stop meanwhile is seen once that returns: warm
-// it up, so the stop measured is the run's.
+// on PATH may be a pyenv shim: 1.4 s here; a stop meanwhile ends that question at once, see
+// test_python_prepare_stop): warm it up, so the stop measured is the running program's.
 void warm_up(const ExperimentSpec& spec) {
     if (spec.engine != EngineKind::Python) return;
     ExperimentSpec warm = spec;

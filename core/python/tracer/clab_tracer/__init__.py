@@ -161,6 +161,10 @@ def _patch_threading():
         def _bootstrap_inner(self):
             tid = _tid()
             _rec(THREAD_START, _text(self.name), tid)
+            # Sent now: a thread that only computes records nothing more, and neither may the
+            # thread that started it (`spin()` after the last start), so a buffered start would
+            # stay unsent (its lane never drawn) until the program ends.
+            flush()
             try:
                 inner(self)
             finally:
