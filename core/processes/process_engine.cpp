@@ -1,6 +1,7 @@
 #include "process_engine.h"
 
 #include "engine_common.h"
+#include "kill_on_stop.h"
 #include "launcher.h"
 #include "run_stats.h"
 #include "worker.h"
@@ -36,7 +37,8 @@ public:
         , summary_(summary)
         , stats_(ctx.recorder)
         , params_(task_params(spec))
-        , payload_(make_payload(spec, &ctx.stop)) {}
+        , payload_(make_payload(spec, &ctx.stop))
+        , kill_on_stop_(ctx.stop) {}
 
     void execute() {
         const int processes = spec_.workers > 0 ? std::min(spec_.workers, spec_.tasks) : spec_.tasks;
@@ -85,6 +87,7 @@ private:
         slot.name += " (pid " + std::to_string(slot.child.pid) + ")";
         stats_.rename(slot.lane, slot.name);
         stats_.watch_process(slot.lane, slot.child.pid); // its real scheduling on the core lanes
+        kill_on_stop_.watch(slot.child.pid);
         send_next(slot);
         return true;
     }
@@ -203,10 +206,12 @@ private:
                              " tasks (exitcode " + std::to_string(exitcode_of(status)) + ")";
     }
 
-    // Stop: p.kill() for every process still running, then join them all.
+    // Stop: p.kill() for every process still running (a stop killed them already: kill_on_stop_),
+    // then join them all. Our 100 MB payload is freed first, while the kernel tears them down.
     void stop_everything() {
         for (auto& slot : slots_)
             if (!slot.finished) kill_child(slot.child);
+        payload_.reset();
         for (auto& slot : slots_) {
             if (slot.finished || slot.child.pid <= 0) continue;
             reap_child(slot.child, 1000);
@@ -231,6 +236,7 @@ private:
     std::shared_ptr<const std::vector<uint8_t>> payload_;
     std::vector<ProcessSlot> slots_;
     int tasks_done_ = 0;
+    KillOnStop kill_on_stop_; // last: its kills end before the slots go
 };
 
 } // namespace

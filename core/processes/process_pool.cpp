@@ -19,7 +19,7 @@ constexpr int kManagerPollMs = 100;     // a safety net: the wake-up pipe normal
 constexpr size_t kReadChunk = 64 << 10; // one default pipe buffer
 // A large body is read straight into its buffer, at most this much per read: the buffer's memory is
 // first touched one window at a time, between looks at the stop.
-constexpr size_t kDirectReadWindow = 1 << 20;
+constexpr size_t kDirectReadWindow = kStopPiece;
 
 const char* const kBrokenMessage = "BrokenProcessPool: A process in the process pool was terminated abruptly "
                                    "while the future was running or pending.";
@@ -124,7 +124,6 @@ ProcessPool::ProcessPool(PoolOptions options, RunStats& stats)
 
 ProcessPool::~ProcessPool() {
     terminate();
-    kill_on_stop_.reset();
 }
 
 WorkFuturePtr ProcessPool::submit(std::vector<uint64_t> tasks, const TaskParams& params,
@@ -134,6 +133,12 @@ WorkFuturePtr ProcessPool::submit(std::vector<uint64_t> tasks, const TaskParams&
     if (broken_) return nullptr;
     if (shutdown_ || terminate_) {
         error_ = "cannot schedule new futures after shutdown";
+        return nullptr;
+    }
+    // A stop during map()'s submits (or before the first, while 100 MB of payload were made)
+    // starts nothing more: forking a worker of a large parent takes tens of milliseconds.
+    if (terminating_.requested()) {
+        error_ = "cancelled: the run was stopped";
         return nullptr;
     }
     std::string error;
@@ -156,7 +161,7 @@ WorkFuturePtr ProcessPool::submit(std::vector<uint64_t> tasks, const TaskParams&
     }
     if (!started_ && !start_threads_locked(&error)) {
         error_ = error;
-        broken_ = true;
+        broken_ = !terminating_.requested(); // stopped while it forked its workers: not broken
         return nullptr;
     }
     const uint64_t id = next_work_id_++;
@@ -264,10 +269,7 @@ bool ProcessPool::start_worker_locked(std::string* error) {
     w.name += " (pid " + std::to_string(w.child.pid) + ")";
     stats_.rename(w.lane, w.name);
     stats_.watch_process(w.lane, w.child.pid); // its real scheduling on the core lanes
-    {
-        std::lock_guard kill_lock(kill_mutex_);
-        worker_pidfds_.emplace_back(int(::syscall(SYS_pidfd_open, w.child.pid, 0)));
-    }
+    kill_on_stop_.watch(w.child.pid);
     worker_count_.store(i + 1, std::memory_order_release); // the manager may watch it from now on
     // Every worker holds its ends now: the parent's copies would hide a dead queue from the feeder.
     if (i + 1 == workers_.size()) queue_ends_ = QueueEnds{};
@@ -279,16 +281,11 @@ bool ProcessPool::start_worker_locked(std::string* error) {
 bool ProcessPool::start_threads_locked(std::string* error) {
     if (options_.method == StartMethod::Fork)
         while (worker_count_.load(std::memory_order_relaxed) < workers_.size())
-            if (!start_worker_locked(error)) {
+            if (terminating_.requested() || !start_worker_locked(error)) {
+                if (terminating_.requested()) *error = "cancelled: the run was stopped";
                 kill_and_reap_all(false);
                 return false;
             }
-    if (!kill_on_stop_)
-        kill_on_stop_.emplace(terminating_, [this] {
-            std::lock_guard kill_lock(kill_mutex_);
-            for (const UniqueFd& pidfd : worker_pidfds_)
-                if (pidfd.valid()) ::syscall(SYS_pidfd_send_signal, pidfd.get(), SIGKILL, nullptr, 0);
-        });
     started_ = true;
     events_reader_ = std::thread([this] { events_loop(); });
     manager_ = std::thread([this] { python_thread_main(manager_lane_, &ProcessPool::manager_loop); });
@@ -425,8 +422,9 @@ void ProcessPool::manager_loop(PyThread& python) {
             shutting_down = shutdown_;
         }
         if (terminate_now) {
-            kill_and_reap_all(true);
+            // The pending items (and their payload) go first, while the killed workers die.
             fail_all_pending("cancelled: the process pool was terminated");
+            kill_and_reap_all(true);
             return;
         }
         if (shutting_down) {

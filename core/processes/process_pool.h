@@ -31,6 +31,7 @@
 #pragma once
 
 #include "core/workload/python_thread.h"
+#include "kill_on_stop.h"
 #include "launcher.h"
 #include "run_stats.h"
 #include "wire.h"
@@ -228,11 +229,8 @@ private:
 
     // A Stop kills every worker at once, from the thread that requested it: the manager reaps
     // them, but two workers copying 100 MB no longer compete for the cores with the threads that
-    // are winding the run down. Killed through pidfds, so a pid the manager has reaped meanwhile
-    // (and the system has reused) is never hit. kill_mutex_ guards the list.
-    std::mutex kill_mutex_;
-    std::vector<UniqueFd> worker_pidfds_;
-    std::optional<StopSignal::Wake> kill_on_stop_; // destroyed first (~ProcessPool)
+    // are winding the run down.
+    KillOnStop kill_on_stop_{terminating_};
 
     std::thread manager_;
     std::thread feeder_;
