@@ -1,12 +1,14 @@
 #include "process_engine.h"
 
 #include "engine_common.h"
+#include "events_reader.h"
 #include "kill_on_stop.h"
 #include "launcher.h"
 #include "run_stats.h"
 #include "worker.h"
 
 #include <algorithm>
+#include <atomic>
 #include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,7 +23,7 @@ struct ProcessSlot {
     std::string name;
     Child child;
     UniqueFd control; // parent -> child: tasks
-    UniqueFd results; // child -> parent: events and results
+    UniqueFd results; // child -> parent: results (its events go to the events pipe)
     std::vector<uint64_t> tasks;
     size_t sent = 0;
     size_t done = 0;
@@ -45,16 +47,34 @@ public:
         slots_.resize(size_t(processes));
         for (int t = 0; t < spec_.tasks; ++t)
             slots_[size_t(t % processes)].tasks.push_back(uint64_t(t));
-        for (size_t i = 0; i < slots_.size() && !cancelled(); ++i)
+        lanes_ = std::vector<std::atomic<uint32_t>>(size_t(processes));
+        for (auto& lane : lanes_)
+            lane.store(kNoLane, std::memory_order_relaxed);
+        std::string error;
+        if (!events_.start([this](uint16_t sender, std::vector<Event>& events) { ingest(sender, events); },
+                           events_write_, &error)) {
+            summary_.error = "Could not start the events reader: " + error;
+            for (auto& slot : slots_)
+                slot.finished = true;
+        }
+        for (size_t i = 0; i < slots_.size() && !cancelled() && summary_.error.empty(); ++i)
             if (!start(slots_[i], uint32_t(i))) break;
+        events_write_.reset(); // every worker holds its own end now
         while (!cancelled() && !all_finished())
             wait_and_handle();
         if (cancelled() || !summary_.error.empty()) stop_everything();
+        events_.stop(); // every worker is reaped: all their events are in the pipe, and now in the trace
         finish_summary();
     }
 
 private:
     bool cancelled() const { return ctx_.stop.requested(); }
+    // On the events reader's thread: a worker's events, onto its lane.
+    void ingest(uint16_t sender, std::vector<Event>& events) {
+        if (sender >= lanes_.size()) return;
+        const uint32_t lane = lanes_[sender].load(std::memory_order_acquire);
+        if (lane != kNoLane) stats_.ingest(lane, events);
+    }
     bool all_finished() const {
         return std::all_of(slots_.begin(), slots_.end(), [](const ProcessSlot& s) { return s.finished; });
     }
@@ -71,6 +91,8 @@ private:
         ChildEnds ends;
         ends.control() = control.read.get();
         ends.result() = results.write.get();
+        ends.fds[kFdEvents - kFdControl] = events_write_.get();
+        lanes_[index].store(slot.lane, std::memory_order_release); // before the child can write
         Preparation prep;
         prep.worker_index = index;
         prep.method = spec_.start_method;
@@ -152,11 +174,6 @@ private:
                         [&](const FrameHeader&) { recv_begin = now_ns(); }))
             return false;
         switch (MsgType(header.type)) {
-        case MsgType::Events: {
-            std::vector<Event> events;
-            if (decode_events(header, body, events)) stats_.ingest(slot.lane, events);
-            break;
-        }
         case MsgType::Result: {
             // result = conn.recv(): transfer, then unpickle.
             const uint64_t bytes = sizeof header + body.size();
@@ -236,6 +253,11 @@ private:
     std::shared_ptr<const std::vector<uint8_t>> payload_;
     std::vector<ProcessSlot> slots_;
     int tasks_done_ = 0;
+    // The workers' trace (events_reader.h): their sender number indexes lanes_, which the reader
+    // thread reads.
+    std::vector<std::atomic<uint32_t>> lanes_;
+    UniqueFd events_write_; // the workers' end, until the last one has started
+    EventsReader events_;
     KillOnStop kill_on_stop_; // last: its kills end before the slots go
 };
 

@@ -200,21 +200,24 @@ std::vector<WorkFuturePtr> ProcessPool::map(uint64_t count, int chunksize, const
 }
 
 bool ProcessPool::open_queues_locked(std::string* error) {
-    Pipe call, result, wakeup, events, slots;
+    Pipe call, result, wakeup, slots;
     if (!make_pipe(call, error) || !make_pipe(result, error) || !make_pipe(queue_ends_.call_lock, error) ||
-        !make_pipe(queue_ends_.result_lock, error) || !make_pipe(wakeup, error) ||
-        !make_pipe(events, error) || !make_pipe(slots, error) || !make_pipe(events_stop_, error))
+        !make_pipe(queue_ends_.result_lock, error) || !make_pipe(wakeup, error) || !make_pipe(slots, error))
         return false;
-    set_nonblocking(events.read.get(), true);
+    // The workers' trace: ingested on the reader's thread as it arrives, without the GIL.
+    const auto ingest = [this](uint16_t sender, std::vector<Event>& events) {
+        if (sender < worker_count_.load(std::memory_order_acquire))
+            stats_.ingest(workers_[sender].lane, events);
+    };
+    workers_.resize(size_t(max_workers_)); // never resized again: the manager reads published slots
+    if (!events_reader_.start(ingest, queue_ends_.events_write, error)) return false;
     set_nonblocking(slots.read.get(), true);
     // The call queue's bounded semaphore: workers + 1 free slots (EXTRA_QUEUED_CALLS).
     for (int i = 0; i < max_workers_ + 1; ++i) {
         const char slot = 1;
         write_all(slots.write.get(), &slot, 1);
     }
-    queue_ends_.events_write = std::move(events.write);
     queue_ends_.slots_write = std::move(slots.write);
-    events_read_ = std::move(events.read);
     slots_read_ = std::move(slots.read);
     set_nonblocking(result.read.get(), true);
     set_nonblocking(wakeup.read.get(), true);
@@ -231,7 +234,6 @@ bool ProcessPool::open_queues_locked(std::string* error) {
     manager_lane_ =
         stats_.recorder().add_lane(LaneKind::Thread, "ExecutorManagerThread", options_.parent_lane);
     feeder_lane_ = stats_.recorder().add_lane(LaneKind::Thread, "QueueFeederThread", options_.parent_lane);
-    workers_.resize(size_t(max_workers_)); // never resized again: the manager reads published slots
     return true;
 }
 
@@ -287,7 +289,6 @@ bool ProcessPool::start_threads_locked(std::string* error) {
                 return false;
             }
     started_ = true;
-    events_reader_ = std::thread([this] { events_loop(); });
     manager_ = std::thread([this] { python_thread_main(manager_lane_, &ProcessPool::manager_loop); });
     feeder_ = std::thread([this] { python_thread_main(feeder_lane_, &ProcessPool::feeder_loop); });
     return true;
@@ -321,7 +322,7 @@ void ProcessPool::shutdown(bool wait, bool cancel_futures) {
     if (wait) {
         if (manager_.joinable()) manager_.join();
         stop_feeder();
-        stop_events_reader();
+        events_reader_.stop();
     }
 }
 
@@ -336,7 +337,7 @@ void ProcessPool::terminate() {
     wake();
     if (manager_.joinable()) manager_.join();
     stop_feeder();
-    stop_events_reader();
+    events_reader_.stop();
 }
 
 bool ProcessPool::broken() const {
@@ -607,54 +608,6 @@ void ProcessPool::fail_all_pending(const std::string& error) {
     }
     for (auto& [id, item] : items)
         item.future->set_error(error);
-}
-
-// ---- the events reader: the workers' trace, outside the GIL ---------------------------------
-
-// Not a Python thread: the trace is the lab's instrument, not part of the program, so reading and
-// converting the workers' events never waits for the GIL nor wakes the manager. It reads until
-// stop_events_reader(), after the manager has reaped every worker: then all they wrote is in the
-// pipe, and it drains that before it ends.
-void ProcessPool::events_loop() {
-    FrameParser parser;
-    std::vector<uint8_t> chunk(kReadChunk);
-    bool open = true; // false: end of file, or a corrupt stream nothing after can be trusted in
-    for (bool stopping = false; !stopping;) {
-        pollfd fds[2] = {{open ? events_read_.get() : -1, POLLIN, 0}, {events_stop_.read.get(), POLLIN, 0}};
-        if (::poll(fds, 2, -1) < 0 && errno != EINTR) return;
-        stopping = fds[1].revents != 0;
-        while (open) {
-            const ssize_t n = ::read(events_read_.get(), chunk.data(), chunk.size());
-            if (n < 0 && errno == EINTR) continue;
-            if (n < 0) break; // EAGAIN: all read for now
-            if (n == 0) {
-                open = false;
-                break;
-            }
-            parser.feed(chunk.data(), size_t(n));
-            FrameHeader header;
-            std::vector<uint8_t> body;
-            bool corrupt = false;
-            while (parser.next(header, body, corrupt))
-                ingest_events(header, body);
-            if (parser.corrupt()) open = false;
-        }
-    }
-}
-
-void ProcessPool::ingest_events(const FrameHeader& header, const std::vector<uint8_t>& body) {
-    if (MsgType(header.type) != MsgType::Events ||
-        header.sender >= worker_count_.load(std::memory_order_acquire))
-        return;
-    std::vector<Event> events;
-    if (decode_events(header, body, events)) stats_.ingest(workers_[header.sender].lane, events);
-}
-
-void ProcessPool::stop_events_reader() {
-    if (!events_reader_.joinable()) return;
-    const char byte = 1;
-    write_all(events_stop_.write.get(), &byte, 1);
-    events_reader_.join();
 }
 
 // ---- the feeder thread (multiprocessing.Queue._feed) -----------------------------------------

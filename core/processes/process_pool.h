@@ -31,6 +31,7 @@
 #pragma once
 
 #include "core/workload/python_thread.h"
+#include "events_reader.h"
 #include "kill_on_stop.h"
 #include "launcher.h"
 #include "run_stats.h"
@@ -167,9 +168,6 @@ private:
     void wake();
     void push_feeder(FeederJob job);
     void stop_feeder();
-    void events_loop();
-    void ingest_events(const FrameHeader& header, const std::vector<uint8_t>& body);
-    void stop_events_reader();
 
     const PoolOptions options_;
     const int max_workers_;
@@ -214,10 +212,8 @@ private:
     UniqueFd slots_read_;
     std::atomic<uint64_t> manager_wakeups_{0};
 
-    // The events reader (events_loop): the workers' events pipe, and its stop.
-    UniqueFd events_read_;
-    Pipe events_stop_;
-    std::thread events_reader_;
+    // The workers' trace (events_reader.h): stopped once the manager has reaped every worker.
+    EventsReader events_reader_;
     bool stops_sent_ = false;
 
     // Feeder (feeder_mutex_).
