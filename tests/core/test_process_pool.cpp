@@ -4,6 +4,7 @@
 #include "core/experiment/descendant_usage.h"
 #include "core/experiment/runner.h"
 #include "core/processes/engine_common.h"
+#include "core/processes/forkserver.h"
 #include "core/processes/process_pool.h"
 #include "core/workload/calibration.h"
 #include "core/workload/cpu_work.h"
@@ -16,7 +17,10 @@
 #include <future>
 #include <gtest/gtest.h>
 #include <map>
+#include <poll.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <thread>
 
 using namespace clab;
@@ -612,4 +616,24 @@ TEST_F(ProcessPoolTest, TheKernelSamplersCpuIsNotTheRuns) {
         // 1 ms: the sampler's last tick after its last report, and the clocks' granularity.
         EXPECT_LE(s.cpu_s, double(counted - instruments) * 1e-9 + 1e-3) << "the sampler's CPU is in cpu_s";
     }
+}
+
+// The forkserver's mode started without its request socket (by hand: `concurrency-lab
+// __clab_forkserver__`, fd 3 closed) has nothing to serve and ends with an error code; it used to
+// wait for ever (its signalfd took the free descriptor 3, found running a benchmark).
+TEST_F(ProcessPoolTest, AForkserverWithoutItsSocketEnds) {
+    const pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        ::close(kFdControl);
+        _exit(run_forkserver(kFdControl));
+    }
+    UniqueFd pidfd(int(::syscall(SYS_pidfd_open, pid, 0)));
+    pollfd pfd{pidfd.get(), POLLIN, 0};
+    const bool ended = ::poll(&pfd, 1, 10'000) == 1;
+    if (!ended) ::kill(pid, SIGKILL);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    EXPECT_TRUE(ended) << "the forkserver without a socket did not end";
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 2) << status;
 }
