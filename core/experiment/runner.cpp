@@ -30,8 +30,10 @@ double process_cpu_s() {
     auto tv = [](const timeval& t) { return double(t.tv_sec) + double(t.tv_usec) * 1e-6; };
     // The forkserver's workers are not our children: their reaped rusage comes from its reports.
     const double descendants = double(reaped_descendants().cpu_ns) * 1e-9;
+    // The lab's kernel sampler is not the program (descendant_usage.h).
+    const double instruments = double(instrument_cpu_ns()) * 1e-9;
     return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9 + tv(children.ru_utime) + tv(children.ru_stime) +
-           descendants;
+           descendants - instruments;
 }
 
 // Resets this process's peak RSS (VmHWM) so the run's own peak can be read afterwards.

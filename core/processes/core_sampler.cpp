@@ -1,5 +1,7 @@
 #include "core_sampler.h"
 
+#include "core/experiment/descendant_usage.h"
+
 #include <chrono>
 #include <vector>
 
@@ -42,6 +44,8 @@ void CoreSampler::stop() {
     if (drainer_.joinable()) drainer_.join();
     sampler_.stop();
     drain(); // the changes of the last ticks
+    // The sampler's thread is the lab's instrument, not the program: its CPU is no part of cpu_s.
+    add_instrument_cpu(int64_t(sampler_.cpu_s() * 1e9));
 }
 
 void CoreSampler::drain_loop() {

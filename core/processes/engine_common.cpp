@@ -41,9 +41,9 @@ std::shared_ptr<const std::vector<uint8_t>> make_payload(const ExperimentSpec& s
     const size_t size = size_t(spec.payload_bytes);
     auto bytes = std::make_shared<std::vector<uint8_t>>();
     // Reserved, not zeroed: the first touch of fresh memory is the dear part (~8 ms per MiB on a
-    // sandboxed machine), so the bytes go in 1 MiB pieces with a look at the stop between them.
+    // sandboxed machine), so the bytes go in pieces with a look at the stop between them.
     bytes->reserve(size);
-    constexpr size_t kPiece = 1 << 20;
+    constexpr size_t kPiece = kStopPiece;
     std::vector<uint64_t> piece(kPiece / 8);
     uint64_t x = 0x9E3779B97F4A7C15ULL; // xorshift64
     while (bytes->size() < size) {

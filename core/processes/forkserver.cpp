@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <fcntl.h>
 #include <map>
 #include <poll.h>
 #include <spawn.h>
@@ -181,6 +182,10 @@ void Forkserver::shutdown() {
 }
 
 int run_forkserver(int socket_fd) {
+    // Started without its request socket (by hand: `concurrency-lab __clab_forkserver__`): nothing
+    // to serve. Going on, the signalfd below would take the free descriptor and the server would
+    // wait on it for ever.
+    if (::fcntl(socket_fd, F_GETFD) < 0) return 2;
     ::signal(SIGPIPE, SIG_IGN); // a client that went away must not kill the server
     sigset_t chld;
     sigemptyset(&chld);
@@ -222,7 +227,7 @@ int run_forkserver(int socket_fd) {
             }
             report_exits();
         }
-        if (pfds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+        if (pfds[0].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)) {
             int fds[kLayoutFds];
             int status_fd = -1;
             if (receive_request(socket_fd, fds, status_fd) == 0) break; // the application is gone

@@ -15,7 +15,7 @@ void ProcessPoolEngine::run(const ExperimentSpec& spec, RunContext& ctx, Summary
     }
     RunStats stats(ctx.recorder);
     const TaskParams params = task_params(spec);
-    const auto payload = make_payload(spec, &ctx.stop);
+    auto payload = make_payload(spec, &ctx.stop);
     // The parent's GIL: the main thread, the pool's manager and feeder threads share it (a
     // per-interpreter GIL changes nothing here: they all live in the main interpreter).
     std::unique_ptr<Gil> gil;
@@ -38,11 +38,17 @@ void ProcessPoolEngine::run(const ExperimentSpec& spec, RunContext& ctx, Summary
     {
         ProcessPool pool(options, stats);
         const std::vector<WorkFuturePtr> futures =
-            pool.map(uint64_t(spec.tasks), spec.chunksize, params, payload);
-        if (futures.empty()) summary.error = "the process pool could not start: " + pool.error();
+            // The call items hold the payload from here: the last of them frees it (on a stop, while
+            // the killed workers are torn down).
+            pool.map(uint64_t(spec.tasks), spec.chunksize, params, std::move(payload));
+        // A stop before the first submit went through is no failure to start.
+        if (futures.empty() && !ctx.stop.requested())
+            summary.error = "the process pool could not start: " + pool.error();
+        cancelled = ctx.stop.requested();
         // for result in ex.map(...): in input order, whatever order they finish in. Waiting for a
         // result (Future.result) runs without the GIL.
         for (const WorkFuturePtr& future : futures) {
+            if (cancelled) break;
             if (!future->done()) {
                 main_thread.begin_blocking(IoKind::Join);
                 future->wait(ctx.stop);

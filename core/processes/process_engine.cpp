@@ -1,11 +1,14 @@
 #include "process_engine.h"
 
 #include "engine_common.h"
+#include "events_reader.h"
+#include "kill_on_stop.h"
 #include "launcher.h"
 #include "run_stats.h"
 #include "worker.h"
 
 #include <algorithm>
+#include <atomic>
 #include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -20,7 +23,7 @@ struct ProcessSlot {
     std::string name;
     Child child;
     UniqueFd control; // parent -> child: tasks
-    UniqueFd results; // child -> parent: events and results
+    UniqueFd results; // child -> parent: results (its events go to the events pipe)
     std::vector<uint64_t> tasks;
     size_t sent = 0;
     size_t done = 0;
@@ -36,23 +39,42 @@ public:
         , summary_(summary)
         , stats_(ctx.recorder)
         , params_(task_params(spec))
-        , payload_(make_payload(spec, &ctx.stop)) {}
+        , payload_(make_payload(spec, &ctx.stop))
+        , kill_on_stop_(ctx.stop) {}
 
     void execute() {
         const int processes = spec_.workers > 0 ? std::min(spec_.workers, spec_.tasks) : spec_.tasks;
         slots_.resize(size_t(processes));
         for (int t = 0; t < spec_.tasks; ++t)
             slots_[size_t(t % processes)].tasks.push_back(uint64_t(t));
-        for (size_t i = 0; i < slots_.size() && !cancelled(); ++i)
+        lanes_ = std::vector<std::atomic<uint32_t>>(size_t(processes));
+        for (auto& lane : lanes_)
+            lane.store(kNoLane, std::memory_order_relaxed);
+        std::string error;
+        if (!events_.start([this](uint16_t sender, std::vector<Event>& events) { ingest(sender, events); },
+                           events_write_, &error)) {
+            summary_.error = "Could not start the events reader: " + error;
+            for (auto& slot : slots_)
+                slot.finished = true;
+        }
+        for (size_t i = 0; i < slots_.size() && !cancelled() && summary_.error.empty(); ++i)
             if (!start(slots_[i], uint32_t(i))) break;
+        events_write_.reset(); // every worker holds its own end now
         while (!cancelled() && !all_finished())
             wait_and_handle();
         if (cancelled() || !summary_.error.empty()) stop_everything();
+        events_.stop(); // every worker is reaped: all their events are in the pipe, and now in the trace
         finish_summary();
     }
 
 private:
     bool cancelled() const { return ctx_.stop.requested(); }
+    // On the events reader's thread: a worker's events, onto its lane.
+    void ingest(uint16_t sender, std::vector<Event>& events) {
+        if (sender >= lanes_.size()) return;
+        const uint32_t lane = lanes_[sender].load(std::memory_order_acquire);
+        if (lane != kNoLane) stats_.ingest(lane, events);
+    }
     bool all_finished() const {
         return std::all_of(slots_.begin(), slots_.end(), [](const ProcessSlot& s) { return s.finished; });
     }
@@ -69,6 +91,8 @@ private:
         ChildEnds ends;
         ends.control() = control.read.get();
         ends.result() = results.write.get();
+        ends.fds[kFdEvents - kFdControl] = events_write_.get();
+        lanes_[index].store(slot.lane, std::memory_order_release); // before the child can write
         Preparation prep;
         prep.worker_index = index;
         prep.method = spec_.start_method;
@@ -85,6 +109,7 @@ private:
         slot.name += " (pid " + std::to_string(slot.child.pid) + ")";
         stats_.rename(slot.lane, slot.name);
         stats_.watch_process(slot.lane, slot.child.pid); // its real scheduling on the core lanes
+        kill_on_stop_.watch(slot.child.pid);
         send_next(slot);
         return true;
     }
@@ -149,11 +174,6 @@ private:
                         [&](const FrameHeader&) { recv_begin = now_ns(); }))
             return false;
         switch (MsgType(header.type)) {
-        case MsgType::Events: {
-            std::vector<Event> events;
-            if (decode_events(header, body, events)) stats_.ingest(slot.lane, events);
-            break;
-        }
         case MsgType::Result: {
             // result = conn.recv(): transfer, then unpickle.
             const uint64_t bytes = sizeof header + body.size();
@@ -203,10 +223,12 @@ private:
                              " tasks (exitcode " + std::to_string(exitcode_of(status)) + ")";
     }
 
-    // Stop: p.kill() for every process still running, then join them all.
+    // Stop: p.kill() for every process still running (a stop killed them already: kill_on_stop_),
+    // then join them all. Our 100 MB payload is freed first, while the kernel tears them down.
     void stop_everything() {
         for (auto& slot : slots_)
             if (!slot.finished) kill_child(slot.child);
+        payload_.reset();
         for (auto& slot : slots_) {
             if (slot.finished || slot.child.pid <= 0) continue;
             reap_child(slot.child, 1000);
@@ -231,6 +253,12 @@ private:
     std::shared_ptr<const std::vector<uint8_t>> payload_;
     std::vector<ProcessSlot> slots_;
     int tasks_done_ = 0;
+    // The workers' trace (events_reader.h): their sender number indexes lanes_, which the reader
+    // thread reads.
+    std::vector<std::atomic<uint32_t>> lanes_;
+    UniqueFd events_write_; // the workers' end, until the last one has started
+    EventsReader events_;
+    KillOnStop kill_on_stop_; // last: its kills end before the slots go
 };
 
 } // namespace

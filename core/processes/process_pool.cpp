@@ -19,7 +19,7 @@ constexpr int kManagerPollMs = 100;     // a safety net: the wake-up pipe normal
 constexpr size_t kReadChunk = 64 << 10; // one default pipe buffer
 // A large body is read straight into its buffer, at most this much per read: the buffer's memory is
 // first touched one window at a time, between looks at the stop.
-constexpr size_t kDirectReadWindow = 1 << 20;
+constexpr size_t kDirectReadWindow = kStopPiece;
 
 const char* const kBrokenMessage = "BrokenProcessPool: A process in the process pool was terminated abruptly "
                                    "while the future was running or pending.";
@@ -124,7 +124,6 @@ ProcessPool::ProcessPool(PoolOptions options, RunStats& stats)
 
 ProcessPool::~ProcessPool() {
     terminate();
-    kill_on_stop_.reset();
 }
 
 WorkFuturePtr ProcessPool::submit(std::vector<uint64_t> tasks, const TaskParams& params,
@@ -134,6 +133,12 @@ WorkFuturePtr ProcessPool::submit(std::vector<uint64_t> tasks, const TaskParams&
     if (broken_) return nullptr;
     if (shutdown_ || terminate_) {
         error_ = "cannot schedule new futures after shutdown";
+        return nullptr;
+    }
+    // A stop during map()'s submits (or before the first, while 100 MB of payload were made)
+    // starts nothing more: forking a worker of a large parent takes tens of milliseconds.
+    if (terminating_.requested()) {
+        error_ = "cancelled: the run was stopped";
         return nullptr;
     }
     std::string error;
@@ -156,7 +161,7 @@ WorkFuturePtr ProcessPool::submit(std::vector<uint64_t> tasks, const TaskParams&
     }
     if (!started_ && !start_threads_locked(&error)) {
         error_ = error;
-        broken_ = true;
+        broken_ = !terminating_.requested(); // stopped while it forked its workers: not broken
         return nullptr;
     }
     const uint64_t id = next_work_id_++;
@@ -195,21 +200,24 @@ std::vector<WorkFuturePtr> ProcessPool::map(uint64_t count, int chunksize, const
 }
 
 bool ProcessPool::open_queues_locked(std::string* error) {
-    Pipe call, result, wakeup, events, slots;
+    Pipe call, result, wakeup, slots;
     if (!make_pipe(call, error) || !make_pipe(result, error) || !make_pipe(queue_ends_.call_lock, error) ||
-        !make_pipe(queue_ends_.result_lock, error) || !make_pipe(wakeup, error) ||
-        !make_pipe(events, error) || !make_pipe(slots, error) || !make_pipe(events_stop_, error))
+        !make_pipe(queue_ends_.result_lock, error) || !make_pipe(wakeup, error) || !make_pipe(slots, error))
         return false;
-    set_nonblocking(events.read.get(), true);
+    // The workers' trace: ingested on the reader's thread as it arrives, without the GIL.
+    const auto ingest = [this](uint16_t sender, std::vector<Event>& events) {
+        if (sender < worker_count_.load(std::memory_order_acquire))
+            stats_.ingest(workers_[sender].lane, events);
+    };
+    workers_.resize(size_t(max_workers_)); // never resized again: the manager reads published slots
+    if (!events_reader_.start(ingest, queue_ends_.events_write, error)) return false;
     set_nonblocking(slots.read.get(), true);
     // The call queue's bounded semaphore: workers + 1 free slots (EXTRA_QUEUED_CALLS).
     for (int i = 0; i < max_workers_ + 1; ++i) {
         const char slot = 1;
         write_all(slots.write.get(), &slot, 1);
     }
-    queue_ends_.events_write = std::move(events.write);
     queue_ends_.slots_write = std::move(slots.write);
-    events_read_ = std::move(events.read);
     slots_read_ = std::move(slots.read);
     set_nonblocking(result.read.get(), true);
     set_nonblocking(wakeup.read.get(), true);
@@ -226,7 +234,6 @@ bool ProcessPool::open_queues_locked(std::string* error) {
     manager_lane_ =
         stats_.recorder().add_lane(LaneKind::Thread, "ExecutorManagerThread", options_.parent_lane);
     feeder_lane_ = stats_.recorder().add_lane(LaneKind::Thread, "QueueFeederThread", options_.parent_lane);
-    workers_.resize(size_t(max_workers_)); // never resized again: the manager reads published slots
     return true;
 }
 
@@ -264,10 +271,7 @@ bool ProcessPool::start_worker_locked(std::string* error) {
     w.name += " (pid " + std::to_string(w.child.pid) + ")";
     stats_.rename(w.lane, w.name);
     stats_.watch_process(w.lane, w.child.pid); // its real scheduling on the core lanes
-    {
-        std::lock_guard kill_lock(kill_mutex_);
-        worker_pidfds_.emplace_back(int(::syscall(SYS_pidfd_open, w.child.pid, 0)));
-    }
+    kill_on_stop_.watch(w.child.pid);
     worker_count_.store(i + 1, std::memory_order_release); // the manager may watch it from now on
     // Every worker holds its ends now: the parent's copies would hide a dead queue from the feeder.
     if (i + 1 == workers_.size()) queue_ends_ = QueueEnds{};
@@ -279,18 +283,12 @@ bool ProcessPool::start_worker_locked(std::string* error) {
 bool ProcessPool::start_threads_locked(std::string* error) {
     if (options_.method == StartMethod::Fork)
         while (worker_count_.load(std::memory_order_relaxed) < workers_.size())
-            if (!start_worker_locked(error)) {
+            if (terminating_.requested() || !start_worker_locked(error)) {
+                if (terminating_.requested()) *error = "cancelled: the run was stopped";
                 kill_and_reap_all(false);
                 return false;
             }
-    if (!kill_on_stop_)
-        kill_on_stop_.emplace(terminating_, [this] {
-            std::lock_guard kill_lock(kill_mutex_);
-            for (const UniqueFd& pidfd : worker_pidfds_)
-                if (pidfd.valid()) ::syscall(SYS_pidfd_send_signal, pidfd.get(), SIGKILL, nullptr, 0);
-        });
     started_ = true;
-    events_reader_ = std::thread([this] { events_loop(); });
     manager_ = std::thread([this] { python_thread_main(manager_lane_, &ProcessPool::manager_loop); });
     feeder_ = std::thread([this] { python_thread_main(feeder_lane_, &ProcessPool::feeder_loop); });
     return true;
@@ -324,7 +322,7 @@ void ProcessPool::shutdown(bool wait, bool cancel_futures) {
     if (wait) {
         if (manager_.joinable()) manager_.join();
         stop_feeder();
-        stop_events_reader();
+        events_reader_.stop();
     }
 }
 
@@ -339,7 +337,7 @@ void ProcessPool::terminate() {
     wake();
     if (manager_.joinable()) manager_.join();
     stop_feeder();
-    stop_events_reader();
+    events_reader_.stop();
 }
 
 bool ProcessPool::broken() const {
@@ -425,8 +423,9 @@ void ProcessPool::manager_loop(PyThread& python) {
             shutting_down = shutdown_;
         }
         if (terminate_now) {
-            kill_and_reap_all(true);
+            // The pending items (and their payload) go first, while the killed workers die.
             fail_all_pending("cancelled: the process pool was terminated");
+            kill_and_reap_all(true);
             return;
         }
         if (shutting_down) {
@@ -609,54 +608,6 @@ void ProcessPool::fail_all_pending(const std::string& error) {
     }
     for (auto& [id, item] : items)
         item.future->set_error(error);
-}
-
-// ---- the events reader: the workers' trace, outside the GIL ---------------------------------
-
-// Not a Python thread: the trace is the lab's instrument, not part of the program, so reading and
-// converting the workers' events never waits for the GIL nor wakes the manager. It reads until
-// stop_events_reader(), after the manager has reaped every worker: then all they wrote is in the
-// pipe, and it drains that before it ends.
-void ProcessPool::events_loop() {
-    FrameParser parser;
-    std::vector<uint8_t> chunk(kReadChunk);
-    bool open = true; // false: end of file, or a corrupt stream nothing after can be trusted in
-    for (bool stopping = false; !stopping;) {
-        pollfd fds[2] = {{open ? events_read_.get() : -1, POLLIN, 0}, {events_stop_.read.get(), POLLIN, 0}};
-        if (::poll(fds, 2, -1) < 0 && errno != EINTR) return;
-        stopping = fds[1].revents != 0;
-        while (open) {
-            const ssize_t n = ::read(events_read_.get(), chunk.data(), chunk.size());
-            if (n < 0 && errno == EINTR) continue;
-            if (n < 0) break; // EAGAIN: all read for now
-            if (n == 0) {
-                open = false;
-                break;
-            }
-            parser.feed(chunk.data(), size_t(n));
-            FrameHeader header;
-            std::vector<uint8_t> body;
-            bool corrupt = false;
-            while (parser.next(header, body, corrupt))
-                ingest_events(header, body);
-            if (parser.corrupt()) open = false;
-        }
-    }
-}
-
-void ProcessPool::ingest_events(const FrameHeader& header, const std::vector<uint8_t>& body) {
-    if (MsgType(header.type) != MsgType::Events ||
-        header.sender >= worker_count_.load(std::memory_order_acquire))
-        return;
-    std::vector<Event> events;
-    if (decode_events(header, body, events)) stats_.ingest(workers_[header.sender].lane, events);
-}
-
-void ProcessPool::stop_events_reader() {
-    if (!events_reader_.joinable()) return;
-    const char byte = 1;
-    write_all(events_stop_.write.get(), &byte, 1);
-    events_reader_.join();
 }
 
 // ---- the feeder thread (multiprocessing.Queue._feed) -----------------------------------------

@@ -31,6 +31,8 @@
 #pragma once
 
 #include "core/workload/python_thread.h"
+#include "events_reader.h"
+#include "kill_on_stop.h"
 #include "launcher.h"
 #include "run_stats.h"
 #include "wire.h"
@@ -166,9 +168,6 @@ private:
     void wake();
     void push_feeder(FeederJob job);
     void stop_feeder();
-    void events_loop();
-    void ingest_events(const FrameHeader& header, const std::vector<uint8_t>& body);
-    void stop_events_reader();
 
     const PoolOptions options_;
     const int max_workers_;
@@ -213,10 +212,8 @@ private:
     UniqueFd slots_read_;
     std::atomic<uint64_t> manager_wakeups_{0};
 
-    // The events reader (events_loop): the workers' events pipe, and its stop.
-    UniqueFd events_read_;
-    Pipe events_stop_;
-    std::thread events_reader_;
+    // The workers' trace (events_reader.h): stopped once the manager has reaped every worker.
+    EventsReader events_reader_;
     bool stops_sent_ = false;
 
     // Feeder (feeder_mutex_).
@@ -228,11 +225,8 @@ private:
 
     // A Stop kills every worker at once, from the thread that requested it: the manager reaps
     // them, but two workers copying 100 MB no longer compete for the cores with the threads that
-    // are winding the run down. Killed through pidfds, so a pid the manager has reaped meanwhile
-    // (and the system has reused) is never hit. kill_mutex_ guards the list.
-    std::mutex kill_mutex_;
-    std::vector<UniqueFd> worker_pidfds_;
-    std::optional<StopSignal::Wake> kill_on_stop_; // destroyed first (~ProcessPool)
+    // are winding the run down.
+    KillOnStop kill_on_stop_{terminating_};
 
     std::thread manager_;
     std::thread feeder_;

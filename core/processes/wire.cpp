@@ -7,10 +7,8 @@ namespace clab::proc {
 namespace {
 
 constexpr uint64_t kMaxBody = uint64_t(1) << 33; // 8 GiB: anything bigger is a corrupt header
-// Large bodies are copied and checksummed in pieces of this size with a look at the stop between
-// them: a Stop never waits for a 100 MB message to be pickled or unpickled (a multiple of 32, the
-// checksum's block).
-constexpr size_t kPiece = size_t(1) << 20;
+constexpr size_t kPiece = kStopPiece;
+static_assert(kPiece % 32 == 0);
 
 // Appends plain fields and byte blobs to a frame; finish() checksums the body and fills the header.
 class BodyWriter {
@@ -27,7 +25,7 @@ public:
         frame_.resize(at + sizeof(T));
         std::memcpy(frame_.data() + at, &value, sizeof(T));
     }
-    // Appended in 1 MiB pieces (into the reserved room: no zeroing first), looking at `stop`
+    // Appended in pieces (into the reserved room: no zeroing first), looking at `stop`
     // between them; false once it was requested.
     bool bytes(const uint8_t* data, size_t size, const StopSignal* stop = nullptr) {
         pod(uint64_t(size));
@@ -65,7 +63,7 @@ public:
         pos_ += sizeof(T);
         return true;
     }
-    // Copied out in 1 MiB pieces (into reserved room: no zeroing first), looking at `stop` between
+    // Copied out in pieces (into reserved room: no zeroing first), looking at `stop` between
     // them; false once it was requested.
     bool bytes(std::vector<uint8_t>& out, const StopSignal* stop = nullptr) {
         uint64_t size = 0;

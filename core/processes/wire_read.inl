@@ -22,11 +22,11 @@ bool read_frame(int fd, FrameHeader& header, std::vector<uint8_t>& body, const S
                 OnHeader&& on_header) {
     if (!read_all(fd, &header, sizeof header, stop) || !header_ok(header)) return false;
     on_header(header);
-    // Reserved, then filled 1 MiB at a time: zeroing a fresh 100 MB buffer in one go (its first
+    // Reserved, then filled a piece at a time: zeroing a fresh 100 MB buffer in one go (its first
     // touch, slow on a sandboxed machine) would not look at the stop.
     body.clear();
     body.reserve(header.length);
-    constexpr size_t kWindow = size_t(1) << 20;
+    constexpr size_t kWindow = kStopPiece;
     while (body.size() < header.length) {
         const size_t at = body.size();
         body.resize(at + std::min<size_t>(kWindow, header.length - at));

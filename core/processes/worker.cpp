@@ -35,9 +35,8 @@ private:
     int r_, w_;
 };
 
-// Collects this process's events and streams them to the parent: a pool worker over the events
-// pipe (kFdEvents), the processes engine's worker over its own result pipe. Results go to the
-// result pipe `fd` under `lock`.
+// Collects this process's events and streams them to the parent over the events pipe (kFdEvents,
+// events_reader.h), never behind a result. Results go to the result pipe `fd` under `lock`.
 class StreamingSink final : public EventSink {
 public:
     StreamingSink(uint16_t sender, int fd, int events_fd, const TokenLock& lock)
@@ -124,7 +123,7 @@ int run_worker(const Preparation& prep) {
     const TokenLock in_lock = pool ? TokenLock(kFdCallLockR, kFdCallLockW) : TokenLock(-1, -1);
     const TokenLock out_lock = pool ? TokenLock(kFdResultLockR, kFdResultLockW) : TokenLock(-1, -1);
     const auto sender = uint16_t(prep.worker_index);
-    StreamingSink sink(sender, kFdResult, pool ? kFdEvents : kFdResult, out_lock);
+    StreamingSink sink(sender, kFdResult, kFdEvents, out_lock);
 
     sink.add(EventKind::ProcessStartEnd, uint64_t(prep.method)); // the process can run Python now
     FrameHeader header;

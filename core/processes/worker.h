@@ -12,15 +12,16 @@ namespace clab::proc {
 // The fixed descriptor layout of every worker process, whatever the start method: the parent (or
 // the forkserver) moves the child's pipe ends to these numbers and closes everything else.
 inline constexpr int kFdControl = 3;   // parent -> child: Preparation, then (engine) call items
-inline constexpr int kFdResult = 4;    // child -> parent: events, results
+inline constexpr int kFdResult = 4;    // child -> parent: results, goodbye
 inline constexpr int kFdCall = 5;      // pool: the shared call queue
 inline constexpr int kFdCallLockR = 6; // pool: the call queue's lock (a one-byte token pipe)
 inline constexpr int kFdCallLockW = 7;
 inline constexpr int kFdResultLockR = 8; // pool: the result queue's lock
 inline constexpr int kFdResultLockW = 9;
-// pool: the events pipe. The worker's trace events go here, not into the result queue, so the
-// parent reads them on a thread of its own, without the GIL, and never wakes the manager for them.
-// Each write is one frame of at most PIPE_BUF bytes: atomic, so the workers need no lock.
+// the events pipe (both engines). The worker's trace events go here, not onto the result pipe, so
+// the parent reads them on a thread of its own (events_reader.h), without the GIL, never behind a
+// result and never waking the manager. Each write is one frame of at most PIPE_BUF bytes: atomic,
+// so the workers need no lock.
 inline constexpr int kFdEvents = 10;
 // pool: the call queue's free slots (a token pipe, multiprocessing.Queue's BoundedSemaphore): the
 // worker gives a slot back when it takes an item, without waking the manager (CPython's get()

@@ -5,7 +5,7 @@ A forkserver worker is the forkserver's child, not the program's: getrusage(RUSA
 program never includes it, and neither does `time python3 …`. So CPython's figures are read inside
 the worker (time.process_time() and ru_maxrss of RUSAGE_SELF at the end of its tasks) and printed
 next to what our run's summary counts (cpu_s: the parent, its children and, through the
-forkserver's reports, its grandchildren; peak_rss_mb: the parent's peak plus the largest child's).
+forkserver's reports, its grandchildren, less the lab's own 1 kHz kernel sampler; peak_rss_mb: the parent's peak plus the largest child's).
 
 Run:  python3 tests/bench/pool_forkserver_usage_cpython.py [tasks] [iterations] [workers]
 Ours: add --ours PATH/TO/concurrency-lab"""

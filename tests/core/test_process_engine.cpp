@@ -2,6 +2,9 @@
 // from the children onto the parent's time axis, a dead child reported, Stop that really stops,
 // and no process left behind.
 #include "core/experiment/spec.h"
+#include "core/processes/engine_common.h"
+#include "core/processes/events_reader.h"
+#include "core/processes/launcher.h"
 #include "core/trace/segments.h"
 #include "test_process_util.h"
 #include "tests/stop_share.h"
@@ -9,6 +12,7 @@
 #include <chrono>
 #include <future>
 #include <gtest/gtest.h>
+#include <mutex>
 #include <sched.h>
 #include <set>
 #include <thread>
@@ -260,4 +264,77 @@ TEST_F(ProcessEngineTest, TheTimelineShowsStartingRunningAndPickling) {
     for (const auto& core : segments.by_core)
         busy += core.size();
     EXPECT_GT(busy, 0u);
+}
+
+// A worker of the processes engine sends its events on the events pipe, read by a thread of the
+// parent (the pool's mechanism, events_reader.h), never behind its results: here a 16 MB result is
+// in flight, its worker blocked writing it into a result pipe nobody reads (the parent's main
+// thread busy elsewhere), and the events it stamped before (TaskEnd, SerializeEnd, IpcSendBegin)
+// are in the trace all the same. Before, they waited on the result pipe, behind nothing but
+// unread, until the main thread came to read the result.
+TEST_F(ProcessEngineTest, WorkerEventsArriveWhileABigResultIsInFlight) {
+    using namespace clab::proc;
+    SigpipeGuard sigpipe;
+    std::mutex mutex;
+    std::vector<Event> arrived;
+    EventsReader reader;
+    UniqueFd events_write;
+    std::string error;
+    ASSERT_TRUE(reader.start(
+        [&](uint16_t, std::vector<Event>& events) {
+            std::lock_guard lock(mutex);
+            arrived.insert(arrived.end(), events.begin(), events.end());
+        },
+        events_write, &error))
+        << error;
+    Pipe control, results;
+    ASSERT_TRUE(make_pipe(control, &error) && make_pipe(results, &error)) << error;
+    ChildEnds ends;
+    ends.control() = control.read.get();
+    ends.result() = results.write.get();
+    ends.fds[kFdEvents - kFdControl] = events_write.get();
+    Preparation prep;
+    Child child;
+    ASSERT_TRUE(start_worker(StartMethod::Fork, prep, ends, control.write.get(), child, &error)) << error;
+    control.read.reset();
+    results.write.reset();
+    events_write.reset();
+
+    ExperimentSpec spec;
+    spec.workload = WorkloadKind::Payload;
+    spec.payload_bytes = 16 << 20;
+    CallItem item;
+    item.params = task_params(spec);
+    item.tasks = {0};
+    item.payload = make_payload(spec);
+    const Frame call = encode_call(item);
+    ASSERT_TRUE(write_all(control.write.get(), call.data(), call.size()));
+    auto count = [&](EventKind kind) {
+        std::lock_guard lock(mutex);
+        return std::count_if(arrived.begin(), arrived.end(), [&](const Event& e) { return e.kind == kind; });
+    };
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (count(EventKind::IpcSendBegin) == 0 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    EXPECT_EQ(count(EventKind::TaskEnd), 1) << "the worker's TaskEnd waited behind its result";
+    EXPECT_EQ(count(EventKind::SerializeEnd), 1);
+    EXPECT_EQ(count(EventKind::IpcSendBegin), 1);
+    EXPECT_EQ(count(EventKind::IpcSendEnd), 0) << "the result was read before its events arrived";
+
+    // Now the parent reads the result; the worker sends the rest of its events and leaves.
+    FrameHeader header;
+    std::vector<uint8_t> body;
+    ASSERT_TRUE(read_frame(results.read.get(), header, body));
+    EXPECT_EQ(MsgType(header.type), MsgType::Result);
+    const auto result = decode_result(header, body);
+    ASSERT_TRUE(result && result->results.size() == 1 && result->results[0].payload);
+    EXPECT_EQ(result->results[0].payload->size(), size_t(16 << 20));
+    const Frame stop = encode_stop();
+    ASSERT_TRUE(write_all(control.write.get(), stop.data(), stop.size()));
+    ASSERT_TRUE(read_frame(results.read.get(), header, body));
+    EXPECT_EQ(MsgType(header.type), MsgType::Exiting) << "only results and the goodbye use the result pipe";
+    EXPECT_TRUE(reap_child(child, 10'000));
+    EXPECT_TRUE(WIFEXITED(child.wait_status) && WEXITSTATUS(child.wait_status) == 0);
+    reader.stop();
+    EXPECT_EQ(count(EventKind::IpcSendEnd), 1);
 }
