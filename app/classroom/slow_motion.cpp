@@ -15,6 +15,9 @@ SlowMotionControl::SlowMotionControl(QWidget* parent)
     : QWidget(parent) {
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
+    // As wide as its parts: on a toolbar row of its own, Qt would stretch it and open a gap
+    // between the label and its slider.
+    setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Preferred);
     auto* label = new QLabel(tr("Slow motion"), this);
     slider_ = new QSlider(Qt::Horizontal, this);
     slider_->setObjectName(QStringLiteral("slowMotionSlider"));

@@ -17,6 +17,7 @@
 #include "step_view.h"
 #include "summary_text.h"
 #include "tab_order.h"
+#include "toolbar_rows.h"
 #include "wrapping_delegate.h"
 #include "wrapping_status_bar.h"
 
@@ -65,6 +66,7 @@ MainWindow::MainWindow(const cli::GuiOptions& options, QWidget* parent)
     gui::startup_mark("step");
 
     classroom::attach_classroom(this); // compare, replay, exports, slow motion, presenter look
+    new gui::ToolBarRows(this);        // every toolbar button stays on screen, in rows if need be
 
     if (options_.presenter) QTimer::singleShot(0, this, [this] { setPresenterMode(true); });
     if (!options_.screenshot.isEmpty()) QTimer::singleShot(0, this, &MainWindow::startScreenshot);
