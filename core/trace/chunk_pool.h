@@ -11,11 +11,14 @@
 // the pool goes away, so at most one free piece of each size is ever left over: less than 2 MiB
 // in all (the only memory the pool holds beyond what was asked of it). The first kSmallBytes are
 // served from a region of ordinary pages instead, so a run that records little (most lesson runs:
-// a few thousand events) holds what it touched, not a huge page; peak RSS is compared with
-// python3's. The price: its pages cost the 4 KiB rate (256 KiB: ~0.85 ms per run here; 1 MiB
-// made a 100,000-event thread-per-request run cost 54 ns per event instead of ~25). Pieces of
-// 2 MiB and more get a mapping of their own, huge too. Everything is unmapped when the pool goes away: the
-// memory goes back to the system at once (issue 19: a long-lived GUI keeps no huge pages of a finished run).
+// a few thousand events; lesson 16's 1000 asyncio requests: ~18,000) holds what it touched, not a
+// huge page: an engine run's peak RSS is compared with python3's. The price: those pages cost the
+// 4 KiB rate (512 KiB: ~1.7 ms per run here). Past them a run holds 1-2.5 MiB more than with
+// ordinary pages (the partly filled block, the untouched ends of the threads' last chunks, which
+// a huge page makes resident: measured for 50,000 to 2,000,000 events). Pieces of 2 MiB and
+// more get a mapping of their own, huge too. Everything is unmapped when the pool goes away: the
+// memory goes back to the system at once (issue 19: a long-lived GUI keeps no huge pages of a
+// finished run).
 #pragma once
 
 #include <array>
@@ -31,8 +34,8 @@ public:
     static constexpr size_t kSmallestPiece = size_t(1) << 10;
     static constexpr size_t kBlock = size_t(2) << 20; // a huge page
     // Served from ordinary pages first: up to this much a Recorder costs only what it touched
-    // (~10,900 events).
-    static constexpr size_t kSmallBytes = size_t(256) << 10;
+    // (~21,800 events).
+    static constexpr size_t kSmallBytes = size_t(512) << 10;
 
     ChunkPool() = default;
     ~ChunkPool();

@@ -17,7 +17,7 @@ std::atomic<uint64_t> g_next_recorder_id{1};
 constexpr auto kChunkBegins = [] {
     std::array<uint64_t, EventBuffer::kMaxChunks + 1> begins{};
     for (size_t k = 0; k < EventBuffer::kMaxChunks; ++k)
-        begins[k + 1] = begins[k] + (EventBuffer::kFirstChunkBytes << k) / sizeof(Event);
+        begins[k + 1] = begins[k] + EventBuffer::chunk_size(k);
     return begins;
 }();
 } // namespace
@@ -37,9 +37,8 @@ size_t EventBuffer::chunk_of(uint64_t index) noexcept {
 // into it.
 EventBuffer::EventBuffer(ChunkPool& pool)
     : pool_(pool) {
-    // The first chunk up front: a thread's first events never allocate.
-    chunk_ = static_cast<Event*>(pool_.take(kFirstChunkBytes));
-    if (chunk_ == nullptr) throw std::bad_alloc();
+    // The first chunk is part of the buffer: a thread's first events never allocate.
+    chunk_ = first_chunk_.data();
     chunks_[0].store(chunk_, std::memory_order_relaxed);
     chunk_end_ = chunk_size(0);
 }
@@ -47,7 +46,7 @@ EventBuffer::EventBuffer(ChunkPool& pool)
 bool EventBuffer::next_chunk() noexcept {
     const size_t next = chunk_index_ + 1;
     if (next >= kMaxChunks) return false;
-    Event* chunk = static_cast<Event*>(pool_.take(kFirstChunkBytes << next));
+    Event* chunk = static_cast<Event*>(pool_.take(kFirstPieceBytes << (next - 1)));
     if (chunk == nullptr) return false;
     chunks_[next].store(chunk, std::memory_order_release);
     chunk_ = chunk;

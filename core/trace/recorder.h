@@ -46,13 +46,15 @@ inline ThreadCache& this_thread_cache() noexcept {
 
 class EventBuffer {
 public:
-    // Chunks grow geometrically: chunk k is kFirstChunkBytes << k bytes, a power of two (so the
-    // pool packs them without waste) holding as many whole events as fit. A thread that records
-    // a handful of events costs 1 KiB (a thread-per-request run has up to tens of thousands of
-    // them), a thread that records millions still takes a chunk only once per doubling.
-    static constexpr size_t kFirstChunkBytes = ChunkPool::kSmallestPiece;
-    static constexpr size_t kMaxChunks = 27; // 1 KiB * (2^27 - 1): ~5.6 G events per writing thread
-    static constexpr size_t kFirstChunk = kFirstChunkBytes / sizeof(Event); // events in chunk 0
+    // Chunks grow geometrically. Chunk 0 lies inside the buffer itself (kFirstChunk events), so a
+    // thread that records a handful of events costs ~1 KB with the buffer (a thread-per-request
+    // run has up to tens of thousands of them) and no piece of the pool. Chunk k >= 1 is a piece
+    // of kFirstPieceBytes << (k - 1) bytes, a power of two (the pool packs them without waste),
+    // holding as many whole events as fit: a thread that records millions takes a piece only
+    // once per doubling.
+    static constexpr size_t kFirstChunk = 32; // events in chunk 0
+    static constexpr size_t kFirstPieceBytes = ChunkPool::kSmallestPiece;
+    static constexpr size_t kMaxChunks = 27; // 1 KiB * (2^26 - 1): ~2.8 G events per writing thread
 
     explicit EventBuffer(ChunkPool& pool);
     EventBuffer(const EventBuffer&) = delete;
@@ -82,7 +84,9 @@ public:
 
     // Where event number `index` lives: chunk k holds chunk_size(k) events from chunk_begin(k).
     static size_t chunk_of(uint64_t index) noexcept;
-    static uint64_t chunk_size(size_t chunk) noexcept { return (kFirstChunkBytes << chunk) / sizeof(Event); }
+    static constexpr uint64_t chunk_size(size_t chunk) noexcept {
+        return chunk == 0 ? kFirstChunk : (kFirstPieceBytes << (chunk - 1)) / sizeof(Event);
+    }
     static uint64_t chunk_begin(size_t chunk) noexcept;
 
 private:
@@ -101,6 +105,7 @@ private:
     uint64_t chunk_end_ = 0;
     // reader-owned
     uint64_t read_ = 0;
+    std::array<Event, kFirstChunk> first_chunk_; // chunk 0
 };
 
 class Recorder {

@@ -117,10 +117,12 @@ TEST(EventBuffer, ChunksDoubleAndIndexPrecisely) {
     EXPECT_EQ(EventBuffer::chunk_of(EventBuffer::kFirstChunk), 1u);
     EXPECT_EQ(EventBuffer::chunk_begin(0), 0u);
     for (size_t k = 0; k + 1 < EventBuffer::kMaxChunks; ++k) {
-        // Chunk k fills its power-of-two piece of the pool with whole events.
-        const uint64_t bytes = uint64_t(EventBuffer::kFirstChunkBytes) << k;
-        EXPECT_LE(EventBuffer::chunk_size(k) * sizeof(Event), bytes);
-        EXPECT_GT((EventBuffer::chunk_size(k) + 1) * sizeof(Event), bytes);
+        if (k > 0) { // chunk k fills its power-of-two piece of the pool with whole events
+            const uint64_t bytes = uint64_t(EventBuffer::kFirstPieceBytes) << (k - 1);
+            EXPECT_LE(EventBuffer::chunk_size(k) * sizeof(Event), bytes);
+            EXPECT_GT((EventBuffer::chunk_size(k) + 1) * sizeof(Event), bytes);
+            EXPECT_GT(EventBuffer::chunk_size(k), EventBuffer::chunk_size(k - 1));
+        }
         EXPECT_EQ(EventBuffer::chunk_begin(k + 1), EventBuffer::chunk_begin(k) + EventBuffer::chunk_size(k));
         EXPECT_EQ(EventBuffer::chunk_of(EventBuffer::chunk_begin(k)), k);
         EXPECT_EQ(EventBuffer::chunk_of(EventBuffer::chunk_begin(k + 1) - 1), k);
