@@ -4,6 +4,7 @@
 #include "core/builtin_engines.h"
 #include "gui/main_window.h"
 #include "gui/startup_probe.h"
+#include "memory_policy.h"
 
 #include <QApplication>
 #include <QCoreApplication>
@@ -16,6 +17,8 @@ int main(int argc, char** argv) {
     const int64_t main_ns = clab::gui::monotonic_now_ns(); // the start-up benchmark's first mark
     // A worker process (process engine, spawn start method) must not touch Qt at all.
     if (const int rc = clab::cli::maybe_run_worker(argc, argv); rc >= 0) return rc;
+    // Before any engine thread starts: what a run allocates goes back when it is freed (issue 19).
+    clab::apply_malloc_policy();
 
     // A write to a pipe or socket whose reader died (a worker, the slow server, `| head`) must fail
     // with EPIPE where it happens, not kill the whole program. Children we start reset it.

@@ -1,5 +1,7 @@
 #include "run_record.h"
 
+#include "slow_motion.h"
+
 namespace clab::classroom {
 
 const std::shared_ptr<const Trace>& empty_trace() {
@@ -45,11 +47,7 @@ RunRecord at_normal_speed(const RunRecord& run) {
     RunRecord copy = run;
     const double k = run.spec.time_scale;
     if (k <= 1.0) return copy;
-    auto trace = std::make_shared<Trace>(*run.trace); // a view's own copy, with its own time axis
-    const int64_t origin = trace->origin_ns;
-    for (Event& e : trace->events)
-        e.t_ns = origin + int64_t(double(e.t_ns - origin) / k);
-    copy.trace = std::move(trace);
+    copy.trace = normal_speed_trace(run.trace, k); // shared by the views that show it
     for (Bookmark& b : copy.bookmarks) {
         b.t_s /= k;
         if (b.to_s >= 0) b.to_s /= k;

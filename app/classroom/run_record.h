@@ -61,7 +61,8 @@ double comparable_wall_s(const Summary& summary);
 
 // A copy of `run` whose event times are divided by its time_scale (relative to the run's start),
 // for views that put slow-motion and normal runs on one time axis. The recorded run is unchanged;
-// only the axis unit differs, as with comparable_wall_s.
+// only the axis unit differs, as with comparable_wall_s. The scaled events are shared by the views
+// that show them (normal_speed_trace, slow_motion.h), not copied for each.
 RunRecord at_normal_speed(const RunRecord& run);
 
 } // namespace clab::classroom

@@ -4,8 +4,41 @@
 #include <QLabel>
 #include <QSlider>
 #include <cmath>
+#include <map>
+#include <utility>
 
 namespace clab::classroom {
+
+namespace {
+
+// The scaled copies views hold, weakly: a copy lives as long as a timeline reads it. The recorded
+// trace is held weakly too, so an entry whose run went (its address may be reused) is never found.
+struct NormalSpeed {
+    std::weak_ptr<const Trace> recorded;
+    std::weak_ptr<const Trace> scaled;
+};
+std::map<std::pair<const Trace*, double>, NormalSpeed>& normal_speed_table() {
+    static auto* table = new std::map<std::pair<const Trace*, double>, NormalSpeed>;
+    return *table;
+}
+
+} // namespace
+
+std::shared_ptr<const Trace> normal_speed_trace(const std::shared_ptr<const Trace>& trace, double scale) {
+    if (!trace || scale <= 1.0) return trace;
+    auto& table = normal_speed_table();
+    for (auto it = table.begin(); it != table.end();)
+        it = it->second.scaled.expired() || it->second.recorded.expired() ? table.erase(it) : std::next(it);
+    NormalSpeed& entry = table[{trace.get(), scale}];
+    if (entry.recorded.lock() == trace)
+        if (std::shared_ptr<const Trace> scaled = entry.scaled.lock()) return scaled;
+    auto scaled = std::make_shared<Trace>(*trace);
+    const int64_t origin = scaled->origin_ns;
+    for (Event& e : scaled->events)
+        e.t_ns = origin + int64_t(double(e.t_ns - origin) / scale);
+    entry = NormalSpeed{trace, scaled};
+    return scaled;
+}
 
 QString slow_motion_text(double scale) {
     return QStringLiteral("%1×").arg(scale, 0, 'g', 3);

@@ -3,7 +3,10 @@
 // hand-offs happen while the run keeps its shape; figures are shown divided by the factor.
 #pragma once
 
+#include "core/trace/trace.h"
+
 #include <QWidget>
+#include <memory>
 
 class QLabel;
 class QSlider;
@@ -32,5 +35,12 @@ private:
 
 // "1×", "2.5×": how the scale reads in labels.
 QString slow_motion_text(double scale);
+
+// `trace` on a normal-speed axis: its event times from the origin divided by `scale` (> 1), for
+// views that put slow-motion and normal runs on one time axis. Shared like a finished run's
+// timeline (plots/shared_timelines.h): while a view shows it, every later call for the same run and
+// scale returns the same copy, so the compare window's rebuilds (each pin, unpin, rename) neither
+// copy the events again nor build their timeline again. GUI thread only.
+std::shared_ptr<const Trace> normal_speed_trace(const std::shared_ptr<const Trace>& trace, double scale);
 
 } // namespace clab::classroom

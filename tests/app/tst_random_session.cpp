@@ -29,6 +29,7 @@
 #include "gui/lab_panel.h"
 #include "gui/main_window.h"
 #include "gui/run_controller.h"
+#include "memory_policy.h"
 #include "plots/timeline_model.h"
 #include "plots/timeline_view.h"
 #include "test_settings.h"
@@ -532,6 +533,7 @@ class TestRandomSession : public QObject {
 
 private slots:
     void initTestCase() {
+        apply_malloc_policy(); // as main() does: the memory figures are the app's
         register_builtin_engines();
         QVERIFY(settings_dir_.isValid());
         QVERIFY(files_.isValid());

@@ -1,13 +1,17 @@
 // What a session keeps in memory (issues 17 and 19), counted by the app's own containers, not RSS:
 // views of one run share one timeline (its segments are built and held once, however many windows
 // show the run), a view that moves on to another run lets the old one go, and the history keeps
-// its runs within the memory budget it states. (The RSS curve of a long session is a benchmark:
-// tests/bench/rss_session.sh.)
+// its runs within the memory budget it states; and what real runs allocated goes back to the
+// system once they are dropped (the malloc policy, app/memory_policy.h). (The RSS curve of a long
+// session is a benchmark: tests/bench/rss_session.py.)
 #include "classroom/classroom_controller.h"
 #include "classroom/compare_window.h"
 #include "classroom/replay_window.h"
 #include "classroom/run_history.h"
 #include "classroom/run_record.h"
+#include "core/builtin_engines.h"
+#include "gui/run_controller.h"
+#include "memory_policy.h"
 #include "plots/shared_timelines.h"
 #include "plots/timeline_view.h"
 
@@ -15,7 +19,11 @@
 #include <QMainWindow>
 #include <QMenuBar>
 #include <QRandomGenerator>
+#include <QSignalSpy>
 #include <QTest>
+#include <algorithm>
+#include <cstdio>
+#include <unistd.h>
 
 using namespace clab;
 using namespace clab::classroom;
@@ -77,6 +85,16 @@ RunPtr make_run(std::shared_ptr<const Trace> trace) {
     return run;
 }
 
+// This process's resident memory now (/proc/self/statm), MB.
+double rss_mb() {
+    FILE* f = std::fopen("/proc/self/statm", "r");
+    if (!f) return 0;
+    long pages = 0, resident = 0;
+    const int n = std::fscanf(f, "%ld %ld", &pages, &resident);
+    std::fclose(f);
+    return n == 2 ? double(resident) * double(sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0) : 0;
+}
+
 size_t segments_of(const plots::TimelineModel& m) {
     return m.workers().segment_count() + m.cores().segment_count() + m.gil().segment_count() +
            m.loop().segment_count();
@@ -110,6 +128,66 @@ struct Host {
 class TestRunMemory : public QObject {
     Q_OBJECT
 private slots:
+    void initTestCase() {
+        apply_malloc_policy(); // as main() does
+        register_builtin_engines();
+    }
+
+    // Real runs, each recording millions of events (lesson 8's locked counter: a GIL hand-off and a
+    // lock per update) in its engine threads' buffers, drained into a trace the controller keeps:
+    // once the runs are dropped, the process's resident memory is back near where it started. Judged
+    // against what the runs took at their peak (their own peak_rss_mb), not against a fixed size.
+    // Without the policy, glibc kept the engine threads' event chunks in their arenas: a session
+    // stayed at the peak of its largest run (issue 19).
+    void runsGiveTheirMemoryBackOnceDropped() {
+        ExperimentSpec spec;
+        spec.engine = EngineKind::Threads;
+        spec.workload = WorkloadKind::Counter;
+        spec.tasks = 4;
+        spec.iterations = 250'000;
+        spec.update = CounterUpdate::Call;
+        spec.lock = true;
+        spec.timeout_s = 120;
+        double peak = 0, largest_trace_mb = 0;
+        // Runs `count` runs on a controller of their own, then drops it and the last run's trace.
+        auto runs = [&](int count) {
+            gui::RunController controller;
+            controller.setBaselineEnabled(false);
+            QSignalSpy finished(&controller, &gui::RunController::finished);
+            for (int run = 0; run < count; ++run) {
+                QVERIFY(controller.start(spec) > 0);
+                QTRY_COMPARE_WITH_TIMEOUT(finished.count(), run + 1, 180'000);
+                const auto summary = finished.at(run).at(1).value<Summary>();
+                QVERIFY2(summary.completed, summary.error.c_str());
+                const size_t events = controller.trace().events.size();
+                largest_trace_mb = std::max(largest_trace_mb, double(events * sizeof(Event)) / 1048576.0);
+                peak = std::max(peak, summary.peak_rss_mb);
+                qInfo("run %d: %zu events, peak %.1f MB, RSS now %.1f MB", run, events, summary.peak_rss_mb,
+                      rss_mb());
+            }
+        };
+        runs(1); // the warm-up: the engine's first use, thread stacks, lazily built tables
+        if (QTest::currentTestFailed()) return;
+        const double start = rss_mb();
+        peak = 0;
+        runs(3);
+        if (QTest::currentTestFailed()) return;
+        const double end = rss_mb();
+        qInfo("RSS: %.1f MB after the warm-up, %.1f MB at the runs' peak, %.1f MB once they are dropped",
+              start, peak, end);
+        // The case was met: each run recorded millions of events (tens of MB with their copies)...
+        QVERIFY2(largest_trace_mb > 8, qPrintable(QString::number(largest_trace_mb)));
+        // ... and once dropped, what is left is a small part of one run's events (without the
+        // policy: three to four times all of them, the engine threads' arenas and the drain's).
+        QVERIFY2(end - start < largest_trace_mb / 2,
+                 qPrintable(QStringLiteral("%1 MB at the start, %2 MB at the runs' peak, %3 MB at the end; "
+                                           "the largest run's events: %4 MB")
+                                .arg(start)
+                                .arg(peak)
+                                .arg(end)
+                                .arg(largest_trace_mb)));
+    }
+
     // Two windows on one finished run read one model: the second builds nothing.
     void viewsOfOneRunShareOneTimeline() {
         const auto trace = gil_trace(20'000);
@@ -197,6 +275,72 @@ private slots:
         QCOMPARE(plots::TimelineModel::live_memory().models, before.models);
         QCOMPARE(plots::TimelineModel::live_memory().bytes, before.bytes);
         QVERIFY(one_model > before.bytes);
+    }
+
+    // A run recorded in slow motion is drawn at normal speed in the compare window from a copy of
+    // its events with the times divided: one copy, shared like the others. Each rebuild of the
+    // window (a pin, an unpin, a rename) made a new copy and built its timeline again.
+    void aSlowMotionRunIsCopiedOnceForTheCompareWindow() {
+        const plots::TimelineModel::Memory before = plots::TimelineModel::live_memory();
+        {
+            const RunPtr slow = make_run(gil_trace(20'000));
+            slow->spec.time_scale = 10;
+            // The copy: times from the origin divided by the scale, the recorded run unchanged.
+            const RunRecord shown = at_normal_speed(*slow);
+            QVERIFY(shown.trace != slow->trace);
+            QCOMPARE(shown.trace->events.size(), slow->trace->events.size());
+            const Event& last = slow->trace->events.back();
+            QCOMPARE(shown.trace->events.back().t_ns, kOrigin + (last.t_ns - kOrigin) / 10);
+            QCOMPARE(last.t_ns, kOrigin + 20'000 * int64_t(100'000) + 1'000);
+            // Asked again while held: the same copy; for another scale or another run, another.
+            QCOMPARE(at_normal_speed(*slow).trace, shown.trace);
+            RunRecord faster = *slow;
+            faster.spec.time_scale = 2;
+            QVERIFY(at_normal_speed(faster).trace != shown.trace);
+            const RunPtr same = make_run(slow->trace);
+            same->spec.time_scale = 10;
+            QCOMPARE(at_normal_speed(*same).trace, shown.trace); // the same run and scale
+            const RunPtr plain = make_run(gil_trace(10));
+            QCOMPARE(at_normal_speed(*plain).trace, plain->trace); // at normal speed already: as is
+        }
+        {
+            Host h;
+            ClassroomController classroom(h.host());
+            classroom.install();
+            const RunPtr slow = make_run(gil_trace(20'000));
+            slow->spec.time_scale = 10;
+            classroom.history()->add(slow);
+            classroom.pinned()->pin(slow);
+            CompareWindow* compare = classroom.openCompare();
+            QVERIFY(compare);
+            QCOMPARE(compare->timelines().size(), 1);
+            auto* first = qobject_cast<plots::TimelineView*>(compare->timelines().at(0));
+            QVERIFY(first);
+            const Trace* copy = first->model().source().get();
+            QVERIFY(copy != slow->trace.get());
+            QCOMPARE(first->model().source()->end_ns(), kOrigin + (slow->trace->end_ns() - kOrigin) / 10);
+            const plots::TimelineModel::Memory one = plots::TimelineModel::live_memory();
+            // Pinning another run rebuilds the rows; the old ones are still there (deleted later)
+            // when the new ones are made: the slow run's row finds its copy and its timeline.
+            const RunPtr other = make_run(gil_trace(100));
+            classroom.history()->add(other);
+            classroom.pinned()->pin(other);
+            QCOMPARE(compare->timelines().size(), 2);
+            auto* again = qobject_cast<plots::TimelineView*>(compare->timelines().at(0));
+            QVERIFY(again && again != first);
+            QCOMPARE(again->model().source().get(), copy);
+            QCOMPARE(&again->model(), &first->model());
+            const plots::TimelineModel::Memory two = plots::TimelineModel::live_memory();
+            QVERIFY2(two.bytes < one.bytes + (one.bytes - before.bytes) / 4,
+                     qPrintable(QStringLiteral("%1 bytes in models before the rebuild, %2 after")
+                                    .arg(one.bytes)
+                                    .arg(two.bytes)));
+            compare->close();
+            QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+        }
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+        QCOMPARE(plots::TimelineModel::live_memory().models, before.models);
+        QCOMPARE(plots::TimelineModel::live_memory().bytes, before.bytes);
     }
 
     // A live run drains a burst of events at once (a lock-heavy step: millions): once they are fed
