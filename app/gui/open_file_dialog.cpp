@@ -58,6 +58,15 @@ QString OpenFileDialog::whyNotAccepted() const {
     return {};
 }
 
+QString OpenFileDialog::fileToReplace() const {
+    if (!name_edit(this) || acceptMode() != AcceptSave || fileMode() != AnyFile ||
+        testOption(DontConfirmOverwrite))
+        return {};
+    const QString file = selectedFiles().value(0);
+    const QFileInfo info(file);
+    return info.exists() && !info.isDir() ? file : QString();
+}
+
 void OpenFileDialog::sayProblem(const QString& text) {
     QLineEdit* edit = name_edit(this);
     if (!problem_) {
@@ -69,7 +78,11 @@ void OpenFileDialog::sayProblem(const QString& text) {
         if (auto* grid = qobject_cast<QGridLayout*>(layout()))
             grid->addWidget(problem_, grid->rowCount(), 0, 1, grid->columnCount());
         // Typing a new name takes the old complaint away.
-        if (edit) connect(edit, &QLineEdit::textEdited, problem_, &QLabel::hide);
+        if (edit)
+            connect(edit, &QLineEdit::textEdited, this, [this] {
+                problem_->hide();
+                replace_.clear();
+            });
     }
     problem_->setText(text);
     problem_->show();
@@ -81,8 +94,18 @@ void OpenFileDialog::sayProblem(const QString& text) {
 
 void OpenFileDialog::accept() {
     if (const QString why = whyNotAccepted(); !why.isEmpty()) return sayProblem(why);
+    const QString replace = fileToReplace();
+    if (!replace.isEmpty() && replace != replace_) {
+        replace_ = replace;
+        return sayProblem(
+            tr("“%1” already exists. %2 again to replace it.")
+                .arg(QFileInfo(replace).fileName(), labelText(Accept).remove(QLatin1Char('&'))));
+    }
     if (problem_) problem_->hide();
+    // The question was asked and answered here: Qt must not ask it again with its box.
+    if (!replace.isEmpty()) setOption(DontConfirmOverwrite, true);
     QFileDialog::accept();
+    if (!replace.isEmpty()) setOption(DontConfirmOverwrite, false);
 }
 
 } // namespace clab::gui

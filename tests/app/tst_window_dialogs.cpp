@@ -11,6 +11,7 @@
 #include "gui/lab_panel.h"
 #include "gui/main_window.h"
 #include "gui/open_file_dialog.h"
+#include "sched/scheduler_window.h"
 #include "test_settings.h"
 
 #include <QAbstractButton>
@@ -265,6 +266,80 @@ private slots:
         QCOMPARE(selected.size(), 1);
         QCOMPARE(QFileInfo(selected[0][0].toString()).fileName(), QStringLiteral("there"));
         close_dialogs();
+    }
+
+    // The scheduler window's Save…/Load… were QFileDialog::getSaveFileName/getOpenFileName and a
+    // QMessageBox: nested event loops. Saving over a file asks beside the name (Save again replaces
+    // it), a missing schedule is said beside the name, and the outcome is said under the buttons.
+    void theSchedulerSavesAndLoadsWithoutBlocking() {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString path = dir.filePath(QStringLiteral("kept.json"));
+        {
+            QFile old(path);
+            QVERIFY(old.open(QIODevice::WriteOnly));
+            old.write("the old file");
+        }
+        sched_ui::SchedulerWindow::Options options;
+        options.puzzle = QStringLiteral("call");
+        options.shipped_minor = 11;
+        sched_ui::SchedulerWindow w(options);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        const auto button = [&](const QString& text) {
+            for (auto* b : w.findChildren<QPushButton*>())
+                if (b->text() == text) return b;
+            return static_cast<QPushButton*>(nullptr);
+        };
+        const auto name_field = [](QFileDialog* files) {
+            return files->findChild<QLineEdit*>(QStringLiteral("fileNameEdit"));
+        };
+        QVERIFY(returns_at_once([&] { button(QStringLiteral("Save…"))->click(); }));
+        auto* files = qobject_cast<gui::OpenFileDialog*>(QApplication::activeModalWidget());
+        QVERIFY(files);
+        files->setDirectory(dir.path());
+        QLineEdit* name = name_field(files);
+        QVERIFY(name);
+        name->setFocus();
+        name->setText(QStringLiteral("kept.json"));
+        QVERIFY(returns_at_once([&] { QTest::keyClick(name, Qt::Key_Return); }));
+        QVERIFY(files->isVisible());
+        QVERIFY2(files->problem().contains(QStringLiteral("already exists")), qPrintable(files->problem()));
+        {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            QCOMPARE(file.readAll(), QByteArray("the old file"));
+        }
+        QVERIFY(returns_at_once([&] { QTest::keyClick(name, Qt::Key_Return); })); // Save again: replace
+        QTRY_VERIFY(!QApplication::activeModalWidget());
+        auto* note = w.findChild<QLabel*>(QStringLiteral("scheduleFileNote"));
+        QVERIFY(note);
+        QVERIFY2(note->text().contains(QStringLiteral("Saved")), qPrintable(note->text()));
+        {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            QVERIFY(file.readAll() != QByteArray("the old file"));
+        }
+        // Load…: a name that is not there is said in the dialog; a bad file under the buttons.
+        QVERIFY(returns_at_once([&] { button(QStringLiteral("Load…"))->click(); }));
+        files = qobject_cast<gui::OpenFileDialog*>(QApplication::activeModalWidget());
+        QVERIFY(files);
+        files->setDirectory(dir.path());
+        name = name_field(files);
+        name->setFocus();
+        name->setText(QStringLiteral("not-there.json"));
+        QVERIFY(returns_at_once([&] { QTest::keyClick(name, Qt::Key_Return); }));
+        QVERIFY(files->isVisible());
+        QVERIFY2(files->problem().contains(QStringLiteral("not-there.json")), qPrintable(files->problem()));
+        QFile bad(dir.filePath(QStringLiteral("bad.json")));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write("{\"format\": \"something else\"}");
+        bad.close();
+        name->setText(QStringLiteral("bad.json"));
+        QVERIFY(returns_at_once([&] { QTest::keyClick(name, Qt::Key_Return); }));
+        QTRY_VERIFY(!QApplication::activeModalWidget());
+        QVERIFY2(note->text().contains(QStringLiteral("not a concurrency-lab schedule")),
+                 qPrintable(note->text()));
     }
 
     void theHistoryMenuPopsUpInsteadOfBlocking() {
