@@ -1,5 +1,6 @@
 #include "open_file_dialog.h"
 
+#include <QComboBox>
 #include <QDir>
 #include <QFileInfo>
 #include <QGridLayout>
@@ -30,6 +31,11 @@ OpenFileDialog::OpenFileDialog(QWidget* parent, const QString& caption, const QS
                                const QString& filter)
     : QFileDialog(parent, caption, directory, filter) {
     setAttribute(Qt::WA_DeleteOnClose);
+    // Qt's file list asks "delete it?" (Delete key, context menu) and its "Look in" field says
+    // "Directory not found" with exec'd boxes too: the list is read-only here (no delete, rename
+    // or new folder) and the folder is picked from the list, not typed in "Look in".
+    setOption(ReadOnly, true);
+    if (auto* look_in = findChild<QComboBox*>(QStringLiteral("lookInCombo"))) look_in->setEditable(false);
 }
 
 QString OpenFileDialog::problem() const {

@@ -16,12 +16,14 @@
 
 #include <QAbstractButton>
 #include <QAction>
+#include <QComboBox>
 #include <QDialog>
 #include <QDir>
 #include <QDockWidget>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFileSystemModel>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
@@ -248,6 +250,19 @@ private slots:
             // The random session's way (accept() straight away) is answered the same.
             QVERIFY2(returns_at_once([&] { static_cast<QDialog*>(files)->accept(); }), qPrintable(what));
             QVERIFY(files->isVisible());
+            // Qt's other boxes: "delete it?" from the file list, "Directory not found" from Look in.
+            auto* list = files->findChild<QListView*>(QStringLiteral("listView"));
+            auto* model = list ? qobject_cast<QFileSystemModel*>(list->model()) : nullptr;
+            QVERIFY2(model, qPrintable(what));
+            const QModelIndex there = model->index(dir.filePath(QStringLiteral("there")));
+            list->setCurrentIndex(there);
+            list->selectionModel()->select(there,
+                                           QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+            list->setFocus();
+            QVERIFY2(returns_at_once([&] { QTest::keyClick(list, Qt::Key_Delete); }), qPrintable(what));
+            QVERIFY(QFileInfo(dir.filePath(QStringLiteral("there"))).isDir());
+            auto* look_in = files->findChild<QComboBox*>(QStringLiteral("lookInCombo"));
+            QVERIFY2(look_in && !look_in->isEditable(), qPrintable(what));
             // A new name takes the complaint away.
             QTest::keyClick(name, Qt::Key_X);
             QVERIFY(files->problem().isEmpty());
