@@ -1,6 +1,7 @@
 // ClassroomController: actions, menus, toolbar section, the history dock and the file dialogs.
 #include "classroom_controller.h"
 #include "compare_window.h"
+#include "gui/open_file_dialog.h"
 #include "plot_export.h"
 #include "presenter_mode.h"
 #include "replay_window.h"
@@ -231,9 +232,9 @@ void ClassroomController::askPath(const QString& title, const QString& name, con
         dialog_->activateWindow();
         return;
     }
-    auto* dialog = new QFileDialog(host_.window, title, save ? start : last_dir_, filter);
+    // A run file that is not there is said in the dialog, which stays open (never Qt's box).
+    auto* dialog = new gui::OpenFileDialog(host_.window, title, save ? start : last_dir_, filter);
     dialog->setObjectName(QStringLiteral("classroomFileDialog"));
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setAcceptMode(save ? QFileDialog::AcceptSave : QFileDialog::AcceptOpen);
     dialog->setFileMode(save ? QFileDialog::AnyFile : QFileDialog::ExistingFile);
     // The dialog's own "replace it?" is a QMessageBox::exec() inside accept(): a nested event loop

@@ -1,5 +1,6 @@
 #include "interpreter_setting.h"
 
+#include "gui/open_file_dialog.h"
 #include "python_check.h"
 
 #include <QAction>
@@ -143,8 +144,10 @@ InterpreterDialog::InterpreterDialog(QWidget* parent)
     connect(choice_, &QComboBox::currentIndexChanged, this, &InterpreterDialog::check);
     connect(choice_->lineEdit(), &QLineEdit::editingFinished, this, &InterpreterDialog::check);
     connect(browse, &QPushButton::clicked, this, [this] {
-        auto* files = new QFileDialog(this, tr("Choose a python interpreter"), QStringLiteral("/usr/bin"));
-        files->setAttribute(Qt::WA_DeleteOnClose);
+        // An interpreter that is not there is said in the dialog, which stays open (never Qt's box).
+        auto* files =
+            new gui::OpenFileDialog(this, tr("Choose a python interpreter"), QStringLiteral("/usr/bin"));
+        files->setObjectName(QStringLiteral("interpreterFileDialog"));
         files->setFileMode(QFileDialog::ExistingFile);
         connect(files, &QFileDialog::fileSelected, this, [this](const QString& path) {
             choice_->setEditText(path);

@@ -8,6 +8,7 @@
 #include "lessons/lesson_progress.h"
 #include "lessons/lesson_repository.h"
 #include "main_window.h"
+#include "open_file_dialog.h"
 #include "run_controller.h"
 #include "step_view.h"
 #include "timeline_pane.h"
@@ -157,8 +158,9 @@ QFont MainWindow::presenterFont() const {
 
 void MainWindow::openLessonsFolder() {
     // Window-modal, answered later (no nested event loop while a run streams).
-    auto* dialog = new QFileDialog(this, tr("Open a lessons folder"), repository_->directory());
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    // A folder name that is not there is said in the dialog, which stays open (never Qt's box).
+    auto* dialog = new gui::OpenFileDialog(this, tr("Open a lessons folder"), repository_->directory());
+    dialog->setObjectName(QStringLiteral("lessonsFolderDialog"));
     dialog->setFileMode(QFileDialog::Directory);
     dialog->setOption(QFileDialog::ShowDirsOnly);
     connect(dialog, &QFileDialog::fileSelected, this, &MainWindow::openLessonsFolderAt);

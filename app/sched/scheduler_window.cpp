@@ -1,11 +1,13 @@
 #include "scheduler_window.h"
 
 #include "core/sched/schedule_file.h"
+#include "gui/open_file_dialog.h"
 #include "gui/summary_panel.h"
 #include "puzzle_lookup.h"
 
 #include <QApplication>
 #include <QComboBox>
+#include <QDir>
 #include <QFile>
 #include <QFileDialog>
 #include <QFontDatabase>
@@ -14,7 +16,6 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
-#include <QMessageBox>
 #include <QPushButton>
 #include <QSplitter>
 #include <QStringList>
@@ -166,6 +167,12 @@ void SchedulerWindow::buildUi() {
     side_layout->addWidget(goal_);
     side_layout->addWidget(schedule_);
     side_layout->addLayout(buttons);
+    file_note_ = new QLabel(side);
+    file_note_->setObjectName(QStringLiteral("scheduleFileNote"));
+    file_note_->setWordWrap(true);
+    file_note_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    file_note_->hide();
+    side_layout->addWidget(file_note_);
     side_layout->addWidget(solution_view_, 1);
     split->setSizes({360, 1000, 420});
     root->addWidget(split, 1);
@@ -175,19 +182,35 @@ void SchedulerWindow::buildUi() {
     connect(replay, &QPushButton::clicked, this, &SchedulerWindow::replay);
     connect(solve, &QPushButton::clicked, this, &SchedulerWindow::solve);
     connect(play_solution_, &QPushButton::clicked, this, &SchedulerWindow::playSolution);
+    // Window-modal file dialogs answered later, and the outcome said under the buttons: never a
+    // nested event loop (QFileDialog::getSaveFileName or a QMessageBox) while runs stream.
     connect(save, &QPushButton::clicked, this, [this] {
-        const QString path = QFileDialog::getSaveFileName(
+        auto* dialog = new gui::OpenFileDialog(
             this, tr("Save schedule"), puzzleId() + QStringLiteral(".json"), tr("Schedules (*.json)"));
-        QString error;
-        if (!path.isEmpty() && !saveSchedule(path, &error))
-            QMessageBox::warning(this, tr("Save schedule"), error);
+        dialog->setObjectName(QStringLiteral("saveScheduleDialog"));
+        dialog->setAcceptMode(QFileDialog::AcceptSave);
+        connect(dialog, &QFileDialog::fileSelected, this, [this](const QString& path) {
+            QString error;
+            if (saveSchedule(path, &error))
+                sayFileOutcome(tr("Saved to %1").arg(QDir::toNativeSeparators(path)));
+            else
+                sayFileOutcome(error);
+        });
+        dialog->open();
     });
     connect(load, &QPushButton::clicked, this, [this] {
-        const QString path =
-            QFileDialog::getOpenFileName(this, tr("Load schedule"), {}, tr("Schedules (*.json)"));
-        QString error;
-        if (!path.isEmpty() && !loadSchedule(path, &error))
-            QMessageBox::warning(this, tr("Load schedule"), error);
+        auto* dialog =
+            new gui::OpenFileDialog(this, tr("Load schedule"), QString(), tr("Schedules (*.json)"));
+        dialog->setObjectName(QStringLiteral("loadScheduleDialog"));
+        dialog->setFileMode(QFileDialog::ExistingFile);
+        connect(dialog, &QFileDialog::fileSelected, this, [this](const QString& path) {
+            QString error;
+            if (loadSchedule(path, &error))
+                sayFileOutcome(tr("Loaded %1").arg(QDir::toNativeSeparators(path)));
+            else
+                sayFileOutcome(error);
+        });
+        dialog->open();
     });
     connect(puzzle_box_, &QComboBox::currentIndexChanged, this, [this] {
         // Each puzzle has its natural rule (the lesson step's, or tasks' await).
@@ -593,6 +616,11 @@ void SchedulerWindow::refresh() {
     schedule_->setText(tr("Schedule, %n instruction(s): %1", nullptr, int(history_.size())).arg(steps));
     back_->setEnabled(!history_.empty());
     play_solution_->setEnabled(solved_ && solution_.outcome == sched::SolveResult::Outcome::Found);
+}
+
+void SchedulerWindow::sayFileOutcome(const QString& text) {
+    file_note_->setText(text);
+    file_note_->show();
 }
 
 } // namespace clab::sched_ui

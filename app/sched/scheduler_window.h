@@ -56,7 +56,8 @@ public slots:
 
 private:
     void buildUi();
-    void loadPuzzle(); // bytecode + machine for the chosen puzzle, source and rule
+    void sayFileOutcome(const QString& text); // under the buttons, never a box
+    void loadPuzzle();                        // bytecode + machine for the chosen puzzle, source and rule
     void rebuildColumns();
     void refresh();
     QString sourceHtml() const;
@@ -90,6 +91,7 @@ private:
     QLabel* shared_ = nullptr;
     QLabel* goal_ = nullptr;
     QLabel* schedule_ = nullptr;
+    QLabel* file_note_ = nullptr; // what became of the last Save…/Load… (saved, or why not)
     QTextBrowser* solution_view_ = nullptr;
     QPushButton* back_ = nullptr;
     QPushButton* play_solution_ = nullptr;
