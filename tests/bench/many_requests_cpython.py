@@ -18,8 +18,11 @@ when each callback entered it: about 0.3 us per callback (under 2 % of a request
 leaves the loop alone.
 
 Run: python3 tests/bench/many_requests_cpython.py threads|pool|asyncio [requests (1000)] [io_ms (100)]
-     [concurrency (0: all at once; asyncio: a Semaphore)] [runs (3)] [--json] [--no-lag]
-     --json prints one JSON object per run (tests/bench/side_by_side.py reads it)."""
+     [concurrency (0: all at once; asyncio: a Semaphore)] [runs (3)] [--json] [--no-lag] [--count-callbacks]
+     --json prints one JSON object per run (tests/bench/side_by_side.py reads it).
+     --count-callbacks (asyncio): the callbacks the loop ran per request, by function (queued
+     ones that were cancelled before their turn, which _run_once skips, are not counted; what
+     tests/core/test_aio_streams.cpp checks ours against)."""
 import asyncio
 import collections
 import concurrent.futures
@@ -151,10 +154,11 @@ class ReadyQueue(collections.deque):
     an I/O callback once select() reported its fd), or due (a timer, `_when` on the loop's clock,
     time.monotonic). The lag is how long it waited until the loop took it out to run it."""
 
-    def __init__(self):
+    def __init__(self, count=False):
         super().__init__()
         self.since = collections.deque()
         self.max_lag = 0.0
+        self.counts = collections.Counter() if count else None
 
     def append(self, handle):
         super().append(handle)
@@ -165,14 +169,18 @@ class ReadyQueue(collections.deque):
         lag = time.monotonic() - self.since.popleft()
         if lag > self.max_lag:
             self.max_lag = lag
-        return super().popleft()
+        handle = super().popleft()
+        if self.counts is not None and not handle._cancelled:  # _run_once skips a cancelled one
+            callback = handle._callback
+            self.counts[getattr(callback, "__qualname__", None) or type(callback).__name__] += 1
+        return handle
 
     def clear(self):
         super().clear()
         self.since.clear()
 
 
-def run_asyncio(port, request, requests, concurrency, figures, measure_lag=True):
+def run_asyncio(port, request, requests, concurrency, figures, measure_lag=True, count=False):
     latencies = []
 
     async def one(limit):
@@ -194,7 +202,7 @@ def run_asyncio(port, request, requests, concurrency, figures, measure_lag=True)
         limit = asyncio.Semaphore(concurrency) if concurrency else None
         await asyncio.gather(*(one(limit) for _ in range(requests)))
 
-    ready = ReadyQueue()
+    ready = ReadyQueue(count)
 
     def new_loop():
         loop = asyncio.new_event_loop()
@@ -206,6 +214,8 @@ def run_asyncio(port, request, requests, concurrency, figures, measure_lag=True)
         runner.run(main())
     if measure_lag:
         figures["max_loop_lag_s"] = ready.max_lag
+    if count:
+        figures["callbacks_per_request"] = {name: n / requests for name, n in ready.counts.most_common()}
     return latencies
 
 
@@ -228,8 +238,9 @@ if __name__ == "__main__":
         sys.exit(0)
     argv = sys.argv[1:]
     as_json = "--json" in argv
-    measure_lag = "--no-lag" not in argv
-    argv = [a for a in argv if a not in ("--json", "--no-lag")]
+    count = "--count-callbacks" in argv
+    measure_lag = "--no-lag" not in argv or count
+    argv = [a for a in argv if a not in ("--json", "--no-lag", "--count-callbacks")]
     mode = argv[0] if len(argv) > 0 else "threads"
     requests = int(argv[1]) if len(argv) > 1 else 1000
     io_ms = float(argv[2]) if len(argv) > 2 else 100
@@ -246,7 +257,7 @@ if __name__ == "__main__":
             rss_before = rss_mb("VmRSS")
             wall0, cpu0 = time.perf_counter(), cpu_s()
             if mode == "asyncio":
-                latencies = run_asyncio(port, request, requests, concurrency, figures, measure_lag)
+                latencies = run_asyncio(port, request, requests, concurrency, figures, measure_lag, count)
             else:
                 latencies = {"threads": run_threads, "pool": run_pool}[mode](port, request, requests, concurrency,
                                                                              figures)
@@ -256,6 +267,10 @@ if __name__ == "__main__":
             if as_json:
                 print(json.dumps(figures), flush=True)
                 continue
+            if count:
+                per = figures["callbacks_per_request"]
+                print(f"{sum(per.values()):.2f} callbacks per request: " +
+                      ", ".join(f"{name} {n:.2f}" for name, n in per.items()))
             extra = "".join(f", {k} {v:.3f}" for k, v in figures.items()
                             if k in ("max_loop_lag_s", "start_loop_s", "main_thread_cpu_s"))
             print(f"{mode} {requests} requests of {io_ms:g} ms: wall {wall:.3f} s, cpu {cpu:.3f} s, "
