@@ -295,6 +295,9 @@ Coro<Connection> open_connection(uint16_t port) {
         co_await connected;
         guard.keep = true;
     }
+    // create_connection's Python from here on, the transport's, protocol's and streams' making
+    // and, later, their close: spent now, in this step.
+    loop.spend_connection_cost();
     auto transport = std::make_shared<SocketTransport>(loop, fd);
     auto made = make_future<void>(loop);
     loop.call_soon([] {}); // protocol.connection_made (StreamReaderProtocol: sets up the streams)
