@@ -486,6 +486,8 @@ def main():
                 print(f"  {label}: {e}", file=sys.stderr, flush=True)
                 continue
             for metric, pair in figures.items():
+                if "baseline" in label and metric != "peak_rss_mb":
+                    continue  # one request or coroutine: only its peak matters (the rest is start-up)
                 samples[label].setdefault(metric, []).append(pair)
         print(f"  repeat {repeat + 1}/{args.repeats} done after {time.monotonic() - started:.0f} s, "
               f"load {os.getloadavg()[0]:.2f}", file=sys.stderr, flush=True)
