@@ -392,6 +392,7 @@ void EventLoop::load_python_costs() {
     callback_iterations_ = int64_t(c.asyncio_step_iterations + 0.5);
     io_callback_iterations_ = int64_t(c.asyncio_io_iterations + 0.5);
     connection_iterations_ = int64_t(c.asyncio_connection_iterations + 0.5);
+    connection_bytes_ = size_t(c.asyncio_connection_bytes + 0.5);
 }
 
 void EventLoop::spend_python_cost(bool reads) {
@@ -404,6 +405,12 @@ void EventLoop::spend_connection_cost() {
     if (!options_.python_cost) return;
     load_python_costs();
     spend_python_iterations(connection_iterations_);
+}
+
+size_t EventLoop::connection_bytes() {
+    if (!options_.python_cost) return 0;
+    load_python_costs();
+    return connection_bytes_;
 }
 
 void EventLoop::spend_python_iterations(int64_t iterations) {

@@ -140,6 +140,10 @@ public:
     // (create_connection, the transport, protocol and streams, and their close), calibrated like
     // the callbacks' cost and spent here, on the loop's thread; open_connection calls it once.
     void spend_connection_cost();
+    // The memory CPython's connection holds while it is open beyond what its task holds (the
+    // transport, protocol, streams, selector key, socket object, buffers), calibrated against
+    // python3 like the costs; 0 without the Python costs. Each open connection holds it.
+    size_t connection_bytes();
 
     // --- recording ------------------------------------------------------------------------------
     Recorder* recorder() const { return options_.recorder; }
@@ -231,6 +235,7 @@ private:
     int64_t callback_iterations_ = -1; // from the calibration, on first use
     int64_t io_callback_iterations_ = 0;
     int64_t connection_iterations_ = 0;
+    size_t connection_bytes_ = 0;
     bool running_ = false;
     bool stopping_ = false;
     bool closed_ = false;
