@@ -386,14 +386,34 @@ void EventLoop::run_callback(ReadyItem& item) {
     }
 }
 
+void EventLoop::load_python_costs() {
+    if (callback_iterations_ >= 0) return;
+    const Calibration& c = calibration();
+    callback_iterations_ = int64_t(c.asyncio_step_iterations + 0.5);
+    io_callback_iterations_ = int64_t(c.asyncio_io_iterations + 0.5);
+    connection_iterations_ = int64_t(c.asyncio_connection_iterations + 0.5);
+    connection_bytes_ = size_t(c.asyncio_connection_bytes + 0.5);
+}
+
 void EventLoop::spend_python_cost(bool reads) {
     if (!options_.python_cost) return;
-    if (callback_iterations_ < 0) {
-        const Calibration& c = calibration();
-        callback_iterations_ = int64_t(c.asyncio_step_iterations + 0.5);
-        io_callback_iterations_ = int64_t(c.asyncio_io_iterations + 0.5);
-    }
-    const int64_t iterations = reads ? io_callback_iterations_ : callback_iterations_;
+    load_python_costs();
+    spend_python_iterations(reads ? io_callback_iterations_ : callback_iterations_);
+}
+
+void EventLoop::spend_connection_cost() {
+    if (!options_.python_cost) return;
+    load_python_costs();
+    spend_python_iterations(connection_iterations_);
+}
+
+size_t EventLoop::connection_bytes() {
+    if (!options_.python_cost) return 0;
+    load_python_costs();
+    return connection_bytes_;
+}
+
+void EventLoop::spend_python_iterations(int64_t iterations) {
     PyThread& python = python_thread();
     // Python work with check points, so the GIL's drop requests are honoured as in CPython's eval
     // loop; without the GIL in play (the loop is the only Python thread) there is nobody to yield to.

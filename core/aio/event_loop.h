@@ -136,6 +136,15 @@ public:
     // points honour the GIL's drop requests) and blocking calls. Loop thread only.
     PyThread& python_thread();
 
+    // The Python CPython runs for one stream connection beyond its callbacks and system calls
+    // (create_connection, the transport, protocol and streams, and their close), calibrated like
+    // the callbacks' cost and spent here, on the loop's thread; open_connection calls it once.
+    void spend_connection_cost();
+    // The memory CPython's connection holds while it is open beyond what its task holds (the
+    // transport, protocol, streams, selector key, socket object, buffers), calibrated against
+    // python3 like the costs; 0 without the Python costs. Each open connection holds it.
+    size_t connection_bytes();
+
     // --- recording ------------------------------------------------------------------------------
     Recorder* recorder() const { return options_.recorder; }
     uint32_t lane() const { return lane_; }
@@ -184,6 +193,8 @@ private:
     // against python3 (core/workload/calibration.h) and spent as Python loop iterations on the
     // loop's PyThread, before the callback itself, inside its CallbackBegin..End.
     void spend_python_cost(bool reads);
+    void spend_python_iterations(int64_t iterations);
+    void load_python_costs();
     void drain_threadsafe_inbox();
     void update_epoll(int fd, FdWatch& watch);
     void enter_python(); // take the GIL (if there is one) for a stretch of loop iterations
@@ -223,6 +234,8 @@ private:
 
     int64_t callback_iterations_ = -1; // from the calibration, on first use
     int64_t io_callback_iterations_ = 0;
+    int64_t connection_iterations_ = 0;
+    size_t connection_bytes_ = 0;
     bool running_ = false;
     bool stopping_ = false;
     bool closed_ = false;

@@ -3,6 +3,7 @@
 #include "core/net/socket_util.h"
 
 #include <cerrno>
+#include <cstring>
 #include <memory>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -10,6 +11,21 @@
 namespace clab::aio {
 
 namespace {
+// A socket closed when its owner says so or, at the latest, when the owner is dropped: the
+// callback that closes it (_call_connection_lost) may be dropped unrun when the loop closes.
+struct OwnedFd {
+    int fd;
+    explicit OwnedFd(int f)
+        : fd(f) {}
+    ~OwnedFd() { close(); }
+    OwnedFd(const OwnedFd&) = delete;
+    OwnedFd& operator=(const OwnedFd&) = delete;
+    void close() {
+        if (fd >= 0) ::close(fd);
+        fd = -1;
+    }
+};
+
 constexpr size_t kReadChunk = 256 * 1024; // selector_events.py max_size
 constexpr size_t kReadLimit = 64 * 1024;  // streams.py _DEFAULT_LIMIT; pause reading past 2x
 constexpr size_t kWriteHighWater = 64 * 1024;
@@ -18,11 +34,14 @@ constexpr size_t kWriteHighWater = 64 * 1024;
 // The socket, its buffers and its registrations with the loop. Loop thread only.
 class SocketTransport {
 public:
+    // Reads nothing yet: the reader is registered by a callback (see open_connection). Holds, until
+    // the socket is closed, the memory CPython's connection holds (EventLoop::connection_bytes)
+    // beyond what ours holds anyway (kOwnConnectionBytes): written through, so that it is resident
+    // as CPython's objects are.
     SocketTransport(EventLoop& loop, int fd)
         : loop_(loop)
-        , fd_(fd) {
-        resume_reading();
-    }
+        , fd_(fd)
+        , python_objects_(python_objects(loop.connection_bytes())) {}
     ~SocketTransport() { close(); }
     SocketTransport(const SocketTransport&) = delete;
     SocketTransport& operator=(const SocketTransport&) = delete;
@@ -61,11 +80,20 @@ public:
     bool closing() const { return fd_ < 0; }
     int fd() const { return fd_; }
 
+    // _SelectorTransport.close: stop watching the socket now; the socket itself is closed one
+    // callback later (call_soon(_call_connection_lost)), as in CPython.
     void close() {
         if (fd_ < 0) return;
         loop_.remove_reader(fd_);
         loop_.remove_writer(fd_);
-        ::close(fd_);
+        if (loop_.closed()) {
+            ::close(fd_);
+            python_objects_.reset();
+        } else {
+            // _call_connection_lost closes the socket and drops the transport's objects.
+            auto socket = std::make_shared<OwnedFd>(fd_);
+            loop_.call_soon([socket, objects = std::move(python_objects_)] { socket->close(); });
+        }
         fd_ = -1;
         reading_ = false;
         eof = true;
@@ -126,8 +154,18 @@ private:
         waiter.reset();
     }
 
+    static std::shared_ptr<char[]> python_objects(size_t bytes) {
+        if (bytes <= kOwnConnectionBytes) return nullptr;
+        bytes -= kOwnConnectionBytes;
+        std::shared_ptr<char[]> held(new char[bytes]);
+        std::memset(held.get(), 0x5a, bytes);
+        asm volatile("" : : "r"(held.get()) : "memory"); // the writes stay: the pages are resident
+        return held;
+    }
+
     EventLoop& loop_;
     int fd_;
+    std::shared_ptr<char[]> python_objects_; // shared: the deferred close takes it along
     bool reading_ = false;
     std::string out_;
 };
@@ -223,6 +261,14 @@ int StreamWriter::fd() const {
 
 // --- open_connection --------------------------------------------------------------------------------
 
+// The callbacks CPython runs for one open_connection, in its order (Lib/asyncio/base_events.py
+// create_connection, selector_events.py sock_connect and _SelectorSocketTransport.__init__):
+//   _sock_connect_cb (the socket became writable: the future gets the connect's outcome);
+//   _sock_write_done (the future's done callback: remove_writer) and the task's wake-up, in the
+//   next iteration (select() has queued the writer once more by then; remove_writer cancels it
+//   before its turn, so it never runs);
+//   then the transport's connection_made, _add_reader and the waiter's result, each a callback,
+//   and the task's wake-up once more. Each costs what CPython spends on a callback.
 Coro<Connection> open_connection(uint16_t port) {
     EventLoop& loop = *EventLoop::current();
     std::string error;
@@ -230,31 +276,55 @@ Coro<Connection> open_connection(uint16_t port) {
     const int fd = net::connect_loopback(port, true, &in_progress, &error);
     if (fd < 0) throw ConnectionError(error);
     if (in_progress) {
-        // loop.sock_connect: wait until the socket is writable, then ask it how the connect went.
-        auto connected = make_future<void>(loop);
-        loop.add_writer(fd, [connected] {
-            if (!connected->done()) connected->set_result();
-        });
-        struct CloseUnlessKept {
+        // The writer stays registered until the future's done callback removes it (or until the
+        // connect is abandoned: cancelled, failed).
+        struct Watch {
             EventLoop& loop;
             int fd;
+            bool watching = true;
+            void stop() {
+                if (watching) loop.remove_writer(fd);
+                watching = false;
+            }
+        };
+        auto watch = std::make_shared<Watch>(Watch{loop, fd});
+        auto connected = make_future<void>(loop);
+        loop.add_writer(fd, [connected, fd] { // _sock_connect_cb
+            if (connected->done()) return;
+            int so_error = 0;
+            socklen_t len = sizeof so_error;
+            getsockopt(fd, SOL_SOCKET, SO_ERROR, &so_error, &len);
+            if (so_error == 0) return connected->set_result();
+            errno = so_error;
+            connected->set_exception(
+                std::make_exception_ptr(ConnectionError(net::errno_message("connect to 127.0.0.1"))));
+        });
+        connected->add_done_callback([watch] { watch->stop(); }); // _sock_write_done
+        struct CloseUnlessKept {
+            Watch& watch;
             bool keep = false;
             ~CloseUnlessKept() {
-                loop.remove_writer(fd);
-                if (!keep) ::close(fd);
+                if (keep) return;
+                watch.stop();
+                ::close(watch.fd);
             }
-        } guard{loop, fd};
+        } guard{*watch};
         co_await connected;
-        int so_error = 0;
-        socklen_t len = sizeof so_error;
-        getsockopt(fd, SOL_SOCKET, SO_ERROR, &so_error, &len);
-        if (so_error != 0) {
-            errno = so_error;
-            throw ConnectionError(net::errno_message("connect to 127.0.0.1"));
-        }
         guard.keep = true;
     }
+    // create_connection's Python from here on, the transport's, protocol's and streams' making
+    // and, later, their close: spent now, in this step.
+    loop.spend_connection_cost();
     auto transport = std::make_shared<SocketTransport>(loop, fd);
+    auto made = make_future<void>(loop);
+    loop.call_soon([] {}); // protocol.connection_made (StreamReaderProtocol: sets up the streams)
+    loop.call_soon([weak = std::weak_ptr<SocketTransport>(transport)] { // _add_reader
+        if (auto t = weak.lock()) t->resume_reading();
+    });
+    loop.call_soon([made] { // waiter._set_result_unless_cancelled
+        if (!made->done()) made->set_result();
+    });
+    co_await made;
     co_return Connection{std::make_shared<StreamReader>(transport),
                          std::make_shared<StreamWriter>(transport)};
 }

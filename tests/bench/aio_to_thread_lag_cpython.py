@@ -52,7 +52,8 @@ def ours(cli, gil, iterations, io_ms, io_count, tasks):
             window[1] = e["ts"] / 1e6
     io = io_ms / 1000
     # Task-1 is main, Task-2 the blocker; the others tick.
-    tickers = [s for lane, s in steps.items() if int(lane.split("-")[1]) >= 3]
+    # (lanes are named "Task-N (coroutine)")
+    tickers = [s for lane, s in steps.items() if int(lane.split("-")[1].split()[0]) >= 3]
     ticks = [(s[k] + io, s[k + 1] - s[k] - io) for s in tickers for k in range(len(s) - 1)]
     return ticks, tuple(window), f"ours (gil {gil}), max_loop_lag_s {summary['max_loop_lag_s'] * 1000:.2f} ms"
 
