@@ -11,6 +11,9 @@ namespace clab::editor {
 
 namespace {
 constexpr int kAskMs = 10'000;
+// The background question blocks nothing, so it may wait longer: at nice 10 on a busy machine
+// (load 14 on 2 cores) python3 took more than 10 s to start, and the window then said "no python3".
+constexpr int kBackgroundAskMs = 60'000;
 
 QString interpreter(const QString& python) {
     return python.isEmpty() ? QStringLiteral("python3") : python;
@@ -70,6 +73,10 @@ QString describe(const QString& name, bool answered, const QByteArray& output) {
     return QStringLiteral("%1 · Python %2 · %3").arg(name, words.value(0), gil);
 }
 
+QString too_slow(const QString& name) {
+    return QObject::tr("%1 did not answer in %2 s (a busy machine?)").arg(name).arg(kBackgroundAskMs / 1000);
+}
+
 // One background question to one interpreter; everyone who asks meanwhile waits for the same answer.
 class DescriptionQuery : public QObject {
     Q_OBJECT
@@ -84,7 +91,10 @@ public:
         connect(process_, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
             if (error == QProcess::FailedToStart) finish(false, {});
         });
-        QTimer::singleShot(kAskMs, process_, [this] { process_->kill(); }); // then finished() comes
+        QTimer::singleShot(kBackgroundAskMs, process_, [this] {
+            timed_out_ = true;
+            process_->kill(); // then finished() comes
+        });
         // Not urgent: at a lower priority it does not slow the first paint on a busy or small machine.
         process_->setChildProcessModifier([] { (void)::nice(10); });
         process_->start(name_, {QStringLiteral("-c"), QString::fromLatin1(kDescribe)});
@@ -103,8 +113,9 @@ private:
     void finish(bool answered, const QByteArray& output) {
         if (done_) return;
         done_ = true;
-        const QString description = describe(name_, answered, output);
-        known_descriptions().insert(name_, description);
+        // An interpreter too slow to answer is not "missing": say so, and ask again next time.
+        const QString description = timed_out_ ? too_slow(name_) : describe(name_, answered, output);
+        if (!timed_out_) known_descriptions().insert(name_, description);
         emit described(description);
         deleteLater();
     }
@@ -112,6 +123,7 @@ private:
     QString name_;
     QProcess* process_ = nullptr;
     bool done_ = false;
+    bool timed_out_ = false;
 };
 } // namespace
 

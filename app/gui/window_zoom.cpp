@@ -5,6 +5,7 @@
 #include <QApplication>
 #include <QEvent>
 #include <QFont>
+#include <QPointer>
 #include <QWidget>
 #include <algorithm>
 #include <array>
@@ -53,9 +54,14 @@ int set_zoom_percent(int percent) {
     // has started), not at start-up or under Qt Test: tell every widget here, also those under a
     // font of their own (presenter mode's window), whose FontChange never comes: a timeline reads
     // the zoom again. A widget resolves its font again; hearing it twice changes nothing.
-    QEvent changed(QEvent::ApplicationFontChange);
+    // Guarded: a widget's handler may delete others (a view rebuilt for its new font), and a
+    // deleted widget still in the list crashed a random session (issue 19).
+    QList<QPointer<QWidget>> widgets;
     for (QWidget* widget : QApplication::allWidgets())
-        QApplication::sendEvent(widget, &changed);
+        widgets.append(widget);
+    QEvent changed(QEvent::ApplicationFontChange);
+    for (const QPointer<QWidget>& widget : widgets)
+        if (widget) QApplication::sendEvent(widget, &changed);
     return percent;
 }
 

@@ -14,6 +14,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QPointer>
 #include <QSettings>
 #include <QTest>
 
@@ -188,6 +189,29 @@ private slots:
         QCOMPARE(compare->font().pointSizeF(), desk_pt);
         QCOMPARE(replay->font().pointSizeF(), desk_pt);
         QCOMPARE(replay_view->theme().font.pointSizeF(), replay_plot_pt);
+    }
+
+    // A widget that deletes others when the font changes (a view rebuilt for its new size): the
+    // walk over every widget must skip the deleted ones. A random session crashed here (issue 19;
+    // ASan names the use of the freed widget).
+    void aWidgetDeletedDuringTheZoomIsSkipped() {
+        struct Rebuilder : QObject {
+            QList<QPointer<QWidget>> victims;
+            bool eventFilter(QObject* watched, QEvent* event) override {
+                if (event->type() == QEvent::ApplicationFontChange)
+                    for (const QPointer<QWidget>& v : victims)
+                        delete v.data();
+                return QObject::eventFilter(watched, event);
+            }
+        } rebuilder;
+        auto* killer = new QWidget;
+        killer->installEventFilter(&rebuilder);
+        for (int i = 0; i < 64; ++i) // some come after the killer in the walk, whatever its order
+            rebuilder.victims.append(new QWidget);
+        gui::set_zoom_percent(110);
+        for (const QPointer<QWidget>& v : rebuilder.victims)
+            QVERIFY(v.isNull());
+        delete killer;
     }
 
     void theViewMenuOffersIt() {
