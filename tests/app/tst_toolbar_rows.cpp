@@ -1,7 +1,6 @@
 // Toolbars take a row of their own when they do not fit side by side: no button of the window may
 // end up behind Qt's » overflow menu (presenter mode at 1600 px hid "Slow motion" there).
 #include "cli/gui_options.h"
-#include "core/builtin_engines.h"
 #include "gui/main_window.h"
 #include "gui/toolbar_rows.h"
 #include "test_settings.h"
@@ -46,14 +45,10 @@ void settle() {
 
 class TestToolBarRows : public QObject {
     Q_OBJECT
-    QTemporaryDir settings_dir_;
+    WindowTestSetup window_test_;
 
 private slots:
-    void initTestCase() {
-        register_builtin_engines();
-        QVERIFY(settings_dir_.isValid());
-        use_private_settings(settings_dir_.path(), QStringLiteral("tst_toolbar_rows"));
-    }
+    void initTestCase() { QVERIFY(window_test_.set_up()); }
 
     void aBarThatDoesNotFitGetsItsOwnRowAndGivesItBackWhenThereIsRoom() {
         QMainWindow window;
