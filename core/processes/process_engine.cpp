@@ -217,7 +217,8 @@ private:
         else
             stats_.record_at(died_at, slot.lane, EventKind::WorkerExit,
                              uint64_t(int64_t(exitcode_of(status))));
-        if (summary_.error.empty())
+        // A worker our own stop killed (KillOnStop) did not crash: the run says why it stopped.
+        if (summary_.error.empty() && !cancelled())
             summary_.error = slot.name + " died with " + describe_wait_status(status) + " after " +
                              std::to_string(slot.done) + " of its " + std::to_string(slot.tasks.size()) +
                              " tasks (exitcode " + std::to_string(exitcode_of(status)) + ")";
