@@ -32,6 +32,7 @@
 #include "memory_policy.h"
 #include "plots/timeline_model.h"
 #include "plots/timeline_view.h"
+#include "process_memory.h"
 #include "test_settings.h"
 #include "tests/core/proc_counts.h"
 
@@ -74,15 +75,6 @@ quint64 env_number(const char* name, quint64 fallback) {
     bool ok = false;
     const quint64 v = qEnvironmentVariable(name).toULongLong(&ok);
     return ok ? v : fallback;
-}
-
-double rss_mb() {
-    FILE* f = std::fopen("/proc/self/statm", "r");
-    if (!f) return 0;
-    long pages = 0, resident = 0;
-    const int n = std::fscanf(f, "%ld %ld", &pages, &resident);
-    std::fclose(f);
-    return n == 2 ? double(resident) * double(sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0) : 0;
 }
 
 // What the session holds, counted by the app's own containers (not RSS): the history's runs

@@ -14,6 +14,7 @@
 #include "memory_policy.h"
 #include "plots/shared_timelines.h"
 #include "plots/timeline_view.h"
+#include "process_memory.h"
 
 #include <QLabel>
 #include <QMainWindow>
@@ -83,16 +84,6 @@ RunPtr make_run(std::shared_ptr<const Trace> trace) {
     run->summary.completed = true;
     run->summary.wall_s = run->trace->seconds(run->trace->end_ns());
     return run;
-}
-
-// This process's resident memory now (/proc/self/statm), MB.
-double rss_mb() {
-    FILE* f = std::fopen("/proc/self/statm", "r");
-    if (!f) return 0;
-    long pages = 0, resident = 0;
-    const int n = std::fscanf(f, "%ld %ld", &pages, &resident);
-    std::fclose(f);
-    return n == 2 ? double(resident) * double(sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0) : 0;
 }
 
 size_t segments_of(const plots::TimelineModel& m) {
