@@ -129,3 +129,19 @@ TEST(ProcessWire, GarbageMarksTheStreamCorrupt) {
     parser.feed(junk.data(), junk.size());
     EXPECT_TRUE(parser.corrupt());
 }
+
+// A frame is made in the room reserved for it at the start: had it outgrown that room, its last
+// field would copy the whole frame into one twice as big (a 100 MB call item then took 200 MB, and
+// a stop waited ~150 ms for a copy it could not interrupt).
+TEST(ProcessWire, FramesAreBuiltInExactlyTheRoomReservedForThem) {
+    for (const size_t bytes : {size_t(0), size_t(1), size_t(100'000)}) {
+        const Frame call = encode_call(sample_call(bytes));
+        EXPECT_EQ(call.capacity(), call.size()) << "call item with " << bytes << " bytes per task";
+        ResultItem result;
+        result.work_id = 9;
+        for (uint64_t task : {1u, 2u})
+            result.results.push_back({task, task * 10, sample_call(bytes).payload});
+        const Frame answer = encode_result(3, result);
+        EXPECT_EQ(answer.capacity(), answer.size()) << "result with " << bytes << " bytes per task";
+    }
+}
