@@ -30,7 +30,7 @@ int max_threads_alive(const Trace& trace);
 lessons::ProgramRun run_program(const QString& code, double timeout_s, const QString& python = {});
 
 // The line of the editor's code where a traceback on stderr ends (the last frame in the program's
-// file, which the engine names …/clab-snippet-XXXXXX/snippet.py), or 0.
+// file, which the engine names …/clab-snippet-PID-XXXXXX/snippet.py), or 0.
 int program_traceback_line(const QString& stderr_text);
 
 } // namespace clab::editor

@@ -47,8 +47,9 @@ std::vector<std::string> program_environment(const std::string& tracer, const st
 class SnippetFile {
 public:
     bool write(const std::string& source, std::string* error) {
-        char dir[] = "/tmp/clab-snippet-XXXXXX";
-        if (!mkdtemp(dir)) {
+        // Named after our process, so what a run leaves behind can be told from other runs' folders.
+        std::string dir = "/tmp/clab-snippet-" + std::to_string(getpid()) + "-XXXXXX";
+        if (!mkdtemp(dir.data())) {
             if (error) *error = std::string("could not create a temporary folder: ") + strerror(errno);
             return false;
         }

@@ -15,6 +15,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <unistd.h>
 
@@ -106,11 +107,13 @@ double machine_load() {
     return load;
 }
 
+// This test process's snippet folders (other tests running at the same time make their own).
 int snippet_dirs() {
+    const std::string ours = "clab-snippet-" + std::to_string(getpid()) + "-";
     int n = 0;
     DIR* dir = opendir("/tmp");
     while (const dirent* d = readdir(dir))
-        n += strncmp(d->d_name, "clab-snippet-", 13) == 0;
+        n += std::string_view(d->d_name).rfind(ours, 0) == 0;
     closedir(dir);
     return n;
 }
