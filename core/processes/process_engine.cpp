@@ -212,12 +212,13 @@ private:
                              uint64_t(int64_t(exitcode_of(status))));
             return;
         }
-        if (WIFSIGNALED(status))
+        // A worker our own stop killed (KillOnStop) did not crash: it ends as stop_everything()'s
+        // do, and the run says why it stopped.
+        if (WIFSIGNALED(status) && !cancelled())
             stats_.record_at(died_at, slot.lane, EventKind::WorkerCrashed, WTERMSIG(status));
         else
             stats_.record_at(died_at, slot.lane, EventKind::WorkerExit,
                              uint64_t(int64_t(exitcode_of(status))));
-        // A worker our own stop killed (KillOnStop) did not crash: the run says why it stopped.
         if (summary_.error.empty() && !cancelled())
             summary_.error = slot.name + " died with " + describe_wait_status(status) + " after " +
                              std::to_string(slot.done) + " of its " + std::to_string(slot.tasks.size()) +

@@ -187,6 +187,30 @@ TEST_F(ProcessEngineTest, CancelKillsAndReapsQuickly) {
     }
 }
 
+// A stop kills the workers at once from its own thread (KillOnStop), so the engine often sees a
+// worker's death in the same wake-up as the stop: that worker was killed by us, not crashed. Once a
+// time-limit stop said "Process-3 died with signal 9" instead of the time limit, and the timeline
+// drew a crash. Many stops, each landing at a different moment of the workers' lives.
+TEST_F(ProcessEngineTest, AWorkerOurStopKilledIsNeitherACrashNorAnError) {
+    for (int attempt = 0; attempt < 12; ++attempt) {
+        Recorder recorder;
+        StopSignal cancel;
+        const ExperimentSpec spec = cpu_spec(StartMethod::Fork, 3, 5'000'000'000LL);
+        auto run = std::async(std::launch::async, [&] { return run_engine(spec, recorder, cancel); });
+        std::this_thread::sleep_for(std::chrono::milliseconds(20 + 15 * attempt));
+        cancel.request();
+        ASSERT_EQ(run.wait_for(std::chrono::seconds(60)), std::future_status::ready);
+        const Summary summary = run.get();
+        EXPECT_TRUE(summary.cancelled);
+        EXPECT_EQ(summary.error, "") << "stop " << attempt;
+        Trace trace;
+        trace.pull(recorder);
+        for (const LaneInfo* lane : process_lanes(trace))
+            EXPECT_TRUE(events_of(trace, lane->id, EventKind::WorkerCrashed).empty())
+                << lane->name << " was killed by the stop " << attempt;
+    }
+}
+
 TEST_F(ProcessEngineTest, CpusPinsTheChildrenToTheFirstCores) {
     cpu_set_t allowed;
     ASSERT_EQ(sched_getaffinity(0, sizeof allowed, &allowed), 0);
