@@ -85,7 +85,7 @@ void TimelineModel::reset() {
     pending_ = {};
     has_sampled_ = false;
     newest_ns_ = 0;
-    fed_until_ns_ = 0;
+    last_fed_.reset();
     fed_out_of_order_ = false;
     origin_ns_ = 0;
     end_seconds_ = 0.0;
@@ -276,12 +276,11 @@ void TimelineModel::ingest(const std::vector<Event>& new_events, const std::vect
     }
     sync_lanes(lanes);
     if (new_events.empty()) return;
-    auto earlier = [](const Event& a, const Event& b) { return a.t_ns < b.t_ns; };
     std::vector<Event> batch = new_events;
     sort_by_time(batch);
     const size_t old_size = pending_.size();
     pending_.insert(pending_.end(), batch.begin(), batch.end());
-    std::inplace_merge(pending_.begin(), pending_.begin() + long(old_size), pending_.end(), earlier);
+    std::inplace_merge(pending_.begin(), pending_.begin() + long(old_size), pending_.end(), event_before);
     newest_ns_ = std::max(newest_ns_, batch.back().t_ns);
     if (source_ == own_) own_->append(std::move(batch)); // else the source's owner has them already
     if (!finished_) feed_until(newest_ns_ - kHoldbackNs);
@@ -289,8 +288,8 @@ void TimelineModel::ingest(const std::vector<Event>& new_events, const std::vect
 }
 
 void TimelineModel::feed(const Event& e) {
-    if (e.t_ns < fed_until_ns_) fed_out_of_order_ = true;
-    fed_until_ns_ = std::max(fed_until_ns_, e.t_ns);
+    if (last_fed_ && event_before(e, *last_fed_)) fed_out_of_order_ = true;
+    if (!last_fed_ || event_before(*last_fed_, e)) last_fed_ = e;
     has_sampled_ = has_sampled_ || is_sampled(e);
     builder_.feed(e);
     add_series_point(e);
@@ -395,8 +394,7 @@ void TimelineModel::share_source(std::shared_ptr<const Trace> source) {
 void TimelineModel::load_trace(std::shared_ptr<const Trace> trace) {
     reset();
     if (!trace) return;
-    if (!std::is_sorted(trace->events.begin(), trace->events.end(),
-                        [](const Event& a, const Event& b) { return a.t_ns < b.t_ns; })) {
+    if (!std::is_sorted(trace->events.begin(), trace->events.end(), event_before)) {
         auto sorted = std::make_shared<Trace>(*trace); // a hand-made trace: put it in order once
         sort_by_time(sorted->events);
         trace = std::move(sorted);

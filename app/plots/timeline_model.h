@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -140,7 +141,7 @@ private:
     static constexpr int64_t kHoldbackNs = 30'000'000;
     std::vector<Event> pending_;
     int64_t newest_ns_ = 0;
-    int64_t fed_until_ns_ = 0;
+    std::optional<Event> last_fed_; // the latest event fed, in event_before's order
     bool fed_out_of_order_ = false;
     bool has_sampled_ = false;
 

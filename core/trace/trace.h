@@ -11,14 +11,21 @@ namespace clab {
 
 class Recorder;
 
-// Sorts by t_ns, stably (equal stamps keep their order). Linear for what a drain gives: one
-// time-ordered run per thread's buffer, concatenated, so a batch of k runs costs O(n log k)
-// moves instead of a full sort's O(n log n).
+// The one order of a trace: by stamp; equal stamps on different lanes by lane number (one kernel
+// sample stamps every thread it saw with the same time), so every reader builds the same segments
+// whatever order the events arrived in. Equal stamps on one lane keep their recording order.
+inline bool event_before(const Event& a, const Event& b) {
+    return a.t_ns < b.t_ns || (a.t_ns == b.t_ns && a.lane < b.lane);
+}
+
+// Sorts into event_before's order, stably. Linear for what a drain gives: one time-ordered run
+// per thread's buffer, concatenated, so a batch of k runs costs O(n log k) moves instead of a full
+// sort's O(n log n).
 void sort_by_time(std::vector<Event>& events);
 
 struct Trace {
     std::vector<LaneInfo> lanes;
-    std::vector<Event> events; // sorted by t_ns; equal stamps keep their recording order
+    std::vector<Event> events; // in event_before's order
     int64_t origin_ns = 0;     // t = 0 of the run (the Runner's start)
 
     // Adds a batch (any order); keeps `events` sorted. Returns the index of the first event that

@@ -84,7 +84,8 @@ TEST(Trace, LateBatchesMergeIntoOrder) {
 
 TEST(Trace, SortByTimeMergesRunsStablyLikeAFullSort) {
     // What a drain gives (one ascending run per thread, concatenated) and worse: random runs,
-    // equal stamps, a reversed tail. The result must be exactly std::stable_sort's.
+    // equal stamps, a reversed tail. The result must be exactly std::stable_sort's, in the trace's
+    // one order (event_before).
     std::srand(19);
     for (int round = 0; round < 200; ++round) {
         std::vector<Event> events;
@@ -100,8 +101,7 @@ TEST(Trace, SortByTimeMergesRunsStablyLikeAFullSort) {
         }
         if (round % 10 == 0) std::reverse(events.begin() + long(events.size() / 2), events.end());
         std::vector<Event> expected = events;
-        std::stable_sort(expected.begin(), expected.end(),
-                         [](const Event& a, const Event& b) { return a.t_ns < b.t_ns; });
+        std::stable_sort(expected.begin(), expected.end(), event_before);
         sort_by_time(events);
         ASSERT_EQ(events.size(), expected.size());
         for (size_t i = 0; i < events.size(); ++i) {
@@ -109,6 +109,28 @@ TEST(Trace, SortByTimeMergesRunsStablyLikeAFullSort) {
             ASSERT_EQ(events[i].arg, expected[i].arg) << "round " << round << " at " << i;
         }
     }
+}
+
+// One kernel sample stamps every thread it saw with one time, and a live drain hands the lanes over
+// in any order: the trace must come out the same whichever arrived first (the timeline's core lanes
+// depend on it; a live view once drew one segment more than the finished run's).
+TEST(Trace, EqualStampsEndInOneOrderWhateverLaneArrivedFirst) {
+    const Event first_of_lane2{5, 2, EventKind::TaskBegin, 0, 1};
+    const Event second_of_lane2{5, 2, EventKind::TaskEnd, 0, 2};
+    const Event of_lane1{5, 1, EventKind::TaskBegin, 0, 3};
+    Trace lane2_first, lane1_first;
+    lane2_first.append({first_of_lane2, second_of_lane2});
+    lane2_first.append({of_lane1});
+    lane1_first.append({of_lane1});
+    lane1_first.append({first_of_lane2, second_of_lane2});
+    ASSERT_EQ(lane2_first.events.size(), 3u);
+    ASSERT_EQ(lane1_first.events.size(), 3u);
+    for (size_t i = 0; i < 3; ++i) {
+        EXPECT_EQ(lane2_first.events[i].lane, lane1_first.events[i].lane) << i;
+        EXPECT_EQ(lane2_first.events[i].arg, lane1_first.events[i].arg) << i;
+    }
+    EXPECT_EQ(lane2_first.events[0].lane, 1u) << "equal stamps: the lower lane first";
+    EXPECT_EQ(lane2_first.events[1].arg, 1u) << "one lane's equal stamps keep their recording order";
 }
 
 TEST(EventBuffer, ChunksDoubleAndIndexPrecisely) {
