@@ -47,7 +47,10 @@ QString presenter_style_sheet() {
         "QGroupBox { color: #fff; background: #000; border: 1px solid #666; border-radius: 4px;"
         " margin-top: 1.6em; padding-top: 4px; }"
         "QGroupBox::title { color: #ffd700; subcontrol-origin: margin; left: 8px; padding: 0 4px; }"
-        "QScrollArea, QScrollArea > QWidget > QWidget { background: #000; }"
+        // The scrolled content only: "QScrollArea > QWidget > QWidget" also matched the scroll
+        // bars (in their qt_scrollarea_vcontainer), and a scroll bar with any style-sheet rule is
+        // drawn by the style sheet: empty boxes instead of arrows and handle.
+        "QScrollArea, QScrollArea > #qt_scrollarea_viewport > QWidget { background: #000; }"
         "QTextBrowser { background: #141414; color: #fff; }"
         "#summaryPanel { background: #000; border: 1px solid #666; }"
         "QToolButton:checked { background: #ffd700; color: #000; }"

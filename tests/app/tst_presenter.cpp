@@ -15,6 +15,8 @@
 #include <QLabel>
 #include <QMainWindow>
 #include <QMenuBar>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QTest>
 #include <QTextBlock>
 #include <QTextDocument>
@@ -105,6 +107,35 @@ private slots:
         QCOMPARE(window.palette().color(QPalette::Window), desk);
         QVERIFY(window.styleSheet().isEmpty());
         QVERIFY(compare->styleSheet().isEmpty());
+    }
+
+    // The presenter theme blackens what a scroll area shows, never its scroll bars: a bar that any
+    // style-sheet rule reaches is drawn by the style sheet, and the lesson pane's bars became empty
+    // boxes without arrows or a visible handle on the projector.
+    void scrollBarsKeepTheirArrowsOnTheProjector() {
+        QMainWindow window;
+        auto* scroll = new QScrollArea(&window);
+        auto* content = new QLabel(QStringLiteral("a long lesson\n").repeated(80));
+        scroll->setWidget(content);
+        scroll->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOn);
+        window.setCentralWidget(scroll);
+        window.resize(400, 300);
+        ClassroomHost host;
+        host.window = &window;
+        host.lesson_widgets = {scroll};
+        ClassroomController classroom(host);
+        classroom.install();
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        classroom.setPresenterMode(true);
+        QApplication::processEvents();
+        const auto bars = window.findChildren<QScrollBar*>();
+        QVERIFY(!bars.isEmpty());
+        for (QScrollBar* bar : bars)
+            QVERIFY2(!bar->testAttribute(Qt::WA_StyleSheetTarget),
+                     qPrintable(bar->parentWidget()->objectName() + " has a style-sheet look"));
+        QVERIFY2(content->testAttribute(Qt::WA_StyleSheetTarget), "the content is on black");
+        classroom.setPresenterMode(false);
     }
 
     void legendStaysBodySizeOnTheProjector() {
