@@ -140,6 +140,17 @@ public:
         e.arg = arg;
         return e;
     }
+    // The same, stamped later than `floor` (the last stamp taken in the same critical section by
+    // any thread: see stamp_after_ns), so events serialised by a mutex keep their true order on
+    // the timeline whichever cores stamped them.
+    static Event stamped_after(int64_t floor, uint32_t lane, EventKind kind, uint64_t arg = 0) noexcept {
+        Event e;
+        e.t_ns = stamp_after_ns(floor, e.cpu);
+        e.lane = lane;
+        e.kind = kind;
+        e.arg = arg;
+        return e;
+    }
 
     // Reader side (one reader at a time): moves newly published events of every buffer to `out`
     // (unsorted: each buffer's events are in order, buffers are interleaved). Returns the count.

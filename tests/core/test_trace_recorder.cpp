@@ -284,3 +284,24 @@ TEST(StampClock, AnEventStampedEarlierKeepsItsStampWhenWrittenLater) {
     EXPECT_EQ(events[0].arg, 3u);
     EXPECT_EQ(events[0].lane, lane);
 }
+
+// A stamp taken after another thread's under one mutex is later than it even when this core's
+// clock runs behind, and this thread's next stamps do not fall back below it. On a thread of its
+// own: the floor lies a second ahead (so no preemption can carry the clock past it), and the
+// thread's stamps stay raised to it.
+TEST(StampClock, AStampAfterAFloorIsLaterThanItAndSoAreTheThreadsNext) {
+    std::thread([] {
+        uint16_t cpu = 0;
+        const int64_t now = stamp_now_ns(cpu);
+        EXPECT_GT(stamp_after_ns(now - 1'000'000, cpu), now - 1'000'000); // a floor in the past: as is
+        const int64_t floor = stamp_now_ns(cpu) + 1'000'000'000;
+        const int64_t raised = stamp_after_ns(floor, cpu);
+        EXPECT_EQ(raised, floor + 1); // later, and no later than needed
+        EXPECT_GE(stamp_now_ns(cpu), raised);
+        const Event e = Recorder::stamped_after(raised + 1000, 7, EventKind::GilAcquired, 9);
+        EXPECT_EQ(e.t_ns, raised + 1001);
+        EXPECT_EQ(e.lane, 7u);
+        EXPECT_EQ(e.kind, EventKind::GilAcquired);
+        EXPECT_EQ(e.arg, 9u);
+    }).join();
+}
