@@ -14,8 +14,11 @@
 // back-edges and calls) and then calls drop() + take(). As in CPython 3.11 the drop request is
 // one flag per interpreter: only the holder reads it.
 //
-// Every transition is recorded on the acting thread's lane while the GIL's own mutex is held, so
-// the recorded acquire/release stamps of different threads can never overlap.
+// Every transition is recorded on the acting thread's lane, stamped inside the critical section
+// that makes it (so the acquire/release stamps of different threads can never overlap, and holder
+// changes are on the timeline in their true order) and written after leaving it (so recording - a
+// thread's first event allocates its buffer, a chunk's first touch faults a page - never
+// lengthens the time the GIL's mutex is held: issue 18.7).
 #pragma once
 
 #include "core/sync/stop_signal.h"
@@ -54,7 +57,15 @@ public:
     uint64_t drop_requests() const noexcept { return drop_requests_.load(std::memory_order_relaxed); }
 
 private:
-    void record(uint32_t lane, EventKind kind, uint64_t arg = 0) noexcept;
+    // An event stamped now, under `mutex_`, later than every stamp taken under it before (so the
+    // order of transitions on the timeline is the order they happened in, whatever the cores).
+    Event stamp(uint32_t lane, EventKind kind, uint64_t arg = 0) noexcept;
+    // Under `switch_mutex_` (the forced wait's own begin and end).
+    Event stamp_forced_wait(uint32_t lane, EventKind kind) const noexcept;
+    // Written to the recorder, after the critical section.
+    void write(const Event& event) noexcept;
+    // Writes with `lock`'s mutex let go meanwhile (a waiter, before it looks at the state again).
+    void write_outside(std::unique_lock<std::mutex>& lock, const Event& event) noexcept;
 
     Recorder* recorder_;
     const int64_t interval_ns_;
@@ -66,6 +77,7 @@ private:
     bool locked_ = false;
     uint32_t holder_ = kNoHolder; // lane of the current holder (for the drop-request event)
     uint64_t switch_number_ = 0;
+    int64_t last_stamp_ = 0; // the latest stamp taken under `mutex_`
 
     // Forced switching (gil->switch_mutex, gil->switch_cond).
     std::mutex switch_mutex_;

@@ -2,71 +2,51 @@
 
 #include <algorithm>
 #include <bit>
-#include <cstdlib>
 #include <new>
-#include <sys/mman.h>
 
 namespace clab {
+
+namespace recorder_detail {
+thread_local constinit ThreadCache t_cache;
+} // namespace recorder_detail
 
 namespace {
 std::atomic<uint64_t> g_next_recorder_id{1};
 
-// One-entry cache per thread: the buffer this thread last used and which Recorder it belongs to.
-// Recorder ids are never reused, so a destroyed Recorder's entry can never be mistaken for a new one.
-struct ThreadCache {
-    uint64_t recorder_id = 0;
-    EventBuffer* buffer = nullptr;
-};
-thread_local ThreadCache t_cache;
-
-// Chunks are raw storage (an Event is an implicit-lifetime type: stored by assignment), so an
-// allocation touches no memory; each page is first touched by the event written into it. Chunks
-// of 2 MiB and more sit on 2 MiB boundaries and ask for transparent huge pages: one page fault per
-// 2 MiB instead of 512 (a fault costs 2-50 µs under this machine's hypervisor: 10-300 ns per event
-// with 4 KiB pages).
-constexpr size_t kHugePage = size_t(2) << 20;
-
-Event* allocate_chunk(size_t events) noexcept {
-    const size_t bytes = events * sizeof(Event);
-    if (bytes < kHugePage) return static_cast<Event*>(std::malloc(bytes));
-    // The whole rounded allocation: a 3 MiB chunk advised for 3 MiB only would split its second
-    // 2 MiB range and leave that half in 4 KiB pages.
-    const size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
-    void* p = std::aligned_alloc(kHugePage, rounded);
-    if (p) ::madvise(p, rounded, MADV_HUGEPAGE);
-    return static_cast<Event*>(p);
-}
+// chunk_begin(k) for every k: the events of all chunks before it.
+constexpr auto kChunkBegins = [] {
+    std::array<uint64_t, EventBuffer::kMaxChunks + 1> begins{};
+    for (size_t k = 0; k < EventBuffer::kMaxChunks; ++k)
+        begins[k + 1] = begins[k] + EventBuffer::chunk_size(k);
+    return begins;
+}();
 } // namespace
 
-EventBuffer::EventBuffer() {
-    // The first chunk up front: a thread's first events never allocate.
-    chunk_ = allocate_chunk(kFirstChunk);
-    if (chunk_ == nullptr) throw std::bad_alloc();
-    chunks_[0].store(chunk_, std::memory_order_relaxed);
-    chunk_end_ = kFirstChunk;
-}
-
-EventBuffer::~EventBuffer() {
-    for (size_t k = 0; k < kMaxChunks; ++k) {
-        Event* chunk = chunks_[k].load(std::memory_order_relaxed);
-        if (chunk == nullptr) continue;
-        // The huge-page advice outlives the chunk: malloc hands the range out again for anything,
-        // and each 2 MiB of it touched would then be resident whole (the GUI kept 50-60 MB of huge
-        // pages after its largest run, issue 19). Normal pages again before the range goes back.
-        const size_t bytes = chunk_size(k) * sizeof(Event);
-        if (bytes >= kHugePage) ::madvise(chunk, bytes, MADV_NOHUGEPAGE);
-        std::free(chunk);
-    }
+uint64_t EventBuffer::chunk_begin(size_t chunk) noexcept {
+    return kChunkBegins[chunk];
 }
 
 size_t EventBuffer::chunk_of(uint64_t index) noexcept {
-    return size_t(std::bit_width(index / kFirstChunk + 1) - 1);
+    // The last chunk beginning at or before `index`.
+    return size_t(std::upper_bound(kChunkBegins.begin(), kChunkBegins.end(), index) - kChunkBegins.begin()) -
+           1;
+}
+
+// Chunks are raw storage from the pool (an Event is an implicit-lifetime type: stored by
+// assignment), so taking one touches no memory; each page is first touched by the event written
+// into it.
+EventBuffer::EventBuffer(ChunkPool& pool)
+    : pool_(pool) {
+    // The first chunk is part of the buffer: a thread's first events never allocate.
+    chunk_ = first_chunk_.data();
+    chunks_[0].store(chunk_, std::memory_order_relaxed);
+    chunk_end_ = chunk_size(0);
 }
 
 bool EventBuffer::next_chunk() noexcept {
     const size_t next = chunk_index_ + 1;
     if (next >= kMaxChunks) return false;
-    Event* chunk = allocate_chunk(chunk_size(next));
+    Event* chunk = static_cast<Event*>(pool_.take(kFirstPieceBytes << (next - 1)));
     if (chunk == nullptr) return false;
     chunks_[next].store(chunk, std::memory_order_release);
     chunk_ = chunk;
@@ -133,18 +113,13 @@ size_t Recorder::lane_count() const {
     return lanes_.size();
 }
 
-EventBuffer& Recorder::buffer() noexcept {
-    if (t_cache.recorder_id == id_) [[likely]]
-        return *t_cache.buffer;
-    return register_thread();
-}
-
 EventBuffer& Recorder::register_thread() {
     std::lock_guard lock(mutex_);
-    buffers_.push_back(std::make_unique<EventBuffer>());
-    t_cache.recorder_id = id_;
-    t_cache.buffer = buffers_.back().get();
-    return *t_cache.buffer;
+    buffers_.push_back(std::make_unique<EventBuffer>(pool_));
+    recorder_detail::ThreadCache& cache = recorder_detail::this_thread_cache();
+    cache.recorder_id = id_;
+    cache.buffer = buffers_.back().get();
+    return *buffers_.back();
 }
 
 size_t Recorder::drain(std::vector<Event>& out) {

@@ -2,11 +2,13 @@
 // them from while the run is still going.
 //
 // Every writing thread gets its own append-only buffer, so the hot path takes no lock and makes
-// no allocation (a new 8192-event chunk is allocated once per 8192 events). The single reader
-// drains what each buffer has published since the last drain. Buffers belong to the Recorder,
-// not to the thread, so events survive the thread that wrote them.
+// no allocation (a chunk twice the size of the last once it is full). The single reader drains
+// what each buffer has published since the last drain. Buffers belong to the Recorder, not to the
+// thread, so events survive the thread that wrote them; their chunks come from the Recorder's
+// ChunkPool (huge pages shared by all its threads: see chunk_pool.h for why).
 #pragma once
 
+#include "chunk_pool.h"
 #include "event.h"
 #include "lane.h"
 #include "stamp_clock.h"
@@ -20,16 +22,41 @@
 
 namespace clab {
 
+class EventBuffer;
+
+namespace recorder_detail {
+// One-entry cache per thread: the buffer this thread last used and which Recorder it belongs to.
+// Recorder ids are never reused, so a destroyed Recorder's entry can never be mistaken for a new
+// one. constinit: reached directly by inline code, no TLS wrapper call on the hot path.
+struct ThreadCache {
+    uint64_t recorder_id = 0;
+    EventBuffer* buffer = nullptr;
+};
+extern thread_local constinit ThreadCache t_cache;
+// Through an empty asm in sanitizer builds, for the reason stamp_clock.h's this_thread_anchor()
+// gives (GCC's UBSan null check of a TLS address reads stale flags).
+inline ThreadCache& this_thread_cache() noexcept {
+    ThreadCache* cache = &t_cache;
+#if defined(__SANITIZE_ADDRESS__)
+    asm("" : "+r"(cache));
+#endif
+    return *cache;
+}
+} // namespace recorder_detail
+
 class EventBuffer {
 public:
-    // Chunks grow geometrically: chunk k holds kFirstChunk << k events. A thread that records a
-    // handful of events costs ~1 KB (a thread-per-request run has up to tens of thousands of
-    // them), a thread that records millions still allocates only once per doubling.
-    static constexpr size_t kFirstChunk = 32;
-    static constexpr size_t kMaxChunks = 27; // 32 * (2^27 - 1): ~4 G events per writing thread
+    // Chunks grow geometrically. Chunk 0 lies inside the buffer itself (kFirstChunk events), so a
+    // thread that records a handful of events costs ~1 KB with the buffer (a thread-per-request
+    // run has up to tens of thousands of them) and no piece of the pool. Chunk k >= 1 is a piece
+    // of kFirstPieceBytes << (k - 1) bytes, a power of two (the pool packs them without waste),
+    // holding as many whole events as fit: a thread that records millions takes a piece only
+    // once per doubling.
+    static constexpr size_t kFirstChunk = 32; // events in chunk 0
+    static constexpr size_t kFirstPieceBytes = ChunkPool::kSmallestPiece;
+    static constexpr size_t kMaxChunks = 27; // 1 KiB * (2^26 - 1): ~2.8 G events per writing thread
 
-    EventBuffer();
-    ~EventBuffer();
+    explicit EventBuffer(ChunkPool& pool);
     EventBuffer(const EventBuffer&) = delete;
     EventBuffer& operator=(const EventBuffer&) = delete;
 
@@ -55,15 +82,18 @@ public:
     uint64_t published() const noexcept { return published_.load(std::memory_order_acquire); }
     uint64_t unread() const noexcept { return published() - read_; }
 
-    // Where event number `index` lives: chunk k starts at kFirstChunk * (2^k - 1).
+    // Where event number `index` lives: chunk k holds chunk_size(k) events from chunk_begin(k).
     static size_t chunk_of(uint64_t index) noexcept;
-    static uint64_t chunk_begin(size_t chunk) noexcept { return kFirstChunk * ((uint64_t(1) << chunk) - 1); }
-    static uint64_t chunk_size(size_t chunk) noexcept { return kFirstChunk << chunk; }
+    static constexpr uint64_t chunk_size(size_t chunk) noexcept {
+        return chunk == 0 ? kFirstChunk : (kFirstPieceBytes << (chunk - 1)) / sizeof(Event);
+    }
+    static uint64_t chunk_begin(size_t chunk) noexcept;
 
 private:
     bool next_chunk() noexcept;
     size_t copy_range(uint64_t from, uint64_t to, std::vector<Event>& out) const;
 
+    ChunkPool& pool_;
     std::array<std::atomic<Event*>, kMaxChunks> chunks_{};
     std::atomic<uint64_t> published_{0};
     std::atomic<uint64_t> dropped_{0};
@@ -75,6 +105,7 @@ private:
     uint64_t chunk_end_ = 0;
     // reader-owned
     uint64_t read_ = 0;
+    std::array<Event, kFirstChunk> first_chunk_; // chunk 0
 };
 
 class Recorder {
@@ -93,15 +124,33 @@ public:
     // Hot path: stamps the time (the counter-based StampClock, on now_ns()'s axis within 1 µs)
     // and the CPU and appends to the calling thread's buffer.
     void record(uint32_t lane, EventKind kind, uint64_t arg = 0) noexcept {
+        buffer().push(stamped(lane, kind, arg));
+    }
+    // An event stamped elsewhere (a worker process streamed it to us, or stamped() took its
+    // stamp earlier): appended as is.
+    void record_event(const Event& event) noexcept { buffer().push(event); }
+    // Stamps an event without writing it: take the stamp inside a critical section (the GIL's
+    // mutex, so transitions of different threads can never overlap on the timeline) and hand it
+    // to record_event() after leaving it (the write, and a chunk's first touch, stay outside).
+    static Event stamped(uint32_t lane, EventKind kind, uint64_t arg = 0) noexcept {
         Event e;
         e.t_ns = stamp_now_ns(e.cpu);
         e.lane = lane;
         e.kind = kind;
         e.arg = arg;
-        buffer().push(e);
+        return e;
     }
-    // An event stamped elsewhere (a worker process streamed it to us): appended as is.
-    void record_event(const Event& event) noexcept { buffer().push(event); }
+    // The same, stamped later than `floor` (the last stamp taken in the same critical section by
+    // any thread: see stamp_after_ns), so events serialised by a mutex keep their true order on
+    // the timeline whichever cores stamped them.
+    static Event stamped_after(int64_t floor, uint32_t lane, EventKind kind, uint64_t arg = 0) noexcept {
+        Event e;
+        e.t_ns = stamp_after_ns(floor, e.cpu);
+        e.lane = lane;
+        e.kind = kind;
+        e.arg = arg;
+        return e;
+    }
 
     // Reader side (one reader at a time): moves newly published events of every buffer to `out`
     // (unsorted: each buffer's events are in order, buffers are interleaved). Returns the count.
@@ -113,13 +162,19 @@ public:
     int64_t origin_ns() const noexcept { return origin_ns_; }
 
     // The calling thread's buffer for this recorder (created on first use).
-    EventBuffer& buffer() noexcept;
+    EventBuffer& buffer() noexcept {
+        const recorder_detail::ThreadCache& cache = recorder_detail::this_thread_cache();
+        if (cache.recorder_id == id_) [[likely]]
+            return *cache.buffer;
+        return register_thread();
+    }
 
 private:
     EventBuffer& register_thread();
 
     const uint64_t id_; // unique per Recorder, so a stale thread-local cache can't alias a new one
     const int64_t origin_ns_;
+    ChunkPool pool_; // before buffers_: their chunks live in it
     mutable std::mutex mutex_;
     std::vector<std::unique_ptr<EventBuffer>> buffers_;
     std::vector<LaneInfo> lanes_;

@@ -84,6 +84,11 @@ int64_t stamp_now_ns(uint16_t& cpu) noexcept {
     cpu = current_cpu();
     return now_ns();
 }
+
+int64_t stamp_after_ns(int64_t floor, uint16_t& cpu) noexcept {
+    const int64_t ns = stamp_now_ns(cpu);
+    return ns > floor ? ns : floor + 1;
+}
 #endif
 
 } // namespace clab

@@ -26,6 +26,13 @@ inline int64_t stamp_now_ns() noexcept {
     return stamp_now_ns(cpu);
 }
 
+// A stamp later than `floor`: for an event known to come after one another thread stamped `floor`
+// (both stamped under one mutex, so their true order is known). Two cores' anchors may disagree by
+// up to the clock's error (a few hundred ns here), more than a hand-over under a mutex can take:
+// such a stamp is raised to floor + 1 ns (still within the error of the true time, which is after
+// the floor's), and this thread's later stamps do not go below it.
+int64_t stamp_after_ns(int64_t floor, uint16_t& cpu) noexcept;
+
 namespace stamp_clock_detail {
 #if defined(__x86_64__)
 __extension__ typedef unsigned __int128 uint128; // the tick-to-ns product needs 96 bits
@@ -72,6 +79,14 @@ inline int64_t stamp_now_ns(uint16_t& cpu) noexcept {
         ns = a.last;
     a.last = ns;
     return ns;
+}
+
+inline int64_t stamp_after_ns(int64_t floor, uint16_t& cpu) noexcept {
+    const int64_t ns = stamp_now_ns(cpu);
+    if (ns > floor) [[likely]]
+        return ns;
+    stamp_clock_detail::this_thread_anchor().last = floor + 1;
+    return floor + 1;
 }
 #endif
 

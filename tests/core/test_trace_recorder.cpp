@@ -137,12 +137,60 @@ TEST(EventBuffer, ChunksDoubleAndIndexPrecisely) {
     EXPECT_EQ(EventBuffer::chunk_of(0), 0u);
     EXPECT_EQ(EventBuffer::chunk_of(EventBuffer::kFirstChunk - 1), 0u);
     EXPECT_EQ(EventBuffer::chunk_of(EventBuffer::kFirstChunk), 1u);
-    EXPECT_EQ(EventBuffer::chunk_of(3 * EventBuffer::kFirstChunk - 1), 1u);
-    EXPECT_EQ(EventBuffer::chunk_of(3 * EventBuffer::kFirstChunk), 2u);
+    EXPECT_EQ(EventBuffer::chunk_begin(0), 0u);
     for (size_t k = 0; k + 1 < EventBuffer::kMaxChunks; ++k) {
+        if (k > 0) { // chunk k fills its power-of-two piece of the pool with whole events
+            const uint64_t bytes = uint64_t(EventBuffer::kFirstPieceBytes) << (k - 1);
+            EXPECT_LE(EventBuffer::chunk_size(k) * sizeof(Event), bytes);
+            EXPECT_GT((EventBuffer::chunk_size(k) + 1) * sizeof(Event), bytes);
+            EXPECT_GT(EventBuffer::chunk_size(k), EventBuffer::chunk_size(k - 1));
+        }
+        EXPECT_EQ(EventBuffer::chunk_begin(k + 1), EventBuffer::chunk_begin(k) + EventBuffer::chunk_size(k));
         EXPECT_EQ(EventBuffer::chunk_of(EventBuffer::chunk_begin(k)), k);
         EXPECT_EQ(EventBuffer::chunk_of(EventBuffer::chunk_begin(k + 1) - 1), k);
     }
+}
+
+// The pool hands out disjoint, aligned pieces and holds less than one huge page beyond what was
+// asked of it, however the sizes come (threads doubling their chunks in any interleaving).
+TEST(ChunkPool, PiecesAreDisjointAlignedAndTheLeftoverIsUnderOneBlock) {
+    ChunkPool pool;
+    std::srand(7);
+    std::vector<std::pair<char*, size_t>> pieces;
+    size_t asked = 0;
+    std::vector<size_t> next_size(50, ChunkPool::kSmallestPiece); // 50 "threads"
+    for (int i = 0; i < 600; ++i) {
+        size_t& size = next_size[size_t(std::rand()) % next_size.size()];
+        if (size > (size_t(8) << 20)) continue;
+        char* p = static_cast<char*>(pool.take(size));
+        ASSERT_NE(p, nullptr);
+        EXPECT_EQ(reinterpret_cast<uintptr_t>(p) % std::min(size, ChunkPool::kBlock), 0u) << size;
+        p[0] = 1; // writable, at both ends
+        p[size - 1] = 1;
+        pieces.emplace_back(p, size);
+        asked += size;
+        size *= 2;
+    }
+    std::sort(pieces.begin(), pieces.end());
+    for (size_t i = 1; i < pieces.size(); ++i)
+        ASSERT_LE(pieces[i - 1].first + pieces[i - 1].second, pieces[i].first);
+    EXPECT_GE(pool.mapped_bytes(), asked);
+    EXPECT_LT(pool.mapped_bytes() - asked, ChunkPool::kBlock);
+    EXPECT_EQ(pool.take(1000), nullptr); // not a power of two
+}
+
+// A Recorder that records little costs what it touched: its chunks come from ordinary pages, no
+// huge page is mapped before kSmallBytes were asked for.
+TEST(ChunkPool, LittleIsServedFromOrdinaryPagesFirst) {
+    ChunkPool pool;
+    size_t asked = 0;
+    while (asked + ChunkPool::kSmallestPiece <= ChunkPool::kSmallBytes) {
+        ASSERT_NE(pool.take(ChunkPool::kSmallestPiece), nullptr);
+        asked += ChunkPool::kSmallestPiece;
+    }
+    EXPECT_EQ(pool.mapped_bytes(), ChunkPool::kSmallBytes);
+    ASSERT_NE(pool.take(ChunkPool::kSmallestPiece), nullptr);
+    EXPECT_EQ(pool.mapped_bytes(), ChunkPool::kSmallBytes + ChunkPool::kBlock);
 }
 
 TEST(Recorder, SnapshotCopiesWithoutConsuming) {
@@ -237,4 +285,45 @@ TEST(StampClock, RecordedEventsCarryStampsBetweenTheReadingsAroundThem) {
     ASSERT_EQ(events.size(), 1u);
     EXPECT_GE(events[0].t_ns, before - 1000);
     EXPECT_LE(events[0].t_ns, after + 1000);
+}
+
+// Issue 18.7: a stamp taken inside a critical section and written after it keeps the moment it
+// was taken, not the moment of the write.
+TEST(StampClock, AnEventStampedEarlierKeepsItsStampWhenWrittenLater) {
+    Recorder recorder;
+    const uint32_t lane = recorder.add_lane(LaneKind::Thread, "t");
+    const int64_t before = now_ns();
+    const Event stamped = Recorder::stamped(lane, EventKind::GilRelease, 3);
+    const int64_t after = now_ns();
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    recorder.record_event(stamped);
+    std::vector<Event> events;
+    recorder.drain(events);
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_GE(events[0].t_ns, before - 1000);
+    EXPECT_LE(events[0].t_ns, after + 1000);
+    EXPECT_EQ(events[0].kind, EventKind::GilRelease);
+    EXPECT_EQ(events[0].arg, 3u);
+    EXPECT_EQ(events[0].lane, lane);
+}
+
+// A stamp taken after another thread's under one mutex is later than it even when this core's
+// clock runs behind, and this thread's next stamps do not fall back below it. On a thread of its
+// own: the floor lies a second ahead (so no preemption can carry the clock past it), and the
+// thread's stamps stay raised to it.
+TEST(StampClock, AStampAfterAFloorIsLaterThanItAndSoAreTheThreadsNext) {
+    std::thread([] {
+        uint16_t cpu = 0;
+        const int64_t now = stamp_now_ns(cpu);
+        EXPECT_GT(stamp_after_ns(now - 1'000'000, cpu), now - 1'000'000); // a floor in the past: as is
+        const int64_t floor = stamp_now_ns(cpu) + 1'000'000'000;
+        const int64_t raised = stamp_after_ns(floor, cpu);
+        EXPECT_EQ(raised, floor + 1); // later, and no later than needed
+        EXPECT_GE(stamp_now_ns(cpu), raised);
+        const Event e = Recorder::stamped_after(raised + 1000, 7, EventKind::GilAcquired, 9);
+        EXPECT_EQ(e.t_ns, raised + 1001);
+        EXPECT_EQ(e.lane, 7u);
+        EXPECT_EQ(e.kind, EventKind::GilAcquired);
+        EXPECT_EQ(e.arg, 9u);
+    }).join();
 }
