@@ -32,6 +32,7 @@
 #include "core/trace/event.h"
 #include "core/trace/lane.h"
 #include "handle.h"
+#include "python_heap.h"
 
 #include <atomic>
 #include <cstdint>
@@ -40,6 +41,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <sys/epoll.h>
 #include <unordered_map>
 #include <vector>
 
@@ -83,6 +85,9 @@ struct LoopStats {
     // callback after select() reported its fd ready). Each callback's is recorded (CallbackLag).
     int64_t max_callback_lag_ns = 0;
     int64_t max_callback_ns = 0;
+    // Stream reads whose fresh 256 KiB buffer got a mapping of its own, as CPython's would have
+    // (python_heap.h); the others came from the heap.
+    uint64_t mapped_reads = 0;
 };
 
 class EventLoop {
@@ -144,6 +149,14 @@ public:
     // transport, protocol, streams, selector key, socket object, buffers), calibrated against
     // python3 like the costs; 0 without the Python costs. Each open connection holds it.
     size_t connection_bytes();
+
+    // glibc's mmap threshold in CPython's process running this program: what a stream read's
+    // fresh 256 KiB buffer costs (python_heap.h). Loop thread only.
+    PythonHeap& python_heap() { return python_heap_; }
+    // Whether CPython's costs are paid at all (LoopOptions::python_cost), and a read that paid
+    // for its buffer's mapping.
+    bool python_cost() const { return options_.python_cost; }
+    void note_mapped_read() { ++stats_.mapped_reads; }
 
     // --- recording ------------------------------------------------------------------------------
     Recorder* recorder() const { return options_.recorder; }
@@ -214,6 +227,7 @@ private:
     uint64_t timer_seq_ = 0;
     size_t timer_cancelled_count_ = 0;
     std::unordered_map<int, FdWatch> fds_;
+    std::vector<epoll_event> select_events_; // select()'s room: one per registered fd
 
     std::mutex inbox_mutex_;
     std::vector<std::pair<int64_t, std::function<void()>>> inbox_; // (when queued, callback)
@@ -236,6 +250,7 @@ private:
     int64_t io_callback_iterations_ = 0;
     int64_t connection_iterations_ = 0;
     size_t connection_bytes_ = 0;
+    PythonHeap python_heap_;
     bool running_ = false;
     bool stopping_ = false;
     bool closed_ = false;

@@ -24,9 +24,10 @@ namespace {
 //   - one task step: Handle._run + Task.__step resuming a coroutine at `await asyncio.sleep(0)`;
 //   - one I/O-ready callback of a stream: 200 socket pairs exchange 64-byte messages through
 //     StreamReader/StreamWriter (write + drain, readexactly); per message, minus one task step and
-//     minus a bare send + recv of 64 bytes (the kernel's part, which our loop really pays too).
-//     What is left is _read_ready's Python (recv into a fresh max_size buffer, data_received,
-//     feed_data, waking the waiter) and the transport's write;
+//     minus a bare send of 64 bytes and recv(max_size): the kernel's part and the allocator's (a
+//     fresh 256 KiB bytes object, mapped and unmapped while glibc's mmap threshold is below it),
+//     which our loop really pays too (core/aio/python_heap.h). What is left is _read_ready's
+//     Python (data_received, feed_data, waking the waiter) and the transport's write;
 //   - one connection: 200 concurrent open_connection("127.0.0.1", port) + close() to a listening
 //     socket, per connection, minus its 10 callbacks (task steps' worth: our loop charges each one
 //     already) and minus the same system calls made bare (socket, connect, setsockopt, close).
@@ -56,7 +57,7 @@ def syscall_ns(n=2000):
     t = time.process_time()
     for _ in range(n):
         a.send(msg)
-        b.recv(64)
+        b.recv(262144)
     d = time.process_time() - t
     a.close()
     b.close()
@@ -171,7 +172,7 @@ print(loop, step, max(0.0, message - min(syscall_ns() for _ in range(3))),
 // The cache's first word names its format, and the file's name carries it too (see
 // calibration_cache_path): a file of another format (version 1, "calibration", held only
 // "python_ns_per_iteration X") is never read, so python3 measures once for this format.
-constexpr std::string_view kCacheFormat = "clab-calibration-4";
+constexpr std::string_view kCacheFormat = "clab-calibration-5";
 constexpr off_t kLargestCacheFile = 4096;
 
 // A folder only this user may use: created 0700, or an existing one that is ours, not a symlink,
@@ -308,7 +309,7 @@ bool plausible_python_ns_per_iteration(double python_ns_per_iteration, double ns
 std::string calibration_cache_path() {
     const auto where = cache_location();
     // A file per format: builds of an older format keep theirs and never take turns re-measuring.
-    return where ? where->dir + "/calibration-4" : std::string();
+    return where ? where->dir + "/calibration-5" : std::string();
 }
 
 bool measure_python(PythonFigures* figures, std::string* error) {

@@ -5,7 +5,7 @@
 //         count += 1
 //
 // costs in CPython on this machine. We measure that with python3 once and cache the figure in
-// $XDG_CACHE_HOME/concurrency-lab/calibration-4 (~/.cache/... without XDG_CACHE_HOME,
+// $XDG_CACHE_HOME/concurrency-lab/calibration-5 (~/.cache/... without XDG_CACHE_HOME,
 // $XDG_RUNTIME_DIR/... without HOME; no cache at all without any of them, rather than a shared
 // /tmp path another user could plant). The folder is private (0700) and the file is replaced by
 // rename, never written through a link. A cached figure is used only if it is plausible for this
@@ -33,11 +33,12 @@ inline constexpr double kDefaultPythonNsPerIteration = 35.0;
 // scales with python_ns_per_iteration). Measured by the same python3 run and cached with it;
 // without python3 (or with $CLAB_PYTHON_NS_PER_ITERATION) these defaults apply, measured with
 // CPython 3.11.7 on the 2-core development machine (sandboxed: syscalls and fresh 256 KiB
-// buffers are dear there): a task step 1.45 us / 35 ns, a stream read ~110 us / 35 ns; a
+// buffers are dear there): a task step 1.45 us / 35 ns, a stream read's Python ~20 us / 23 ns
+// (its 256 KiB buffer's mapping is not in it: our loop makes those system calls itself); a
 // connection's set-up and close beyond its callbacks and system calls ~90-110 us at 60-72 ns
 // per iteration (measured under load 13).
 inline constexpr double kDefaultAsyncioStepIterations = 40;
-inline constexpr double kDefaultAsyncioIoIterations = 3000;
+inline constexpr double kDefaultAsyncioIoIterations = 850;
 inline constexpr double kDefaultAsyncioConnectionIterations = 1500;
 // The memory one open connection holds in CPython beyond its task's (the transport, protocol,
 // streams, selector key, socket object and buffers), in bytes: python3 3.11 here, 6144-6234.
@@ -54,7 +55,7 @@ struct Calibration {
     uint32_t steps_per_iteration = 1;
     // CPU CPython spends per event-loop callback, in iterations (see kDefaultAsyncio*).
     double asyncio_step_iterations = kDefaultAsyncioStepIterations; // Handle._run + Task.__step
-    double asyncio_io_iterations = kDefaultAsyncioIoIterations;     // a stream's _read_ready and write
+    double asyncio_io_iterations = kDefaultAsyncioIoIterations; // a stream's _read_ready and write (Python)
     // open_connection + close: create_connection, the transport, protocol and streams, closing.
     double asyncio_connection_iterations = kDefaultAsyncioConnectionIterations;
     // What one open connection holds beyond its task, in bytes (see kDefaultAsyncioConnectionBytes).

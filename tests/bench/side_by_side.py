@@ -253,6 +253,23 @@ def thread_start_figures(trace):
     return start_loop, held / 1e6
 
 
+def request_latency_tail(trace):
+    """From ours' trace of the asyncio engine, net workload: each request's latency (the task step
+    that writes the request .. the step the reply wakes: a fetch task's third and fourth steps),
+    its 90th percentile and its max, in ms, taken as many_requests_cpython.py takes python3's."""
+    names = lanes(trace)
+    steps = {}
+    for e in trace:
+        if e.get("ph") == "X" and e["name"] == "task step running":
+            name = names.get((e["pid"], e["tid"]), "")
+            if name.endswith("(fetch)"):
+                steps.setdefault(name, []).append(e["ts"])
+    latencies = sorted((s[3] - s[2]) / 1e3 for s in map(sorted, steps.values()) if len(s) >= 4)
+    if not latencies:
+        return None, None
+    return latencies[min(len(latencies) - 1, int(0.9 * len(latencies)))], latencies[-1]
+
+
 def core_turns(trace):
     """Handovers between processes on the core lanes ('on this core' segments of another process)."""
     turns, last = 0, {}
@@ -273,7 +290,7 @@ def requests_case(ours, engine, requests, io_ms=100):
     py = python3_json(os.path.join(BENCH, "many_requests_cpython.py"),
                       "asyncio" if engine == "asyncio" else "threads", requests, io_ms, 0, 1, "--json")
     us = ours.run("--engine", engine, "--workload", "net", "--tasks", requests, "--io-ms", io_ms,
-                  trace=(engine == "threads" and requests > 1))
+                  trace=requests > 1)
     fig = {"wall_s": (py["wall_s"], us["wall_s"]),
            "cpu_ms_per_request": (py["cpu_s"] * 1e3 / requests, us["cpu_s"] * 1e3 / requests),
            "peak_rss_mb": (py["peak_rss_mb"], us["peak_rss_mb"]),
@@ -281,6 +298,10 @@ def requests_case(ours, engine, requests, io_ms=100):
            "other_cpu_s": (None, us["other_cpu_s"])}
     if engine == "asyncio":
         fig["max_loop_lag_s"] = (py["max_loop_lag_s"], us["max_loop_lag_s"])
+        if requests > 1:
+            p90, worst = request_latency_tail(us["trace"])
+            fig["io_latency_p90_ms"] = (py["io_latency_p90_ms"], p90)
+            fig["io_latency_max_ms"] = (py["io_latency_max_ms"], worst)
     elif requests > 1:
         start_loop, held = thread_start_figures(us["trace"])
         fig["start_loop_s"] = (py["start_loop_s"], start_loop)
@@ -368,7 +389,9 @@ QUICK_SKIP = ("10,000",)
 
 UNITS = {"wall_s": "wall (s)", "cpu_s": "CPU (s)", "cpu_ms_per_request": "CPU per request (ms)",
          "cpu_us_per_task": "CPU per coroutine (us)", "peak_rss_mb": "peak RSS (MB)",
-         "io_latency_median_ms": "median request latency (ms)", "max_loop_lag_s": "max loop lag (s)",
+         "io_latency_median_ms": "median request latency (ms)",
+         "io_latency_p90_ms": "request latency, 90th percentile (ms) [ours: from the trace]",
+         "io_latency_max_ms": "request latency, max (ms) [ours: from the trace]", "max_loop_lag_s": "max loop lag (s)",
          "start_loop_s": "Thread.start() loop (s)",
          "main_thread_gil_s": "main thread held the GIL (s) [py: its CPU time]",
          "forced_switches": "forced GIL switches (drop requests)", "other_cpu_s": "other programs' CPU (s)",
