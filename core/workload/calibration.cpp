@@ -19,8 +19,12 @@ namespace {
 
 // Prints four figures, each the best of three runs (five for connections), all in CPU time (process_time: on
 // a busy machine, wall time would count the moments python3 waited for a core, and our engine, which spends
-// the figure as CPU, would then run slower than python3 does): ns per iteration of the loop above (2 M
-// iterations inside a function, like a lesson's worker), and asyncio's cost of
+// the figure as CPU, would then run slower than python3 does): ns per iteration of the loop above, the best
+// of 40 runs of 50,000 iterations inside a function, like a lesson's worker (about 1 ms each: the quiet
+// moments' speed, as our step is measured, measure_ns_per_step; the best of three runs of 2 M took in
+// whatever the other core's load did to this one, and a figure cached at a busy moment made every later
+// run count up to 1.6x slower than python3: the 16-process case of tests/bench/side_by_side.py), and
+// asyncio's cost of
 //   - one task step: Handle._run + Task.__step resuming a coroutine at `await asyncio.sleep(0)`;
 //   - one I/O-ready callback of a stream: 200 socket pairs exchange 64-byte messages through
 //     StreamReader/StreamWriter (write + drain, readexactly); per message, minus one task step and
@@ -47,10 +51,10 @@ def f(n):
     count = 0
     for _ in range(n):
         count += 1
-def loop_ns():
+def loop_ns(n=50000):
     t = time.process_time()
-    f(2000000)
-    return (time.process_time() - t) / 2000000 * 1e9
+    f(n)
+    return (time.process_time() - t) / n * 1e9
 def syscall_ns(n=2000):
     a, b = socket.socketpair()
     msg = b"." * 64
@@ -162,7 +166,7 @@ async def aio():
     message = min([await message_ns() for _ in range(3)]) - step
     return step, message, min([await connection_ns() for _ in range(5)]) - 10 * step
 held = max(0.0, held_in_child(True) - held_in_child(False))
-loop = min(loop_ns() for _ in range(3))
+loop = min(loop_ns() for _ in range(40))
 step, message, connection = asyncio.run(aio())
 print(loop, step, max(0.0, message - min(syscall_ns() for _ in range(3))),
       max(0.0, connection - min(bare_connection_ns() for _ in range(5))),

@@ -108,6 +108,14 @@ def cpython_processes(tasks, iterations, cores):
     return {"wall_s": wall, "cpu_s": cpu - cpu0, "involuntary_switches": switches - switches0}
 
 
+def cpython_sequential(tasks, iterations):
+    """The same counts one after another in this process: what the counting alone costs."""
+    c0 = time.process_time()
+    for _ in range(tasks):
+        count(iterations)
+    return {"cpu_s": time.process_time() - c0}
+
+
 def echo(conn):
     conn.send("ready")
     conn.send(conn.recv())
@@ -173,6 +181,7 @@ def cpython_details():
 CPYTHON_CASES = {
     "coroutines": lambda a: cpython_coroutines(int(a[0]), float(a[1])),
     "processes": lambda a: cpython_processes(int(a[0]), int(a[1]), int(a[2])),
+    "sequential": lambda a: cpython_sequential(int(a[0]), int(a[1])),
     "echo": lambda a: cpython_echo(int(a[0])),
     "details": lambda a: cpython_details(),
 }
@@ -323,6 +332,15 @@ def processes_case(ours, tasks, iterations, cores):
     us = ours.run("--engine", "processes", "--workload", "cpu", "--tasks", tasks, "--iterations", iterations,
                   "--cpus", cores, trace=bool(cores))
     fig = {"wall_s": (py["wall_s"], us["wall_s"]), "cpu_s": (py["cpu_s"], us["cpu_s"])}
+    if not cores:
+        # The counting alone, one after another in one process, on both sides: ours / python3 here is
+        # the calibration's error; what the processes add beyond it is their start, pipes and exit.
+        py_seq = small_case("sequential", tasks, iterations)["cpu_s"]
+        us_seq = ours.run("--engine", "sequential", "--workload", "cpu", "--tasks", tasks,
+                          "--iterations", iterations)["cpu_s"]
+        fig["sequential_cpu_s"] = (py_seq, us_seq)
+        fig["cpu_ms_per_process_beyond_counting"] = ((py["cpu_s"] - py_seq) * 1e3 / tasks,
+                                                     (us["cpu_s"] - us_seq) * 1e3 / tasks)
     if cores:
         fig["time_slices"] = (py["involuntary_switches"], core_turns(us["trace"]))
     return fig
@@ -395,6 +413,8 @@ UNITS = {"wall_s": "wall (s)", "cpu_s": "CPU (s)", "cpu_ms_per_request": "CPU pe
          "start_loop_s": "Thread.start() loop (s)",
          "main_thread_gil_s": "main thread held the GIL (s) [py: its CPU time]",
          "forced_switches": "forced GIL switches (drop requests)", "other_cpu_s": "other programs' CPU (s)",
+         "sequential_cpu_s": "CPU of the same counts, sequential (s) [the calibration]",
+         "cpu_ms_per_process_beyond_counting": "CPU per process beyond the counting (ms)",
          "time_slices": "time slices [py: involuntary switches; ours: turns on the core lane]",
          "max_loop_lag_counts": "max loop lag (in counts)", "tick_lag_max_ms": "worst tick lag while counting (ms)",
          "tick_lag_median_ms": "median tick lag while counting (ms)"}
