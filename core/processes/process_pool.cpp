@@ -127,7 +127,7 @@ ProcessPool::~ProcessPool() {
 }
 
 WorkFuturePtr ProcessPool::submit(std::vector<uint64_t> tasks, const TaskParams& params,
-                                  std::shared_ptr<const std::vector<uint8_t>> payload) {
+                                  SharedBytes payload) {
     if (options_.submitter) options_.submitter->check_point(); // the eval breaker at the call
     std::unique_lock lock(mutex_);
     if (broken_) return nullptr;
@@ -184,7 +184,7 @@ WorkFuturePtr ProcessPool::submit(std::vector<uint64_t> tasks, const TaskParams&
 }
 
 std::vector<WorkFuturePtr> ProcessPool::map(uint64_t count, int chunksize, const TaskParams& params,
-                                            std::shared_ptr<const std::vector<uint8_t>> payload) {
+                                            SharedBytes payload) {
     // _get_chunks: consecutive slices of `chunksize` inputs, each one call item (_process_chunk).
     std::vector<WorkFuturePtr> futures;
     const uint64_t chunk = uint64_t(std::max(chunksize, 1));

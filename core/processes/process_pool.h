@@ -108,10 +108,10 @@ public:
 
     // executor.submit(fn, *tasks): one call item. nullptr (and error()) if broken or shut down.
     WorkFuturePtr submit(std::vector<uint64_t> tasks, const TaskParams& params,
-                         std::shared_ptr<const std::vector<uint8_t>> payload = nullptr);
+                         SharedBytes payload = nullptr);
     // executor.map(fn, range(count), chunksize=…): one future per chunk, in input order.
     std::vector<WorkFuturePtr> map(uint64_t count, int chunksize, const TaskParams& params,
-                                   std::shared_ptr<const std::vector<uint8_t>> payload = nullptr);
+                                   SharedBytes payload = nullptr);
     // executor.shutdown(wait, cancel_futures): no more submits; the workers get the None sentinel
     // once the pending work is done; `wait` joins everything.
     void shutdown(bool wait = true, bool cancel_futures = false);
