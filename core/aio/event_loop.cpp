@@ -394,7 +394,9 @@ void EventLoop::load_python_costs() {
     const Calibration& c = calibration();
     callback_iterations_ = int64_t(c.asyncio_step_iterations + 0.5);
     io_callback_iterations_ = int64_t(c.asyncio_io_iterations + 0.5);
-    connection_iterations_ = int64_t(c.asyncio_connection_iterations + 0.5);
+    connection_setup_iterations_ = int64_t(
+        std::clamp(c.asyncio_connection_setup_iterations, 0.0, c.asyncio_connection_iterations) + 0.5);
+    connection_iterations_ = int64_t(c.asyncio_connection_iterations + 0.5) - connection_setup_iterations_;
     connection_bytes_ = size_t(c.asyncio_connection_bytes + 0.5);
 }
 
@@ -402,6 +404,12 @@ void EventLoop::spend_python_cost(bool reads) {
     if (!options_.python_cost) return;
     load_python_costs();
     spend_python_iterations(reads ? io_callback_iterations_ : callback_iterations_);
+}
+
+void EventLoop::spend_connection_setup_cost() {
+    if (!options_.python_cost) return;
+    load_python_costs();
+    spend_python_iterations(connection_setup_iterations_);
 }
 
 void EventLoop::spend_connection_cost() {
@@ -417,6 +425,7 @@ size_t EventLoop::connection_bytes() {
 }
 
 void EventLoop::spend_python_iterations(int64_t iterations) {
+    stats_.python_iterations += iterations;
     PyThread& python = python_thread();
     // Python work with check points, so the GIL's drop requests are honoured as in CPython's eval
     // loop; without the GIL in play (the loop is the only Python thread) there is nobody to yield to.

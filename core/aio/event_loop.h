@@ -88,6 +88,7 @@ struct LoopStats {
     // Stream reads whose fresh 256 KiB buffer got a mapping of its own, as CPython's would have
     // (python_heap.h); the others came from the heap.
     uint64_t mapped_reads = 0;
+    int64_t python_iterations = 0; // Python loop iterations spent on CPython's costs
 };
 
 class EventLoop {
@@ -143,7 +144,10 @@ public:
 
     // The Python CPython runs for one stream connection beyond its callbacks and system calls
     // (create_connection, the transport, protocol and streams, and their close), calibrated like
-    // the callbacks' cost and spent here, on the loop's thread; open_connection calls it once.
+    // the callbacks' cost and spent here, on the loop's thread, in two parts where CPython spends
+    // them: the set-up in the task's first step, before the connect (StreamReader, protocol,
+    // create_connection up to sock_connect), the rest once connected. open_connection calls each once.
+    void spend_connection_setup_cost();
     void spend_connection_cost();
     // The memory CPython's connection holds while it is open beyond what its task holds (the
     // transport, protocol, streams, selector key, socket object, buffers), calibrated against
@@ -248,7 +252,8 @@ private:
 
     int64_t callback_iterations_ = -1; // from the calibration, on first use
     int64_t io_callback_iterations_ = 0;
-    int64_t connection_iterations_ = 0;
+    int64_t connection_iterations_ = 0; // after the connect
+    int64_t connection_setup_iterations_ = 0;
     size_t connection_bytes_ = 0;
     PythonHeap python_heap_;
     bool running_ = false;

@@ -307,6 +307,8 @@ int StreamWriter::fd() const {
 //   and the task's wake-up once more. Each costs what CPython spends on a callback.
 Coro<Connection> open_connection(uint16_t port) {
     EventLoop& loop = *EventLoop::current();
+    // open_connection's and create_connection's Python up to sock_connect, in this first step.
+    loop.spend_connection_setup_cost();
     std::string error;
     bool in_progress = false;
     const int fd = net::connect_loopback(port, true, &in_progress, &error);
@@ -349,7 +351,7 @@ Coro<Connection> open_connection(uint16_t port) {
         guard.keep = true;
     }
     // create_connection's Python from here on, the transport's, protocol's and streams' making
-    // and, later, their close: spent now, in this step.
+    // and, later, their close: spent now, in the step the connect woke.
     loop.spend_connection_cost();
     auto transport = std::make_shared<SocketTransport>(loop, fd);
     auto made = make_future<void>(loop);

@@ -40,6 +40,8 @@ inline constexpr double kDefaultPythonNsPerIteration = 35.0;
 inline constexpr double kDefaultAsyncioStepIterations = 40;
 inline constexpr double kDefaultAsyncioIoIterations = 850;
 inline constexpr double kDefaultAsyncioConnectionIterations = 1500;
+// Of which the part before the connect, in the task's first step (python3 3.11 here: ~70 %).
+inline constexpr double kDefaultAsyncioConnectionSetupIterations = 1050;
 // The memory one open connection holds in CPython beyond its task's (the transport, protocol,
 // streams, selector key, socket object and buffers), in bytes: python3 3.11 here, 6144-6234.
 // Plausible up to 1 MB (a cached figure above that is measured again).
@@ -58,6 +60,8 @@ struct Calibration {
     double asyncio_io_iterations = kDefaultAsyncioIoIterations; // a stream's _read_ready and write (Python)
     // open_connection + close: create_connection, the transport, protocol and streams, closing.
     double asyncio_connection_iterations = kDefaultAsyncioConnectionIterations;
+    // Of it, what runs in the task's first step, before the connect (the rest comes after it).
+    double asyncio_connection_setup_iterations = kDefaultAsyncioConnectionSetupIterations;
     // What one open connection holds beyond its task, in bytes (see kDefaultAsyncioConnectionBytes).
     double asyncio_connection_bytes = kDefaultAsyncioConnectionBytes;
 };
@@ -65,10 +69,11 @@ struct Calibration {
 // What the python3 probe prints (ns).
 struct PythonFigures {
     double ns_per_iteration = 0;
-    double asyncio_step_ns = 0;          // one task step
-    double asyncio_io_ns = 0;            // one stream read/write beyond the task step and the syscalls
-    double asyncio_connection_ns = 0;    // one open_connection + close beyond its callbacks and syscalls
-    double asyncio_connection_bytes = 0; // resident memory of one open connection beyond its task's
+    double asyncio_step_ns = 0;             // one task step
+    double asyncio_io_ns = 0;               // one stream read/write beyond the task step and the syscalls
+    double asyncio_connection_ns = 0;       // one open_connection + close beyond its callbacks and syscalls
+    double asyncio_connection_bytes = 0;    // resident memory of one open connection beyond its task's
+    double asyncio_connection_setup_ns = 0; // of asyncio_connection_ns, the first step's (before the connect)
 };
 
 // Computed once per process (thread-safe); cheap after the first call.

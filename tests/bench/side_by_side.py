@@ -511,6 +511,7 @@ def main():
                 calibrated = (f"{float(fields[1]):.1f} ns per loop iteration, asyncio: step {float(fields[2]) / 1e3:.1f} us,"
                               f" stream read {float(fields[3]) / 1e3:.0f} us" +
                               (f", connection {float(fields[4]) / 1e3:.0f} us" if len(fields) > 4 else "") +
+                              (f" ({float(fields[6]) / 1e3:.0f} us of it in the first step)" if len(fields) > 6 else "") +
                               (f" and {float(fields[5]) / 1024:.1f} KB held while open" if len(fields) > 5 else ""))
 
     version = python3("-c", "import sys; print(sys.version.split()[0], sys.executable)").strip()

@@ -87,7 +87,7 @@ private slots:
                                           QFileDevice::ExeOwner | QFileDevice::ReadOther |
                                           QFileDevice::ExeOther);
         const QString file = folder + QStringLiteral("/calibration-5");
-        write_file(file, "clab-calibration-5 9999 1400 100000 100000 6000\n");
+        write_file(file, "clab-calibration-5 9999 1400 100000 100000 6000 70000\n");
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.remove(QStringLiteral("CLAB_PYTHON_NS_PER_ITERATION"));
         env.insert(QStringLiteral("XDG_CACHE_HOME"), cache.path());
