@@ -25,7 +25,6 @@ thread_local EventLoop* t_running_loop = nullptr;
 // asyncio's _MIN_SCHEDULED_TIMER_HANDLES and _MIN_CANCELLED_TIMER_HANDLES_FRACTION.
 constexpr size_t kMinScheduledTimerHandles = 100;
 constexpr double kMinCancelledTimerHandlesFraction = 0.5;
-constexpr int kMaxEventsPerSelect = 1024;
 
 Event stamped(int64_t t, uint32_t lane, EventKind kind, uint16_t cpu, uint64_t arg) {
     Event e;
@@ -255,13 +254,17 @@ int64_t EventLoop::compute_timeout() const {
 }
 
 void EventLoop::select_and_queue_io(int64_t timeout_ns) {
-    epoll_event events[kMaxEventsPerSelect];
+    // As selectors.EpollSelector.select: room for every registered fd (max_ev = len(fd_to_key)),
+    // and the wake-up eventfd, so that one select reports everything that is ready.
+    const size_t room = fds_.size() + 1;
+    if (select_events_.size() < room) select_events_.resize(room);
+    epoll_event* events = select_events_.data();
     // select() runs without the GIL, whatever the timeout: the executor's threads get it meanwhile,
     // and the loop has to win it back before it can run what became ready.
     const bool release_gil = python_ && python_->holds_gil();
     if (release_gil) python_->leave(GilReleaseReason::Io);
     record(lane_, EventKind::SelectBegin, timeout_ns < 0 ? UINT64_MAX : uint64_t(timeout_ns));
-    int n = net::epoll_wait_ns(epoll_fd_, events, kMaxEventsPerSelect, timeout_ns);
+    int n = net::epoll_wait_ns(epoll_fd_, events, int(room), timeout_ns);
     if (n < 0) n = 0; // EINTR: an empty select
     const int64_t select_end = now_ns();
     record(lane_, EventKind::SelectEnd, uint64_t(n));
@@ -391,7 +394,9 @@ void EventLoop::load_python_costs() {
     const Calibration& c = calibration();
     callback_iterations_ = int64_t(c.asyncio_step_iterations + 0.5);
     io_callback_iterations_ = int64_t(c.asyncio_io_iterations + 0.5);
-    connection_iterations_ = int64_t(c.asyncio_connection_iterations + 0.5);
+    connection_setup_iterations_ = int64_t(
+        std::clamp(c.asyncio_connection_setup_iterations, 0.0, c.asyncio_connection_iterations) + 0.5);
+    connection_iterations_ = int64_t(c.asyncio_connection_iterations + 0.5) - connection_setup_iterations_;
     connection_bytes_ = size_t(c.asyncio_connection_bytes + 0.5);
 }
 
@@ -399,6 +404,12 @@ void EventLoop::spend_python_cost(bool reads) {
     if (!options_.python_cost) return;
     load_python_costs();
     spend_python_iterations(reads ? io_callback_iterations_ : callback_iterations_);
+}
+
+void EventLoop::spend_connection_setup_cost() {
+    if (!options_.python_cost) return;
+    load_python_costs();
+    spend_python_iterations(connection_setup_iterations_);
 }
 
 void EventLoop::spend_connection_cost() {
@@ -414,6 +425,7 @@ size_t EventLoop::connection_bytes() {
 }
 
 void EventLoop::spend_python_iterations(int64_t iterations) {
+    stats_.python_iterations += iterations;
     PyThread& python = python_thread();
     // Python work with check points, so the GIL's drop requests are honoured as in CPython's eval
     // loop; without the GIL in play (the loop is the only Python thread) there is nobody to yield to.

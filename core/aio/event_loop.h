@@ -32,6 +32,7 @@
 #include "core/trace/event.h"
 #include "core/trace/lane.h"
 #include "handle.h"
+#include "python_heap.h"
 
 #include <atomic>
 #include <cstdint>
@@ -40,6 +41,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <sys/epoll.h>
 #include <unordered_map>
 #include <vector>
 
@@ -83,6 +85,10 @@ struct LoopStats {
     // callback after select() reported its fd ready). Each callback's is recorded (CallbackLag).
     int64_t max_callback_lag_ns = 0;
     int64_t max_callback_ns = 0;
+    // Stream reads whose fresh 256 KiB buffer got a mapping of its own, as CPython's would have
+    // (python_heap.h); the others came from the heap.
+    uint64_t mapped_reads = 0;
+    int64_t python_iterations = 0; // Python loop iterations spent on CPython's costs
 };
 
 class EventLoop {
@@ -138,12 +144,23 @@ public:
 
     // The Python CPython runs for one stream connection beyond its callbacks and system calls
     // (create_connection, the transport, protocol and streams, and their close), calibrated like
-    // the callbacks' cost and spent here, on the loop's thread; open_connection calls it once.
+    // the callbacks' cost and spent here, on the loop's thread, in two parts where CPython spends
+    // them: the set-up in the task's first step, before the connect (StreamReader, protocol,
+    // create_connection up to sock_connect), the rest once connected. open_connection calls each once.
+    void spend_connection_setup_cost();
     void spend_connection_cost();
     // The memory CPython's connection holds while it is open beyond what its task holds (the
     // transport, protocol, streams, selector key, socket object, buffers), calibrated against
     // python3 like the costs; 0 without the Python costs. Each open connection holds it.
     size_t connection_bytes();
+
+    // glibc's mmap threshold in CPython's process running this program: what a stream read's
+    // fresh 256 KiB buffer costs (python_heap.h). Loop thread only.
+    PythonHeap& python_heap() { return python_heap_; }
+    // Whether CPython's costs are paid at all (LoopOptions::python_cost), and a read that paid
+    // for its buffer's mapping.
+    bool python_cost() const { return options_.python_cost; }
+    void note_mapped_read() { ++stats_.mapped_reads; }
 
     // --- recording ------------------------------------------------------------------------------
     Recorder* recorder() const { return options_.recorder; }
@@ -214,6 +231,7 @@ private:
     uint64_t timer_seq_ = 0;
     size_t timer_cancelled_count_ = 0;
     std::unordered_map<int, FdWatch> fds_;
+    std::vector<epoll_event> select_events_; // select()'s room: one per registered fd
 
     std::mutex inbox_mutex_;
     std::vector<std::pair<int64_t, std::function<void()>>> inbox_; // (when queued, callback)
@@ -234,8 +252,10 @@ private:
 
     int64_t callback_iterations_ = -1; // from the calibration, on first use
     int64_t io_callback_iterations_ = 0;
-    int64_t connection_iterations_ = 0;
+    int64_t connection_iterations_ = 0; // after the connect
+    int64_t connection_setup_iterations_ = 0;
     size_t connection_bytes_ = 0;
+    PythonHeap python_heap_;
     bool running_ = false;
     bool stopping_ = false;
     bool closed_ = false;

@@ -5,6 +5,7 @@
 // callback, i.e. through the ready queue.
 #pragma once
 
+#include "event_loop.h"
 #include "task.h"
 
 #include <memory>
@@ -75,6 +76,8 @@ private:
 template <typename T>
 std::shared_ptr<Future<detail::GatherResult<T>>> gather(EventLoop& loop,
                                                         std::vector<std::shared_ptr<Future<T>>> children) {
+    // gather's arg_to_fut dict, a local freed when gather returns (python_heap.h).
+    loop.python_heap().freed(PythonHeap::dict_table_bytes(children.size()));
     auto outer = std::make_shared<GatheringFuture<T>>(loop, std::move(children));
     outer->watch_children();
     return outer;

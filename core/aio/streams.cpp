@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -103,13 +104,7 @@ public:
 
 private:
     void read_ready() {
-        // sock.recv(max_size) into a scratch buffer, then only what arrived goes to the reader's
-        // buffer (data_received -> buffer.extend): as in CPython, whose 256 KiB bytes object is
-        // shrunk to the received size at once. Growing each connection's buffer by 256 KiB
-        // instead kept that much per connection alive (a thousand connections: 250 MB).
-        static thread_local std::unique_ptr<char[]> scratch(new char[kReadChunk]);
-        const ssize_t n = ::recv(fd_, scratch.get(), kReadChunk, 0);
-        if (n > 0) buffer.append(scratch.get(), size_t(n));
+        const ssize_t n = recv_like_cpython();
         if (n < 0) {
             if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return;
             return fail(errno);
@@ -121,6 +116,47 @@ private:
             stop_reading(); // pause_reading: the reader is not keeping up
         }
         wake(read_waiter);
+    }
+
+    // sock.recv(max_size), then data_received -> buffer.extend(data). CPython's recv makes a fresh
+    // max_size bytes object, shrinks it to what arrived and drops it once the reader's buffer has
+    // a copy. While CPython's heap would give that object a mapping of its own (python_heap.h),
+    // this makes the same system calls glibc makes for it: mmap, the page the data lands in,
+    // mremap to what is left, munmap. Otherwise it comes from the heap, which costs next to
+    // nothing: a scratch buffer that stays resident, as the heap's top does. Returns recv's
+    // result, errno as recv left it.
+    ssize_t recv_like_cpython() {
+        constexpr size_t kBytesHeader = 33; // PyBytesObject_SIZE: the object's header and its NUL
+        static thread_local std::unique_ptr<char[]> scratch(new char[kReadChunk]);
+        if (!loop_.python_cost() || !loop_.python_heap().mapped(kBytesHeader + kReadChunk)) {
+            const ssize_t n = ::recv(fd_, scratch.get(), kReadChunk, 0);
+            if (n > 0) buffer.append(scratch.get(), size_t(n));
+            return n;
+        }
+        size_t length = PythonHeap::mapping_bytes(kBytesHeader + kReadChunk);
+        void* block = ::mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (block == MAP_FAILED) {
+            errno = ENOMEM;
+            return -1;
+        }
+        char* data = static_cast<char*>(block) + 2 * sizeof(size_t) + kBytesHeader - 1;
+        const ssize_t n = ::recv(fd_, data, kReadChunk, 0);
+        const int recv_errno = errno;
+        // _PyBytes_Resize -> realloc: a mapped chunk shrinks in place (mremap).
+        const size_t kept = PythonHeap::mapping_bytes(kBytesHeader + size_t(std::max<ssize_t>(n, 0)));
+        if (kept < length) {
+            void* moved = ::mremap(block, length, kept, MREMAP_MAYMOVE);
+            if (moved != MAP_FAILED) {
+                data = static_cast<char*>(moved) + (data - static_cast<char*>(block));
+                block = moved;
+                length = kept;
+            }
+        }
+        if (n > 0) buffer.append(data, size_t(n));
+        ::munmap(block, length);
+        loop_.note_mapped_read();
+        errno = recv_errno;
+        return n;
     }
 
     void write_ready() {
@@ -271,6 +307,8 @@ int StreamWriter::fd() const {
 //   and the task's wake-up once more. Each costs what CPython spends on a callback.
 Coro<Connection> open_connection(uint16_t port) {
     EventLoop& loop = *EventLoop::current();
+    // open_connection's and create_connection's Python up to sock_connect, in this first step.
+    loop.spend_connection_setup_cost();
     std::string error;
     bool in_progress = false;
     const int fd = net::connect_loopback(port, true, &in_progress, &error);
@@ -313,7 +351,7 @@ Coro<Connection> open_connection(uint16_t port) {
         guard.keep = true;
     }
     // create_connection's Python from here on, the transport's, protocol's and streams' making
-    // and, later, their close: spent now, in this step.
+    // and, later, their close: spent now, in the step the connect woke.
     loop.spend_connection_cost();
     auto transport = std::make_shared<SocketTransport>(loop, fd);
     auto made = make_future<void>(loop);

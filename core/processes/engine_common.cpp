@@ -36,28 +36,9 @@ TaskParams task_params(const ExperimentSpec& spec) {
     return p;
 }
 
-std::shared_ptr<const std::vector<uint8_t>> make_payload(const ExperimentSpec& spec, const StopSignal* stop) {
+SharedBytes make_payload(const ExperimentSpec& spec) {
     if (spec.workload != WorkloadKind::Payload) return nullptr;
-    const size_t size = size_t(spec.payload_bytes);
-    auto bytes = std::make_shared<std::vector<uint8_t>>();
-    // Reserved, not zeroed: the first touch of fresh memory is the dear part (~8 ms per MiB on a
-    // sandboxed machine), so the bytes go in pieces with a look at the stop between them.
-    bytes->reserve(size);
-    constexpr size_t kPiece = kStopPiece;
-    std::vector<uint64_t> piece(kPiece / 8);
-    uint64_t x = 0x9E3779B97F4A7C15ULL; // xorshift64
-    while (bytes->size() < size) {
-        if (stop && stop->requested()) break;
-        for (uint64_t& word : piece) {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            word = x;
-        }
-        const auto* p = reinterpret_cast<const uint8_t*>(piece.data());
-        bytes->insert(bytes->end(), p, p + std::min(kPiece, size - bytes->size()));
-    }
-    return bytes;
+    return std::make_shared<const Bytes>(size_t(spec.payload_bytes)); // bytes(payload_bytes)
 }
 
 int cpu_count() {

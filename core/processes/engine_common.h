@@ -16,10 +16,9 @@ std::optional<std::string> unsupported_workload(const ExperimentSpec& spec);
 // The task parameters workers need; calibrates Python speed here, in the parent, so no child ever
 // measures it again (and a fork child does not run python3).
 TaskParams task_params(const ExperimentSpec& spec);
-// The Payload workload's bytes (a deterministic pattern), or null for other workloads. 100 MB take
-// tens of milliseconds: `stop` (optional) leaves the rest unwritten, the run being over anyway.
-std::shared_ptr<const std::vector<uint8_t>> make_payload(const ExperimentSpec& spec,
-                                                         const StopSignal* stop = nullptr);
+// The Payload workload's bytes, as the lessons make them: `bytes(payload_bytes)`, zeros that
+// take no memory until they are first read (bytes.h). Null for other workloads.
+SharedBytes make_payload(const ExperimentSpec& spec);
 // os.cpu_count(): the pool's default size.
 int cpu_count();
 // A run with the forkserver start method that failed because the forkserver died (its workers

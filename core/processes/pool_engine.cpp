@@ -15,7 +15,7 @@ void ProcessPoolEngine::run(const ExperimentSpec& spec, RunContext& ctx, Summary
     }
     RunStats stats(ctx.recorder);
     const TaskParams params = task_params(spec);
-    auto payload = make_payload(spec, &ctx.stop);
+    auto payload = make_payload(spec);
     // The parent's GIL: the main thread, the pool's manager and feeder threads share it (a
     // per-interpreter GIL changes nothing here: they all live in the main interpreter).
     std::unique_ptr<Gil> gil;

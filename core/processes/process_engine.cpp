@@ -39,7 +39,7 @@ public:
         , summary_(summary)
         , stats_(ctx.recorder)
         , params_(task_params(spec))
-        , payload_(make_payload(spec, &ctx.stop))
+        , payload_(make_payload(spec))
         , kill_on_stop_(ctx.stop) {}
 
     void execute() {
@@ -252,7 +252,7 @@ private:
     Summary& summary_;
     RunStats stats_;
     TaskParams params_;
-    std::shared_ptr<const std::vector<uint8_t>> payload_;
+    SharedBytes payload_;
     std::vector<ProcessSlot> slots_;
     int tasks_done_ = 0;
     // The workers' trace (events_reader.h): their sender number indexes lanes_, which the reader

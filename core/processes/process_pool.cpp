@@ -127,7 +127,7 @@ ProcessPool::~ProcessPool() {
 }
 
 WorkFuturePtr ProcessPool::submit(std::vector<uint64_t> tasks, const TaskParams& params,
-                                  std::shared_ptr<const std::vector<uint8_t>> payload) {
+                                  SharedBytes payload) {
     if (options_.submitter) options_.submitter->check_point(); // the eval breaker at the call
     std::unique_lock lock(mutex_);
     if (broken_) return nullptr;
@@ -184,7 +184,7 @@ WorkFuturePtr ProcessPool::submit(std::vector<uint64_t> tasks, const TaskParams&
 }
 
 std::vector<WorkFuturePtr> ProcessPool::map(uint64_t count, int chunksize, const TaskParams& params,
-                                            std::shared_ptr<const std::vector<uint8_t>> payload) {
+                                            SharedBytes payload) {
     // _get_chunks: consecutive slices of `chunksize` inputs, each one call item (_process_chunk).
     std::vector<WorkFuturePtr> futures;
     const uint64_t chunk = uint64_t(std::max(chunksize, 1));
@@ -206,10 +206,14 @@ bool ProcessPool::open_queues_locked(std::string* error) {
         return false;
     // The workers' trace: ingested on the reader's thread as it arrives, without the GIL.
     const auto ingest = [this](uint16_t sender, std::vector<Event>& events) {
-        if (sender < worker_count_.load(std::memory_order_acquire))
-            stats_.ingest(workers_[sender].lane, events);
+        if (sender >= event_lanes_.size()) return;
+        const uint32_t lane = event_lanes_[sender].load(std::memory_order_acquire);
+        if (lane != kNoLane) stats_.ingest(lane, events);
     };
     workers_.resize(size_t(max_workers_)); // never resized again: the manager reads published slots
+    event_lanes_ = std::vector<std::atomic<uint32_t>>(size_t(max_workers_));
+    for (auto& lane : event_lanes_)
+        lane.store(kNoLane, std::memory_order_relaxed);
     if (!events_reader_.start(ingest, queue_ends_.events_write, error)) return false;
     set_nonblocking(slots.read.get(), true);
     // The call queue's bounded semaphore: workers + 1 free slots (EXTRA_QUEUED_CALLS).
@@ -244,6 +248,7 @@ bool ProcessPool::start_worker_locked(std::string* error) {
     w.index = uint32_t(i);
     w.name = std::string(process_class_name(options_.method, true)) + "-" + std::to_string(i + 1);
     w.lane = stats_.add_worker_lane(w.name, options_.parent_lane);
+    event_lanes_[i].store(w.lane, std::memory_order_release); // before the child can write
     const bool needs_control = options_.method != StartMethod::Fork;
     Pipe control;
     if (needs_control && !make_pipe(control, error)) return false;

@@ -108,10 +108,10 @@ public:
 
     // executor.submit(fn, *tasks): one call item. nullptr (and error()) if broken or shut down.
     WorkFuturePtr submit(std::vector<uint64_t> tasks, const TaskParams& params,
-                         std::shared_ptr<const std::vector<uint8_t>> payload = nullptr);
+                         SharedBytes payload = nullptr);
     // executor.map(fn, range(count), chunksize=…): one future per chunk, in input order.
     std::vector<WorkFuturePtr> map(uint64_t count, int chunksize, const TaskParams& params,
-                                   std::shared_ptr<const std::vector<uint8_t>> payload = nullptr);
+                                   SharedBytes payload = nullptr);
     // executor.shutdown(wait, cancel_futures): no more submits; the workers get the None sentinel
     // once the pending work is done; `wait` joins everything.
     void shutdown(bool wait = true, bool cancel_futures = false);
@@ -195,6 +195,10 @@ private:
     // worker_count_ publishes it, then to the manager.
     std::vector<WorkerProc> workers_;
     std::atomic<size_t> worker_count_{0};
+    // Each worker's lane for its trace, published before it is started: a child that runs before
+    // the parent returns from starting it writes its first events (the start's end) at once, and
+    // the events reader must not drop them (worker_count_ is published later).
+    std::vector<std::atomic<uint32_t>> event_lanes_;
     // The children's ends of the queues, kept to hand to workers started on demand; closed once
     // the last one has started (so a dead queue shows as end of file / EPIPE).
     struct QueueEnds {

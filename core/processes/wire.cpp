@@ -65,7 +65,7 @@ public:
     }
     // Copied out in pieces (into reserved room: no zeroing first), looking at `stop` between
     // them; false once it was requested.
-    bool bytes(std::vector<uint8_t>& out, const StopSignal* stop = nullptr) {
+    bool bytes(Bytes& out, const StopSignal* stop = nullptr) {
         uint64_t size = 0;
         if (!pod(size) || body_.size() - pos_ < size) return ok_ = false;
         out.clear();
@@ -195,15 +195,14 @@ std::optional<CallItem> decode_call(const FrameHeader& h, const std::vector<uint
     if (!r.pod(item.work_id) || !r.pod(item.params) || !r.pod(count) || count > body.size())
         return std::nullopt;
     item.tasks.reserve(count);
-    std::vector<uint8_t> bytes;
+    Bytes bytes;
     for (uint64_t i = 0; i < count; ++i) {
         uint64_t task = 0;
         if (!r.pod(task) || !r.bytes(bytes)) return std::nullopt;
         item.tasks.push_back(task);
         // One payload object per item is enough for the worker; the copy out of the frame is the
         // deserialising work and happened in bytes() for each task.
-        if (!item.payload && !bytes.empty())
-            item.payload = std::make_shared<const std::vector<uint8_t>>(std::move(bytes));
+        if (!item.payload && !bytes.empty()) item.payload = std::make_shared<const Bytes>(std::move(bytes));
     }
     return item;
 }
@@ -216,10 +215,10 @@ std::optional<ResultItem> decode_result(const FrameHeader& h, const std::vector<
     uint64_t count = 0;
     if (!r.pod(item.work_id) || !r.pod(count) || count > body.size()) return std::nullopt;
     item.results.resize(count);
-    std::vector<uint8_t> bytes;
+    Bytes bytes;
     for (auto& result : item.results) {
         if (!r.pod(result.task) || !r.pod(result.value) || !r.bytes(bytes, stop)) return std::nullopt;
-        if (!bytes.empty()) result.payload = std::make_shared<const std::vector<uint8_t>>(std::move(bytes));
+        if (!bytes.empty()) result.payload = std::make_shared<const Bytes>(std::move(bytes));
         bytes = {};
     }
     return item;

@@ -5,6 +5,7 @@
 // serialising a bytes object, and the reason big messages cost time on both sides.
 #pragma once
 
+#include "bytes.h"
 #include "core/experiment/spec.h"
 #include "core/sync/stop_signal.h"
 #include "core/trace/event.h"
@@ -76,13 +77,13 @@ struct CallItem {
     TaskParams params;
     std::vector<uint64_t> tasks; // task indices in this call item (a map chunk)
     // Payload workload: every task carries these bytes (shared, not copied until serialised).
-    std::shared_ptr<const std::vector<uint8_t>> payload;
+    SharedBytes payload;
 };
 
 struct TaskResult {
     uint64_t task = 0;
-    uint64_t value = 0; // Cpu: the loop's accumulator; Payload: checksum of the bytes received
-    std::shared_ptr<const std::vector<uint8_t>> payload; // Payload: the bytes sent back
+    uint64_t value = 0;  // Cpu: the loop's accumulator; Payload: checksum of the bytes received
+    SharedBytes payload; // Payload: the bytes sent back
 };
 
 struct ResultItem {

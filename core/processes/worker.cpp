@@ -147,6 +147,9 @@ int run_worker(const Preparation& prep) {
         // 2. Unpickle the call item.
         sink.add(EventKind::DeserializeBegin, body.size());
         const std::optional<CallItem> item = decode_call(header, body);
+        // conn.recv() returns the object and drops the buffer it read (Connection._recv_bytes'
+        // BytesIO): the worker then holds the call item only, as python3's does.
+        std::vector<uint8_t>().swap(body);
         sink.add(EventKind::DeserializeEnd);
         if (!item || item->tasks.empty()) return 3;
         const uint64_t first = item->tasks.front();

@@ -19,14 +19,19 @@ namespace {
 
 // Prints four figures, each the best of three runs (five for connections), all in CPU time (process_time: on
 // a busy machine, wall time would count the moments python3 waited for a core, and our engine, which spends
-// the figure as CPU, would then run slower than python3 does): ns per iteration of the loop above (2 M
-// iterations inside a function, like a lesson's worker), and asyncio's cost of
+// the figure as CPU, would then run slower than python3 does): ns per iteration of the loop above, the best
+// of 40 runs of 50,000 iterations inside a function, like a lesson's worker (about 1 ms each: the quiet
+// moments' speed, as our step is measured, measure_ns_per_step; the best of three runs of 2 M took in
+// whatever the other core's load did to this one, and a figure cached at a busy moment made every later
+// run count up to 1.6x slower than python3: the 16-process case of tests/bench/side_by_side.py), and
+// asyncio's cost of
 //   - one task step: Handle._run + Task.__step resuming a coroutine at `await asyncio.sleep(0)`;
 //   - one I/O-ready callback of a stream: 200 socket pairs exchange 64-byte messages through
 //     StreamReader/StreamWriter (write + drain, readexactly); per message, minus one task step and
-//     minus a bare send + recv of 64 bytes (the kernel's part, which our loop really pays too).
-//     What is left is _read_ready's Python (recv into a fresh max_size buffer, data_received,
-//     feed_data, waking the waiter) and the transport's write;
+//     minus a bare send of 64 bytes and recv(max_size): the kernel's part and the allocator's (a
+//     fresh 256 KiB bytes object, mapped and unmapped while glibc's mmap threshold is below it),
+//     which our loop really pays too (core/aio/python_heap.h). What is left is _read_ready's
+//     Python (data_received, feed_data, waking the waiter) and the transport's write;
 //   - one connection: 200 concurrent open_connection("127.0.0.1", port) + close() to a listening
 //     socket, per connection, minus its 10 callbacks (task steps' worth: our loop charges each one
 //     already) and minus the same system calls made bare (socket, connect, setsockopt, close).
@@ -39,24 +44,29 @@ namespace {
 // that only wait (a task and its coroutine: our tasks hold theirs already). Each figure comes from
 // a fresh fork of the probe (a second run in one process reuses the memory the first one freed and
 // reads ~0); it is the same from run to run (python3 3.11 here: 1368 B per waiting task, 7512-7602
-// with a connection).
+// with a connection). And a sixth: the part of the connection's Python that runs in the task's
+// first step, before the connect (StreamReader, the protocol, create_connection up to
+// sock_connect; create_task's share too): the 200 tasks' first steps, timed by a callback queued
+// after them, per connection, minus one task step and minus socket + setblocking + connect made
+// bare. python3 3.11 here: about 70 % of the connection's cost; the rest (the transport, protocol
+// and streams once connected, and the close) comes after.
 // No single quotes inside: the script goes to `python3 -c '...'`.
 constexpr const char* kPythonProbe = R"PY(import asyncio, os, socket, time
 def f(n):
     count = 0
     for _ in range(n):
         count += 1
-def loop_ns():
+def loop_ns(n=50000):
     t = time.process_time()
-    f(2000000)
-    return (time.process_time() - t) / 2000000 * 1e9
+    f(n)
+    return (time.process_time() - t) / n * 1e9
 def syscall_ns(n=2000):
     a, b = socket.socketpair()
     msg = b"." * 64
     t = time.process_time()
     for _ in range(n):
         a.send(msg)
-        b.recv(64)
+        b.recv(262144)
     d = time.process_time() - t
     a.close()
     b.close()
@@ -110,16 +120,34 @@ def bare_connection_ns(n=200):
     d = time.process_time() - t
     srv.close()
     return d / n * 1e9
+def bare_setup_ns(n=200):
+    srv = listener()
+    socks = []
+    t = time.process_time()
+    for _ in range(n):
+        s = socket.socket()
+        s.setblocking(False)
+        s.connect_ex(srv.getsockname())
+        socks.append(s)
+    d = time.process_time() - t
+    for s in socks:
+        s.close()
+    srv.close()
+    return d / n * 1e9
 async def connection_ns(n=200):
     srv = listener()
     async def one():
         r, w = await asyncio.open_connection(*srv.getsockname())
         w.close()
+    loop = asyncio.get_running_loop()
+    first_steps = []
     t = time.process_time()
-    await asyncio.gather(*(one() for _ in range(n)))
+    tasks = [asyncio.create_task(one()) for _ in range(n)]
+    loop.call_soon(lambda: first_steps.append(time.process_time()))
+    await asyncio.gather(*tasks)
     d = time.process_time() - t
     srv.close()
-    return d / n * 1e9
+    return d / n * 1e9, (first_steps[0] - t) / n * 1e9
 def rss_bytes():
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
@@ -159,19 +187,21 @@ def held_in_child(connect, n=500):
 async def aio():
     step = min([await step_ns() for _ in range(3)])
     message = min([await message_ns() for _ in range(3)]) - step
-    return step, message, min([await connection_ns() for _ in range(5)]) - 10 * step
+    connections = [await connection_ns() for _ in range(5)]
+    return (step, message, min(c[0] for c in connections) - 10 * step,
+            min(c[1] for c in connections) - step)
 held = max(0.0, held_in_child(True) - held_in_child(False))
-loop = min(loop_ns() for _ in range(3))
-step, message, connection = asyncio.run(aio())
+loop = min(loop_ns() for _ in range(40))
+step, message, connection, setup = asyncio.run(aio())
 print(loop, step, max(0.0, message - min(syscall_ns() for _ in range(3))),
       max(0.0, connection - min(bare_connection_ns() for _ in range(5))),
-      held)
+      held, max(0.0, setup - min(bare_setup_ns() for _ in range(5))))
 )PY";
 
 // The cache's first word names its format, and the file's name carries it too (see
 // calibration_cache_path): a file of another format (version 1, "calibration", held only
 // "python_ns_per_iteration X") is never read, so python3 measures once for this format.
-constexpr std::string_view kCacheFormat = "clab-calibration-4";
+constexpr std::string_view kCacheFormat = "clab-calibration-5";
 constexpr off_t kLargestCacheFile = 4096;
 
 // A folder only this user may use: created 0700, or an existing one that is ours, not a symlink,
@@ -218,8 +248,9 @@ std::optional<PythonFigures> read_cache(const std::string& path) {
     text[n] = '\0';
     char format[64] = {};
     PythonFigures f;
-    if (std::sscanf(text, "%63s %lf %lf %lf %lf %lf", format, &f.ns_per_iteration, &f.asyncio_step_ns,
-                    &f.asyncio_io_ns, &f.asyncio_connection_ns, &f.asyncio_connection_bytes) != 6 ||
+    if (std::sscanf(text, "%63s %lf %lf %lf %lf %lf %lf", format, &f.ns_per_iteration, &f.asyncio_step_ns,
+                    &f.asyncio_io_ns, &f.asyncio_connection_ns, &f.asyncio_connection_bytes,
+                    &f.asyncio_connection_setup_ns) != 7 ||
         format != kCacheFormat)
         return std::nullopt;
     return f;
@@ -233,9 +264,10 @@ void write_cache(const CacheLocation& where, const std::string& path, const Pyth
     const int fd = mkstemp(temp.data());
     if (fd < 0) return;
     char text[256];
-    const int len = std::snprintf(text, sizeof text, "%s %.6g %.6g %.6g %.6g %.6g\n", kCacheFormat.data(),
-                                  f.ns_per_iteration, f.asyncio_step_ns, f.asyncio_io_ns,
-                                  f.asyncio_connection_ns, f.asyncio_connection_bytes);
+    const int len =
+        std::snprintf(text, sizeof text, "%s %.6g %.6g %.6g %.6g %.6g %.6g\n", kCacheFormat.data(),
+                      f.ns_per_iteration, f.asyncio_step_ns, f.asyncio_io_ns, f.asyncio_connection_ns,
+                      f.asyncio_connection_bytes, f.asyncio_connection_setup_ns);
     const bool written = len > 0 && ::write(fd, text, size_t(len)) == len;
     if (::close(fd) != 0 || !written || std::rename(temp.c_str(), path.c_str()) != 0) ::unlink(temp.c_str());
 }
@@ -259,7 +291,8 @@ bool plausible_asyncio(const PythonFigures& f) {
     auto in_band = [&](double ns) { return ns >= 0 && ns / f.ns_per_iteration <= 20'000; };
     return f.asyncio_step_ns / f.ns_per_iteration >= 2 && in_band(f.asyncio_step_ns) &&
            in_band(f.asyncio_io_ns) && in_band(f.asyncio_connection_ns) && f.asyncio_connection_bytes >= 0 &&
-           f.asyncio_connection_bytes <= kMostAsyncioConnectionBytes;
+           f.asyncio_connection_bytes <= kMostAsyncioConnectionBytes &&
+           in_band(f.asyncio_connection_setup_ns);
 }
 
 Calibration compute() {
@@ -279,6 +312,8 @@ Calibration compute() {
         c.asyncio_io_iterations = cached->asyncio_io_ns / cached->ns_per_iteration;
         c.asyncio_connection_iterations = cached->asyncio_connection_ns / cached->ns_per_iteration;
         c.asyncio_connection_bytes = cached->asyncio_connection_bytes;
+        c.asyncio_connection_setup_iterations =
+            cached->asyncio_connection_setup_ns / cached->ns_per_iteration;
         c.source = "cache " + path;
     } else if (measure_python(&measured) && plausible_asyncio(measured)) {
         // No cache, or one this machine cannot have produced (or of an older format): measure
@@ -288,6 +323,8 @@ Calibration compute() {
         c.asyncio_io_iterations = measured.asyncio_io_ns / measured.ns_per_iteration;
         c.asyncio_connection_iterations = measured.asyncio_connection_ns / measured.ns_per_iteration;
         c.asyncio_connection_bytes = measured.asyncio_connection_bytes;
+        c.asyncio_connection_setup_iterations =
+            measured.asyncio_connection_setup_ns / measured.ns_per_iteration;
         c.source = "python3 (measured)";
         if (const auto where = cache_location(); where && !path.empty()) write_cache(*where, path, measured);
     } else {
@@ -308,7 +345,7 @@ bool plausible_python_ns_per_iteration(double python_ns_per_iteration, double ns
 std::string calibration_cache_path() {
     const auto where = cache_location();
     // A file per format: builds of an older format keep theirs and never take turns re-measuring.
-    return where ? where->dir + "/calibration-4" : std::string();
+    return where ? where->dir + "/calibration-5" : std::string();
 }
 
 bool measure_python(PythonFigures* figures, std::string* error) {
@@ -318,10 +355,11 @@ bool measure_python(PythonFigures* figures, std::string* error) {
         return false;
     }
     PythonFigures f;
-    const int fields = fscanf(pipe, "%lf %lf %lf %lf %lf", &f.ns_per_iteration, &f.asyncio_step_ns,
-                              &f.asyncio_io_ns, &f.asyncio_connection_ns, &f.asyncio_connection_bytes);
+    const int fields =
+        fscanf(pipe, "%lf %lf %lf %lf %lf %lf", &f.ns_per_iteration, &f.asyncio_step_ns, &f.asyncio_io_ns,
+               &f.asyncio_connection_ns, &f.asyncio_connection_bytes, &f.asyncio_connection_setup_ns);
     const int status = pclose(pipe);
-    if (fields != 5 || status != 0 || !(f.ns_per_iteration > 1) || !(f.ns_per_iteration < 10'000)) {
+    if (fields != 6 || status != 0 || !(f.ns_per_iteration > 1) || !(f.ns_per_iteration < 10'000)) {
         if (error) *error = "python3 is not available or printed no figure";
         return false;
     }

@@ -5,7 +5,7 @@
 //         count += 1
 //
 // costs in CPython on this machine. We measure that with python3 once and cache the figure in
-// $XDG_CACHE_HOME/concurrency-lab/calibration-4 (~/.cache/... without XDG_CACHE_HOME,
+// $XDG_CACHE_HOME/concurrency-lab/calibration-5 (~/.cache/... without XDG_CACHE_HOME,
 // $XDG_RUNTIME_DIR/... without HOME; no cache at all without any of them, rather than a shared
 // /tmp path another user could plant). The folder is private (0700) and the file is replaced by
 // rename, never written through a link. A cached figure is used only if it is plausible for this
@@ -33,12 +33,15 @@ inline constexpr double kDefaultPythonNsPerIteration = 35.0;
 // scales with python_ns_per_iteration). Measured by the same python3 run and cached with it;
 // without python3 (or with $CLAB_PYTHON_NS_PER_ITERATION) these defaults apply, measured with
 // CPython 3.11.7 on the 2-core development machine (sandboxed: syscalls and fresh 256 KiB
-// buffers are dear there): a task step 1.45 us / 35 ns, a stream read ~110 us / 35 ns; a
+// buffers are dear there): a task step 1.45 us / 35 ns, a stream read's Python ~20 us / 23 ns
+// (its 256 KiB buffer's mapping is not in it: our loop makes those system calls itself); a
 // connection's set-up and close beyond its callbacks and system calls ~90-110 us at 60-72 ns
 // per iteration (measured under load 13).
 inline constexpr double kDefaultAsyncioStepIterations = 40;
-inline constexpr double kDefaultAsyncioIoIterations = 3000;
+inline constexpr double kDefaultAsyncioIoIterations = 850;
 inline constexpr double kDefaultAsyncioConnectionIterations = 1500;
+// Of which the part before the connect, in the task's first step (python3 3.11 here: ~70 %).
+inline constexpr double kDefaultAsyncioConnectionSetupIterations = 1050;
 // The memory one open connection holds in CPython beyond its task's (the transport, protocol,
 // streams, selector key, socket object and buffers), in bytes: python3 3.11 here, 6144-6234.
 // Plausible up to 1 MB (a cached figure above that is measured again).
@@ -54,9 +57,11 @@ struct Calibration {
     uint32_t steps_per_iteration = 1;
     // CPU CPython spends per event-loop callback, in iterations (see kDefaultAsyncio*).
     double asyncio_step_iterations = kDefaultAsyncioStepIterations; // Handle._run + Task.__step
-    double asyncio_io_iterations = kDefaultAsyncioIoIterations;     // a stream's _read_ready and write
+    double asyncio_io_iterations = kDefaultAsyncioIoIterations; // a stream's _read_ready and write (Python)
     // open_connection + close: create_connection, the transport, protocol and streams, closing.
     double asyncio_connection_iterations = kDefaultAsyncioConnectionIterations;
+    // Of it, what runs in the task's first step, before the connect (the rest comes after it).
+    double asyncio_connection_setup_iterations = kDefaultAsyncioConnectionSetupIterations;
     // What one open connection holds beyond its task, in bytes (see kDefaultAsyncioConnectionBytes).
     double asyncio_connection_bytes = kDefaultAsyncioConnectionBytes;
 };
@@ -64,10 +69,11 @@ struct Calibration {
 // What the python3 probe prints (ns).
 struct PythonFigures {
     double ns_per_iteration = 0;
-    double asyncio_step_ns = 0;          // one task step
-    double asyncio_io_ns = 0;            // one stream read/write beyond the task step and the syscalls
-    double asyncio_connection_ns = 0;    // one open_connection + close beyond its callbacks and syscalls
-    double asyncio_connection_bytes = 0; // resident memory of one open connection beyond its task's
+    double asyncio_step_ns = 0;             // one task step
+    double asyncio_io_ns = 0;               // one stream read/write beyond the task step and the syscalls
+    double asyncio_connection_ns = 0;       // one open_connection + close beyond its callbacks and syscalls
+    double asyncio_connection_bytes = 0;    // resident memory of one open connection beyond its task's
+    double asyncio_connection_setup_ns = 0; // of asyncio_connection_ns, the first step's (before the connect)
 };
 
 // Computed once per process (thread-safe); cheap after the first call.

@@ -3,7 +3,7 @@
 requests to a loopback server that answers each after IO_MS, from a thread per request, a
 ThreadPoolExecutor, or asyncio.gather. Prints the client's wall time, CPU time (user + system of
 this process: the server runs in a child process, as concurrency-lab's does), peak RSS, the median
-request latency (write .. reply read, as the engines measure it) and, for asyncio, the worst loop lag
+request latency (write .. reply read, as the engines measure it; median, 90th percentile, max) and, for asyncio, the worst loop lag
 (how long a ready callback waited in the loop's ready queue, a timer counted from its due time:
 what our engine's max_loop_lag_s measures); for threads, how long the loop of `Thread.start()` calls
 took and the main thread's CPU time (it holds the GIL whenever it runs).
@@ -219,6 +219,15 @@ def run_asyncio(port, request, requests, concurrency, figures, measure_lag=True,
     return latencies
 
 
+def percentile(values, fraction):
+    """The value `fraction` of the way up the sorted values (0 for none): side_by_side.py takes ours
+    the same way."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
 def cpu_s():
     r = resource.getrusage(resource.RUSAGE_SELF)
     return r.ru_utime + r.ru_stime
@@ -263,7 +272,9 @@ if __name__ == "__main__":
                                                                              figures)
             wall, cpu = time.perf_counter() - wall0, cpu_s() - cpu0
             figures.update(wall_s=wall, cpu_s=cpu, peak_rss_mb=rss_mb("VmHWM"), rss_before_mb=rss_before,
-                           io_latency_median_ms=statistics.median(latencies) * 1000 if latencies else 0.0)
+                           io_latency_median_ms=statistics.median(latencies) * 1000 if latencies else 0.0,
+                           io_latency_p90_ms=percentile(latencies, 0.9) * 1000,
+                           io_latency_max_ms=max(latencies, default=0.0) * 1000)
             if as_json:
                 print(json.dumps(figures), flush=True)
                 continue

@@ -108,6 +108,14 @@ def cpython_processes(tasks, iterations, cores):
     return {"wall_s": wall, "cpu_s": cpu - cpu0, "involuntary_switches": switches - switches0}
 
 
+def cpython_sequential(tasks, iterations):
+    """The same counts one after another in this process: what the counting alone costs."""
+    c0 = time.process_time()
+    for _ in range(tasks):
+        count(iterations)
+    return {"cpu_s": time.process_time() - c0}
+
+
 def echo(conn):
     conn.send("ready")
     conn.send(conn.recv())
@@ -173,6 +181,7 @@ def cpython_details():
 CPYTHON_CASES = {
     "coroutines": lambda a: cpython_coroutines(int(a[0]), float(a[1])),
     "processes": lambda a: cpython_processes(int(a[0]), int(a[1]), int(a[2])),
+    "sequential": lambda a: cpython_sequential(int(a[0]), int(a[1])),
     "echo": lambda a: cpython_echo(int(a[0])),
     "details": lambda a: cpython_details(),
 }
@@ -253,6 +262,23 @@ def thread_start_figures(trace):
     return start_loop, held / 1e6
 
 
+def request_latency_tail(trace):
+    """From ours' trace of the asyncio engine, net workload: each request's latency (the task step
+    that writes the request .. the step the reply wakes: a fetch task's third and fourth steps),
+    its 90th percentile and its max, in ms, taken as many_requests_cpython.py takes python3's."""
+    names = lanes(trace)
+    steps = {}
+    for e in trace:
+        if e.get("ph") == "X" and e["name"] == "task step running":
+            name = names.get((e["pid"], e["tid"]), "")
+            if name.endswith("(fetch)"):
+                steps.setdefault(name, []).append(e["ts"])
+    latencies = sorted((s[3] - s[2]) / 1e3 for s in map(sorted, steps.values()) if len(s) >= 4)
+    if not latencies:
+        return None, None
+    return latencies[min(len(latencies) - 1, int(0.9 * len(latencies)))], latencies[-1]
+
+
 def core_turns(trace):
     """Handovers between processes on the core lanes ('on this core' segments of another process)."""
     turns, last = 0, {}
@@ -273,7 +299,7 @@ def requests_case(ours, engine, requests, io_ms=100):
     py = python3_json(os.path.join(BENCH, "many_requests_cpython.py"),
                       "asyncio" if engine == "asyncio" else "threads", requests, io_ms, 0, 1, "--json")
     us = ours.run("--engine", engine, "--workload", "net", "--tasks", requests, "--io-ms", io_ms,
-                  trace=(engine == "threads" and requests > 1))
+                  trace=requests > 1)
     fig = {"wall_s": (py["wall_s"], us["wall_s"]),
            "cpu_ms_per_request": (py["cpu_s"] * 1e3 / requests, us["cpu_s"] * 1e3 / requests),
            "peak_rss_mb": (py["peak_rss_mb"], us["peak_rss_mb"]),
@@ -281,6 +307,10 @@ def requests_case(ours, engine, requests, io_ms=100):
            "other_cpu_s": (None, us["other_cpu_s"])}
     if engine == "asyncio":
         fig["max_loop_lag_s"] = (py["max_loop_lag_s"], us["max_loop_lag_s"])
+        if requests > 1:
+            p90, worst = request_latency_tail(us["trace"])
+            fig["io_latency_p90_ms"] = (py["io_latency_p90_ms"], p90)
+            fig["io_latency_max_ms"] = (py["io_latency_max_ms"], worst)
     elif requests > 1:
         start_loop, held = thread_start_figures(us["trace"])
         fig["start_loop_s"] = (py["start_loop_s"], start_loop)
@@ -302,6 +332,15 @@ def processes_case(ours, tasks, iterations, cores):
     us = ours.run("--engine", "processes", "--workload", "cpu", "--tasks", tasks, "--iterations", iterations,
                   "--cpus", cores, trace=bool(cores))
     fig = {"wall_s": (py["wall_s"], us["wall_s"]), "cpu_s": (py["cpu_s"], us["cpu_s"])}
+    if not cores:
+        # The counting alone, one after another in one process, on both sides: ours / python3 here is
+        # the calibration's error; what the processes add beyond it is their start, pipes and exit.
+        py_seq = small_case("sequential", tasks, iterations)["cpu_s"]
+        us_seq = ours.run("--engine", "sequential", "--workload", "cpu", "--tasks", tasks,
+                          "--iterations", iterations)["cpu_s"]
+        fig["sequential_cpu_s"] = (py_seq, us_seq)
+        fig["cpu_ms_per_process_beyond_counting"] = ((py["cpu_s"] - py_seq) * 1e3 / tasks,
+                                                     (us["cpu_s"] - us_seq) * 1e3 / tasks)
     if cores:
         fig["time_slices"] = (py["involuntary_switches"], core_turns(us["trace"]))
     return fig
@@ -368,10 +407,14 @@ QUICK_SKIP = ("10,000",)
 
 UNITS = {"wall_s": "wall (s)", "cpu_s": "CPU (s)", "cpu_ms_per_request": "CPU per request (ms)",
          "cpu_us_per_task": "CPU per coroutine (us)", "peak_rss_mb": "peak RSS (MB)",
-         "io_latency_median_ms": "median request latency (ms)", "max_loop_lag_s": "max loop lag (s)",
+         "io_latency_median_ms": "median request latency (ms)",
+         "io_latency_p90_ms": "request latency, 90th percentile (ms) [ours: from the trace]",
+         "io_latency_max_ms": "request latency, max (ms) [ours: from the trace]", "max_loop_lag_s": "max loop lag (s)",
          "start_loop_s": "Thread.start() loop (s)",
          "main_thread_gil_s": "main thread held the GIL (s) [py: its CPU time]",
          "forced_switches": "forced GIL switches (drop requests)", "other_cpu_s": "other programs' CPU (s)",
+         "sequential_cpu_s": "CPU of the same counts, sequential (s) [the calibration]",
+         "cpu_ms_per_process_beyond_counting": "CPU per process beyond the counting (ms)",
          "time_slices": "time slices [py: involuntary switches; ours: turns on the core lane]",
          "max_loop_lag_counts": "max loop lag (in counts)", "tick_lag_max_ms": "worst tick lag while counting (ms)",
          "tick_lag_median_ms": "median tick lag while counting (ms)"}
@@ -468,6 +511,7 @@ def main():
                 calibrated = (f"{float(fields[1]):.1f} ns per loop iteration, asyncio: step {float(fields[2]) / 1e3:.1f} us,"
                               f" stream read {float(fields[3]) / 1e3:.0f} us" +
                               (f", connection {float(fields[4]) / 1e3:.0f} us" if len(fields) > 4 else "") +
+                              (f" ({float(fields[6]) / 1e3:.0f} us of it in the first step)" if len(fields) > 6 else "") +
                               (f" and {float(fields[5]) / 1024:.1f} KB held while open" if len(fields) > 5 else ""))
 
     version = python3("-c", "import sys; print(sys.version.split()[0], sys.executable)").strip()

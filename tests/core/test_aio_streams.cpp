@@ -233,3 +233,113 @@ TEST(Streams, AnOpenConnectionHoldsWhatCPythonsHolds) {
 }
 
 } // namespace
+
+namespace {
+
+// CPython's dict: the keys table gather's arg_to_fut allocates for n awaitables
+// (Objects/dictobject.c, 3.11: 32-byte header, 1-8 byte indices, 24-byte entries, 2/3 usable).
+TEST(PythonHeap, GathersTableIsCPythonsDict) {
+    EXPECT_EQ(PythonHeap::dict_table_bytes(0), 32u + 8 + 5 * 24);
+    EXPECT_EQ(PythonHeap::dict_table_bytes(5), 32u + 8 + 5 * 24);
+    EXPECT_EQ(PythonHeap::dict_table_bytes(6), 32u + 16 + 10 * 24);
+    EXPECT_EQ(PythonHeap::dict_table_bytes(5461), 32u + 8192 * 2 + 5461 * 24);
+    // python3 here, 6000 requests: gather's dict freed as a 299,008-byte mapping (gdb, munmap).
+    EXPECT_EQ(PythonHeap::dict_table_bytes(6000), 32u + 16384 * 2 + 10922 * 24);
+    EXPECT_EQ(PythonHeap::mapping_bytes(PythonHeap::dict_table_bytes(6000)), 299'008u);
+}
+
+// glibc's dynamic mmap threshold: a 256 KiB bytes object gets its own mapping until a larger
+// mapped block has been freed; freeing smaller ones (or heap blocks) changes nothing.
+TEST(PythonHeap, AReadBufferIsMappedUntilALargerMappedBlockIsFreed) {
+    constexpr size_t kReadBytes = 33 + 256 * 1024;
+    PythonHeap heap;
+    EXPECT_TRUE(heap.mapped(kReadBytes));
+    heap.freed(100 * 1024);                         // below the threshold: a heap block
+    heap.freed(PythonHeap::dict_table_bytes(5461)); // 147 KB: mapped, the threshold rises to it
+    EXPECT_TRUE(heap.mapped(kReadBytes));
+    EXPECT_FALSE(heap.mapped(140 * 1024));
+    heap.freed(PythonHeap::dict_table_bytes(5462)); // 295 KB
+    EXPECT_FALSE(heap.mapped(kReadBytes));
+    heap.freed(64 << 20); // above glibc's 32 MiB ceiling: the threshold stays
+    EXPECT_FALSE(heap.mapped(kReadBytes));
+    EXPECT_TRUE(heap.mapped(300 * 1024));
+}
+
+// Issue 18.2 at scale: python3 pays a mapping for each stream read (mmap, mremap, munmap: 1000
+// requests, 1000 mremaps) until gather's table of more than 5461 awaitables has been freed (6000
+// requests: none); at 10,000 requests its reads cost 8 us, at 1000 ~80 us (strace, thread time).
+// Ours made every read from one scratch buffer and charged the mapping's cost as calibrated
+// Python instead: at 10,000 requests each read cost ~30 times CPython's, and the replies waited
+// behind them (median request latency 2.7 times python3's). Structure: which reads are mapped.
+uint64_t mapped_reads(uint16_t port, int requests, int gathered_before) {
+    EventLoop loop; // with the Python costs: the mapping is one of them
+    auto one = [port]() -> Coro<void> {
+        Connection conn = co_await open_connection(port);
+        conn.writer->write("1000 64\n");
+        co_await conn.writer->drain();
+        co_await conn.reader->readexactly(64);
+        conn.writer->close();
+    };
+    auto main = [&]() -> Coro<void> {
+        if (gathered_before > 0) {
+            std::vector<std::shared_ptr<Future<void>>> done;
+            for (int i = 0; i < gathered_before; ++i) {
+                done.push_back(make_future<void>(loop));
+                done.back()->set_result();
+            }
+            co_await gather(loop, std::move(done));
+        }
+        std::vector<Coro<void>> coros;
+        for (int i = 0; i < requests; ++i)
+            coros.push_back(one());
+        co_await gather(loop, std::move(coros));
+    };
+    run(loop, main());
+    const uint64_t mapped = loop.stats().mapped_reads;
+    loop.close();
+    return mapped;
+}
+
+TEST(Streams, AReadPaysForAFreshMappingWhileCPythonsWould) {
+    net::SlowServer server;
+    std::string error;
+    ASSERT_TRUE(server.start(&error)) << error;
+    EXPECT_EQ(mapped_reads(server.port(), 20, 0), 20u);
+    EXPECT_EQ(mapped_reads(server.port(), 20, 5461), 20u);
+    EXPECT_EQ(mapped_reads(server.port(), 20, 5462), 0u);
+}
+
+} // namespace
+
+namespace {
+
+// python3 3.11 spends most of a connection's Python in the task's first step, before the connect
+// (StreamReader, the protocol, create_connection up to sock_connect: here ~70 % of it, measured by
+// the calibration's probe; at 10,000 requests its first steps took 1.49 s of 3.0 s of CPU); the
+// transport, protocol and streams are made after it. Ours spent all of it once connected, so a
+// large run's first iteration was short and its third long. Structure: the Python iterations the
+// loop spent by the end of the first step.
+TEST(Streams, TheConnectionsSetUpIsSpentInTheFirstStep) {
+    net::SlowServer server;
+    std::string error;
+    ASSERT_TRUE(server.start(&error)) << error;
+    const Calibration& c = calibration();
+    EventLoop loop; // with the Python costs
+    const uint16_t port = server.port();
+    auto task = create_task(loop, [](uint16_t p) -> Coro<void> { co_await open_connection(p); }(port));
+    loop.run_once(); // the task's first step: open_connection up to the connect
+    const double spent = double(loop.stats().python_iterations);
+    const double step = double(int64_t(c.asyncio_step_iterations + 0.5));
+    const double setup = double(int64_t(c.asyncio_connection_setup_iterations + 0.5));
+    std::printf(
+        "[ info ] first step: %.0f Python iterations (a step %.0f, the connection's set-up %.0f of its "
+        "%.0f; %s)\n",
+        spent, step, setup, c.asyncio_connection_iterations, c.source.c_str());
+    EXPECT_GT(setup, 0.3 * c.asyncio_connection_iterations) << "the calibration has no set-up part";
+    EXPECT_GE(spent, step + setup - 1);
+    EXPECT_LE(spent, step + setup + 1);
+    task->cancel();
+    loop.close();
+}
+
+} // namespace

@@ -527,8 +527,7 @@ TEST_F(ProcessPoolTest, ForkserverWorkersCountInTheRunsCpuTimeAndPeakRss) {
     Recorder recorder;
     RunStats stats(recorder);
     const TaskParams count = cpu_params(int64_t(200e6 / calibration().python_ns_per_iteration));
-    auto one_worker = [&](StartMethod method, const TaskParams& params,
-                          std::shared_ptr<const std::vector<uint8_t>> payload = nullptr) {
+    auto one_worker = [&](StartMethod method, const TaskParams& params, SharedBytes payload = nullptr) {
         PoolOptions options;
         options.max_workers = 1;
         options.method = method;

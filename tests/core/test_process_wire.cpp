@@ -21,7 +21,7 @@ CallItem sample_call(size_t payload_bytes) {
     item.params.workload = WorkloadKind::Payload;
     item.params.iterations = 7;
     item.tasks = {3, 4, 5};
-    auto bytes = std::make_shared<std::vector<uint8_t>>(payload_bytes);
+    auto bytes = std::make_shared<Bytes>(payload_bytes);
     for (size_t i = 0; i < bytes->size(); ++i)
         (*bytes)[i] = uint8_t(i * 31 + 7);
     item.payload = bytes;
@@ -64,7 +64,7 @@ TEST(ProcessWire, ResultsAndEventsRoundTrip) {
     result.results[0].value = 111;
     result.results[1].task = 2;
     result.results[1].value = 222;
-    result.results[1].payload = std::make_shared<const std::vector<uint8_t>>(std::vector<uint8_t>{1, 2, 3});
+    result.results[1].payload = std::make_shared<const Bytes>(Bytes{1, 2, 3});
     auto [rh, rb] = split(encode_result(5, result));
     EXPECT_EQ(rh.sender, 5);
     const auto back = decode_result(rh, rb);
@@ -73,7 +73,7 @@ TEST(ProcessWire, ResultsAndEventsRoundTrip) {
     EXPECT_EQ(back->results[0].value, 111u);
     EXPECT_FALSE(back->results[0].payload);
     ASSERT_TRUE(back->results[1].payload);
-    EXPECT_EQ(*back->results[1].payload, (std::vector<uint8_t>{1, 2, 3}));
+    EXPECT_EQ(*back->results[1].payload, (Bytes{1, 2, 3}));
 
     std::vector<Event> events(3);
     for (size_t i = 0; i < events.size(); ++i) {
