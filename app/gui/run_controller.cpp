@@ -35,7 +35,8 @@ quint64 RunController::start(const ExperimentSpec& spec) {
     last_summary_.spec = spec;
 
     auto runner = std::make_unique<Runner>();
-    if (!runner->start(spec)) {
+    // We drain every event into trace_ as it comes: the Runner need not copy and merge them again.
+    if (!runner->start(spec, nullptr, EventReader::Caller)) {
         const QString message = QString::fromStdString(runner->error());
         setBusy();
         emit failed(id, message.isEmpty() ? tr("The experiment could not start.") : message);
@@ -56,10 +57,12 @@ void RunController::stop() {
 
 void RunController::shutdown() {
     poll_.stop();
-    if (main_) main_->cancel();
-    if (baseline_) baseline_->cancel();
+    // Nobody reads these runs any more: their threads end as soon as the engines have stopped,
+    // without merging what they recorded (all of them stop together, then each is joined).
+    if (main_) main_->abandon();
+    if (baseline_) baseline_->abandon();
     for (auto& r : retiring_)
-        r->cancel();
+        r->abandon();
     // Runner's destructor joins its thread; every engine ends within 200 ms of a cancel.
     main_.reset();
     baseline_.reset();
@@ -68,7 +71,7 @@ void RunController::shutdown() {
 }
 
 void RunController::retire(std::unique_ptr<Runner> runner) {
-    runner->cancel();
+    runner->abandon(); // its summary and trace are never read
     retiring_.push_back(std::move(runner));
     poll_.start();
 }
@@ -98,6 +101,8 @@ void RunController::pollMain() {
 
     Summary summary = main_->wait();
     main_.reset();
+    // The events are all in trace_ now (drained after the run had ended): what they say.
+    Runner::sum_up_events(*trace_, trace_->end_ns(), summary);
     // The events grew by doubling: up to half the vector is spare room, and the finished run is
     // kept as it is (the history, the lab's timeline, replays) - a lock-heavy step's 3 M events sat in
     // 96 MB. Nothing holds a pointer into the events across this (views look them up when asked).
@@ -148,7 +153,8 @@ void RunController::startBaseline() {
     }
     spec.timeout_s = baseline_timeout_s_;
     auto runner = std::make_unique<Runner>();
-    if (!runner->start(spec)) return; // no speedup then; the summary says so
+    // Its events are dropped as they come (pollBaseline): only its wall time counts.
+    if (!runner->start(spec, nullptr, EventReader::Caller)) return; // no speedup then; the summary says so
     baseline_ = std::move(runner);
     baseline_clock_.start();
     poll_.start();

@@ -1,11 +1,17 @@
 // RunController: runs experiments for the window without ever blocking it.
 //
 // A clab::Runner executes the run on its own thread; a QTimer on the GUI thread drains the run's
-// Recorder into a Trace at ~40 Hz and announces the new events. When the run ends, the controller
-// emits finished(), then measures (or takes from its cache) the sequential baseline and emits
+// Recorder into a Trace at ~40 Hz and announces the new events. The Runner copies none of them
+// (EventReader::Caller): they are held once, and a run that ends, Stop or not, is summed up here
+// (Runner::sum_up_events) without the Runner copying and merging millions of events first. Then the
+// controller emits finished(), measures (or takes from its cache) the sequential baseline and emits
 // summaryUpdated() with the speedup. Every run has an id; anything arriving for an older id is
-// dropped. Stop cancels; a cancelled Runner is parked until its thread ended and then deleted, so
-// Run can be pressed again at once.
+// dropped. Stop cancels; a Runner replaced by the next run, or still going when the window closes,
+// is abandoned (Runner::abandon) and parked until its thread has ended, so Run can be pressed again
+// at once and the window closes as soon as the engines have stopped.
+//
+// Each run records at most its event budget (Runner::kDefaultEventBudget): a run that fills it
+// is stopped there, and its summary says why.
 #pragma once
 
 #include "baseline.h"

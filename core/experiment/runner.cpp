@@ -105,12 +105,13 @@ class Monitor {
 public:
     // `on_cancel` runs once, on the monitor thread, as soon as the run is stopped (the stop wakes it).
     Monitor(Recorder& recorder, std::vector<uint32_t> core_lanes, const StopSignal& stop, int64_t start_ns,
-            double timeout_s, std::function<void()> on_cancel)
+            double timeout_s, uint64_t event_budget, std::function<void()> on_cancel)
         : recorder_(recorder)
         , core_lanes_(std::move(core_lanes))
         , stop_signal_(stop)
         , on_cancel_(std::move(on_cancel))
         , deadline_ns_(deadline_after(start_ns, timeout_s))
+        , event_budget_(event_budget)
         , wake_(stop, mutex_, cond_)
         , thread_([this] { loop(); }) {}
     ~Monitor() { stop(); }
@@ -123,6 +124,7 @@ public:
         if (thread_.joinable()) thread_.join();
     }
     bool timed_out() const { return timed_out_.load(); }
+    bool trace_full() const { return trace_full_.load(); }
 
 private:
     static constexpr int64_t kSampleNs = 50'000'000;
@@ -144,6 +146,10 @@ private:
         while (sleep_until_next_sample()) {
             if (now_ns() >= deadline_ns_ && !timed_out_.load()) {
                 timed_out_.store(true);
+                stop_signal_.request();
+            }
+            if (event_budget_ > 0 && !trace_full_.load() && recorder_.recorded() >= event_budget_) {
+                trace_full_.store(true);
                 stop_signal_.request();
             }
             if (on_cancel_ && stop_signal_.requested()) {
@@ -168,13 +174,31 @@ private:
     const StopSignal& stop_signal_;
     std::function<void()> on_cancel_; // only the monitor thread touches it
     const int64_t deadline_ns_;
+    const uint64_t event_budget_; // 0: none
     std::atomic<bool> timed_out_{false};
+    std::atomic<bool> trace_full_{false};
     std::mutex mutex_;
     std::condition_variable cond_;
     bool stop_ = false;
     StopSignal::Wake wake_;
     std::thread thread_; // last: starts after everything above is ready
 };
+
+// What a run stopped by its event budget says (the GUI's summary headline, the command line).
+std::string trace_full_message(uint64_t budget) {
+    char text[320];
+    std::snprintf(
+        text, sizeof text,
+        "stopped after %.3g million recorded events: one run keeps at most that many (%.0f MB), and "
+        "this one had filled them. Fewer tasks or iterations, or less slow motion, make a run that fits",
+        double(budget) / 1e6, double(budget) * double(sizeof(Event)) / 1048576.0);
+    return text;
+}
+
+// Summary::completed: not stopped, no deadlock (the events may tell of one), nothing broken or failed.
+bool ran_to_the_end(const Summary& s) {
+    return !s.cancelled && !s.deadlock && !s.broken && s.error.empty();
+}
 
 // Restricts the calling thread to the first `n` CPUs it may use; restores the old mask on scope exit.
 class Pinning {
@@ -241,11 +265,11 @@ Runner::Runner()
     , output_(std::make_unique<ProgramOutput>()) {}
 
 Runner::~Runner() {
-    cancel();
+    abandon(); // nobody can read what the run's thread would merge and sum up: don't wait for it
     if (thread_.joinable()) thread_.join();
 }
 
-bool Runner::start(const ExperimentSpec& spec, const StopSignal* follows) {
+bool Runner::start(const ExperimentSpec& spec, const StopSignal* follows, EventReader reader) {
     if (running_.load()) {
         error_ = "a run is already going";
         return false;
@@ -266,14 +290,20 @@ bool Runner::start(const ExperimentSpec& spec, const StopSignal* follows) {
         stop_ = stop;
     }
     finished_.store(false);
+    abandoned_.store(false);
     running_.store(true);
-    thread_ = std::thread([this, spec, stop] { body(spec, *stop); });
+    thread_ = std::thread([this, spec, stop, reader] { body(spec, *stop, reader); });
     return true;
 }
 
 void Runner::cancel() {
     std::lock_guard lock(stop_mutex_);
     if (stop_) stop_->request();
+}
+
+void Runner::abandon() {
+    abandoned_.store(true);
+    cancel();
 }
 
 const Summary& Runner::wait() {
@@ -288,7 +318,7 @@ bool Runner::finished() const {
     return finished_.load();
 }
 
-void Runner::body(ExperimentSpec spec, const StopSignal& stop) {
+void Runner::body(ExperimentSpec spec, const StopSignal& stop, EventReader reader) {
     Summary s;
     s.spec = spec;
     Recorder& recorder = *recorder_;
@@ -330,7 +360,7 @@ void Runner::body(ExperimentSpec spec, const StopSignal& stop) {
         // A thread blocked in a socket read cannot see the cancel flag: stopping the server closes
         // its connections, so every blocking request returns at once.
         net::SlowServer* const to_stop = server.get();
-        Monitor monitor(recorder, core_lanes, stop, start_ns, spec.timeout_s, [to_stop] {
+        Monitor monitor(recorder, core_lanes, stop, start_ns, spec.timeout_s, event_budget_, [to_stop] {
             if (to_stop) to_stop->stop();
         });
         {
@@ -357,19 +387,28 @@ void Runner::body(ExperimentSpec spec, const StopSignal& stop) {
         if (children_rss > children_rss_before) s.peak_rss_mb += double(children_rss) / 1024.0;
         if (monitor.timed_out() && s.error.empty() && !s.deadlock)
             s.error = "stopped after the time limit of " + std::to_string(spec.timeout_s) + " s";
+        if (monitor.trace_full() && s.error.empty() && !s.deadlock)
+            s.error = trace_full_message(event_budget_);
     }
     if (server) server->stop();
 
-    // Everything the engine recorded is published now (its threads have ended).
-    std::vector<Event> events;
-    recorder.snapshot(events);
+    // Everything the engine recorded is published now (its threads have ended). Merging and
+    // summing up millions of events takes seconds (much more under a sanitizer): an owner that
+    // abandoned the run does not want them, and must not wait for them (issue 19: a window closed
+    // after a Stop waited more than a minute for the merge of a 27-million-event run). A caller
+    // that reads the events itself (EventReader::Caller) sums them up itself: nothing to copy here.
     trace_.origin_ns = recorder.origin_ns();
     trace_.lanes = recorder.lanes();
-    trace_.append(std::move(events));
-    summarize_trace(trace_, std::max(trace_.end_ns(), start_ns), s);
-
+    std::vector<Event> events;
+    const bool merge = reader == EventReader::Runner;
+    if (merge && !abandoned_.load()) recorder.snapshot(events);
     s.cancelled = stop.requested();
-    s.completed = !s.cancelled && !s.deadlock && !s.broken && s.error.empty();
+    if (merge && !abandoned_.load() && sort_by_time(events, &abandoned_)) {
+        trace_.append(std::move(events)); // sorted already: a scan, then a move
+        if (!abandoned_.load()) summarize_trace(trace_, std::max(trace_.end_ns(), start_ns), s);
+    }
+    s.completed = ran_to_the_end(s);
+    std::vector<Event>().swap(events); // an abandoned merge's events go now, not with the Runner
     summary_ = std::move(s);
     {
         // The run is over: its stop signal (an eventfd) goes with it; only this thread's copy is
@@ -392,6 +431,11 @@ Summary Runner::run(const ExperimentSpec& spec, Trace* trace_out, const StopSign
     Summary s = runner.wait(); // the run's stop follows `stop`: nothing to watch from here
     if (trace_out) *trace_out = runner.trace();
     return s;
+}
+
+void Runner::sum_up_events(const Trace& trace, int64_t end_ns, Summary& s) {
+    summarize_trace(trace, end_ns, s);
+    s.completed = ran_to_the_end(s);
 }
 
 Summary Runner::run_with_baseline(const ExperimentSpec& spec, Trace* trace_out, const StopSignal* stop) {

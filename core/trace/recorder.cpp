@@ -154,4 +154,12 @@ uint64_t Recorder::dropped() const {
     return n;
 }
 
+uint64_t Recorder::recorded() const {
+    std::lock_guard lock(mutex_);
+    uint64_t n = 0;
+    for (const auto& buffer : buffers_)
+        n += buffer->published();
+    return n;
+}
+
 } // namespace clab

@@ -159,6 +159,9 @@ public:
     // anything, so it does not disturb the reader that drains: the Runner's summary uses this.
     size_t snapshot(std::vector<Event>& out) const;
     uint64_t dropped() const;
+    // Any thread: how many events have been published so far, drained or not (the Runner's event
+    // budget reads it every sample).
+    uint64_t recorded() const;
     int64_t origin_ns() const noexcept { return origin_ns_; }
 
     // The calling thread's buffer for this recorder (created on first use).

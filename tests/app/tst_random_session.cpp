@@ -35,6 +35,7 @@
 #include "process_memory.h"
 #include "test_settings.h"
 #include "tests/core/proc_counts.h"
+#include "tests/stop_share.h"
 
 #include <QAction>
 #include <QApplication>
@@ -574,6 +575,39 @@ private slots:
         QVERIFY(lab->controller()->sharedTrace() != trace);
         QCOMPARE(trace->events.size(), events);
         QCOMPARE(classroom->history()->latest()->trace.get(), lab->controller()->sharedTrace().get());
+    }
+
+    // Issue 19: seed 7 under ASan stalled for more than a minute when the window went: its run had
+    // been stopped but was still merging 27 million events. Closing the window while a lock-heavy
+    // run records millions of events a second takes a small share of the time the run went
+    // (tests/stop_share.h): the run is abandoned, nothing is merged.
+    void theWindowClosesPromptlyDuringARunOfMillionsOfEvents() {
+        ExperimentSpec spec;
+        spec.engine = EngineKind::Threads;
+        spec.workload = WorkloadKind::Counter;
+        spec.lock = true;
+        spec.update = CounterUpdate::Call;
+        spec.tasks = 3;
+        spec.iterations = 10'000'000'000LL; // only a stop (or the event budget) ends it
+        spec.timeout_s = 120;
+        size_t recorded = 0;
+        clab::testing::StopClock clock;
+        {
+            MainWindow w(cli::GuiOptions{});
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            gui::RunController* controller = w.lab()->controller();
+            controller->setBaselineEnabled(false);
+            QVERIFY(controller->start(spec) > 0);
+            QTest::qWait(int(clock.until_due().count()));
+            QTRY_VERIFY_WITH_TIMEOUT(controller->trace().events.size() > 1'000'000, 60'000);
+            recorded = controller->trace().events.size();
+            clock.ask();
+            w.close();
+        }
+        clock.stopped();
+        qInfo("window closed and destroyed: %s, %zu events", clock.describe().c_str(), recorded);
+        QVERIFY2(clock.quick(), clock.describe().c_str());
     }
 
     // Issue 17: the window's resident memory after many runs in one session. Each run lands in the

@@ -33,6 +33,19 @@ ExperimentSpec long_sleep_run() {
     s.timeout_s = 60;
     return s;
 }
+// A lock taken for every update of a shared counter: millions of events a second (lesson 8's Lock
+// step), and minutes of work, so only a stop ends it (or, after seconds, the Runner's event budget).
+ExperimentSpec eventful_run() {
+    ExperimentSpec s;
+    s.engine = EngineKind::Threads;
+    s.workload = WorkloadKind::Counter;
+    s.lock = true;
+    s.update = CounterUpdate::Call;
+    s.tasks = 3;
+    s.iterations = 10'000'000'000LL;
+    s.timeout_s = 120;
+    return s;
+}
 constexpr int kRunTimeoutMs = 60'000;
 
 bool same_segments(const std::vector<Segment>& a, const std::vector<Segment>& b) {
@@ -232,6 +245,47 @@ private slots:
         controller.reset(); // the destructor cancels and joins
         clock.stopped();
         qInfo("destroyed a running controller: %s", clock.describe().c_str());
+        QVERIFY2(clock.quick(), clock.describe().c_str());
+    }
+
+    // The controller reads every event as it comes (EventReader::Caller), so it sums a run up
+    // itself: the summary of a stopped run counts the events its trace holds, and the workers' time.
+    void aStoppedRunIsSummedUpFromTheControllersOwnTrace() {
+        RunController controller;
+        controller.setBaselineEnabled(false);
+        QSignalSpy finished(&controller, &RunController::finished);
+        int polls = 0;
+        connect(&controller, &RunController::eventsArrived, this, [&] { ++polls; });
+        QVERIFY(controller.start(eventful_run()) > 0);
+        QTRY_VERIFY_WITH_TIMEOUT(polls >= 3, 10'000);
+        controller.stop();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kRunTimeoutMs);
+        const auto summary = finished.at(0).at(1).value<Summary>();
+        QVERIFY(summary.cancelled);
+        QVERIFY(!summary.completed);
+        QVERIFY(summary.events > 0);
+        QCOMPARE(summary.events, uint64_t(controller.trace().events.size()));
+        QCOMPARE(int(summary.workers.size()), eventful_run().tasks + 1); // MainThread and the threads
+        QVERIFY(summary.workers[1].busy_s > 0);
+    }
+
+    // Issue 19: closing a window (destroying its controller) while a run records millions of events
+    // a second waited for the Runner to merge a copy of them all (more than a minute under ASan
+    // for 27 million). It now takes a small share of the time the run went (tests/stop_share.h).
+    void destroyingAControllerDuringARunOfMillionsOfEventsIsQuick() {
+        auto controller = std::make_unique<RunController>();
+        int polls = 0;
+        connect(controller.get(), &RunController::eventsArrived, this, [&] { ++polls; });
+        clab::testing::StopClock clock;
+        QVERIFY(controller->start(eventful_run()) > 0);
+        QTRY_VERIFY_WITH_TIMEOUT(polls >= 3, 10'000);
+        QTest::qWait(int(clock.until_due().count()));
+        const size_t recorded = controller->trace().events.size();
+        clock.ask();
+        controller.reset();
+        clock.stopped();
+        qInfo("destroyed: %s, %zu events", clock.describe().c_str(), recorded);
+        QVERIFY2(recorded > 100'000, "too few events to test anything");
         QVERIFY2(clock.quick(), clock.describe().c_str());
     }
 

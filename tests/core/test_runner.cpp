@@ -223,3 +223,107 @@ TEST(Runner, TheWaitingThreadSleepsUntilTheRunEnds) {
     EXPECT_TRUE(summary.completed) << summary.error;
     EXPECT_LT(after.ru_nvcsw - before.ru_nvcsw, 15) << "voluntary context switches while waiting";
 }
+
+// Issue 19: a window closed (or a run replaced) after a run had recorded millions of events waited
+// for the Runner's thread to merge and sum them up, more than a minute under ASan for 27 M events.
+// Destroying the Runner abandons the run: its thread ends once the engine has stopped, in a small
+// share of the time the run took to record them (tests/stop_share.h), however many there are.
+TEST(Runner, DestroyingARunOfMillionsOfEventsDoesNotWaitForTheirMerge) {
+    ExperimentSpec s;
+    s.engine = EngineKind::Threads;
+    s.workload = WorkloadKind::Counter;
+    s.lock = true; // every update takes the lock: ~3 M events a second in a normal build
+    s.update = CounterUpdate::Call;
+    s.tasks = 4;
+    s.iterations = 10'000'000'000LL; // only the stop ends it
+    uint64_t recorded = 0;
+    double ended_s = 0;
+    clab::testing::StopClock clock;
+    {
+        Runner runner;
+        ASSERT_TRUE(runner.start(s)) << runner.error();
+        // Read the events as the window does, keeping none (only the Runner's snapshot has them).
+        std::vector<Event> batch;
+        while (clock.until_due().count() > 0) {
+            std::this_thread::sleep_for(std::min(clock.until_due(), std::chrono::milliseconds(25)));
+            batch.clear();
+            recorded += runner.recorder().drain(batch);
+        }
+        clock.ask();
+        runner.abandon();
+        runner.wait();
+        ended_s = std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    } // ~Runner
+    clock.stopped();
+    const double freed_ms =
+        (std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count() -
+         ended_s) *
+        1e3;
+    EXPECT_GT(recorded, 100'000u) << "the run recorded too little to test anything";
+    EXPECT_TRUE(clock.quick()) << clock.describe() << ", " << recorded << " events recorded; the last "
+                               << freed_ms << " ms freed the Runner";
+    RecordProperty("events_recorded", std::to_string(recorded));
+    RecordProperty("abandon_ms", std::to_string(clock.stop_s() * 1e3));
+}
+
+// abandon() keeps the Runner usable: the next run starts at once and is merged and summed up.
+TEST(Runner, AfterAnAbandonedRunTheNextRunIsSummedUp) {
+    ExperimentSpec s;
+    s.engine = EngineKind::Threads;
+    s.workload = WorkloadKind::Counter;
+    s.lock = true;
+    s.tasks = 2;
+    s.iterations = 10'000'000'000LL;
+    Runner runner;
+    ASSERT_TRUE(runner.start(s)) << runner.error();
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    runner.abandon();
+    const Summary& abandoned = runner.wait();
+    EXPECT_TRUE(abandoned.cancelled);
+    EXPECT_TRUE(runner.trace().events.empty()); // nothing merged
+    s.iterations = 10'000;
+    ASSERT_TRUE(runner.start(s)) << runner.error();
+    const Summary& next = runner.wait();
+    EXPECT_TRUE(next.completed) << next.error;
+    EXPECT_GT(next.events, 0u);
+    EXPECT_EQ(next.events, runner.trace().events.size());
+    EXPECT_EQ(next.counter_value, 20'000);
+}
+
+// The event budget (issue 19): a run that records more events than its Runner allows is stopped
+// there, like a time limit, and its summary says why in a sentence a student can act on.
+TEST(Runner, ARunThatFillsItsEventBudgetIsStoppedAndSaysWhy) {
+    ExperimentSpec s;
+    s.engine = EngineKind::Threads;
+    s.workload = WorkloadKind::Counter;
+    s.lock = true;
+    s.update = CounterUpdate::Call; // millions of events a second
+    s.tasks = 4;
+    s.iterations = 10'000'000'000LL; // hours of work: only the budget ends it
+    Runner runner;
+    runner.set_event_budget(200'000);
+    ASSERT_TRUE(runner.start(s)) << runner.error();
+    const Summary& summary = runner.wait();
+    EXPECT_TRUE(summary.cancelled);
+    EXPECT_FALSE(summary.completed);
+    EXPECT_GE(summary.events, 200'000u);
+    EXPECT_NE(summary.error.find("0.2 million recorded events"), std::string::npos) << summary.error;
+    EXPECT_NE(summary.error.find("make a run that fits"), std::string::npos) << summary.error;
+    // A stop, not the end of the work: far from the counter's end.
+    EXPECT_LT(summary.counter_value, s.iterations);
+}
+
+TEST(Runner, NoEventBudgetMeansNone) {
+    ExperimentSpec s;
+    s.engine = EngineKind::Threads;
+    s.workload = WorkloadKind::Counter;
+    s.lock = true;
+    s.tasks = 2;
+    s.iterations = 200'000;
+    Runner runner;
+    runner.set_event_budget(0);
+    ASSERT_TRUE(runner.start(s)) << runner.error();
+    const Summary& summary = runner.wait();
+    EXPECT_TRUE(summary.completed) << summary.error;
+    EXPECT_EQ(summary.counter_value, 400'000);
+}
