@@ -37,8 +37,7 @@ TEST(TraceSort, MergesTheRunsOfADrainStably) {
     for (const size_t runs : {1, 2, 3, 7, 16, 33}) {
         std::vector<Event> events = drained_runs(runs, 1000, unsigned(runs));
         std::vector<Event> expected = events;
-        std::stable_sort(expected.begin(), expected.end(),
-                         [](const Event& a, const Event& b) { return a.t_ns < b.t_ns; });
+        std::stable_sort(expected.begin(), expected.end(), event_before);
         ASSERT_TRUE(sort_by_time(events));
         ASSERT_EQ(events.size(), expected.size());
         for (size_t i = 0; i < events.size(); ++i) {
