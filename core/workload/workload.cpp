@@ -158,6 +158,12 @@ bool Workload::counter(PyThread& t) {
     const uint32_t quarter = std::max(1u, steps / 4);
     PyLock* lock = spec_.lock ? &locks_->lock(0) : nullptr;
     int64_t until_slow_tick = 1024;
+    int64_t made = 0; // added to counter_updates_ on every way out (a plain local: no shared line)
+    struct AddOnExit {
+        std::atomic<int64_t>& total;
+        const int64_t& made;
+        ~AddOnExit() { total.fetch_add(made, std::memory_order_relaxed); }
+    } add_on_exit{counter_updates_, made};
     for (int64_t i = 0; i < spec_.iterations; ++i) {
         // `with lock:` - entering calls __enter__ without an eval-breaker check (BEFORE_WITH), so a
         // switch inside the block can only come from the call to f() in the call form.
@@ -177,6 +183,7 @@ bool Workload::counter(PyThread& t) {
         if (call) t.check_point(); // CALL f(): checked at f's RESUME, between read and write
         t.spin(quarter);
         counter_.store(value + 1, std::memory_order_relaxed); // STORE_GLOBAL counter
+        ++made;
         t.spin(quarter);
         if (lock) {
             t.spin(steps); // __exit__ runs before the lock is free
@@ -249,8 +256,10 @@ void Workload::finish(Summary& summary, uint32_t main_lane) {
     if (spec_.workload == WorkloadKind::Counter) {
         summary.counter_expected = int64_t(spec_.tasks) * spec_.iterations;
         summary.counter_value = counter_.load();
+        // Lost: made, then overwritten by another thread's stale write (equal to expected - value
+        // for a run that completed; a stopped run never made the rest).
         summary.lost_updates =
-            uint64_t(std::max<int64_t>(0, summary.counter_expected - summary.counter_value));
+            uint64_t(std::max<int64_t>(0, counter_updates_.load() - summary.counter_value));
         ctx_.recorder.record(main_lane, EventKind::CounterResult, uint64_t(summary.counter_value));
     }
     if (deadlock_detected()) {

@@ -68,6 +68,9 @@ private:
     RunContext& ctx_;
     StopSignal stop_; // follows the run's
     std::atomic<int64_t> counter_{0};
+    // The increments the threads really made (each thread adds its own when it leaves the loop): a
+    // stopped run did not lose the updates it never got to.
+    std::atomic<int64_t> counter_updates_{0};
     std::unique_ptr<LockTable> locks_;
     std::unique_ptr<DeadlockWatchdog> watchdog_;
     std::mutex latency_mutex_;
