@@ -26,6 +26,7 @@
 #include "classroom/classroom_controller.h"
 #include "classroom/run_history.h"
 #include "core/builtin_engines.h"
+#include "eventful_run.h"
 #include "gui/lab_panel.h"
 #include "gui/main_window.h"
 #include "gui/run_controller.h"
@@ -582,14 +583,7 @@ private slots:
     // run records millions of events a second takes a small share of the time the run went
     // (tests/stop_share.h): the run is abandoned, nothing is merged.
     void theWindowClosesPromptlyDuringARunOfMillionsOfEvents() {
-        ExperimentSpec spec;
-        spec.engine = EngineKind::Threads;
-        spec.workload = WorkloadKind::Counter;
-        spec.lock = true;
-        spec.update = CounterUpdate::Call;
-        spec.tasks = 3;
-        spec.iterations = 10'000'000'000LL; // only a stop (or the event budget) ends it
-        spec.timeout_s = 120;
+        const ExperimentSpec spec = clab::testing::eventful_run(); // only a stop ends it
         size_t recorded = 0;
         clab::testing::StopClock clock;
         {

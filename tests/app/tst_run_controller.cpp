@@ -2,6 +2,7 @@
 // of a second, drops stale runs, caches the sequential baseline, and never outlives itself.
 #include "core/builtin_engines.h"
 #include "core/trace/segments.h"
+#include "eventful_run.h"
 #include "gui/baseline.h"
 #include "gui/run_controller.h"
 #include "tests/stop_share.h"
@@ -33,19 +34,7 @@ ExperimentSpec long_sleep_run() {
     s.timeout_s = 60;
     return s;
 }
-// A lock taken for every update of a shared counter: millions of events a second (lesson 8's Lock
-// step), and minutes of work, so only a stop ends it (or, after seconds, the Runner's event budget).
-ExperimentSpec eventful_run() {
-    ExperimentSpec s;
-    s.engine = EngineKind::Threads;
-    s.workload = WorkloadKind::Counter;
-    s.lock = true;
-    s.update = CounterUpdate::Call;
-    s.tasks = 3;
-    s.iterations = 10'000'000'000LL;
-    s.timeout_s = 120;
-    return s;
-}
+using clab::testing::eventful_run;
 constexpr int kRunTimeoutMs = 60'000;
 
 bool same_segments(const std::vector<Segment>& a, const std::vector<Segment>& b) {
