@@ -73,7 +73,10 @@ void ClassroomController::buildActions() {
     make(QStringLiteral("replay"), tr("&Replay run"), QKeySequence(Qt::Key_F6),
          [this] { openReplay(selectedRun()); });
     make(QStringLiteral("pin"), tr("&Pin run for comparison"), QKeySequence(Qt::Key_P), [this] {
-        if (pinSelected() < 0) showError(tr("There is no run to pin yet: run the experiment first."));
+        if (!selectedRun())
+            showError(tr("There is no run to pin yet: run the experiment first."));
+        else
+            pinSelected();
     });
     make(QStringLiteral("bookmark"), tr("Add &bookmark…"), QKeySequence(Qt::Key_B),
          &ClassroomController::bookmarkDialog);
@@ -120,7 +123,7 @@ void ClassroomController::buildDock() {
         menu->setAttribute(Qt::WA_DeleteOnClose);
         menu->addAction(tr("Replay"), this, [this, run] { openReplay(run); });
         menu->addAction(tr("Pin for comparison"), this, [this, run] {
-            if (history_->rowOf(run) >= 0) pinned_->pin(run);
+            if (history_->rowOf(run) >= 0) pinRun(run);
         });
         menu->addAction(tr("Save…"), this, [this, run] { saveRunDialog(run); });
         menu->addAction(tr("Rename"), this, [this, run] {

@@ -213,10 +213,15 @@ bool ClassroomController::exportSummaries(const QString& path, QString& error) {
     return save_summary_csv(runs, path, error);
 }
 
-int ClassroomController::pinSelected() {
-    const RunPtr run = selectedRun();
+int ClassroomController::pinRun(const RunPtr& run) {
     if (!run) return -1;
     const int row = pinned_->pin(run);
+    if (row < 0) {
+        showError(tr("Compare shows %1 runs at most: unpin one first (right-click it in the Compare "
+                     "window's table).")
+                      .arg(CompareModel::kMaxPinned));
+        return -1;
+    }
     emit message(tr("Pinned “%1” for comparison (%2 pinned)").arg(run->name).arg(pinned_->rowCount()));
     return row;
 }

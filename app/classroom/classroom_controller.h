@@ -86,7 +86,10 @@ public:
     bool exportPlots(const QString& path, QString& error);
     bool exportTrace(const RunPtr& run, const QString& path, QString& error);
     bool exportSummaries(const QString& path, QString& error); // pinned runs, else the selected one
-    int pinSelected();                                         // row in the compare table, -1 if none
+    // Pins a run for comparison and says so; says why not if the table is full. Returns its row in
+    // the compare table, -1 if not pinned.
+    int pinRun(const RunPtr& run);
+    int pinSelected() { return pinRun(selectedRun()); }
     CompareWindow* openCompare();
     // The lab's "Run all" finished: pins exactly the newest `runs` runs (in the order they ran) and
     // opens the comparison.

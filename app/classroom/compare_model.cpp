@@ -41,6 +41,7 @@ int CompareModel::pin(const RunPtr& run) {
     if (!run) return -1;
     const int existing = int(runs_.indexOf(run));
     if (existing >= 0) return existing;
+    if (isFull()) return -1;
     const int row = int(runs_.size());
     beginInsertRows(QModelIndex(), row, row);
     runs_.append(run);

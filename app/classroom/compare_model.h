@@ -33,8 +33,14 @@ public:
 
     explicit CompareModel(QObject* parent = nullptr);
 
-    // Pins a run (no-op if already pinned). Returns its row.
+    // At most this many runs side by side. Every pinned run is a full timeline in the Compare window,
+    // drawn on the window's thread: eight fit the window (lesson 18 pins four), twenty big ones took
+    // seconds to open (a random session stalled there).
+    static constexpr int kMaxPinned = 8;
+
+    // Pins a run (no-op if already pinned). Returns its row; -1 if the table is full (kMaxPinned).
     int pin(const RunPtr& run);
+    bool isFull() const { return runs_.size() >= kMaxPinned; }
     void unpin(int row);
     void clear();
     bool isPinned(const RunPtr& run) const;

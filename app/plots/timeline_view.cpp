@@ -582,7 +582,10 @@ void TimelineView::set_legend_shown(bool on) {
     if (legend_shown_ == on) return;
     legend_shown_ = on;
     structure_dirty_ = true; // the legend is made, or dropped, with the axis rects (see rebuild())
-    replot_now();
+    // Drawn with the next refresh, not at once: a window that stacks many timelines hides every
+    // legend and then draws each view once (share_one_legend), and drawing it twice made opening
+    // Compare with many big pinned runs take seconds.
+    schedule_refresh();
 }
 
 uint64_t TimelineView::state_keys_shown() const {

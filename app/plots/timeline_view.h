@@ -87,7 +87,8 @@ public:
     int preferred_height(int max_lanes_per_view = INT_MAX) const;
     // A view is never shorter than this many lanes at a label's height each (more lanes scroll).
     static constexpr int kLabelledLanes = 16;
-    // Off: no legend of its own (the window shows one shared legend instead).
+    // Off: no legend of its own (the window shows one shared legend instead). Takes effect with the
+    // next refresh or replot_now().
     void set_legend_shown(bool on);
     // The lane states drawn (bit i: SegState i), for a shared legend.
     uint64_t state_keys_shown() const;

@@ -61,6 +61,25 @@ private slots:
         QCOMPARE(model.rowCount(), 0);
     }
 
+    // Eight runs side by side at most: a ninth is refused (a run already pinned still answers its row),
+    // and unpinning one makes room again.
+    void theTableHoldsAtMostEightRuns() {
+        CompareModel model;
+        QSignalSpy pinned(&model, &CompareModel::pinnedChanged);
+        QList<RunPtr> runs;
+        for (int i = 0; i < CompareModel::kMaxPinned + 1; ++i)
+            runs << make_run("threads", EngineKind::Threads, 1.0 + i);
+        for (int i = 0; i < CompareModel::kMaxPinned; ++i)
+            QCOMPARE(model.pin(runs[i]), i);
+        QVERIFY(model.isFull());
+        QCOMPARE(model.pin(runs.last()), -1);
+        QCOMPARE(model.rowCount(), CompareModel::kMaxPinned);
+        QCOMPARE(pinned.count(), CompareModel::kMaxPinned);
+        QCOMPARE(model.pin(runs[3]), 3);
+        model.unpin(0);
+        QCOMPARE(model.pin(runs.last()), CompareModel::kMaxPinned - 1);
+    }
+
     void figuresCompareFairly() {
         CompareModel model;
         model.pin(make_run("threads", EngineKind::Threads, 2.0));

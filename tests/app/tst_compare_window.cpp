@@ -5,9 +5,12 @@
 #include "classroom/run_record.h"
 #include "core/builtin_engines.h"
 #include "core/experiment/runner.h"
+#include "eventful_run.h"
 #include "lessons/step_spec.h"
 #include "plots/timeline_view.h"
 
+#include <QElapsedTimer>
+#include <QHash>
 #include <QTableView>
 #include <QTest>
 
@@ -111,6 +114,41 @@ private slots:
                 qobject_cast<plots::TimelineView*>(w)->replot_now();
             QVERIFY(window.grab().save(QDir(shots).filePath(QStringLiteral("compare.png"))));
         }
+    }
+
+    // A full table of big runs opens with each timeline drawn twice, not three times: once when it is
+    // made, once after its own legend is hidden for the shared one. (A random session stalled for a
+    // minute opening Compare over twenty pinned runs of a million events each.)
+    void aFullCompareDrawsEachTimelineOnlyTwice() {
+        ExperimentSpec spec = testing::eventful_run();
+        spec.timeout_s = 0.3; // a lock-heavy counter: about a million events in that time
+        auto big = std::make_shared<RunRecord>();
+        big->spec = spec;
+        big->summary = Runner::run(spec, &edit_trace(*big));
+        QVERIFY2(big->trace->events.size() > 10'000, qPrintable(QString::number(big->trace->events.size())));
+        CompareModel model;
+        for (int i = 0; i < CompareModel::kMaxPinned; ++i) {
+            auto run = std::make_shared<RunRecord>(*big); // the same events, as runs of one step are
+            run->name = QStringLiteral("run %1").arg(i + 1);
+            QCOMPARE(model.pin(run), i);
+        }
+        QHash<QCustomPlot*, int> drawings;
+        QElapsedTimer clock;
+        clock.start();
+        CompareWindow window(&model, [&drawings](QWidget* parent, const RunRecord& run) -> QWidget* {
+            auto* view = new plots::TimelineView(parent);
+            QObject::connect(view->plot(), &QCustomPlot::afterReplot, view->plot(),
+                             [&drawings, plot = view->plot()] { ++drawings[plot]; });
+            view->load_trace(run.trace);
+            view->replot_now(); // as the window's own factory does
+            return view;
+        });
+        qInfo("%d timelines of %zu events opened in %lld ms", CompareModel::kMaxPinned,
+              big->trace->events.size(), clock.elapsed());
+        QCOMPARE(window.timelines().size(), CompareModel::kMaxPinned);
+        QCOMPARE(drawings.size(), CompareModel::kMaxPinned);
+        for (auto it = drawings.cbegin(); it != drawings.cend(); ++it)
+            QCOMPARE(it.value(), 2);
     }
 };
 

@@ -54,6 +54,7 @@
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 #include <QThreadPool>
 #include <QTimer>
 #include <QWheelEvent>
@@ -276,6 +277,7 @@ class TestRandomSession : public QObject {
     QRandomGenerator rng_;
     bool verbose_ = false;
     bool in_action_ = false;
+    int action_loop_level_ = 0; // event loops running when the action began
     QElapsedTimer action_clock_;
     QElapsedTimer session_clock_;
     Watchdog* watchdog_ = nullptr;
@@ -686,13 +688,17 @@ private slots:
             w.show();
             QVERIFY(QTest::qWaitForWindowExposed(&w));
 
-            // A timer that fires inside an action that has lasted a while, with a modal dialog or
-            // a popup up, means something exec'd it from a slot (a nested event loop while runs
-            // stream): note it and end that loop.
+            // A timer that fires inside an action that has lasted a while, in an event loop deeper
+            // than the one the action began in, with a modal dialog or a popup up, means something
+            // exec'd it from a slot (a nested event loop while runs stream): note it and end that
+            // loop. The depth matters: QTest's key and mouse clicks process events themselves, so a
+            // menu the action popped up (QMenuBar's Alt+V, a context menu's popup()) is up while a
+            // slow moment of a busy run passes, without any nested loop.
             QTimer nested;
             nested.setInterval(50);
             connect(&nested, &QTimer::timeout, this, [this] {
                 if (!in_action_ || action_clock_.elapsed() < 300) return;
+                if (QThread::currentThread()->loopLevel() <= action_loop_level_) return;
                 QWidget* modal = QApplication::activePopupWidget();
                 // exec() makes a dialog application-modal; the window's own dialogs open() window-
                 // modal and return at once, so a window-modal one up during a slow action (a long
@@ -719,6 +725,7 @@ private slots:
                 int(std::clamp<quint64>(env_number("CLAB_RANDOM_RSS_EVERY", 500), 1, 1'000'000));
             for (int i = 1; i <= actions; ++i) {
                 in_action_ = true;
+                action_loop_level_ = QThread::currentThread()->loopLevel();
                 action_clock_.start();
                 randomAction(w);
                 watchdog.beat(i);
