@@ -537,6 +537,7 @@ class TestRandomSession : public QObject {
 private slots:
     void initTestCase() {
         apply_malloc_policy(); // as main() does: the memory figures are the app's
+        apply_gui_memory_policy();
         register_builtin_engines();
         QVERIFY(settings_dir_.isValid());
         QVERIFY(files_.isValid());
@@ -714,7 +715,7 @@ private slots:
             QVERIFY(classroom);
             QElapsedTimer clock;
             clock.start();
-            qInfo("RSS at the start: %.1f MB", rss_mb());
+            qInfo("RSS at the start: %.1f MB; %s", rss_mb(), qPrintable(held_line(*classroom->history())));
             const int rss_every =
                 int(std::clamp<quint64>(env_number("CLAB_RANDOM_RSS_EVERY", 500), 1, 1'000'000));
             for (int i = 1; i <= actions; ++i) {
