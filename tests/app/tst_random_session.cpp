@@ -370,6 +370,13 @@ class TestRandomSession : public QObject {
             return true;
         }
         say(QStringLiteral("%1 dialog %2").arg(chance(30) ? "accept" : "reject", dialog->windowTitle()));
+        // A file dialog accepted as it came saves under the name it offers, but in the session's
+        // own folder: not in the lessons folder or the working directory, where it did.
+        if (auto* files = qobject_cast<QFileDialog*>(dialog)) {
+            const QString offered = files->selectedFiles().value(0);
+            files->setDirectory(files_.path());
+            if (!offered.isEmpty()) files->selectFile(files_.filePath(QFileInfo(offered).fileName()));
+        }
         if (action_.startsWith(QLatin1String("accept")))
             dialog->accept();
         else
