@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
     if (const int rc = clab::cli::parse_gui_options(args, options); rc >= 0) return rc;
 
     QApplication app(argc, argv);
+    clab::apply_gui_memory_policy();
     clab::gui::startup_mark("qapp");
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/concurrency-lab.svg")));
     clab::MainWindow window(options);

@@ -1,5 +1,6 @@
 #include "memory_policy.h"
 
+#include <QPixmapCache>
 #include <cstdlib> // defines __GLIBC__ (via features.h) for the test below
 
 #ifdef __GLIBC__
@@ -20,6 +21,10 @@ void apply_malloc_policy() {
     // 2x the dynamic mmap threshold: up to 64 MiB kept per arena, one arena per engine thread).
     mallopt(M_TRIM_THRESHOLD, 1 << 20);
 #endif
+}
+
+void apply_gui_memory_policy() {
+    QPixmapCache::setCacheLimit(kPixmapCacheKb);
 }
 
 } // namespace clab

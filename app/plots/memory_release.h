@@ -1,7 +1,8 @@
 // Gives freed heap memory back to the system soon after a large part of a session's data went
-// (a run left the history, a timeline was dropped, a window closed). glibc keeps freed pages mapped
-// unless asked; RunController trims at each run's end, but what is freed between runs stayed
-// resident until the next one (47 MB in a random session, issue 19).
+// (a run left the history, a large timeline was dropped, a timeline view was destroyed: a replay or
+// compare window closed). glibc keeps freed pages mapped unless asked; RunController trims at each
+// run's end, but what is freed between runs stayed resident until the next one (47 MB in a random
+// session, issue 19).
 #pragma once
 
 namespace clab::plots {

@@ -96,7 +96,11 @@ TimelineView::TimelineView(QWidget* parent)
 }
 
 TimelineView::~TimelineView() {
-    if (model_.use_count() == 1 && model_->bytes_used() > kTrimAfterBytes) release_freed_memory_soon();
+    // Whatever its model: a view going (a replay or compare window closed, the compare rows
+    // rebuilt, a lesson's panes replaced) frees its plot's paint buffers and thousands of small
+    // plottables and items, scattered through the GUI heap; glibc kept those pages (10 MB after a
+    // random session's windows were closed, issue 19).
+    release_freed_memory_soon();
 }
 
 // --- feeding ------------------------------------------------------------------------------------

@@ -372,6 +372,13 @@ class TestRandomSession : public QObject {
             return true;
         }
         say(QStringLiteral("%1 dialog %2").arg(chance(30) ? "accept" : "reject", dialog->windowTitle()));
+        // A file dialog accepted as it came saves under the name it offers, but in the session's
+        // own folder: not in the lessons folder or the working directory, where it did.
+        if (auto* files = qobject_cast<QFileDialog*>(dialog)) {
+            const QString offered = files->selectedFiles().value(0);
+            files->setDirectory(files_.path());
+            if (!offered.isEmpty()) files->selectFile(files_.filePath(QFileInfo(offered).fileName()));
+        }
         if (action_.startsWith(QLatin1String("accept")))
             dialog->accept();
         else
@@ -539,6 +546,7 @@ class TestRandomSession : public QObject {
 private slots:
     void initTestCase() {
         apply_malloc_policy(); // as main() does: the memory figures are the app's
+        apply_gui_memory_policy();
         register_builtin_engines();
         QVERIFY(settings_dir_.isValid());
         QVERIFY(files_.isValid());
@@ -720,7 +728,7 @@ private slots:
             QVERIFY(classroom);
             QElapsedTimer clock;
             clock.start();
-            qInfo("RSS at the start: %.1f MB", rss_mb());
+            qInfo("RSS at the start: %.1f MB; %s", rss_mb(), qPrintable(held_line(*classroom->history())));
             const int rss_every =
                 int(std::clamp<quint64>(env_number("CLAB_RANDOM_RSS_EVERY", 500), 1, 1'000'000));
             for (int i = 1; i <= actions; ++i) {

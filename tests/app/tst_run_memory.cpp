@@ -16,14 +16,27 @@
 #include "plots/timeline_view.h"
 #include "process_memory.h"
 
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
 #include <QLabel>
 #include <QMainWindow>
 #include <QMenuBar>
+#include <QPixmapCache>
+#include <QProgressBar>
+#include <QPushButton>
 #include <QRandomGenerator>
+#include <QScrollBar>
 #include <QSignalSpy>
+#include <QSlider>
+#include <QSpinBox>
+#include <QStyleFactory>
 #include <QTest>
+#include <QVBoxLayout>
 #include <algorithm>
 #include <cstdio>
+#include <malloc.h>
+#include <memory>
 #include <unistd.h>
 
 using namespace clab;
@@ -86,6 +99,13 @@ RunPtr make_run(std::shared_ptr<const Trace> trace) {
     return run;
 }
 
+// The heap malloc has handed out and not had back (arenas and own mappings), MB: what is live,
+// whatever the allocator keeps around it.
+double heap_in_use_mb() {
+    const struct mallinfo2 mi = mallinfo2();
+    return double(mi.uordblks + mi.hblkhd) / 1048576.0;
+}
+
 size_t segments_of(const plots::TimelineModel& m) {
     return m.workers().segment_count() + m.cores().segment_count() + m.gil().segment_count() +
            m.loop().segment_count();
@@ -121,6 +141,7 @@ class TestRunMemory : public QObject {
 private slots:
     void initTestCase() {
         apply_malloc_policy(); // as main() does
+        apply_gui_memory_policy();
         register_builtin_engines();
     }
 
@@ -354,6 +375,78 @@ private slots:
                                 .arg(burst)));
         model.reset();
         QVERIFY(model.bytes_used() < 64 * 1024);
+    }
+
+    // Qt's style draws its frames, buttons, sliders and scroll bars from pixmaps cached per size
+    // and state (QPixmapCache): a window resized again and again, as a class does, caches one of
+    // each per size. The cache stays within the limit the memory policy sets (at Qt's default, 10
+    // MB, it filled up in a random session: issue 19).
+    void styledWidgetsDrawnAtManySizesKeepTheirPixmapCacheBounded() {
+        QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion"))); // the app's style here
+        QWidget window;
+        auto* layout = new QVBoxLayout(&window);
+        layout->addWidget(new QPushButton(QStringLiteral("Run")));
+        auto* combo = new QComboBox;
+        combo->addItems({QStringLiteral("threads"), QStringLiteral("processes")});
+        layout->addWidget(combo);
+        layout->addWidget(new QSlider(Qt::Horizontal));
+        layout->addWidget(new QScrollBar(Qt::Horizontal));
+        layout->addWidget(new QSpinBox);
+        layout->addWidget(new QCheckBox(QStringLiteral("lock")));
+        auto* progress = new QProgressBar;
+        progress->setValue(40);
+        layout->addWidget(progress);
+        window.resize(300, 300);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.grab();
+        const double before = heap_in_use_mb();
+        for (int i = 0; i < 400; ++i) {
+            window.resize(300 + 2 * i, 300 + i);
+            window.grab(); // lays out and paints at this size
+        }
+        const double grown = heap_in_use_mb() - before;
+        qInfo("heap in use %.1f MB before, %.1f MB more after drawing at 400 sizes (cache limit %d KB)",
+              before, grown, QPixmapCache::cacheLimit());
+        QVERIFY2(grown < double(kPixmapCacheKb) / 1024.0 + 2.0, qPrintable(QString::number(grown)));
+    }
+
+    // Closing a window of timelines (a replay, the compare window) frees its plots' paint buffers
+    // and thousands of small plot items in the middle of the GUI heap, below what the session
+    // allocated since: glibc keeps such pages unless asked. They go back to the system soon after
+    // (memory_release.h), whatever the size of the runs shown.
+    void aClosedWindowOfTimelinesGivesItsMemoryBack() {
+        const auto trace = gil_trace(20'000);
+        QVERIFY(trace->events.size() * sizeof(Event) < (size_t(4) << 20)); // a small run
+        auto window = std::make_unique<QWidget>();
+        auto* layout = new QVBoxLayout(window.get());
+        const double start = rss_mb();
+        for (int i = 0; i < 6; ++i) {
+            auto* view = new plots::TimelineView;
+            layout->addWidget(view);
+            view->load_trace(i % 2 ? trace : gil_trace(20'000 + i)); // some share a model, some not
+        }
+        window->resize(1300, 1800);
+        window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(window.get()));
+        for (plots::TimelineView* v : window->findChildren<plots::TimelineView*>())
+            v->replot_now();
+        window->grab();
+        const double open = rss_mb();
+        // The session goes on: what it allocates now lies above the window's memory in the heap.
+        std::vector<std::unique_ptr<QObject>> later;
+        for (int i = 0; i < 2000; ++i)
+            later.push_back(std::make_unique<QObject>());
+        window.reset();
+        QTest::qWait(1000); // past the release's delay
+        const double closed = rss_mb();
+        qInfo("RSS %.1f MB before the window, %.1f MB with it open, %.1f MB once closed", start, open,
+              closed);
+        QVERIFY2(open - start > 20, qPrintable(QString::number(open - start))); // the case was met
+        QVERIFY2(
+            closed - start < (open - start) / 8,
+            qPrintable(
+                QStringLiteral("%1 MB before, %2 MB open, %3 MB closed").arg(start).arg(open).arg(closed)));
     }
 
     // Runs of any size, one after another: the history holds at most its budget (the newest run
