@@ -4,6 +4,7 @@
 #include "core/experiment/runner.h"
 #include "core/net/slow_server.h"
 #include "core/trace/recorder.h"
+#include "core/trace/segments.h"
 #include "core/workload/calibration.h"
 #include "proc_counts.h"
 #include "tests/stop_share.h"
@@ -366,3 +367,43 @@ TEST(AsyncioEngine, RefusesWorkloadsItDoesNotHave) {
 }
 
 } // namespace
+
+// CPython's cyclic GC, modelled (core/aio/python_gc.h): every collection is a real stretch of the
+// loop's CPU, recorded on its lane as GcBegin..GcEnd inside the callback that allocated, and the
+// number of collections grows with the objects the program keeps alive.
+TEST(AsyncioGc, CollectionsAppearOnTheLoopLaneAndGrowWithTheTasks) {
+    auto collections_on_loop = [](int tasks, std::vector<uint64_t>* per_generation) {
+        Trace trace;
+        const Summary s = Runner::run(asyncio_spec(WorkloadKind::Sleep, tasks, 50), &trace);
+        EXPECT_TRUE(s.completed) << s.error;
+        uint32_t loop_lane = kNoLane;
+        for (const LaneInfo& lane : trace.lanes)
+            if (lane.kind == LaneKind::Loop) loop_lane = lane.id;
+        size_t begins = 0, ends = 0;
+        per_generation->assign(3, 0);
+        for (const Event& e : trace.events) {
+            if (e.kind == EventKind::GcBegin) {
+                EXPECT_EQ(e.lane, loop_lane);
+                ++begins;
+                ++(*per_generation)[e.arg & 0xFF];
+                EXPECT_GT(e.arg >> 8, 0u) << "a collection scans objects";
+            }
+            ends += e.kind == EventKind::GcEnd;
+        }
+        EXPECT_EQ(begins, ends);
+        // The timeline shows it: "garbage collector runs" segments on the loop lane.
+        const SegmentSet set = build_segments(trace, trace.end_ns());
+        size_t drawn = 0;
+        if (loop_lane < set.by_lane.size())
+            for (const Segment& seg : set.by_lane[loop_lane])
+                drawn += seg.state == SegState::GcCollect;
+        EXPECT_EQ(drawn, begins);
+        return begins;
+    };
+    std::vector<uint64_t> small, large;
+    const size_t few = collections_on_loop(300, &small);
+    const size_t many = collections_on_loop(3000, &large);
+    EXPECT_GE(few, 1u);
+    EXPECT_GE(many, 5 * few);
+    EXPECT_GE(large[1], 1u); // generation 1 every 11th young collection
+}
