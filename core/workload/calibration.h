@@ -51,8 +51,8 @@ inline constexpr double kMostAsyncioConnectionBytes = 1 << 20;
 // Young collections (generations 0 and 1: a thousand or so objects, mostly still in the cache)
 // and full ones (every tracked object of the program: cache misses) differ; measured by the
 // python3 probe (calibration.cpp), these defaults with CPython 3.11.7 on the development machine
-// (~31 ns and ~450 ns per object at 35 ns per iteration).
-inline constexpr double kDefaultGcYoungIterationsPerObject = 0.9;
+// (~60 ns and ~450 ns per object at 35 ns per iteration).
+inline constexpr double kDefaultGcYoungIterationsPerObject = 1.7;
 inline constexpr double kDefaultGcFullIterationsPerObject = 13;
 inline constexpr double kFewestStepsPerIteration = 8;
 inline constexpr double kMostStepsPerIteration = 200;
