@@ -38,6 +38,7 @@ constexpr std::array<QRgb, size_t(SegState::Count)> kStateRgb = {
     0xFF8B0000, // Deadlocked: dark red
     0xFF666677, // Busy: slate (when the worker is unknown)
     0xFF7F7F7F, // Joining: mid grey (waiting for others to end, not I/O)
+    0xFFAA66FF, // GcCollect: violet (CPython's garbage collector, inside a loop callback)
 };
 
 // Workers: Paul Tol's "muted" scheme, each nudged until it is far from every state colour
@@ -114,6 +115,8 @@ QString state_label(SegState state) {
         return TimelinePalette::tr("busy");
     case SegState::Joining:
         return TimelinePalette::tr("waiting (join)");
+    case SegState::GcCollect:
+        return TimelinePalette::tr("garbage collector runs");
     case SegState::Count:
         break;
     }

@@ -84,6 +84,7 @@ void EventLoop::call_soon(std::function<void()> fn, CallbackKind kind) {
     item.fn = std::move(fn);
     item.kind = kind;
     item.ready_ns = now_ns();
+    item.python_objects = python_objects(objects::kHandle);
     ready_.push_back(std::move(item));
 }
 
@@ -91,6 +92,7 @@ Handle EventLoop::call_soon_handle(std::function<void()> fn, CallbackKind kind) 
     auto state = std::make_shared<HandleState>();
     state->fn = std::move(fn);
     state->kind = kind;
+    state->python_objects = python_objects(objects::kHandle);
     ReadyItem item;
     item.handle = state;
     item.kind = kind;
@@ -104,6 +106,7 @@ void EventLoop::schedule_step(TaskCore* task) {
     item.task = task;
     item.kind = CallbackKind::TaskStep;
     item.ready_ns = now_ns();
+    item.python_objects = python_objects(objects::kHandle);
     ready_.push_back(std::move(item));
 }
 
@@ -119,6 +122,7 @@ TimerHandle EventLoop::call_at(int64_t when_ns, std::function<void()> fn, Callba
     state->when_ns = when_ns;
     state->in_heap = true;
     state->loop = this;
+    state->python_objects = python_objects(objects::kHandle);
     timers_.push_back(TimerEntry{when_ns, timer_seq_++, state});
     std::push_heap(timers_.begin(), timers_.end(), TimerLater{});
     return TimerHandle(std::move(state));
@@ -151,6 +155,7 @@ void EventLoop::drain_threadsafe_inbox() {
         item.fn = std::move(fn);
         item.kind = CallbackKind::Threadsafe;
         item.ready_ns = queued_ns;
+        item.python_objects = python_objects(objects::kHandle);
         ready_.push_back(std::move(item));
     }
 }
@@ -175,6 +180,7 @@ void EventLoop::add_reader(int fd, std::function<void()> fn) {
     watch.reader = std::make_shared<HandleState>();
     watch.reader->fn = std::move(fn);
     watch.reader->kind = CallbackKind::IoReady;
+    watch.reader->python_objects = python_objects(objects::kHandle);
     update_epoll(fd, watch);
 }
 
@@ -193,6 +199,7 @@ void EventLoop::add_writer(int fd, std::function<void()> fn) {
     watch.writer = std::make_shared<HandleState>();
     watch.writer->fn = std::move(fn);
     watch.writer->kind = CallbackKind::IoReady;
+    watch.writer->python_objects = python_objects(objects::kHandle);
     update_epoll(fd, watch);
 }
 
@@ -398,6 +405,25 @@ void EventLoop::load_python_costs() {
         std::clamp(c.asyncio_connection_setup_iterations, 0.0, c.asyncio_connection_iterations) + 0.5);
     connection_iterations_ = int64_t(c.asyncio_connection_iterations + 0.5) - connection_setup_iterations_;
     connection_bytes_ = size_t(c.asyncio_connection_bytes + 0.5);
+    gc_young_iterations_ = c.gc_young_iterations_per_object;
+    gc_full_iterations_ = c.gc_full_iterations_per_object;
+}
+
+PyObjects EventLoop::python_objects(uint32_t count) {
+    if (!options_.python_cost || count == 0) return {};
+    uint64_t born = 0;
+    const PythonGc::Collection due = gc_->allocate(count, &born);
+    if (due.generation >= 0) run_collection(due);
+    return PyObjects(gc_, count, born);
+}
+
+void EventLoop::run_collection(const PythonGc::Collection& collection) {
+    load_python_costs();
+    const double per_object =
+        collection.generation == PythonGc::kGenerations - 1 ? gc_full_iterations_ : gc_young_iterations_;
+    record(lane_, EventKind::GcBegin, uint64_t(collection.generation) | (collection.objects << 8));
+    spend_python_iterations(int64_t(double(collection.objects) * per_object + 0.5));
+    record(lane_, EventKind::GcEnd, uint64_t(collection.generation));
 }
 
 void EventLoop::spend_python_cost(bool reads) {

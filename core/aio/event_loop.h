@@ -32,6 +32,7 @@
 #include "core/trace/event.h"
 #include "core/trace/lane.h"
 #include "handle.h"
+#include "python_gc.h"
 #include "python_heap.h"
 
 #include <atomic>
@@ -157,6 +158,13 @@ public:
     // glibc's mmap threshold in CPython's process running this program: what a stream read's
     // fresh 256 KiB buffer costs (python_heap.h). Loop thread only.
     PythonHeap& python_heap() { return python_heap_; }
+    // `count` GC-tracked objects of the Python program come to life (they live as long as the
+    // returned group): CPython's collector counts them (python_gc.h) and, when a collection falls
+    // due at this allocation, runs it here, on the loop's thread, recorded as GcBegin..GcEnd and
+    // spending its traversal, calibrated per object against python3. An empty group without the
+    // Python costs.
+    PyObjects python_objects(uint32_t count);
+    const PythonGc& python_gc() const { return *gc_; }
     // Whether CPython's costs are paid at all (LoopOptions::python_cost), and a read that paid
     // for its buffer's mapping.
     bool python_cost() const { return options_.python_cost; }
@@ -177,8 +185,9 @@ private:
         std::shared_ptr<HandleState> handle; // a cancellable callback (timers, I/O, call_soon_handle)
         std::function<void()> fn;            // a plain callback
         CallbackKind kind = CallbackKind::Other;
-        int64_t ready_ns = 0; // when it became ready: queued, due, or its fd reported ready
-        bool reads = false;   // a reader's callback: a stream's _read_ready in CPython
+        int64_t ready_ns = 0;     // when it became ready: queued, due, or its fd reported ready
+        bool reads = false;       // a reader's callback: a stream's _read_ready in CPython
+        PyObjects python_objects; // a plain callback's or a task step's Handle in CPython
     };
     struct TimerEntry {
         int64_t when_ns;
@@ -212,6 +221,7 @@ private:
     void spend_python_cost(bool reads);
     void spend_python_iterations(int64_t iterations);
     void load_python_costs();
+    void run_collection(const PythonGc::Collection& collection);
     void drain_threadsafe_inbox();
     void update_epoll(int fd, FdWatch& watch);
     void enter_python(); // take the GIL (if there is one) for a stretch of loop iterations
@@ -255,7 +265,10 @@ private:
     int64_t connection_iterations_ = 0; // after the connect
     int64_t connection_setup_iterations_ = 0;
     size_t connection_bytes_ = 0;
+    double gc_young_iterations_ = 0; // per object a generation-0 or -1 collection scans
+    double gc_full_iterations_ = 0;  // per object a full (generation-2) collection scans
     PythonHeap python_heap_;
+    std::shared_ptr<PythonGc> gc_ = std::make_shared<PythonGc>();
     bool running_ = false;
     bool stopping_ = false;
     bool closed_ = false;

@@ -35,6 +35,7 @@ public:
     }
 
     void watch_children() {
+        python_objects_ = this->loop().python_objects(uint32_t(children_.size() * objects::kGatherChild));
         if (children_.empty()) return finish_with_results();
         std::weak_ptr<GatheringFuture> weak =
             std::static_pointer_cast<GatheringFuture>(this->shared_from_this());
@@ -69,6 +70,7 @@ private:
     }
 
     Children children_;
+    PyObjects python_objects_; // CPython's per child (python_gc.h)
     size_t finished_ = 0;
     bool cancel_requested_ = false;
 };

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "core/trace/event.h"
+#include "python_gc.h"
 
 #include <cstdint>
 #include <functional>
@@ -23,6 +24,7 @@ struct HandleState {
     int64_t when_ns = 0;
     bool in_heap = false;      // counted by the loop's cancelled-timer bookkeeping
     EventLoop* loop = nullptr; // to tell it a heap entry became garbage
+    PyObjects python_objects;  // CPython's Handle and its context (python_gc.h)
 };
 
 class Handle {

@@ -8,6 +8,7 @@ Coro<void> sleep_ns(int64_t delay_ns) {
         co_return;
     }
     EventLoop& loop = *EventLoop::current();
+    const PyObjects held = loop.python_objects(objects::kSleep); // until it wakes
     auto future = make_future<void>(loop);
     TimerHandle timer = loop.call_later(delay_ns, [future] {
         if (!future->done()) future->set_result(); // _set_result_unless_cancelled

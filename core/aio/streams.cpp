@@ -39,10 +39,11 @@ public:
     // the socket is closed, the memory CPython's connection holds (EventLoop::connection_bytes)
     // beyond what ours holds anyway (kOwnConnectionBytes): written through, so that it is resident
     // as CPython's objects are.
-    SocketTransport(EventLoop& loop, int fd)
+    SocketTransport(EventLoop& loop, int fd, PyObjects tracked)
         : loop_(loop)
         , fd_(fd)
-        , python_objects_(python_objects(loop.connection_bytes())) {}
+        , python_objects_(python_objects(loop.connection_bytes()))
+        , tracked_(std::move(tracked)) {}
     ~SocketTransport() { close(); }
     SocketTransport(const SocketTransport&) = delete;
     SocketTransport& operator=(const SocketTransport&) = delete;
@@ -87,6 +88,7 @@ public:
         if (fd_ < 0) return;
         loop_.remove_reader(fd_);
         loop_.remove_writer(fd_);
+        tracked_.free(objects::kConnectionFreedAtClose);
         if (loop_.closed()) {
             ::close(fd_);
             python_objects_.reset();
@@ -202,6 +204,7 @@ private:
     EventLoop& loop_;
     int fd_;
     std::shared_ptr<char[]> python_objects_; // shared: the deferred close takes it along
+    PyObjects tracked_;                      // the GC-tracked ones among them (python_gc.h)
     bool reading_ = false;
     std::string out_;
 };
@@ -309,6 +312,7 @@ Coro<Connection> open_connection(uint16_t port) {
     EventLoop& loop = *EventLoop::current();
     // open_connection's and create_connection's Python up to sock_connect, in this first step.
     loop.spend_connection_setup_cost();
+    PyObjects tracked = loop.python_objects(objects::kConnectionSetup);
     std::string error;
     bool in_progress = false;
     const int fd = net::connect_loopback(port, true, &in_progress, &error);
@@ -353,7 +357,8 @@ Coro<Connection> open_connection(uint16_t port) {
     // create_connection's Python from here on, the transport's, protocol's and streams' making
     // and, later, their close: spent now, in the step the connect woke.
     loop.spend_connection_cost();
-    auto transport = std::make_shared<SocketTransport>(loop, fd);
+    tracked.free(objects::kConnectionSetupFreed); // the connect's futures and callbacks
+    auto transport = std::make_shared<SocketTransport>(loop, fd, std::move(tracked));
     auto made = make_future<void>(loop);
     loop.call_soon([] {}); // protocol.connection_made (StreamReaderProtocol: sets up the streams)
     loop.call_soon([weak = std::weak_ptr<SocketTransport>(transport)] { // _add_reader

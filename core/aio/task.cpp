@@ -57,6 +57,7 @@ void TaskCore::start(std::coroutine_handle<> root, std::shared_ptr<FutureBase> s
         lane_ = rec->add_lane(LaneKind::Task, name_, loop_.lane());
         rec->record(lane_, EventKind::TaskBegin, number_);
     }
+    python_objects_ = loop_.python_objects(objects::kTask);
     loop_.register_task(std::move(self), this);
     loop_.schedule_step(this); // nothing runs until the creator yields
 }
@@ -86,6 +87,7 @@ void TaskCore::step() {
     loop_.note_step_outcome(future_.cancelled()   ? StepOutcome::Cancelled
                             : future_.exception() ? StepOutcome::Failed
                                                   : StepOutcome::Done);
+    python_objects_.free(objects::kTaskFreedWhenDone);
     loop_.unregister_task(this); // may destroy *this: nothing after this line
 }
 

@@ -18,6 +18,7 @@
 #pragma once
 
 #include "future.h"
+#include "python_gc.h"
 
 #include <coroutine>
 #include <exception>
@@ -171,6 +172,7 @@ private:
     uint64_t number_ = 0;
     size_t steps_ = 0;
     std::string name_;
+    PyObjects python_objects_; // CPython's Task, coroutine and what they hold (python_gc.h)
 };
 
 template <typename T> class Task final : public Future<T>, public TaskCore {

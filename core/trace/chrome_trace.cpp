@@ -51,6 +51,7 @@ bool is_instant(EventKind kind) {
     case EventKind::ExecutorDone:
     case EventKind::Marker:
     case EventKind::WorkerCrashed:
+    case EventKind::GcBegin: // arg: generation | objects scanned << 8 (the segment shows its time)
         return true;
     default:
         return false;

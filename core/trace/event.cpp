@@ -114,6 +114,10 @@ std::string_view kind_name(EventKind kind) noexcept {
         return "ready queue length";
     case EventKind::CallbackLag:
         return "callback lag";
+    case EventKind::GcBegin:
+        return "gc collection";
+    case EventKind::GcEnd:
+        return "gc collection ends";
     case EventKind::CoreUtilisation:
         return "core utilisation";
     case EventKind::Marker:

@@ -77,6 +77,10 @@ enum class EventKind : uint16_t {
     // At a callback's begin, on the loop lane: how long it waited since it became ready (a timer's
     // due time, call_soon, call_soon_threadsafe, select() reporting its fd); arg: ns. The loop lag.
     CallbackLag = 92,
+    // CPython's cyclic GC collects (modelled: core/aio/python_gc.h), on the loop lane inside the
+    // callback whose allocation triggered it. Begin's arg: generation | (objects scanned << 8).
+    GcBegin = 93,
+    GcEnd = 94, // arg: generation
 
     // --- machine ------------------------------------------------------------------------------
     CoreUtilisation = 100, // lane: a core lane; arg: busy per mille over the last sample period

@@ -86,6 +86,10 @@ Transition transition(const Event& e) noexcept {
         return push(SegState::Callback);
     case EventKind::CallbackEnd:
         return pop();
+    case EventKind::GcBegin:
+        return push(SegState::GcCollect);
+    case EventKind::GcEnd:
+        return pop();
     case EventKind::TaskStepBegin:
         return enter(SegState::TaskStep);
     case EventKind::TaskStepEnd: {
@@ -151,6 +155,8 @@ const char* seg_state_name(SegState state) noexcept {
         return "on this core";
     case SegState::Joining:
         return "waiting (join)";
+    case SegState::GcCollect:
+        return "garbage collector runs";
     case SegState::Count:
         break;
     }
@@ -169,6 +175,7 @@ bool occupies_core(SegState state) noexcept {
     case SegState::Serializing:
     case SegState::Deserializing:
     case SegState::Callback:
+    case SegState::GcCollect:
         return true;
     default:
         return false;

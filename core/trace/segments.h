@@ -29,6 +29,7 @@ enum class SegState : uint8_t {
     Deadlocked = 15, // waiting for a lock in a detected wait-for cycle
     Busy = 16,       // a core lane: a worker ran here (`who` says which)
     Joining = 17,    // waiting in join() for other threads or processes to end (not I/O)
+    GcCollect = 18,  // CPython's cyclic garbage collector runs (the event loop, inside a callback)
     Count
 };
 

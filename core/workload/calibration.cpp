@@ -50,8 +50,15 @@ namespace {
 // after them, per connection, minus one task step and minus socket + setblocking + connect made
 // bare. python3 3.11 here: about 70 % of the connection's cost; the rest (the transport, protocol
 // and streams once connected, and the close) comes after.
-// No single quotes inside: the script goes to `python3 -c '...'`.
-constexpr const char* kPythonProbe = R"PY(import asyncio, os, socket, time
+// And two for CPython's cyclic GC (core/aio/python_gc.h), per object a collection scans, in a fresh
+// fork that opens 2000 connections at once (an asyncio program's heap at scale, ~56,000 tracked
+// objects): the young collections (generations 0 and 1) the collector runs by itself meanwhile,
+// timed through gc.callbacks (their objects counted before the clock starts), their lower quartile
+// (the quiet moments, as the best of a few runs is elsewhere: a single collection is too short to trust
+// alone); and a full one once all are open (gc.collect(2): every object, the cache misses of a large heap),
+// the best of three. python3 3.11 here: ~60-100 ns and ~270-500 ns. No single quotes inside: the script goes
+// to `python3 -c '...'`.
+constexpr const char* kPythonProbe = R"PY(import asyncio, gc, os, resource, socket, time
 def f(n):
     count = 0
     for _ in range(n):
@@ -103,7 +110,7 @@ async def message_ns(pairs=200, rounds=10):
 def listener():
     srv = socket.socket()
     srv.bind(("127.0.0.1", 0))
-    srv.listen(1024)
+    srv.listen(4096)
     return srv
 def bare_connection_ns(n=200):
     srv = listener()
@@ -184,6 +191,57 @@ def held_in_child(connect, n=500):
     os.close(r)
     os.waitpid(pid, 0)
     return float(text)
+async def gc_ns(n):
+    srv = listener()
+    release, ready = asyncio.Event(), asyncio.Event()
+    opened = [0]
+    async def one():
+        r, w = await asyncio.open_connection(*srv.getsockname())
+        opened[0] += 1
+        if opened[0] == n:
+            ready.set()
+        await release.wait()
+        w.close()
+    young, started = [], [0, 0.0]
+    def watch(phase, info):
+        if info["generation"] == 2:
+            return
+        if phase == "start":
+            started[0] = sum(len(gc.get_objects(g)) for g in range(info["generation"] + 1))
+            started[1] = time.process_time()
+        elif started[0] > 100:
+            young.append((time.process_time() - started[1]) / started[0])
+    gc.callbacks.append(watch)
+    tasks = [asyncio.create_task(one()) for _ in range(n)]
+    await ready.wait()
+    gc.callbacks.remove(watch)
+    full = 1e9
+    for _ in range(3):
+        objects = len(gc.get_objects())
+        t = time.process_time()
+        gc.collect(2)
+        full = min(full, (time.process_time() - t) / objects)
+    release.set()
+    await asyncio.gather(*tasks)
+    srv.close()
+    young = sorted(young)[len(young) // 4] if young else full
+    return "%f %f" % (young * 1e9, full * 1e9)
+def gc_in_child(n=2000):
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = n + 100 if hard == resource.RLIM_INFINITY else min(hard, n + 100)
+    if soft != resource.RLIM_INFINITY and soft < want:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        os.write(w, asyncio.run(gc_ns(max(100, want - 100))).encode())
+        os._exit(0)
+    os.close(w)
+    text = os.read(r, 64)
+    os.close(r)
+    os.waitpid(pid, 0)
+    return [float(x) for x in text.split()]
 async def aio():
     step = min([await step_ns() for _ in range(3)])
     message = min([await message_ns() for _ in range(3)]) - step
@@ -191,17 +249,18 @@ async def aio():
     return (step, message, min(c[0] for c in connections) - 10 * step,
             min(c[1] for c in connections) - step)
 held = max(0.0, held_in_child(True) - held_in_child(False))
+gc_young, gc_full = gc_in_child()
 loop = min(loop_ns() for _ in range(40))
 step, message, connection, setup = asyncio.run(aio())
 print(loop, step, max(0.0, message - min(syscall_ns() for _ in range(3))),
       max(0.0, connection - min(bare_connection_ns() for _ in range(5))),
-      held, max(0.0, setup - min(bare_setup_ns() for _ in range(5))))
+      held, max(0.0, setup - min(bare_setup_ns() for _ in range(5))), gc_young, gc_full)
 )PY";
 
 // The cache's first word names its format, and the file's name carries it too (see
 // calibration_cache_path): a file of another format (version 1, "calibration", held only
 // "python_ns_per_iteration X") is never read, so python3 measures once for this format.
-constexpr std::string_view kCacheFormat = "clab-calibration-5";
+constexpr std::string_view kCacheFormat = "clab-calibration-6";
 constexpr off_t kLargestCacheFile = 4096;
 
 // A folder only this user may use: created 0700, or an existing one that is ours, not a symlink,
@@ -248,9 +307,10 @@ std::optional<PythonFigures> read_cache(const std::string& path) {
     text[n] = '\0';
     char format[64] = {};
     PythonFigures f;
-    if (std::sscanf(text, "%63s %lf %lf %lf %lf %lf %lf", format, &f.ns_per_iteration, &f.asyncio_step_ns,
-                    &f.asyncio_io_ns, &f.asyncio_connection_ns, &f.asyncio_connection_bytes,
-                    &f.asyncio_connection_setup_ns) != 7 ||
+    if (std::sscanf(text, "%63s %lf %lf %lf %lf %lf %lf %lf %lf", format, &f.ns_per_iteration,
+                    &f.asyncio_step_ns, &f.asyncio_io_ns, &f.asyncio_connection_ns,
+                    &f.asyncio_connection_bytes, &f.asyncio_connection_setup_ns, &f.gc_young_ns,
+                    &f.gc_full_ns) != 9 ||
         format != kCacheFormat)
         return std::nullopt;
     return f;
@@ -265,9 +325,9 @@ void write_cache(const CacheLocation& where, const std::string& path, const Pyth
     if (fd < 0) return;
     char text[256];
     const int len =
-        std::snprintf(text, sizeof text, "%s %.6g %.6g %.6g %.6g %.6g %.6g\n", kCacheFormat.data(),
+        std::snprintf(text, sizeof text, "%s %.6g %.6g %.6g %.6g %.6g %.6g %.6g %.6g\n", kCacheFormat.data(),
                       f.ns_per_iteration, f.asyncio_step_ns, f.asyncio_io_ns, f.asyncio_connection_ns,
-                      f.asyncio_connection_bytes, f.asyncio_connection_setup_ns);
+                      f.asyncio_connection_bytes, f.asyncio_connection_setup_ns, f.gc_young_ns, f.gc_full_ns);
     const bool written = len > 0 && ::write(fd, text, size_t(len)) == len;
     if (::close(fd) != 0 || !written || std::rename(temp.c_str(), path.c_str()) != 0) ::unlink(temp.c_str());
 }
@@ -292,7 +352,20 @@ bool plausible_asyncio(const PythonFigures& f) {
     return f.asyncio_step_ns / f.ns_per_iteration >= 2 && in_band(f.asyncio_step_ns) &&
            in_band(f.asyncio_io_ns) && in_band(f.asyncio_connection_ns) && f.asyncio_connection_bytes >= 0 &&
            f.asyncio_connection_bytes <= kMostAsyncioConnectionBytes &&
-           in_band(f.asyncio_connection_setup_ns);
+           in_band(f.asyncio_connection_setup_ns) && f.gc_young_ns > 0 && in_band(f.gc_young_ns) &&
+           f.gc_full_ns > 0 && in_band(f.gc_full_ns);
+}
+
+// python3's figures (ns) as our units: iterations of the loop it timed.
+void take_figures(Calibration& c, const PythonFigures& f) {
+    c.python_ns_per_iteration = f.ns_per_iteration;
+    c.asyncio_step_iterations = f.asyncio_step_ns / f.ns_per_iteration;
+    c.asyncio_io_iterations = f.asyncio_io_ns / f.ns_per_iteration;
+    c.asyncio_connection_iterations = f.asyncio_connection_ns / f.ns_per_iteration;
+    c.asyncio_connection_bytes = f.asyncio_connection_bytes;
+    c.asyncio_connection_setup_iterations = f.asyncio_connection_setup_ns / f.ns_per_iteration;
+    c.gc_young_iterations_per_object = f.gc_young_ns / f.ns_per_iteration;
+    c.gc_full_iterations_per_object = f.gc_full_ns / f.ns_per_iteration;
 }
 
 Calibration compute() {
@@ -307,24 +380,12 @@ Calibration compute() {
     } else if (!path.empty() && (cached = read_cache(path)) &&
                plausible_python_ns_per_iteration(cached->ns_per_iteration, c.ns_per_step) &&
                plausible_asyncio(*cached)) {
-        c.python_ns_per_iteration = cached->ns_per_iteration;
-        c.asyncio_step_iterations = cached->asyncio_step_ns / cached->ns_per_iteration;
-        c.asyncio_io_iterations = cached->asyncio_io_ns / cached->ns_per_iteration;
-        c.asyncio_connection_iterations = cached->asyncio_connection_ns / cached->ns_per_iteration;
-        c.asyncio_connection_bytes = cached->asyncio_connection_bytes;
-        c.asyncio_connection_setup_iterations =
-            cached->asyncio_connection_setup_ns / cached->ns_per_iteration;
+        take_figures(c, *cached);
         c.source = "cache " + path;
     } else if (measure_python(&measured) && plausible_asyncio(measured)) {
         // No cache, or one this machine cannot have produced (or of an older format): measure
         // again and replace it.
-        c.python_ns_per_iteration = measured.ns_per_iteration;
-        c.asyncio_step_iterations = measured.asyncio_step_ns / measured.ns_per_iteration;
-        c.asyncio_io_iterations = measured.asyncio_io_ns / measured.ns_per_iteration;
-        c.asyncio_connection_iterations = measured.asyncio_connection_ns / measured.ns_per_iteration;
-        c.asyncio_connection_bytes = measured.asyncio_connection_bytes;
-        c.asyncio_connection_setup_iterations =
-            measured.asyncio_connection_setup_ns / measured.ns_per_iteration;
+        take_figures(c, measured);
         c.source = "python3 (measured)";
         if (const auto where = cache_location(); where && !path.empty()) write_cache(*where, path, measured);
     } else {
@@ -345,7 +406,7 @@ bool plausible_python_ns_per_iteration(double python_ns_per_iteration, double ns
 std::string calibration_cache_path() {
     const auto where = cache_location();
     // A file per format: builds of an older format keep theirs and never take turns re-measuring.
-    return where ? where->dir + "/calibration-5" : std::string();
+    return where ? where->dir + "/calibration-6" : std::string();
 }
 
 bool measure_python(PythonFigures* figures, std::string* error) {
@@ -356,10 +417,11 @@ bool measure_python(PythonFigures* figures, std::string* error) {
     }
     PythonFigures f;
     const int fields =
-        fscanf(pipe, "%lf %lf %lf %lf %lf %lf", &f.ns_per_iteration, &f.asyncio_step_ns, &f.asyncio_io_ns,
-               &f.asyncio_connection_ns, &f.asyncio_connection_bytes, &f.asyncio_connection_setup_ns);
+        fscanf(pipe, "%lf %lf %lf %lf %lf %lf %lf %lf", &f.ns_per_iteration, &f.asyncio_step_ns,
+               &f.asyncio_io_ns, &f.asyncio_connection_ns, &f.asyncio_connection_bytes,
+               &f.asyncio_connection_setup_ns, &f.gc_young_ns, &f.gc_full_ns);
     const int status = pclose(pipe);
-    if (fields != 6 || status != 0 || !(f.ns_per_iteration > 1) || !(f.ns_per_iteration < 10'000)) {
+    if (fields != 8 || status != 0 || !(f.ns_per_iteration > 1) || !(f.ns_per_iteration < 10'000)) {
         if (error) *error = "python3 is not available or printed no figure";
         return false;
     }

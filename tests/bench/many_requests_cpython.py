@@ -18,14 +18,17 @@ when each callback entered it: about 0.3 us per callback (under 2 % of a request
 leaves the loop alone.
 
 Run: python3 tests/bench/many_requests_cpython.py threads|pool|asyncio [requests (1000)] [io_ms (100)]
-     [concurrency (0: all at once; asyncio: a Semaphore)] [runs (3)] [--json] [--no-lag] [--count-callbacks]
+     [concurrency (0: all at once; asyncio: a Semaphore)] [runs (3)] [--json] [--no-lag] [--count-callbacks] [--gc]
      --json prints one JSON object per run (tests/bench/side_by_side.py reads it).
+     --gc: the cyclic garbage collector's collections per generation during the run and their CPU
+     time (gc.callbacks: "start" .. "stop" of each, process_time), as gc_collections and gc_cpu_s.
      --count-callbacks (asyncio): the callbacks the loop ran per request, by function (queued
      ones that were cancelled before their turn, which _run_once skips, are not counted; what
      tests/core/test_aio_streams.cpp checks ours against)."""
 import asyncio
 import collections
 import concurrent.futures
+import gc
 import heapq
 import json
 import os
@@ -219,6 +222,22 @@ def run_asyncio(port, request, requests, concurrency, figures, measure_lag=True,
     return latencies
 
 
+class GcWatch:
+    """Counts CPython's automatic collections per generation and the CPU time they take."""
+
+    def __init__(self):
+        self.collections = [0, 0, 0]
+        self.cpu_s = 0.0
+        self.started = 0.0
+
+    def __call__(self, phase, info):
+        if phase == "start":
+            self.started = time.process_time()
+        else:
+            self.collections[info["generation"]] += 1
+            self.cpu_s += time.process_time() - self.started
+
+
 def percentile(values, fraction):
     """The value `fraction` of the way up the sorted values (0 for none): side_by_side.py takes ours
     the same way."""
@@ -248,8 +267,9 @@ if __name__ == "__main__":
     argv = sys.argv[1:]
     as_json = "--json" in argv
     count = "--count-callbacks" in argv
+    watch_gc = "--gc" in argv
     measure_lag = "--no-lag" not in argv or count
-    argv = [a for a in argv if a not in ("--json", "--no-lag", "--count-callbacks")]
+    argv = [a for a in argv if a not in ("--json", "--no-lag", "--count-callbacks", "--gc")]
     mode = argv[0] if len(argv) > 0 else "threads"
     requests = int(argv[1]) if len(argv) > 1 else 1000
     io_ms = float(argv[2]) if len(argv) > 2 else 100
@@ -264,13 +284,19 @@ if __name__ == "__main__":
         for _ in range(runs):
             figures = {}
             rss_before = rss_mb("VmRSS")
+            watch = GcWatch()
             wall0, cpu0 = time.perf_counter(), cpu_s()
+            if watch_gc:
+                gc.callbacks.append(watch)
             if mode == "asyncio":
                 latencies = run_asyncio(port, request, requests, concurrency, figures, measure_lag, count)
             else:
                 latencies = {"threads": run_threads, "pool": run_pool}[mode](port, request, requests, concurrency,
                                                                              figures)
             wall, cpu = time.perf_counter() - wall0, cpu_s() - cpu0
+            if watch_gc:
+                gc.callbacks.remove(watch)
+                figures.update(gc_collections=watch.collections, gc_cpu_s=watch.cpu_s)
             figures.update(wall_s=wall, cpu_s=cpu, peak_rss_mb=rss_mb("VmHWM"), rss_before_mb=rss_before,
                            io_latency_median_ms=statistics.median(latencies) * 1000 if latencies else 0.0,
                            io_latency_p90_ms=percentile(latencies, 0.9) * 1000,

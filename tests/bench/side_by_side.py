@@ -279,6 +279,19 @@ def request_latency_tail(trace):
     return latencies[min(len(latencies) - 1, int(0.9 * len(latencies)))], latencies[-1]
 
 
+def gc_figures(trace):
+    """From ours' trace of the asyncio engine: CPython's cyclic GC as our loop models it (core/aio/
+    python_gc.h): the collections per generation (the 'gc collection' marks, arg = generation |
+    objects << 8) and their time (the 'garbage collector runs' segments on the loop lane)."""
+    collections, seconds = [0, 0, 0], 0.0
+    for e in trace:
+        if e.get("ph") == "i" and e["name"] == "gc collection":
+            collections[e["args"]["arg"] & 0xFF] += 1
+        elif e.get("ph") == "X" and e["pid"] == 1 and e["name"] == "garbage collector runs":
+            seconds += e["dur"] / 1e6
+    return collections, seconds
+
+
 def core_turns(trace):
     """Handovers between processes on the core lanes ('on this core' segments of another process)."""
     turns, last = 0, {}
@@ -297,7 +310,8 @@ def core_turns(trace):
 
 def requests_case(ours, engine, requests, io_ms=100):
     py = python3_json(os.path.join(BENCH, "many_requests_cpython.py"),
-                      "asyncio" if engine == "asyncio" else "threads", requests, io_ms, 0, 1, "--json")
+                      "asyncio" if engine == "asyncio" else "threads", requests, io_ms, 0, 1, "--json",
+                      *(["--gc"] if engine == "asyncio" else []))
     us = ours.run("--engine", engine, "--workload", "net", "--tasks", requests, "--io-ms", io_ms,
                   trace=requests > 1)
     fig = {"wall_s": (py["wall_s"], us["wall_s"]),
@@ -311,6 +325,10 @@ def requests_case(ours, engine, requests, io_ms=100):
             p90, worst = request_latency_tail(us["trace"])
             fig["io_latency_p90_ms"] = (py["io_latency_p90_ms"], p90)
             fig["io_latency_max_ms"] = (py["io_latency_max_ms"], worst)
+            collections, gc_s = gc_figures(us["trace"])
+            for g in range(3):
+                fig[f"gc_collections_{g}"] = (py["gc_collections"][g], collections[g])
+            fig["gc_cpu_s"] = (py["gc_cpu_s"], gc_s)
     elif requests > 1:
         start_loop, held = thread_start_figures(us["trace"])
         fig["start_loop_s"] = (py["start_loop_s"], start_loop)
@@ -417,10 +435,13 @@ UNITS = {"wall_s": "wall (s)", "cpu_s": "CPU (s)", "cpu_ms_per_request": "CPU pe
          "cpu_ms_per_process_beyond_counting": "CPU per process beyond the counting (ms)",
          "time_slices": "time slices [py: involuntary switches; ours: turns on the core lane]",
          "max_loop_lag_counts": "max loop lag (in counts)", "tick_lag_max_ms": "worst tick lag while counting (ms)",
-         "tick_lag_median_ms": "median tick lag while counting (ms)"}
+         "tick_lag_median_ms": "median tick lag while counting (ms)",
+         "gc_cpu_s": "CPU in the cyclic GC (s) [py: gc.callbacks; ours: its segments]"}
 
 
 def unit(metric):
+    if metric.startswith("gc_collections_"):
+        return f"GC collections of generation {metric[-1]} [ours: modelled]"
     if metric.startswith("worst_tick_late_ms_"):
         return f"worst tick late, {metric.rsplit('_', 1)[1]} (ms)"
     return UNITS.get(metric, metric)
@@ -512,7 +533,9 @@ def main():
                               f" stream read {float(fields[3]) / 1e3:.0f} us" +
                               (f", connection {float(fields[4]) / 1e3:.0f} us" if len(fields) > 4 else "") +
                               (f" ({float(fields[6]) / 1e3:.0f} us of it in the first step)" if len(fields) > 6 else "") +
-                              (f" and {float(fields[5]) / 1024:.1f} KB held while open" if len(fields) > 5 else ""))
+                              (f" and {float(fields[5]) / 1024:.1f} KB held while open" if len(fields) > 5 else "") +
+                              (f"; GC per object: young {float(fields[7]):.0f} ns, full {float(fields[8]):.0f} ns"
+                               if len(fields) > 8 else ""))
 
     version = python3("-c", "import sys; print(sys.version.split()[0], sys.executable)").strip()
     load_before = os.getloadavg()

@@ -748,3 +748,115 @@ TEST(EventLoop, CloseCancelsPendingTasksAndRunsTheirCleanup) {
 }
 
 } // namespace
+
+// --- CPython's cyclic GC as bookkeeping (python_gc.h) -------------------------------------------
+
+namespace gc_rule {
+
+// The generations of the collections that `allocations` objects allocated one at a time (all kept
+// alive) trigger from CPython 3.11's state at asyncio.run (counts 40, 6, 3).
+std::vector<int> collections_for(int allocations) {
+    std::vector<int> generations;
+    std::vector<PyObjects> alive;
+    auto shared = std::make_shared<PythonGc>();
+    for (int i = 0; i < allocations; ++i) {
+        uint64_t born = 0;
+        const PythonGc::Collection c = shared->allocate(1, &born);
+        if (c.generation >= 0) generations.push_back(c.generation);
+        alive.emplace_back(shared, 1, born);
+    }
+    return generations;
+}
+
+} // namespace gc_rule
+
+TEST(AioGc, CollectionsFollowCPythonsThresholds) {
+    // threshold0 700: the count starts at 40, so the first collection comes at the 661st
+    // allocation (count 701) and then every 701 (each collection resets it).
+    EXPECT_TRUE(gc_rule::collections_for(660).empty());
+    ASSERT_EQ(gc_rule::collections_for(661).size(), 1u);
+    EXPECT_EQ(gc_rule::collections_for(661 + 700).size(), 1u);
+    EXPECT_EQ(gc_rule::collections_for(661 + 701).size(), 2u);
+    // Generation 1 when its count (6 at the start, +1 per generation-0 collection) exceeds 10: the
+    // 6th collection, then every 12th (11 generation-0 ones in between). Generation 2 when its
+    // count (3 at the start, +1 per generation-1 collection) exceeds 10: the collection after the
+    // 8th generation-1 one, at once the first time (no full collection has run yet, so
+    // long_lived_total is 0).
+    const std::vector<int> g = gc_rule::collections_for(661 + 700 * 100);
+    std::vector<int> expected;
+    int count1 = 6, count2 = 3;
+    for (size_t i = 0; i < g.size(); ++i) {
+        if (count2 > 10 && expected.end() == std::find(expected.begin(), expected.end(), 2)) {
+            expected.push_back(2);
+            count1 = count2 = 0;
+        } else if (count1 > 10) {
+            expected.push_back(1);
+            count1 = 0;
+            ++count2;
+        } else {
+            expected.push_back(0);
+            ++count1;
+        }
+    }
+    ASSERT_GE(std::count(g.begin(), g.end(), 2), 1);
+    // Up to the first full collection the sequence is exactly CPython's rule.
+    const auto first_full = size_t(std::find(g.begin(), g.end(), 2) - g.begin());
+    EXPECT_EQ(std::vector<int>(g.begin(), g.begin() + long(first_full) + 1),
+              std::vector<int>(expected.begin(), expected.begin() + long(first_full) + 1));
+    EXPECT_EQ(first_full, 5u + 1u + 7u * 12u); // 5 gen-0, 1 gen-1, 7 rounds of 11 + 1, the full one
+}
+
+TEST(AioGc, AFullCollectionWaitsForAQuarterMoreLongLivedObjects) {
+    auto gc = std::make_shared<PythonGc>();
+    std::vector<PyObjects> alive;
+    std::vector<std::pair<int, uint64_t>> fulls; // (index of the collection, objects it scanned)
+    int collections = 0;
+    uint64_t tracked_at_last_full = 0;
+    for (int i = 0; i < 2'000'000; ++i) {
+        uint64_t born = 0;
+        const PythonGc::Collection c = gc->allocate(1, &born);
+        alive.emplace_back(gc, 1, born);
+        if (c.generation < 0) continue;
+        ++collections;
+        if (c.generation == 2) {
+            // long_lived_pending >= long_lived_total / 4: the objects moved into generation 2 since
+            // the last full collection are at least a quarter of those it kept.
+            if (tracked_at_last_full > 0) {
+                EXPECT_GE(c.objects, tracked_at_last_full * 5 / 4 - 700 * 11);
+            }
+            fulls.emplace_back(collections, c.objects);
+            tracked_at_last_full = c.objects;
+        }
+    }
+    // Amortised: each full collection scans more than the one before, and they grow rarer.
+    ASSERT_GE(fulls.size(), 3u);
+    for (size_t i = 1; i < fulls.size(); ++i)
+        EXPECT_GT(fulls[i].second, fulls[i - 1].second);
+    EXPECT_GT(fulls.back().first - fulls[fulls.size() - 2].first, fulls[1].first - fulls[0].first);
+    EXPECT_EQ(gc->collections(2), fulls.size());
+}
+
+TEST(AioGc, FreedObjectsOffsetAllocationsAndLeaveTheirGeneration) {
+    auto gc = std::make_shared<PythonGc>();
+    const uint64_t start = gc->tracked();
+    // Objects that come and go (a handle run at once) never reach the threshold.
+    for (int i = 0; i < 100'000; ++i) {
+        uint64_t born = 0;
+        EXPECT_LT(gc->allocate(2, &born).generation, 0);
+        gc->free(2, born);
+    }
+    EXPECT_EQ(gc->tracked(), start);
+    // A group that survived a collection is freed from the generation it moved to.
+    std::vector<PyObjects> kept;
+    for (int i = 0; i < 800; ++i) {
+        uint64_t born = 0;
+        gc->allocate(1, &born);
+        kept.emplace_back(gc, 1, born);
+    }
+    EXPECT_EQ(gc->collections(0), 1u);
+    const uint64_t gen1 = gc->population(1);
+    kept.front().reset(); // born before the collection: it is in generation 1 now
+    EXPECT_EQ(gc->population(1), gen1 - 1);
+    kept.clear();
+    EXPECT_EQ(gc->tracked(), start);
+}
