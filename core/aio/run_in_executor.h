@@ -61,7 +61,11 @@ template <typename F> auto run_in_executor(EventLoop& loop, ThreadPoolExecutor& 
             } catch (...) {
                 outcome->error = std::current_exception();
             }
-            lp->call_soon_threadsafe([lp, future, job, outcome] {
+            // Both move to the loop's callback: the asyncio future (a loop-thread object) and the
+            // error it will hold are released on the loop's thread, never by this worker while the
+            // loop reads them (an exception's refcount lives in the unsanitized libstdc++, so
+            // ThreadSanitizer saw the worker free what the loop had just read).
+            lp->call_soon_threadsafe([lp, future = std::move(future), job, outcome = std::move(outcome)] {
                 lp->record(lp->lane(), EventKind::ExecutorDone, job);
                 if (future->done()) return; // cancelled meanwhile: the result is dropped
                 if (outcome->error) {

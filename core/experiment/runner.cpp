@@ -128,34 +128,66 @@ public:
 
 private:
     static constexpr int64_t kSampleNs = 50'000'000;
+    // The event budget is looked at more often than the cores are sampled when a run nears it.
+    static constexpr int64_t kMinBudgetCheckNs = 1'000'000;
+    // Events per ns that no run records (bench_trace_recorder: 15-30 ns per event and thread, so
+    // at most ~0.1 on 2 cores; a GIL run records one thread at a time).
+    static constexpr double kFastestRecording = 0.1;
 
-    // Sleeps until the next sample is due (or the deadline, if sooner and still ahead); false once
-    // stop() was called.
-    bool sleep_until_next_sample() {
+    // Sleeps until `wake_ns` (or the deadline, if sooner and still ahead); false once stop() was
+    // called.
+    bool sleep_until(int64_t wake_ns) {
         const int64_t now = now_ns();
-        int64_t wake_ns = now + kSampleNs;
         if (!timed_out_.load() && deadline_ns_ > now) wake_ns = std::min(wake_ns, deadline_ns_);
         std::unique_lock lock(mutex_);
-        cond_.wait_for(lock, std::chrono::nanoseconds(wake_ns - now),
+        cond_.wait_for(lock, std::chrono::nanoseconds(std::max<int64_t>(0, wake_ns - now)),
                        [this] { return stop_ || (on_cancel_ && stop_signal_.requested()); });
         return !stop_;
     }
 
+    // Stops the run once it has recorded its budget; returns when to look again. A busy run records
+    // millions of events a second, so looking once a sample (50 ms) let it run far past a small
+    // budget. The next look is due when the run could have used half of what is left, at the rate
+    // it recorded since the last look or, if higher, kFastestRecording: a run's rate can jump
+    // between two looks (its threads past their start-up), so the observed rate alone is no
+    // bound. At least 1 ms, at most a sample apart: a run is stopped a millisecond or so of
+    // events past its budget, and one far from it is looked at once a sample. recorded() takes no
+    // lock, so a reader's long drain can't delay a look either.
+    int64_t check_budget(int64_t now) {
+        if (event_budget_ == 0 || trace_full_.load()) return now + kSampleNs;
+        const uint64_t recorded = recorder_.recorded();
+        if (recorded >= event_budget_) {
+            trace_full_.store(true);
+            stop_signal_.request();
+            return now + kSampleNs;
+        }
+        const double observed =
+            double(recorded - budget_seen_) / double(std::max<int64_t>(1, now - budget_seen_ns_));
+        budget_seen_ = recorded;
+        budget_seen_ns_ = now;
+        const double half_left_ns =
+            0.5 * double(event_budget_ - recorded) / std::max(observed, kFastestRecording);
+        return now + int64_t(std::clamp(half_left_ns, double(kMinBudgetCheckNs), double(kSampleNs)));
+    }
+
     void loop() {
         std::vector<CpuTimes> previous = read_proc_stat();
-        while (sleep_until_next_sample()) {
-            if (now_ns() >= deadline_ns_ && !timed_out_.load()) {
+        int64_t next_sample_ns = now_ns() + kSampleNs;
+        budget_seen_ns_ = now_ns();
+        int64_t next_budget_ns = check_budget(budget_seen_ns_);
+        while (sleep_until(std::min(next_sample_ns, next_budget_ns))) {
+            const int64_t now = now_ns();
+            if (now >= deadline_ns_ && !timed_out_.load()) {
                 timed_out_.store(true);
                 stop_signal_.request();
             }
-            if (event_budget_ > 0 && !trace_full_.load() && recorder_.recorded() >= event_budget_) {
-                trace_full_.store(true);
-                stop_signal_.request();
-            }
+            if (now >= next_budget_ns) next_budget_ns = check_budget(now);
             if (on_cancel_ && stop_signal_.requested()) {
                 on_cancel_();
                 on_cancel_ = nullptr;
             }
+            if (now < next_sample_ns) continue;
+            next_sample_ns = now + kSampleNs;
             std::vector<CpuTimes> current = read_proc_stat();
             for (size_t cpu = 0; cpu < core_lanes_.size() && cpu < current.size() && cpu < previous.size();
                  ++cpu) {
@@ -177,6 +209,8 @@ private:
     const uint64_t event_budget_; // 0: none
     std::atomic<bool> timed_out_{false};
     std::atomic<bool> trace_full_{false};
+    uint64_t budget_seen_ = 0; // recorded() at the last look at the budget (monitor thread only)
+    int64_t budget_seen_ns_ = 0;
     std::mutex mutex_;
     std::condition_variable cond_;
     bool stop_ = false;

@@ -116,48 +116,66 @@ size_t Recorder::lane_count() const {
 EventBuffer& Recorder::register_thread() {
     std::lock_guard lock(mutex_);
     buffers_.push_back(std::make_unique<EventBuffer>(pool_));
+    buffers_.back()->older_ = newest_.load(std::memory_order_relaxed);
+    newest_.store(buffers_.back().get(), std::memory_order_release);
     recorder_detail::ThreadCache& cache = recorder_detail::this_thread_cache();
     cache.recorder_id = id_;
     cache.buffer = buffers_.back().get();
     return *buffers_.back();
 }
 
+// The buffers registered so far, oldest first, without the lock: the list is append-only and its
+// buffers live as long as the Recorder. The reader's copies then run unlocked too, so a drain of
+// millions of events (whose fresh pages fault at ~13 µs each here: hundreds of ms) never keeps a
+// new thread's first event, or the monitor's, waiting on the lock.
+// One allocation (a thousand threads' buffers must not make a reader allocate ten times).
+std::vector<EventBuffer*> Recorder::all_buffers() const {
+    EventBuffer* const newest = newest_.load(std::memory_order_acquire);
+    size_t count = 0;
+    for (const EventBuffer* buffer = newest; buffer != nullptr; buffer = buffer->older())
+        ++count;
+    std::vector<EventBuffer*> all(count);
+    for (EventBuffer* buffer = newest; buffer != nullptr; buffer = buffer->older())
+        all[--count] = buffer;
+    return all;
+}
+
 size_t Recorder::drain(std::vector<Event>& out) {
-    std::lock_guard lock(mutex_);
+    const std::vector<EventBuffer*> buffers = all_buffers();
     uint64_t total = 0;
-    for (const auto& buffer : buffers_)
+    for (const EventBuffer* buffer : buffers)
         total += buffer->unread();
     out.reserve(out.size() + total);
     size_t n = 0;
-    for (auto& buffer : buffers_)
+    for (EventBuffer* buffer : buffers)
         n += buffer->drain_into(out);
     return n;
 }
 
 size_t Recorder::snapshot(std::vector<Event>& out) const {
-    std::lock_guard lock(mutex_);
+    const std::vector<EventBuffer*> buffers = all_buffers();
     uint64_t total = 0;
-    for (const auto& buffer : buffers_)
+    for (const EventBuffer* buffer : buffers)
         total += buffer->published();
     out.reserve(out.size() + total);
     size_t n = 0;
-    for (const auto& buffer : buffers_)
+    for (const EventBuffer* buffer : buffers)
         n += buffer->copy_published(out);
     return n;
 }
 
-uint64_t Recorder::dropped() const {
-    std::lock_guard lock(mutex_);
+uint64_t Recorder::dropped() const noexcept {
     uint64_t n = 0;
-    for (const auto& buffer : buffers_)
+    for (const EventBuffer* buffer = newest_.load(std::memory_order_acquire); buffer != nullptr;
+         buffer = buffer->older())
         n += buffer->dropped();
     return n;
 }
 
-uint64_t Recorder::recorded() const {
-    std::lock_guard lock(mutex_);
+uint64_t Recorder::recorded() const noexcept {
     uint64_t n = 0;
-    for (const auto& buffer : buffers_)
+    for (const EventBuffer* buffer = newest_.load(std::memory_order_acquire); buffer != nullptr;
+         buffer = buffer->older())
         n += buffer->published();
     return n;
 }

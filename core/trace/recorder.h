@@ -89,11 +89,17 @@ public:
     }
     static uint64_t chunk_begin(size_t chunk) noexcept;
 
+    // The buffer registered before this one (nullptr: the first): set once before the buffer is
+    // published, so the readers walk every buffer without the Recorder's lock (all_buffers()).
+    EventBuffer* older() const noexcept { return older_; }
+
 private:
+    friend class Recorder;
     bool next_chunk() noexcept;
     size_t copy_range(uint64_t from, uint64_t to, std::vector<Event>& out) const;
 
     ChunkPool& pool_;
+    EventBuffer* older_ = nullptr;
     std::array<std::atomic<Event*>, kMaxChunks> chunks_{};
     std::atomic<uint64_t> published_{0};
     std::atomic<uint64_t> dropped_{0};
@@ -152,16 +158,19 @@ public:
         return e;
     }
 
-    // Reader side (one reader at a time): moves newly published events of every buffer to `out`
-    // (unsorted: each buffer's events are in order, buffers are interleaved). Returns the count.
+    // The reader side takes no lock (see all_buffers()): writers never wait for a reader.
+    // One reader at a time: moves newly published events of every buffer to `out` (unsorted: each
+    // buffer's events are in order, buffers are interleaved). Returns the count.
     size_t drain(std::vector<Event>& out);
     // Copies every event published so far (all buffers, unsorted) to `out` without consuming
     // anything, so it does not disturb the reader that drains: the Runner's summary uses this.
     size_t snapshot(std::vector<Event>& out) const;
-    uint64_t dropped() const;
-    // Any thread: how many events have been published so far, drained or not (the Runner's event
-    // budget reads it every sample).
-    uint64_t recorded() const;
+    uint64_t dropped() const noexcept;
+    // Any thread: how many events have been published so far, drained or not. The Runner's event
+    // budget reads it while a reader drains (a window catching up with millions of events): when
+    // drains held the lock, waiting for one let a busy run overshoot its budget up to twice. It
+    // sums the writers' own published counts, so recording pays nothing for it.
+    uint64_t recorded() const noexcept;
     int64_t origin_ns() const noexcept { return origin_ns_; }
 
     // The calling thread's buffer for this recorder (created on first use).
@@ -174,12 +183,16 @@ public:
 
 private:
     EventBuffer& register_thread();
+    std::vector<EventBuffer*> all_buffers() const;
 
     const uint64_t id_; // unique per Recorder, so a stale thread-local cache can't alias a new one
     const int64_t origin_ns_;
-    ChunkPool pool_; // before buffers_: their chunks live in it
-    mutable std::mutex mutex_;
-    std::vector<std::unique_ptr<EventBuffer>> buffers_;
+    ChunkPool pool_;           // before buffers_: their chunks live in it
+    mutable std::mutex mutex_; // lanes_ and the registration of a buffer; readers take none
+    std::vector<std::unique_ptr<EventBuffer>> buffers_; // owns them
+    // The newest of buffers_, each linked to the one before (EventBuffer::older): the readers'
+    // lock-free way through them. Buffers live as long as the Recorder.
+    std::atomic<EventBuffer*> newest_{nullptr};
     std::vector<LaneInfo> lanes_;
 };
 

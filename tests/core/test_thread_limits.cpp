@@ -66,12 +66,18 @@ void expect_clean_refusal(const ExperimentSpec& spec, int spare) {
         << "3: completed despite the limit, 4: another error, 5/6: setup failed";
 }
 
+// The premise: every thread started is still alive when the one past the limit is started, so the
+// sleep must outlast all the starts. Each Thread.start() waits for the new thread to run (and
+// under ThreadSanitizer one took ~18 ms: 300 of them 5.4 s), so 50 ms sleepers ended as fast as
+// new ones began and never more than a few existed at once: the run completed within the limit.
+// A minute outlasts any start; the refusal stops the sleepers at once (Workload::fail), so a run
+// that hits the limit still ends in a fraction of a second.
 ExperimentSpec sleepers(EngineKind engine, int tasks) {
     ExperimentSpec s;
     s.engine = engine;
     s.workload = WorkloadKind::Sleep;
     s.tasks = tasks;
-    s.io_ms = 50;
+    s.io_ms = 60'000;
     s.io_count = 1;
     return s;
 }

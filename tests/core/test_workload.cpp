@@ -92,12 +92,18 @@ TEST(Counter, ALockMakesItExactWithVisibleLockWaits) {
     EXPECT_EQ(free.lost_updates, 0u);
 }
 
+// The premise of a deadlock: each thread holds its first lock when it asks for its second, so the
+// sleep in between must outlast the other thread's start. A start waits until the new thread runs
+// (Thread.start()); on a loaded 2-core machine under ThreadSanitizer that took tens of ms, and with
+// 20 ms the first thread had both locks and was done before the second began: no deadlock.
+constexpr double kDeadlockSleepMs = 200;
+
 TEST(Deadlock, OppositeOrderIsDetectedAndStopEndsIt) {
     ExperimentSpec s;
     s.engine = EngineKind::Threads;
     s.workload = WorkloadKind::Deadlock;
     s.tasks = 2;
-    s.io_ms = 20;
+    s.io_ms = kDeadlockSleepMs;
     Runner runner;
     clab::testing::StopClock clock;
     ASSERT_TRUE(runner.start(s)) << runner.error();
@@ -129,8 +135,8 @@ TEST(Deadlock, TimeoutEndsItToo) {
     s.engine = EngineKind::ThreadPool;
     s.workload = WorkloadKind::Deadlock;
     s.tasks = 2;
-    s.io_ms = 10;
-    s.timeout_s = 0.4;
+    s.io_ms = kDeadlockSleepMs;
+    s.timeout_s = 1.0; // past the sleep, the deadlock and the watchdog's two looks
     const Summary summary = Runner::run(s);
     EXPECT_TRUE(summary.deadlock);
     EXPECT_TRUE(summary.cancelled);
