@@ -5,9 +5,9 @@
 #include "classroom/run_record.h"
 #include "core/builtin_engines.h"
 #include "core/experiment/runner.h"
-#include "eventful_run.h"
 #include "lessons/step_spec.h"
 #include "plots/timeline_view.h"
+#include "tests/eventful_run.h"
 
 #include <QElapsedTimer>
 #include <QHash>

@@ -26,7 +26,6 @@
 #include "classroom/classroom_controller.h"
 #include "classroom/run_history.h"
 #include "core/builtin_engines.h"
-#include "eventful_run.h"
 #include "gui/lab_panel.h"
 #include "gui/main_window.h"
 #include "gui/run_controller.h"
@@ -36,6 +35,7 @@
 #include "process_memory.h"
 #include "test_settings.h"
 #include "tests/core/proc_counts.h"
+#include "tests/eventful_run.h"
 #include "tests/stop_share.h"
 
 #include <QAction>

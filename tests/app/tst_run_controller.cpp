@@ -2,9 +2,9 @@
 // of a second, drops stale runs, caches the sequential baseline, and never outlives itself.
 #include "core/builtin_engines.h"
 #include "core/trace/segments.h"
-#include "eventful_run.h"
 #include "gui/baseline.h"
 #include "gui/run_controller.h"
+#include "tests/eventful_run.h"
 #include "tests/stop_share.h"
 
 #include <QElapsedTimer>

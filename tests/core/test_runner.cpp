@@ -2,6 +2,7 @@
 // summary is filled from real measurements, bad specs are refused.
 #include "core/experiment/runner.h"
 #include "proc_counts.h"
+#include "tests/eventful_run.h"
 #include "tests/stop_share.h"
 
 #include <dirent.h>
@@ -293,13 +294,8 @@ TEST(Runner, AfterAnAbandonedRunTheNextRunIsSummedUp) {
 // The event budget (issue 19): a run that records more events than its Runner allows is stopped
 // there, like a time limit, and its summary says why in a sentence a student can act on.
 TEST(Runner, ARunThatFillsItsEventBudgetIsStoppedAndSaysWhy) {
-    ExperimentSpec s;
-    s.engine = EngineKind::Threads;
-    s.workload = WorkloadKind::Counter;
-    s.lock = true;
-    s.update = CounterUpdate::Call; // millions of events a second
+    ExperimentSpec s = clab::testing::eventful_run(); // hours of work: only the budget ends it
     s.tasks = 4;
-    s.iterations = 10'000'000'000LL; // hours of work: only the budget ends it
     Runner runner;
     runner.set_event_budget(200'000);
     ASSERT_TRUE(runner.start(s)) << runner.error();
@@ -319,13 +315,8 @@ TEST(Runner, ARunThatFillsItsEventBudgetIsStoppedAndSaysWhy) {
 // the window does. Before, this run recorded 1.9, 5.7 and 7.9 times its budget: the monitor's
 // first event waited on the lock while drains page-faulted their copies (up to 3.5 s here).
 TEST(Runner, ABusyRunStopsCloseToItsEventBudgetWhileAReaderDrains) {
-    ExperimentSpec s;
-    s.engine = EngineKind::Threads;
-    s.workload = WorkloadKind::Counter;
-    s.lock = true;
-    s.update = CounterUpdate::Call; // millions of events a second
+    ExperimentSpec s = clab::testing::eventful_run(); // only the budget ends it
     s.tasks = 4;
-    s.iterations = 10'000'000'000LL; // only the budget ends it
     constexpr uint64_t kBudget = 300'000;
     Runner runner;
     runner.set_event_budget(kBudget);

@@ -1,5 +1,5 @@
-// A run that records millions of events a second, for the tests of what the window does while
-// such a run goes or is stopped (issue 19).
+// A run that records millions of events a second, for the tests of what the window and the Runner
+// do while such a run goes, is stopped or fills its event budget (issue 19).
 #pragma once
 
 #include "core/experiment/spec.h"
