@@ -475,7 +475,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/controls_panel.cpp" line="+188"/>
+        <location filename="../../app/gui/controls_panel.cpp" line="+266"/>
         <source> one after another</source>
         <translation type="unfinished"></translation>
     </message>
@@ -501,7 +501,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+4"/>
+        <source>the step&apos;s code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 run by the real interpreter (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>each counting to %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -556,7 +566,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/sched/scheduler_window.cpp" line="+42"/>
+        <location filename="../../app/sched/scheduler_window.cpp" line="+54"/>
         <source>GIL (CPython 3.10+): switch only at eval-breaker checks</source>
         <translation type="unfinished"></translation>
     </message>
@@ -576,8 +586,53 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/editor/python_check.cpp" line="+63"/>
+        <location filename="../../app/editor/python_check.cpp" line="+68"/>
         <source>no %1 found (Debian package python3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>free-threaded build, GIL enabled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%1 did not answer in %2 s (a busy machine?)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/editor/interpreter_setting.cpp" line="+45"/>
+        <source>&apos;%1&apos; is not an executable file or a program on PATH</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>&apos;%1 --version&apos; did not answer: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>&apos;%1 --version&apos; answered &apos;%2&apos;, not Python 3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Python interpreter… (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+85"/>
+        <source>✓ %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>✗ %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/editor/program_run.cpp" line="+55"/>
+        <source>stopped</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -774,7 +829,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+30"/>
         <source>time on the clock, start to end</source>
         <translation type="unfinished"></translation>
     </message>
@@ -874,8 +929,8 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>longest a ready callback had to wait</source>
+        <location line="+6"/>
+        <source>latest the loop got to a timer or reply that was due</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -892,7 +947,7 @@
 <context>
     <name>TimelinePalette</name>
     <message>
-        <location filename="../../app/plots/palette.cpp" line="+74"/>
+        <location filename="../../app/plots/palette.cpp" line="+81"/>
         <source>running (holds the GIL)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -907,8 +962,8 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>forced switch: waits for a taker</source>
+        <location line="+4"/>
+        <source>dropped it, waits for a taker</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -981,16 +1036,31 @@
         <source>waiting (join)</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location line="+2"/>
+        <source>garbage collector runs</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>clab::MainWindow</name>
     <message>
-        <location filename="../../app/gui/main_window.cpp" line="+34"/>
+        <location filename="../../app/gui/main_window.cpp" line="+41"/>
         <source>Concurrency Lab</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+75"/>
+        <location line="+53"/>
+        <source>Lessons</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Every lesson and its steps; a mark shows the steps visited</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+34"/>
         <source>Ready</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1043,7 +1113,7 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+68"/>
+        <location line="+74"/>
         <source>%1 — Concurrency Lab</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1068,13 +1138,13 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window_actions.cpp" line="+69"/>
-        <location line="+131"/>
+        <location filename="../../app/gui/main_window_actions.cpp" line="+71"/>
+        <location line="+153"/>
         <source>&amp;Run</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-129"/>
+        <location line="-151"/>
         <source>Run the experiment (Space)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1144,7 +1214,37 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
+        <source>Zoom &amp;in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Larger text, code, plots and lanes (Ctrl+=)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Zoom &amp;out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Smaller text, code, plots and lanes (Ctrl+-)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Reset zoom</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The desktop&apos;s own size (Ctrl+0)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Reset &amp;layout</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1215,12 +1315,12 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+9"/>
         <source>&amp;Lesson</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+17"/>
         <source>&amp;Help</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1231,6 +1331,11 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
     </message>
     <message>
         <location line="+43"/>
+        <source>&amp;Reset zoom (%1%)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>About Concurrency Lab</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1240,12 +1345,12 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/gui/main_window_session.cpp" line="+119"/>
+        <location filename="../../app/gui/main_window_session.cpp" line="+162"/>
         <source>Open a lessons folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+27"/>
         <source>Progress of the whole course reset</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1268,7 +1373,7 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
 <context>
     <name>clab::classroom::ClassroomController</name>
     <message>
-        <location filename="../../app/classroom/classroom_actions.cpp" line="+61"/>
+        <location filename="../../app/classroom/classroom_actions.cpp" line="+63"/>
         <source>&amp;Save run…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1308,27 +1413,17 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>There is no run to pin yet: run the experiment first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Add &amp;bookmark…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>&amp;Lab only (presenter)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>In presenter mode: hide the lesson text so the lab fills the screen (L)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="+7"/>
         <source>Pin</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1339,12 +1434,12 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
     </message>
     <message>
         <location line="+1"/>
-        <location line="+32"/>
+        <location line="+34"/>
         <source>Replay</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-31"/>
+        <location line="-33"/>
         <source>Lab only (L)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1370,11 +1465,12 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
     </message>
     <message>
         <location line="+8"/>
+        <location line="+4"/>
         <source>Run history</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+16"/>
         <source>Pin for comparison</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1394,12 +1490,7 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
-        <source>The last %1 runs are kept (older ones leave, unless saved).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+9"/>
+        <location line="+30"/>
         <source>Run &amp;history</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1419,7 +1510,7 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+73"/>
         <source>There is no run to save yet: run the experiment first.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1440,7 +1531,7 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
     </message>
     <message>
         <location line="+7"/>
-        <location filename="../../app/classroom/classroom_controller.cpp" line="+132"/>
+        <location filename="../../app/classroom/classroom_controller.cpp" line="+152"/>
         <source>Open run</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1460,7 +1551,33 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/classroom/classroom_actions.cpp" line="+6"/>
+        <location filename="../../app/classroom/classroom_actions.cpp" line="-206"/>
+        <source>&amp;Lab only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Hide the lesson text so the lab fills the window (L)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>The runs of this session, newest last; Enter replays, F2 renames</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>The last %1 runs are kept, within %2 MB of recorded events (older ones leave, unless saved; the newest always stays). Held now: %3 MB.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+115"/>
+        <source>%1 already exists.
+Do you want to replace it?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+32"/>
         <source>Export plots</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1535,7 +1652,7 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/classroom/classroom_controller.cpp" line="-123"/>
+        <location filename="../../app/classroom/classroom_controller.cpp" line="-142"/>
         <source>Slow motion is not available in this build</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1550,7 +1667,7 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+81"/>
         <source>there is no run to save yet: run the experiment first</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1582,6 +1699,11 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
     </message>
     <message>
         <location line="+10"/>
+        <source>Compare shows %1 runs at most: unpin one first (right-click it in the Compare window&apos;s table).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Pinned “%1” for comparison (%2 pinned)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1599,7 +1721,7 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
 <context>
     <name>clab::classroom::CompareModel</name>
     <message>
-        <location filename="../../app/classroom/compare_model.cpp" line="+184"/>
+        <location filename="../../app/classroom/compare_model.cpp" line="+183"/>
         <source>Ran %1 s in slow motion (%2×); shown at normal speed.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1687,12 +1809,22 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
 <context>
     <name>clab::classroom::CompareWindow</name>
     <message>
-        <location filename="../../app/classroom/compare_window.cpp" line="+22"/>
+        <location filename="../../app/classroom/compare_window.cpp" line="+31"/>
         <source>Compare runs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+13"/>
+        <source>Pinned runs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The pinned runs&apos; figures side by side</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>Unpin</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1702,7 +1834,12 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+15"/>
+        <source>Timelines of the pinned runs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Pin a run (Run ▸ Pin run for comparison, or P), change a slider, run again and pin that one too: their timelines appear here on one time axis.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1720,7 +1857,7 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+24"/>
         <source>To the start (Home)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1750,7 +1887,12 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+2"/>
+        <source>Replay position</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Step through the events of every lane, or of one</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1776,6 +1918,16 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
     </message>
     <message>
         <location line="+18"/>
+        <source>Lanes at the cursor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The state of every lane at the replay cursor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Lane</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1785,7 +1937,37 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+80"/>
+        <location line="+18"/>
+        <source>One event forward</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>One event back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>To the start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>To the end</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Play slowly / pause</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Bookmark at the cursor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+58"/>
         <source>Bookmark</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1826,9 +2008,48 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
     </message>
 </context>
 <context>
+    <name>clab::classroom::RunBoth</name>
+    <message>
+        <location filename="../../app/classroom/run_both.cpp" line="+27"/>
+        <source>Run both: the engine run could not start: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Run both: running the step&apos;s experiment on its engine first…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Run both: the engine run did not finish (%1), so there is nothing to compare.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+20"/>
+        <source>stopped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-10"/>
+        <source>Run both: now your code in Python…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Run both: your code did not run (see the output), so there is nothing to compare.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Run both: your code did not finish cleanly (%1), so the runs were not pinned.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>clab::classroom::RunHistory</name>
     <message>
-        <location filename="../../app/classroom/run_history.cpp" line="+68"/>
+        <location filename="../../app/classroom/run_history.cpp" line="+75"/>
         <source> (stopped)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1841,7 +2062,7 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
 <context>
     <name>clab::classroom::SlowMotionControl</name>
     <message>
-        <location filename="../../app/classroom/slow_motion.cpp" line="+18"/>
+        <location filename="../../app/classroom/slow_motion.cpp" line="+54"/>
         <source>Slow motion</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1852,9 +2073,65 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
     </message>
 </context>
 <context>
+    <name>clab::editor</name>
+    <message>
+        <location filename="../../app/editor/fidelity.cpp" line="+26"/>
+        <source>%1 %2, python3 %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source> (engine/python3 %1×)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Wall time: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CPU: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>cores busy on average: engine %1, python3 %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>speedup: engine %1× against its sequential baseline; python3 has none (a real program has no sequential twin)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Measured in this run — </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source> Other programs were busy meanwhile, so the figures may be off.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>clab::editor::CodeEditor</name>
+    <message>
+        <location filename="../../app/editor/code_editor.cpp" line="+41"/>
+        <source>Python code</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>clab::editor::CodePanel</name>
     <message>
-        <location filename="../../app/editor/code_panel.cpp" line="+35"/>
+        <location filename="../../app/editor/code_panel.cpp" line="+39"/>
         <source>Run in Python</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1870,7 +2147,22 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
     </message>
     <message>
         <location line="+3"/>
-        <source>Reset to the lesson&apos;s code</source>
+        <source>Run both</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Run the step&apos;s experiment on its engine, then this code in Python, and open them side by side in Compare</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Reset</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reset to the lesson&apos;s code (your edits of this step are forgotten)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1884,23 +2176,43 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+21"/>
+        <source>Python…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Choose the interpreter Run in Python uses (remembered)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>The step&apos;s Python program; Ctrl+Enter runs it in Python, Tab indents, Esc moves on to the next control</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
         <source>Hint: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+43"/>
-        <location line="+96"/>
+        <location line="+5"/>
+        <source>Run the code in Python (in the code editor)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+90"/>
+        <location line="+186"/>
         <source> — **solved**</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-92"/>
+        <location line="-182"/>
         <source>Run and check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+29"/>
         <source># The reference solution (your code is unchanged):
 </source>
         <translation type="unfinished"></translation>
@@ -1915,11 +2227,64 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <source>Running the starting code first, to compare with…</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location line="+27"/>
+        <source>Running in %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>stopped: another run started</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>The step&apos;s Run: the lesson&apos;s code in %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+55"/>
+        <source> — the step&apos;s Run ran the lesson&apos;s code; Run in Python runs your edits</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>clab::editor::InterpreterDialog</name>
+    <message>
+        <location filename="../../app/editor/interpreter_setting.cpp" line="-60"/>
+        <source>Python interpreter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Run in Python uses this interpreter. Pick one found on PATH, or type or browse to a path.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Browse…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Choose a python interpreter</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>clab::editor::OutputPane</name>
     <message>
-        <location filename="../../app/editor/output_pane.cpp" line="+19"/>
+        <location filename="../../app/editor/output_pane.cpp" line="+17"/>
+        <source>Program output</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>What the program printed, its errors and its exit status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>The program&apos;s output appears here.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1940,48 +2305,32 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
     </message>
 </context>
 <context>
-    <name>clab::editor::PythonProcess</name>
-    <message>
-        <location filename="../../app/editor/python_process.cpp" line="+55"/>
-        <source>no interpreter &apos;%1&apos; found (install the Debian package python3, or choose one in Settings)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+10"/>
-        <source>cannot write the program to a temporary file: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+30"/>
-        <source>stopped</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+11"/>
-        <source>%1 could not be started: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>clab::editor::StepCode</name>
     <message>
-        <location filename="../../app/editor/step_code.cpp" line="+39"/>
+        <location filename="../../app/editor/step_code.cpp" line="+43"/>
+        <location line="+38"/>
         <source>Code</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-38"/>
+        <location line="+38"/>
         <source>Code %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="-29"/>
         <source>Exercise</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Exercise %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>*▸ The code is in the editor below (tab “%1”): change it and press Run in Python.*</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2021,7 +2370,7 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
 <context>
     <name>clab::gui::ControlsPanel</name>
     <message>
-        <location filename="../../app/gui/controls_panel.cpp" line="-213"/>
+        <location filename="../../app/gui/controls_panel.cpp" line="-293"/>
         <source>This step has nothing to adjust: press Run and watch.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2033,22 +2382,27 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <source>Dismiss</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location line="+1"/>
+        <source>Dismiss the message</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>clab::gui::LabPanel</name>
     <message>
-        <location filename="../../app/gui/lab_panel.cpp" line="+49"/>
+        <location filename="../../app/gui/lab_panel.cpp" line="+51"/>
         <source>Experiment</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+4"/>
-        <location line="+213"/>
+        <location line="+214"/>
         <source>Run</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-211"/>
+        <location line="-212"/>
         <source>Run the experiment (Space)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2093,7 +2447,7 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+44"/>
         <source>Running: %1…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2158,7 +2512,7 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+42"/>
         <source>No experiment in this step.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2166,7 +2520,17 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
 <context>
     <name>clab::gui::LatencyHistogram</name>
     <message>
-        <location filename="../../app/gui/latency_histogram.cpp" line="+59"/>
+        <location filename="../../app/gui/latency_histogram.cpp" line="+57"/>
+        <source>Latency histogram</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>How many calls took how long, GIL wait included</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>latency (ms), GIL wait included</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2200,7 +2564,17 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
 <context>
     <name>clab::gui::LessonNavigatorModel</name>
     <message>
-        <location filename="../../app/gui/lesson_navigator_model.cpp" line="+137"/>
+        <location filename="../../app/gui/lesson_navigator_model.cpp" line="+162"/>
+        <source>%1  %3/%4 solved · %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Exercises solved: %1 of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Visited; prediction answered</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2212,6 +2586,42 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
     <message>
         <location line="+1"/>
         <source>Not visited yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>clab::gui::OpenFileDialog</name>
+    <message>
+        <location filename="../../app/gui/open_file_dialog.cpp" line="+57"/>
+        <source>There is no folder “%1” in %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>There is no file “%1” in %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>“%1” is a file, not a folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Problem with the name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>“%1” already exists. %2 again to replace it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>clab::gui::PlotsTimeline</name>
+    <message>
+        <location filename="../../app/gui/timeline_pane.cpp" line="+26"/>
+        <source>Timeline (scrolls when it is taller than the pane)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2231,7 +2641,7 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
 <context>
     <name>clab::gui::RunController</name>
     <message>
-        <location filename="../../app/gui/run_controller.cpp" line="+37"/>
+        <location filename="../../app/gui/run_controller.cpp" line="+42"/>
         <source>The experiment could not start.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2239,14 +2649,25 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
 <context>
     <name>clab::gui::ShortcutsDialog</name>
     <message>
-        <location filename="../../app/gui/shortcuts_dialog.cpp" line="+36"/>
+        <location filename="../../app/gui/shortcuts_dialog.cpp" line="+45"/>
+        <location line="+14"/>
         <source> or </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="-8"/>
+        <source>(undescribed)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <location line="+4"/>
         <source>Keyboard shortcuts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Every key of the window: the keys, what they do, the menu that has it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2261,19 +2682,34 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
     </message>
     <message>
         <location line="+0"/>
-        <source>Menu</source>
+        <source>Menu or window</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>clab::gui::StepView</name>
     <message>
-        <location filename="../../app/gui/step_view.cpp" line="+65"/>
+        <location filename="../../app/gui/step_view.cpp" line="+47"/>
+        <source>Lesson text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The text of the lesson&apos;s current step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Prediction, questions and code of the step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>What to notice</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+31"/>
         <source>Back</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2284,12 +2720,12 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
     </message>
     <message>
         <location line="+1"/>
-        <location line="+35"/>
+        <location line="+37"/>
         <source>Next</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-33"/>
+        <location line="-35"/>
         <source>Next step (→ or Alt+→)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2299,7 +2735,7 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+17"/>
         <source>Step %1 of %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2317,7 +2753,7 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
 <context>
     <name>clab::gui::SummaryPanel</name>
     <message>
-        <location filename="../../app/gui/summary_panel.cpp" line="+85"/>
+        <location filename="../../app/gui/summary_panel.cpp" line="+86"/>
         <source>Press Run (Space) to start the experiment. The numbers of the run appear here.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2325,7 +2761,7 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
 <context>
     <name>clab::plots::TimelineView</name>
     <message>
-        <location filename="../../app/plots/timeline_view.cpp" line="+33"/>
+        <location filename="../../app/plots/timeline_view.cpp" line="+37"/>
         <source>Workers</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2350,7 +2786,27 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+354"/>
+        <location line="+11"/>
+        <source>Timeline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>What each thread, process, task, core, the GIL and the event loop did over time; drag to pan, wheel to zoom</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+286"/>
+        <source>%1: scroll the lanes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>More lanes than fit: scroll them here, or with the wheel over their names</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+138"/>
         <source>GIL waiters</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2360,7 +2816,7 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
         <source>Run the experiment to see its timeline here.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2370,7 +2826,7 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/plots/timeline_view_pause.cpp" line="+21"/>
+        <location filename="../../app/plots/timeline_view_pause.cpp" line="+22"/>
         <source>Live view paused: the run is still recorded</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2403,7 +2859,17 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+12"/>
+        <source>Python source</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The puzzle&apos;s Python source</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Shared</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2443,25 +2909,43 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+25"/>
-        <location line="+3"/>
+        <location line="+10"/>
+        <source>Solution</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The schedule the solver found, step by step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+24"/>
         <source>Save schedule</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-3"/>
-        <location line="+7"/>
+        <location line="+0"/>
+        <location line="+14"/>
         <source>Schedules (*.json)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+0"/>
-        <location line="+3"/>
+        <location line="-8"/>
+        <source>Saved to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Load schedule</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+6"/>
+        <source>Loaded %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+62"/>
         <source>Bytecode: %1.   ▶ next instruction · ↳ a caller waiting at its CALL · ⇄ the rule lets another thread run after this instruction</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2486,7 +2970,17 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+24"/>
+        <source>%1&apos;s bytecode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The instructions this thread runs; the next one is marked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Run %1&apos;s next instruction ▶</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2596,7 +3090,7 @@ Use File ▸ Open lessons folder… to choose a folder with lesson files (NN-nam
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Goal reached!</source>
         <translation type="unfinished"></translation>
     </message>
