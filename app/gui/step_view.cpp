@@ -31,6 +31,7 @@ StepView::StepView(QWidget* parent)
 
     lesson_label_ = new QLabel(this);
     lesson_label_->setObjectName(QStringLiteral("lessonLabel"));
+    lesson_label_->setWordWrap(true); // a long lesson title in presenter mode at 1280 px
     layout->addWidget(lesson_label_);
 
     title_ = new QLabel(this);
@@ -107,6 +108,7 @@ StepView::StepView(QWidget* parent)
     next_->setLayoutDirection(Qt::RightToLeft); // icon after the text
     position_ = new QLabel(this);
     position_->setAlignment(Qt::AlignCenter);
+    position_->setWordWrap(true); // "Step 4 of 4" takes two lines before "Next lesson" is cut
     nav->addWidget(back_);
     nav->addWidget(position_, 1);
     nav->addWidget(next_);

@@ -60,6 +60,7 @@ private slots:
         QTest::addColumn<QSize>("size");
         QTest::newRow("desk 1280x720") << false << QSize(1280, 720);
         QTest::newRow("desk 1600x1000") << false << QSize(1600, 1000);
+        QTest::newRow("presenter 1280x720") << true << QSize(1280, 720);
         QTest::newRow("presenter 1920x1080") << true << QSize(1920, 1080);
     }
     void everyStepFits() {
