@@ -99,6 +99,14 @@ public:
         process_->setChildProcessModifier([] { (void)::nice(10); });
         process_->start(name_, {QStringLiteral("-c"), QString::fromLatin1(kDescribe)});
     }
+    // Quitting while python3 still answers: end it here (QProcess's own destructor would too, with
+    // a warning on the terminal that reads like a fault).
+    ~DescriptionQuery() override {
+        if (process_->state() == QProcess::NotRunning) return;
+        process_->disconnect(this); // nobody waits for this answer any more
+        process_->kill();
+        process_->waitForFinished(1000);
+    }
     static DescriptionQuery* running(const QString& name) {
         static QHash<QString, QPointer<DescriptionQuery>> queries;
         QPointer<DescriptionQuery>& query = queries[name];

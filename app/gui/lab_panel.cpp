@@ -171,6 +171,7 @@ void LabPanel::setStep(const lessons::Step& step) {
     timeline_->clear();
     running_label_->clear();
     has_experiment_ = step.has_experiment;
+    timeline_->setEmptyText(step.has_experiment ? QString() : tr("This step has no experiment to draw."));
     endCompare();
     compare_engines_ = step.has_experiment ? step.compare : QStringList{};
     {

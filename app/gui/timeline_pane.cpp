@@ -77,6 +77,7 @@ public:
         }
     }
     void setPresenterMode(bool on) override { view_->set_presenter(on); }
+    void setEmptyText(const QString& text) override { view_->set_empty_text(text); }
     void setLivePaused(bool on) override { view_->set_live_paused(on); }
     bool livePaused() const override { return view_->live_paused(); }
 

@@ -28,6 +28,8 @@ public:
     // time range (seconds from the run's start; -1 for none).
     virtual void highlight(const lessons::Notice& notice) = 0;
     virtual void setPresenterMode(bool) {}
+    // What the empty pane says (empty: the default, "run the experiment").
+    virtual void setEmptyText(const QString&) {}
     // Freeze the live picture while the run goes on (it is still recorded); resuming catches up.
     virtual void setLivePaused(bool) {}
     virtual bool livePaused() const { return false; }

@@ -505,8 +505,7 @@ void TimelineView::rebuild() {
     }
 
     if (rects_.empty()) {
-        placeholder_ =
-            new QCPTextElement(plot_, tr("Run the experiment to see its timeline here."), theme_.title_font);
+        placeholder_ = new QCPTextElement(plot_, shown_empty_text(), theme_.title_font);
         placeholder_->setTextColor(theme_.axis);
         plot_->plotLayout()->addElement(1, 0, placeholder_);
         plot_->plotLayout()->setRowStretchFactor(1, 1.0);
@@ -525,6 +524,17 @@ void TimelineView::rebuild() {
     if (!following_ && keep.size() > 0) {
         set_time_range(keep.lower, keep.upper);
     }
+}
+
+QString TimelineView::shown_empty_text() const {
+    return empty_text_.isEmpty() ? tr("Run the experiment to see its timeline here.") : empty_text_;
+}
+
+void TimelineView::set_empty_text(const QString& text) {
+    empty_text_ = text;
+    if (placeholder_ == nullptr) return;
+    placeholder_->setText(shown_empty_text());
+    plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 
 void TimelineView::style_axis_rect(QCPAxisRect* rect) {

@@ -62,6 +62,8 @@ public:
     // The look (light, dark, high contrast) follows application_look(), also when it changes while
     // the view is shown.
     const Theme& theme() const { return theme_; }
+    // What an empty view says (default: run the experiment to see its timeline).
+    void set_empty_text(const QString& text);
 
     // --- time range: setting one stops following the live edge; zoom_to_fit follows it again ----
     void set_time_range(double t0, double t1);
@@ -207,6 +209,7 @@ private:
                             const QColor& colour, QCPScatterStyle::ScatterShape shape);
     void feed_series();
     void feed_slow_callbacks();
+    QString shown_empty_text() const;
     void style_axis_rect(QCPAxisRect* rect);
     bool update_lane_labels();
     bool fit_axis_titles(); // true if a title changed (the margins change: lay out again)
@@ -242,6 +245,7 @@ private:
     std::vector<std::string> waited_objects_;
     QCPMarginGroup* margins_ = nullptr;
     QCPTextElement* placeholder_ = nullptr;
+    QString empty_text_; // set_empty_text's; empty: the default
     std::vector<Rect> rects_;
     std::vector<SeriesFeed> feeds_;
     size_t slow_fed_ = 0;

@@ -34,6 +34,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeView>
+#include <qcustomplot.h>
 
 using namespace clab;
 using namespace clab::gui;
@@ -90,6 +91,33 @@ private slots:
         const QModelIndex current = w.navigator()->currentIndex();
         QCOMPARE(current.data(LessonNavigatorModel::StepIndexRole).toInt(), 1);
         QVERIFY(current.data(LessonNavigatorModel::VisitedRole).toBool());
+    }
+
+    // A step without an experiment does not invite a run on its empty timeline.
+    void anEmptyTimelineSaysWhetherTheStepHasAnExperiment() {
+        cli::GuiOptions options;
+        MainWindow w(options);
+        w.show();
+        auto shown_text = [&] {
+            QStringList texts;
+            auto* plot = w.lab()->timeline()->findChild<QCustomPlot*>();
+            for (QCPLayoutElement* e : plot->plotLayout()->elements(true))
+                if (auto* text = qobject_cast<QCPTextElement*>(e)) texts << text->text();
+            return texts.join(QLatin1Char('|'));
+        };
+        const QList<lessons::Lesson>& lessons = w.navigatorModel()->lessons();
+        int checked = 0;
+        for (int l = 0; l < lessons.size() && checked < 2; ++l)
+            for (int s = 0; s < lessons[l].steps.size(); ++s) {
+                QVERIFY(w.openStep(l, s));
+                QCoreApplication::processEvents();
+                const bool has = lessons[l].steps[s].has_experiment;
+                QVERIFY2(shown_text().contains(has ? QStringLiteral("Run the experiment")
+                                                   : QStringLiteral("no experiment")),
+                         qPrintable(shown_text()));
+                checked += has ? 0 : 1;
+            }
+        QVERIFY(checked >= 2); // and the experiment steps around them
     }
 
     void byNumberAndOutOfRangeSteps() {
