@@ -62,6 +62,8 @@ Transition transition(const Event& e) noexcept {
         return push(SegState::Starting);
     case EventKind::ProcessStartEnd:
         return pop();
+    case EventKind::ProcessExitBegin:
+        return enter(SegState::ShuttingDown);
     case EventKind::SerializeBegin:
         return push(SegState::Serializing);
     case EventKind::SerializeEnd:
@@ -157,6 +159,8 @@ const char* seg_state_name(SegState state) noexcept {
         return "waiting (join)";
     case SegState::GcCollect:
         return "garbage collector runs";
+    case SegState::ShuttingDown:
+        return "interpreter shutting down";
     case SegState::Count:
         break;
     }

@@ -981,6 +981,11 @@
         <source>waiting (join)</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location line="+4"/>
+        <source>interpreter shutting down</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>clab::MainWindow</name>
