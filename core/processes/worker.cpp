@@ -120,20 +120,22 @@ void prepare_child_process(int cpus) noexcept {
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
     signal(SIGPIPE, SIG_DFL);
-    if (cpus > 0) {
-        // `cpus` = the first N cores this process may use (lesson 2: two processes on one core).
-        cpu_set_t allowed, pinned;
-        CPU_ZERO(&pinned);
-        if (sched_getaffinity(0, sizeof allowed, &allowed) == 0) {
-            int taken = 0;
-            for (int cpu = 0; cpu < CPU_SETSIZE && taken < cpus; ++cpu)
-                if (CPU_ISSET(cpu, &allowed)) {
-                    CPU_SET(cpu, &pinned);
-                    ++taken;
-                }
-            if (taken > 0) sched_setaffinity(0, sizeof pinned, &pinned);
+    // `cpus` = the first N cores this process may use (lesson 2: two processes on one core).
+    cpu_set_t pinned;
+    if (first_cores(cpus, pinned)) sched_setaffinity(0, sizeof pinned, &pinned);
+}
+
+bool first_cores(int cpus, cpu_set_t& out) noexcept {
+    CPU_ZERO(&out);
+    cpu_set_t allowed;
+    if (cpus <= 0 || sched_getaffinity(0, sizeof allowed, &allowed) != 0) return false;
+    int taken = 0;
+    for (int cpu = 0; cpu < CPU_SETSIZE && taken < cpus; ++cpu)
+        if (CPU_ISSET(cpu, &allowed)) {
+            CPU_SET(cpu, &out);
+            ++taken;
         }
-    }
+    return taken > 0;
 }
 
 // _process_worker: get a call item, run it, put the result; until the None sentinel (Stop).

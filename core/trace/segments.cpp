@@ -180,6 +180,11 @@ bool occupies_core(SegState state) noexcept {
     case SegState::Deserializing:
     case SegState::Callback:
     case SegState::GcCollect:
+    // A process's start-up and its interpreter's finalisation burn CPU (CPython's import, unpickling,
+    // teardown): it is shown on the core the kernel ran it on. The parent's ProcessStartBegin names
+    // no core (it is not the child's); the child's own events and the kernel samples do.
+    case SegState::Starting:
+    case SegState::ShuttingDown:
         return true;
     default:
         return false;
