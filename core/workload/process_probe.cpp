@@ -45,9 +45,12 @@ def one(ctx):
 def quiet(values):
     return sorted(values)[len(values) // 4]
 if __name__ == "__main__":
-    n = int(sys.argv[1])
+    n, wanted = int(sys.argv[1]), sys.argv[2].split(",")
     out = []
     for method in ("fork", "spawn", "forkserver"):
+        if method not in wanted:
+            out += [0, 0]
+            continue
         ctx = mp.get_context(method)
         one(ctx)
         runs = [one(ctx) for _ in range(n)]
@@ -64,7 +67,7 @@ int64_t process_cpu_ns() noexcept {
 
 } // namespace
 
-bool measure_python_processes(PythonProcessFigures* figures, std::string* error) {
+bool measure_python_processes(PythonProcessFigures* figures, std::string* error, int only) {
     // A file, not `python3 -c`: spawn's child imports the main module from its path (as it imports
     // a lesson's script), and the target must be found there.
     const char* tmp = std::getenv("TMPDIR");
@@ -81,8 +84,13 @@ bool measure_python_processes(PythonProcessFigures* figures, std::string* error)
     PythonProcessFigures f;
     int fields = 0, status = -1;
     if (written) {
-        const std::string command =
-            "python3 '" + path + "' " + std::to_string(kProcessesPerMethod) + " 2>/dev/null </dev/null";
+        // fork always: forkserver's exit is fork's.
+        const std::string methods = only < 0    ? "fork,spawn,forkserver"
+                                    : only == 1 ? "fork,spawn"
+                                    : only == 2 ? "fork,forkserver"
+                                                : "fork";
+        const std::string command = "python3 '" + path + "' " + std::to_string(kProcessesPerMethod) + " " +
+                                    methods + " 2>/dev/null </dev/null";
         if (FILE* pipe = popen(command.c_str(), "r")) {
             fields = fscanf(pipe, "%lf %lf %lf %lf %lf %lf", &f.start_ns[0], &f.exit_ns[0], &f.start_ns[1],
                             &f.exit_ns[1], &f.start_ns[2], &f.exit_ns[2]);

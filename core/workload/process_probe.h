@@ -21,8 +21,9 @@ struct PythonProcessFigures {
 };
 
 // Runs the probe (a small script, as a lesson is: spawn's child imports it again) with python3;
-// false (and `error`) on failure.
-bool measure_python_processes(PythonProcessFigures* figures, std::string* error = nullptr);
+// false (and `error`) on failure. `only` (a StartMethod's value) measures that method alone
+// (and fork, whose exit stands in for forkserver's); the others read 0.
+bool measure_python_processes(PythonProcessFigures* figures, std::string* error = nullptr, int only = -1);
 
 // Our own bare exit: the CPU a forked copy of this process spends from _exit() until it is gone
 // (the kernel tears down its memory), the best of a few. What python3's exit costs beyond it is
