@@ -39,6 +39,7 @@ constexpr std::array<QRgb, size_t(SegState::Count)> kStateRgb = {
     0xFF666677, // Busy: slate (when the worker is unknown)
     0xFF7F7F7F, // Joining: mid grey (waiting for others to end, not I/O)
     0xFFAA66FF, // GcCollect: violet (CPython's garbage collector, inside a loop callback)
+    0xFF331133, // ShuttingDown: dark plum (a process winding down)
 };
 
 // Workers: Paul Tol's "muted" scheme, each nudged until it is far from every state colour
@@ -117,6 +118,8 @@ QString state_label(SegState state) {
         return TimelinePalette::tr("waiting (join)");
     case SegState::GcCollect:
         return TimelinePalette::tr("garbage collector runs");
+    case SegState::ShuttingDown:
+        return TimelinePalette::tr("interpreter shutting down");
     case SegState::Count:
         break;
     }

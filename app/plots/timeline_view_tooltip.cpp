@@ -96,6 +96,8 @@ QString plain_event(const Event& e, const QString& who, const std::vector<std::s
         return QStringLiteral("%1 waits for a lock in a cycle of %2 threads: a deadlock").arg(who).arg(e.arg);
     case EventKind::ProcessStartBegin:
         return QStringLiteral("%1 is being started").arg(who);
+    case EventKind::ProcessExitBegin:
+        return QStringLiteral("%1's interpreter shuts down (atexit handlers, finalisers, exit)").arg(who);
     case EventKind::SerializeBegin:
         return QStringLiteral("%1 pickles %2").arg(who, bytes_text(e.arg));
     case EventKind::DeserializeBegin:

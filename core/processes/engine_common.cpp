@@ -36,6 +36,19 @@ TaskParams task_params(const ExperimentSpec& spec) {
     return p;
 }
 
+Preparation preparation(uint32_t worker_index, StartMethod method, int cpus, bool pool) {
+    Preparation prep;
+    prep.worker_index = worker_index;
+    prep.method = method;
+    prep.cpus = cpus;
+    prep.pool = pool ? 1 : 0;
+    const Calibration& c = calibration();
+    const auto m = size_t(method);
+    prep.startup_cpu_ns = int64_t(c.process_start_ns[m]);
+    prep.shutdown_cpu_ns = int64_t(c.process_exit_extra_ns[m]);
+    return prep;
+}
+
 SharedBytes make_payload(const ExperimentSpec& spec) {
     if (spec.workload != WorkloadKind::Payload) return nullptr;
     return std::make_shared<const Bytes>(size_t(spec.payload_bytes)); // bytes(payload_bytes)

@@ -16,6 +16,8 @@ std::optional<std::string> unsupported_workload(const ExperimentSpec& spec);
 // The task parameters workers need; calibrates Python speed here, in the parent, so no child ever
 // measures it again (and a fork child does not run python3).
 TaskParams task_params(const ExperimentSpec& spec);
+// A worker's Preparation for `method`, with CPython's start-up and exit CPU (calibration.h).
+Preparation preparation(uint32_t worker_index, StartMethod method, int cpus, bool pool);
 // The Payload workload's bytes, as the lessons make them: `bytes(payload_bytes)`, zeros that
 // take no memory until they are first read (bytes.h). Null for other workloads.
 SharedBytes make_payload(const ExperimentSpec& spec);

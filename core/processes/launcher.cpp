@@ -138,6 +138,31 @@ void install_fixed_fds(const int (&fds)[kLayoutFds]) noexcept {
     ::close_range(kFirstFreeFd, ~0U, 0);
 }
 
+namespace {
+
+// A fork or spawn child inherits the affinity of the thread that starts it: pinned from its first
+// instruction, as under `taskset`, it never runs on another core, not even for its start-up (which
+// the core lanes show: segments.h). The thread's own affinity is restored at once.
+class PinnedWhileStarting {
+public:
+    explicit PinnedWhileStarting(int cpus) {
+        cpu_set_t pinned;
+        if (first_cores(cpus, pinned) && sched_getaffinity(0, sizeof saved_, &saved_) == 0)
+            restore_ = sched_setaffinity(0, sizeof pinned, &pinned) == 0;
+    }
+    ~PinnedWhileStarting() {
+        if (restore_) sched_setaffinity(0, sizeof saved_, &saved_);
+    }
+    PinnedWhileStarting(const PinnedWhileStarting&) = delete;
+    PinnedWhileStarting& operator=(const PinnedWhileStarting&) = delete;
+
+private:
+    cpu_set_t saved_{};
+    bool restore_ = false;
+};
+
+} // namespace
+
 bool start_worker(StartMethod method, const Preparation& prep, const ChildEnds& ends, int control_write,
                   Child& out, std::string* error) {
     Pipe death;
@@ -149,12 +174,16 @@ bool start_worker(StartMethod method, const Preparation& prep, const ChildEnds& 
     out.method = method;
     bool ok = false;
     switch (method) {
-    case StartMethod::Fork:
+    case StartMethod::Fork: {
+        const PinnedWhileStarting pinned(prep.cpus);
         ok = start_fork(prep, fds, out, error);
         break;
-    case StartMethod::Spawn:
+    }
+    case StartMethod::Spawn: {
+        const PinnedWhileStarting pinned(prep.cpus);
         ok = start_spawn(prep, fds, control_write, out, error);
         break;
+    }
     case StartMethod::Forkserver:
         ok = start_forkserver(prep, fds, control_write, out, error);
         break;

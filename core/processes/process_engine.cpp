@@ -93,10 +93,7 @@ private:
         ends.result() = results.write.get();
         ends.fds[kFdEvents - kFdControl] = events_write_.get();
         lanes_[index].store(slot.lane, std::memory_order_release); // before the child can write
-        Preparation prep;
-        prep.worker_index = index;
-        prep.method = spec_.start_method;
-        prep.cpus = spec_.cpus;
+        const Preparation prep = preparation(index, spec_.start_method, spec_.cpus, false);
         stats_.record(slot.lane, EventKind::ProcessStartBegin, uint64_t(spec_.start_method));
         if (!start_worker(spec_.start_method, prep, ends, control.write.get(), slot.child, &error))
             return fail_start(slot, error);

@@ -262,11 +262,7 @@ bool ProcessPool::start_worker_locked(std::string* error) {
     ends.fds[6] = queue_ends_.result_lock.write.get();
     ends.fds[kFdEvents - kFdControl] = queue_ends_.events_write.get();
     ends.fds[kFdSlots - kFdControl] = queue_ends_.slots_write.get();
-    Preparation prep;
-    prep.worker_index = uint32_t(i);
-    prep.method = options_.method;
-    prep.cpus = options_.cpus;
-    prep.pool = 1;
+    const Preparation prep = preparation(uint32_t(i), options_.method, options_.cpus, true);
     stats_.record(w.lane, EventKind::ProcessStartBegin, uint64_t(options_.method));
     if (!start_worker(options_.method, prep, ends, control.write.get(), w.child, error)) {
         stats_.record(w.lane, EventKind::WorkerExit, 0);

@@ -42,7 +42,9 @@ void RunStats::record_at(int64_t t_ns, uint32_t lane, EventKind kind, uint64_t a
     e.t_ns = t_ns;
     e.lane = lane;
     e.kind = kind;
-    e.cpu = current_cpu();
+    // A process being started is on no core yet: the parent's core is not the child's (segments.h:
+    // its start-up is shown on a core once the child or the kernel sampler says which).
+    e.cpu = kind == EventKind::ProcessStartBegin ? uint16_t(0xFFFF) : current_cpu();
     e.arg = arg;
     recorder_.record_event(e);
     std::lock_guard lock(mutex_);

@@ -70,6 +70,12 @@ struct Preparation {
     StartMethod method = StartMethod::Fork;
     int32_t cpus = 0; // pin to the first N cores; 0 = leave as is
     uint8_t pool = 0; // 1: pull call items from the shared call queue under its lock
+    // CPython's interpreter around the target (calibration.h, measured with python3 in the parent;
+    // a fork child has them in memory): the CPU the process has spent when python3's child runs
+    // its target's first line (the worker tops its own up to it before it reports ready), and the
+    // CPU python3's child spends after its last task beyond our own exit (spent before exiting).
+    int64_t startup_cpu_ns = 0;
+    int64_t shutdown_cpu_ns = 0;
 };
 
 struct CallItem {

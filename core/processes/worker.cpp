@@ -1,11 +1,13 @@
 #include "worker.h"
 
+#include "core/workload/cpu_work.h"
 #include "fd_io.h"
 #include "task_runner.h"
 
 #include <algorithm>
 #include <climits>
 #include <csignal>
+#include <ctime>
 #include <sched.h>
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -91,6 +93,24 @@ private:
     std::vector<Event> events_;
 };
 
+// This process's CPU clock (a worker has one thread).
+int64_t process_cpu_ns() noexcept {
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+// CPython's interpreter start-up or finalisation, as real work (our steps, ~50 us between looks at
+// the clock) until this process's CPU clock reads `until_ns`. CPU time, not wall time: on a busy
+// machine it takes longer, as python3's does. No stop check of its own: a Stop kills the worker
+// (kill_on_stop.h), as it would kill python3's mid-import.
+void spend_cpu_until(int64_t until_ns) noexcept {
+    uint64_t x = uint64_t(until_ns);
+    while (process_cpu_ns() < until_ns)
+        x = spin_steps(x, 50'000);
+    asm volatile("" : : "r"(x));
+}
+
 } // namespace
 
 void prepare_child_process(int cpus) noexcept {
@@ -100,20 +120,22 @@ void prepare_child_process(int cpus) noexcept {
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
     signal(SIGPIPE, SIG_DFL);
-    if (cpus > 0) {
-        // `cpus` = the first N cores this process may use (lesson 2: two processes on one core).
-        cpu_set_t allowed, pinned;
-        CPU_ZERO(&pinned);
-        if (sched_getaffinity(0, sizeof allowed, &allowed) == 0) {
-            int taken = 0;
-            for (int cpu = 0; cpu < CPU_SETSIZE && taken < cpus; ++cpu)
-                if (CPU_ISSET(cpu, &allowed)) {
-                    CPU_SET(cpu, &pinned);
-                    ++taken;
-                }
-            if (taken > 0) sched_setaffinity(0, sizeof pinned, &pinned);
+    // `cpus` = the first N cores this process may use (lesson 2: two processes on one core).
+    cpu_set_t pinned;
+    if (first_cores(cpus, pinned)) sched_setaffinity(0, sizeof pinned, &pinned);
+}
+
+bool first_cores(int cpus, cpu_set_t& out) noexcept {
+    CPU_ZERO(&out);
+    cpu_set_t allowed;
+    if (cpus <= 0 || sched_getaffinity(0, sizeof allowed, &allowed) != 0) return false;
+    int taken = 0;
+    for (int cpu = 0; cpu < CPU_SETSIZE && taken < cpus; ++cpu)
+        if (CPU_ISSET(cpu, &allowed)) {
+            CPU_SET(cpu, &out);
+            ++taken;
         }
-    }
+    return taken > 0;
 }
 
 // _process_worker: get a call item, run it, put the result; until the None sentinel (Stop).
@@ -125,7 +147,11 @@ int run_worker(const Preparation& prep) {
     const auto sender = uint16_t(prep.worker_index);
     StreamingSink sink(sender, kFdResult, kFdEvents, out_lock);
 
-    sink.add(EventKind::ProcessStartEnd, uint64_t(prep.method)); // the process can run Python now
+    // What python3's child has spent by its target's first line (its interpreter's start, imports,
+    // unpickling; a fork child's copy-on-write faults and _bootstrap) beyond ours: inside the lane's
+    // "starting up", which ends when the process can run Python.
+    spend_cpu_until(prep.startup_cpu_ns);
+    sink.add(EventKind::ProcessStartEnd, uint64_t(prep.method));
     FrameHeader header;
     std::vector<uint8_t> body;
     for (;;) {
@@ -139,7 +165,12 @@ int run_worker(const Preparation& prep) {
         if (!got) return 0; // the parent closed the queue: leave quietly
         sink.add(EventKind::IpcRecvEnd, sizeof header + body.size());
         if (MsgType(header.type) == MsgType::Stop) {
+            // _process_worker returns after result_queue.put(os.getpid()); then _bootstrap's
+            // util._exit_function() and the interpreter's finalisation run until the process is
+            // gone: "interpreter shutting down" on the lane until the parent sees it exit.
+            sink.add(EventKind::ProcessExitBegin);
             sink.send_with_events(encode_exiting(sender, getpid()));
+            spend_cpu_until(process_cpu_ns() + prep.shutdown_cpu_ns);
             return 0;
         }
         if (MsgType(header.type) != MsgType::Call) return 3;

@@ -7,6 +7,8 @@
 
 #include "wire.h"
 
+#include <sched.h>
+
 namespace clab::proc {
 
 // The fixed descriptor layout of every worker process, whatever the start method: the parent (or
@@ -37,5 +39,7 @@ int run_worker(const Preparation& prep);
 
 // Process-wide set-up of a fresh child: pin to the first `cpus` cores, die with the parent.
 void prepare_child_process(int cpus) noexcept;
+// The first `cpus` cores this thread may use; false when `cpus` <= 0 or none is known.
+bool first_cores(int cpus, cpu_set_t& out) noexcept;
 
 } // namespace clab::proc

@@ -88,6 +88,8 @@ std::string_view kind_name(EventKind kind) noexcept {
         return "sentinel fired";
     case EventKind::PoolBroken:
         return "pool broken";
+    case EventKind::ProcessExitBegin:
+        return "interpreter shuts down";
     case EventKind::LoopIteration:
         return "loop iteration";
     case EventKind::SelectBegin:

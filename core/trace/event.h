@@ -60,6 +60,9 @@ enum class EventKind : uint16_t {
     WorkerPut = 71,     // a pool worker put a result; arg: first task index
     SentinelFired = 72, // arg: pid
     PoolBroken = 73,
+    // A worker process's interpreter finalises after its last task (atexit, finalisers, module
+    // teardown) until it exits: its lane shows "interpreter shutting down" until WorkerExit.
+    ProcessExitBegin = 74,
 
     // --- the event loop (lane = the loop thread, or a coroutine task's lane) -----------------
     LoopIteration = 80, // arg: (ready length << 32) | timer count

@@ -62,6 +62,8 @@ Transition transition(const Event& e) noexcept {
         return push(SegState::Starting);
     case EventKind::ProcessStartEnd:
         return pop();
+    case EventKind::ProcessExitBegin:
+        return enter(SegState::ShuttingDown);
     case EventKind::SerializeBegin:
         return push(SegState::Serializing);
     case EventKind::SerializeEnd:
@@ -157,6 +159,8 @@ const char* seg_state_name(SegState state) noexcept {
         return "waiting (join)";
     case SegState::GcCollect:
         return "garbage collector runs";
+    case SegState::ShuttingDown:
+        return "interpreter shutting down";
     case SegState::Count:
         break;
     }
@@ -176,6 +180,11 @@ bool occupies_core(SegState state) noexcept {
     case SegState::Deserializing:
     case SegState::Callback:
     case SegState::GcCollect:
+    // A process's start-up and its interpreter's finalisation burn CPU (CPython's import, unpickling,
+    // teardown): it is shown on the core the kernel ran it on. The parent's ProcessStartBegin names
+    // no core (it is not the child's); the child's own events and the kernel samples do.
+    case SegState::Starting:
+    case SegState::ShuttingDown:
         return true;
     default:
         return false;

@@ -21,15 +21,16 @@ enum class SegState : uint8_t {
     Serializing = 7, // pickling
     Transfer = 8,    // bytes crossing a pipe
     Deserializing = 9,
-    Idle = 10,       // a pool worker waiting for work; a coroutine task suspended at an await
-    Select = 11,     // the event loop waiting in epoll
-    Callback = 12,   // the event loop running a callback (`who`: the task lane of a task step)
-    TaskStep = 13,   // a coroutine task's step is running on the loop
-    Crashed = 14,    // terminal: the worker died
-    Deadlocked = 15, // waiting for a lock in a detected wait-for cycle
-    Busy = 16,       // a core lane: a worker ran here (`who` says which)
-    Joining = 17,    // waiting in join() for other threads or processes to end (not I/O)
-    GcCollect = 18,  // CPython's cyclic garbage collector runs (the event loop, inside a callback)
+    Idle = 10,         // a pool worker waiting for work; a coroutine task suspended at an await
+    Select = 11,       // the event loop waiting in epoll
+    Callback = 12,     // the event loop running a callback (`who`: the task lane of a task step)
+    TaskStep = 13,     // a coroutine task's step is running on the loop
+    Crashed = 14,      // terminal: the worker died
+    Deadlocked = 15,   // waiting for a lock in a detected wait-for cycle
+    Busy = 16,         // a core lane: a worker ran here (`who` says which)
+    Joining = 17,      // waiting in join() for other threads or processes to end (not I/O)
+    GcCollect = 18,    // CPython's cyclic garbage collector runs (the event loop, inside a callback)
+    ShuttingDown = 19, // a worker process's interpreter finalises after its last task, until it exits
     Count
 };
 

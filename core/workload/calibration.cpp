@@ -260,7 +260,7 @@ print(loop, step, max(0.0, message - min(syscall_ns() for _ in range(3))),
 // The cache's first word names its format, and the file's name carries it too (see
 // calibration_cache_path): a file of another format (version 1, "calibration", held only
 // "python_ns_per_iteration X") is never read, so python3 measures once for this format.
-constexpr std::string_view kCacheFormat = "clab-calibration-6";
+constexpr std::string_view kCacheFormat = "clab-calibration-7";
 constexpr off_t kLargestCacheFile = 4096;
 
 // A folder only this user may use: created 0700, or an existing one that is ours, not a symlink,
@@ -297,7 +297,7 @@ std::optional<PythonFigures> read_cache(const std::string& path) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) return std::nullopt;
     struct stat st {};
-    char text[256] = {};
+    char text[512] = {};
     ssize_t n = 0;
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
         st.st_size < kLargestCacheFile)
@@ -307,10 +307,12 @@ std::optional<PythonFigures> read_cache(const std::string& path) {
     text[n] = '\0';
     char format[64] = {};
     PythonFigures f;
-    if (std::sscanf(text, "%63s %lf %lf %lf %lf %lf %lf %lf %lf", format, &f.ns_per_iteration,
-                    &f.asyncio_step_ns, &f.asyncio_io_ns, &f.asyncio_connection_ns,
+    PythonProcessFigures& p = f.processes;
+    if (std::sscanf(text, "%63s %lf %lf %lf %lf %lf %lf %lf %lf %lf %lf %lf %lf %lf %lf", format,
+                    &f.ns_per_iteration, &f.asyncio_step_ns, &f.asyncio_io_ns, &f.asyncio_connection_ns,
                     &f.asyncio_connection_bytes, &f.asyncio_connection_setup_ns, &f.gc_young_ns,
-                    &f.gc_full_ns) != 9 ||
+                    &f.gc_full_ns, &p.start_ns[0], &p.exit_ns[0], &p.start_ns[1], &p.exit_ns[1],
+                    &p.start_ns[2], &p.exit_ns[2]) != 15 ||
         format != kCacheFormat)
         return std::nullopt;
     return f;
@@ -323,11 +325,13 @@ void write_cache(const CacheLocation& where, const std::string& path, const Pyth
     std::string temp = where.dir + "/.calibration-XXXXXX";
     const int fd = mkstemp(temp.data());
     if (fd < 0) return;
-    char text[256];
-    const int len =
-        std::snprintf(text, sizeof text, "%s %.6g %.6g %.6g %.6g %.6g %.6g %.6g %.6g\n", kCacheFormat.data(),
-                      f.ns_per_iteration, f.asyncio_step_ns, f.asyncio_io_ns, f.asyncio_connection_ns,
-                      f.asyncio_connection_bytes, f.asyncio_connection_setup_ns, f.gc_young_ns, f.gc_full_ns);
+    char text[512];
+    const PythonProcessFigures& p = f.processes;
+    const int len = std::snprintf(
+        text, sizeof text, "%s %.6g %.6g %.6g %.6g %.6g %.6g %.6g %.6g %.6g %.6g %.6g %.6g %.6g %.6g\n",
+        kCacheFormat.data(), f.ns_per_iteration, f.asyncio_step_ns, f.asyncio_io_ns, f.asyncio_connection_ns,
+        f.asyncio_connection_bytes, f.asyncio_connection_setup_ns, f.gc_young_ns, f.gc_full_ns, p.start_ns[0],
+        p.exit_ns[0], p.start_ns[1], p.exit_ns[1], p.start_ns[2], p.exit_ns[2]);
     const bool written = len > 0 && ::write(fd, text, size_t(len)) == len;
     if (::close(fd) != 0 || !written || std::rename(temp.c_str(), path.c_str()) != 0) ::unlink(temp.c_str());
 }
@@ -345,6 +349,16 @@ double measure_ns_per_step() {
     return std::max(best, 0.05);
 }
 
+// A worker process's figures: plausible between 0 and kMostProcessNs each (spawn's start is never
+// free: it starts an interpreter).
+bool plausible_processes(const PythonProcessFigures& p) {
+    for (int m = 0; m < kStartMethods; ++m)
+        if (!(p.start_ns[m] >= 0 && p.start_ns[m] <= kMostProcessNs && p.exit_ns[m] >= 0 &&
+              p.exit_ns[m] <= kMostProcessNs))
+            return false;
+    return p.start_ns[1] > 0;
+}
+
 // asyncio figures in iterations: plausible between a few and a few thousand loop iterations
 // (a task step is ~40 on the development machine, a stream read ~3000).
 bool plausible_asyncio(const PythonFigures& f) {
@@ -353,7 +367,7 @@ bool plausible_asyncio(const PythonFigures& f) {
            in_band(f.asyncio_io_ns) && in_band(f.asyncio_connection_ns) && f.asyncio_connection_bytes >= 0 &&
            f.asyncio_connection_bytes <= kMostAsyncioConnectionBytes &&
            in_band(f.asyncio_connection_setup_ns) && f.gc_young_ns > 0 && in_band(f.gc_young_ns) &&
-           f.gc_full_ns > 0 && in_band(f.gc_full_ns);
+           f.gc_full_ns > 0 && in_band(f.gc_full_ns) && plausible_processes(f.processes);
 }
 
 // python3's figures (ns) as our units: iterations of the loop it timed.
@@ -366,6 +380,10 @@ void take_figures(Calibration& c, const PythonFigures& f) {
     c.asyncio_connection_setup_iterations = f.asyncio_connection_setup_ns / f.ns_per_iteration;
     c.gc_young_iterations_per_object = f.gc_young_ns / f.ns_per_iteration;
     c.gc_full_iterations_per_object = f.gc_full_ns / f.ns_per_iteration;
+    for (int m = 0; m < kStartMethods; ++m) {
+        c.process_start_ns[m] = f.processes.start_ns[m];
+        c.process_exit_ns[m] = f.processes.exit_ns[m];
+    }
 }
 
 Calibration compute() {
@@ -392,6 +410,11 @@ Calibration compute() {
         c.source = "default";
     }
     c.steps_per_iteration = uint32_t(std::max(1.0, c.python_ns_per_iteration / c.ns_per_step + 0.5));
+    // python3's exit beyond ours: our bare exit is measured here, every time (it depends on this
+    // process's size, as our step does on its core), like ns_per_step.
+    c.process_bare_exit_ns = measure_bare_exit_ns();
+    for (int m = 0; m < kStartMethods; ++m)
+        c.process_exit_extra_ns[m] = std::max(0.0, c.process_exit_ns[m] - c.process_bare_exit_ns);
     return c;
 }
 
@@ -406,7 +429,7 @@ bool plausible_python_ns_per_iteration(double python_ns_per_iteration, double ns
 std::string calibration_cache_path() {
     const auto where = cache_location();
     // A file per format: builds of an older format keep theirs and never take turns re-measuring.
-    return where ? where->dir + "/calibration-6" : std::string();
+    return where ? where->dir + "/calibration-7" : std::string();
 }
 
 bool measure_python(PythonFigures* figures, std::string* error) {
@@ -425,6 +448,7 @@ bool measure_python(PythonFigures* figures, std::string* error) {
         if (error) *error = "python3 is not available or printed no figure";
         return false;
     }
+    if (!measure_python_processes(&f.processes, error)) return false;
     *figures = f;
     return true;
 }

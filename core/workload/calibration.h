@@ -5,7 +5,7 @@
 //         count += 1
 //
 // costs in CPython on this machine. We measure that with python3 once and cache the figure in
-// $XDG_CACHE_HOME/concurrency-lab/calibration-6 (~/.cache/... without XDG_CACHE_HOME,
+// $XDG_CACHE_HOME/concurrency-lab/calibration-7 (~/.cache/... without XDG_CACHE_HOME,
 // $XDG_RUNTIME_DIR/... without HOME; no cache at all without any of them, rather than a shared
 // /tmp path another user could plant). The folder is private (0700) and the file is replaced by
 // rename, never written through a link. A cached figure is used only if it is plausible for this
@@ -18,6 +18,8 @@
 // in-process (best of a few short runs, so a noisy machine does not inflate the figure) and use
 // steps_per_iteration = python_ns_per_iteration / ns_per_step.
 #pragma once
+
+#include "process_probe.h"
 
 #include <cstdint>
 #include <string>
@@ -54,6 +56,14 @@ inline constexpr double kMostAsyncioConnectionBytes = 1 << 20;
 // (~60 ns and ~450 ns per object at 35 ns per iteration).
 inline constexpr double kDefaultGcYoungIterationsPerObject = 1.7;
 inline constexpr double kDefaultGcFullIterationsPerObject = 13;
+// A multiprocessing worker's interpreter around its target (process_probe.h), CPU in ns per start
+// method (fork, spawn, forkserver): python3's child before its target's first line, and after the
+// target returned until it is gone. These defaults: CPython 3.11.7 on the 2-core development
+// machine (sandboxed: page faults and exec are dear there; load ~4), the probe's lower quartiles.
+inline constexpr double kDefaultProcessStartNs[kStartMethods] = {11.6e6, 101e6, 43.8e6};
+inline constexpr double kDefaultProcessExitNs[kStartMethods] = {3.0e6, 13.1e6, 3.0e6};
+// Plausible up to 5 s each (a cached figure above that, or below 0, is measured again).
+inline constexpr double kMostProcessNs = 5e9;
 inline constexpr double kFewestStepsPerIteration = 8;
 inline constexpr double kMostStepsPerIteration = 200;
 
@@ -74,6 +84,17 @@ struct Calibration {
     // CPython's GC per object scanned (see kDefaultGc*).
     double gc_young_iterations_per_object = kDefaultGcYoungIterationsPerObject;
     double gc_full_iterations_per_object = kDefaultGcFullIterationsPerObject;
+    // A worker process's interpreter (process_probe.h), per start method: the CPU python3's child
+    // has spent when its target's first line runs (ours tops its own up to it before it reports
+    // ready: worker.cpp), and what it spends after its target returned; of that, what is beyond
+    // our own bare exit (process_bare_exit_ns, measured in this process), which ours spends before
+    // it exits.
+    double process_start_ns[kStartMethods] = {kDefaultProcessStartNs[0], kDefaultProcessStartNs[1],
+                                              kDefaultProcessStartNs[2]};
+    double process_exit_ns[kStartMethods] = {kDefaultProcessExitNs[0], kDefaultProcessExitNs[1],
+                                             kDefaultProcessExitNs[2]};
+    double process_bare_exit_ns = 0;
+    double process_exit_extra_ns[kStartMethods] = {};
 };
 
 // What the python3 probe prints (ns).
@@ -86,12 +107,14 @@ struct PythonFigures {
     double asyncio_connection_setup_ns = 0; // of asyncio_connection_ns, the first step's (before the connect)
     double gc_young_ns = 0;                 // the cyclic GC per object of a young collection
     double gc_full_ns = 0;                  // and of a full collection of an asyncio program's heap
+    PythonProcessFigures processes;         // a worker process's start-up and exit (process_probe.h)
 };
 
 // Computed once per process (thread-safe); cheap after the first call.
 const Calibration& calibration();
 
-// Runs python3 to time the loop above and asyncio's callbacks; false (and `error`) on failure.
+// Runs python3 to time the loop above, asyncio's callbacks and a worker process's start-up and
+// exit; false (and `error`) on failure.
 bool measure_python(PythonFigures* figures, std::string* error = nullptr);
 // Where the figure is cached; empty when there is no private place for it (see above).
 std::string calibration_cache_path();

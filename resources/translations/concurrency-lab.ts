@@ -947,7 +947,7 @@
 <context>
     <name>TimelinePalette</name>
     <message>
-        <location filename="../../app/plots/palette.cpp" line="+81"/>
+        <location filename="../../app/plots/palette.cpp" line="+82"/>
         <source>running (holds the GIL)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1039,6 +1039,11 @@
     <message>
         <location line="+2"/>
         <source>garbage collector runs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>interpreter shutting down</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2397,12 +2402,12 @@ Do you want to replace it?</source>
     </message>
     <message>
         <location line="+4"/>
-        <location line="+214"/>
+        <location line="+215"/>
         <source>Run</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-212"/>
+        <location line="-213"/>
         <source>Run the experiment (Space)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2482,7 +2487,12 @@ Do you want to replace it?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+18"/>
+        <source>This step has no experiment to draw.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>Run all %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2689,7 +2699,7 @@ Do you want to replace it?</source>
 <context>
     <name>clab::gui::StepView</name>
     <message>
-        <location filename="../../app/gui/step_view.cpp" line="+47"/>
+        <location filename="../../app/gui/step_view.cpp" line="+48"/>
         <source>Lesson text</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2720,17 +2730,17 @@ Do you want to replace it?</source>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+37"/>
+        <location line="+38"/>
         <source>Next</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-35"/>
+        <location line="-36"/>
         <source>Next step (→ or Alt+→)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>Lesson %1 · %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2816,12 +2826,12 @@ Do you want to replace it?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+39"/>
         <source>Run the experiment to see its timeline here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="-12"/>
         <source>seconds since the start of the run</source>
         <translation type="unfinished"></translation>
     </message>

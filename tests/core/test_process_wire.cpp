@@ -46,6 +46,30 @@ TEST(ProcessWire, ACallItemRoundTripsWithEveryByte) {
     EXPECT_EQ(*decoded->payload, *item.payload);
 }
 
+// A spawned or forkserver child learns CPython's start-up and exit CPU from its preparation only.
+TEST(ProcessWire, APreparationRoundTripsWithTheInterpretersCosts) {
+    Preparation prep;
+    prep.worker_index = 5;
+    prep.method = StartMethod::Forkserver;
+    prep.cpus = 1;
+    prep.pool = 1;
+    prep.startup_cpu_ns = 43'812'345;
+    prep.shutdown_cpu_ns = 2'987'654;
+    auto [header, body] = split(encode_prepare(prep));
+    ASSERT_TRUE(header_ok(header));
+    EXPECT_EQ(MsgType(header.type), MsgType::Prepare);
+    const auto decoded = decode_prepare(header, body);
+    ASSERT_TRUE(decoded);
+    EXPECT_EQ(decoded->worker_index, 5u);
+    EXPECT_EQ(decoded->method, StartMethod::Forkserver);
+    EXPECT_EQ(decoded->cpus, 1);
+    EXPECT_EQ(decoded->pool, 1);
+    EXPECT_EQ(decoded->startup_cpu_ns, 43'812'345);
+    EXPECT_EQ(decoded->shutdown_cpu_ns, 2'987'654);
+    body[body.size() - 1] ^= 0x01;
+    EXPECT_FALSE(decode_prepare(header, body)) << "a changed byte is caught";
+}
+
 TEST(ProcessWire, AFlippedBitIsCaught) {
     const Frame frame = encode_call(sample_call(4096));
     auto [header, body] = split(frame);
