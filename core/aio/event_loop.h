@@ -164,6 +164,8 @@ public:
     // spending its traversal, calibrated per object against python3. An empty group without the
     // Python costs.
     PyObjects python_objects(uint32_t count);
+    // `count` 2-tuples (PythonGc::allocate_pairs), in groups split where a collection ran.
+    std::vector<PyObjects> python_pairs(uint32_t count);
     const PythonGc& python_gc() const { return *gc_; }
     // Whether CPython's costs are paid at all (LoopOptions::python_cost), and a read that paid
     // for its buffer's mapping.

@@ -56,6 +56,28 @@ PythonGc::Collection PythonGc::allocate(uint32_t n, uint64_t* born) {
     *born = sequence_;
     population_[0] += n;
     count_[0] += n;
+    return due();
+}
+
+PythonGc::Collection PythonGc::allocate_pairs(uint32_t n, uint64_t* born) {
+    const uint32_t reused = std::min(n, free_pairs_);
+    free_pairs_ -= reused;
+    *born = sequence_;
+    population_[0] += n;
+    count_[0] += n - reused;
+    return n > reused ? due() : Collection{};
+}
+
+void PythonGc::free_pairs(uint32_t n, uint64_t born) {
+    if (n == 0) return;
+    const uint32_t kept = std::min(n, kMostFreePairs - free_pairs_);
+    free_pairs_ += kept;
+    uint64_t& population = population_[size_t(generation_of(born))];
+    population -= std::min<uint64_t>(population, n);
+    count_[0] = std::max<int64_t>(0, count_[0] - int64_t(n - kept));
+}
+
+PythonGc::Collection PythonGc::due() {
     Collection c;
     // _PyObject_GC_Link: a collection when the count exceeds threshold0 (gc enabled, not already
     // collecting). The objects just allocated are in generation 0 and are scanned too.

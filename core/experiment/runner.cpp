@@ -1,6 +1,7 @@
 #include "runner.h"
 
 #include "core/net/slow_server.h"
+#include "core/trace/trace_memory.h"
 #include "descendant_usage.h"
 
 #include <algorithm>
@@ -34,22 +35,6 @@ double process_cpu_s() {
     const double instruments = double(instrument_cpu_ns()) * 1e-9;
     return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9 + tv(children.ru_utime) + tv(children.ru_stime) +
            descendants - instruments;
-}
-
-// Resets this process's peak RSS (VmHWM) so the run's own peak can be read afterwards.
-void reset_peak_rss() {
-    if (FILE* f = fopen("/proc/self/clear_refs", "w")) {
-        fputs("5", f);
-        fclose(f);
-    }
-}
-
-double peak_rss_mb() {
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line))
-        if (line.rfind("VmHWM:", 0) == 0) return std::atof(line.c_str() + 6) / 1024.0; // kB
-    return 0;
 }
 
 long children_maxrss_kb() {
@@ -384,7 +369,7 @@ void Runner::body(ExperimentSpec spec, const StopSignal& stop, EventReader reade
     }
     const int64_t start_ns = now_ns();
     if (s.error.empty()) {
-        reset_peak_rss();
+        trace_memory::start_peak(); // the run's peak leaves the trace's own memory out
         const long children_rss_before = children_maxrss_kb();
         const double cpu_before = process_cpu_s();
         const double machine_before = machine_busy_s().first;
@@ -416,7 +401,7 @@ void Runner::body(ExperimentSpec spec, const StopSignal& stop, EventReader reade
         const auto [machine_after, machine_cpus] = machine_busy_s();
         s.other_cpu_s = std::max(0.0, machine_after - machine_before - s.cpu_s);
         s.machine_cpus = machine_cpus;
-        s.peak_rss_mb = peak_rss_mb();
+        s.peak_rss_mb = trace_memory::peak_kb() / 1024.0;
         const long children_rss = children_maxrss_kb();
         if (children_rss > children_rss_before) s.peak_rss_mb += double(children_rss) / 1024.0;
         if (monitor.timed_out() && s.error.empty() && !s.deadlock)

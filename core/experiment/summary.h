@@ -28,6 +28,8 @@ struct Summary {
     double wall_s = 0;
     double cpu_s = 0; // user + system CPU of this process and its children during the run
     uint64_t events = 0;
+    // The run's peak resident set (VmHWM) without the trace's own memory (core/trace/trace_memory.h),
+    // plus its largest child's.
     double peak_rss_mb = 0;
 
     // threads and the GIL

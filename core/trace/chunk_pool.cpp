@@ -1,5 +1,7 @@
 #include "chunk_pool.h"
 
+#include "trace_memory.h"
+
 #include <bit>
 #include <cstdint>
 #include <sys/mman.h>
@@ -35,6 +37,28 @@ char* ChunkPool::map(size_t bytes, bool huge) noexcept {
     return start;
 }
 
+void ChunkPool::populate(void* address, size_t bytes) noexcept {
+    trace_memory::populate(address, bytes);
+}
+
+void ChunkPool::make_resident(char* piece, size_t bytes) noexcept {
+    if (small_region_ == nullptr || piece < small_region_ || piece >= small_region_ + kSmallBytes) return;
+    constexpr size_t kPage = 4096;
+    const size_t first = size_t(piece - small_region_) / kPage;
+    const size_t end = (size_t(piece - small_region_) + bytes + kPage - 1) / kPage;
+    for (size_t page = first; page < end;) {
+        if (small_resident_[page]) {
+            ++page;
+            continue;
+        }
+        size_t run = page;
+        while (run < end && !small_resident_[run])
+            small_resident_[run++] = true;
+        trace_memory::populate(small_region_ + page * kPage, (run - page) * kPage);
+        page = run;
+    }
+}
+
 char* ChunkPool::split_from(size_t cls, size_t want) noexcept {
     char* piece = free_[cls];
     free_[cls] = nullptr;
@@ -54,13 +78,21 @@ void* ChunkPool::take(size_t bytes) noexcept {
     const size_t want = size_t(std::countr_zero(bytes));
     if (!small_region_made_) {
         small_region_made_ = true;
-        if (char* region = map(kSmallBytes, false)) free_[size_t(std::countr_zero(kSmallBytes))] = region;
+        if (char* region = map(kSmallBytes, false)) {
+            free_[size_t(std::countr_zero(kSmallBytes))] = region;
+            small_region_ = region;
+        }
     }
     for (size_t cls = want; cls < kClasses; ++cls)
-        if (free_[cls] != nullptr) return split_from(cls, want);
+        if (free_[cls] != nullptr) {
+            char* piece = split_from(cls, want);
+            make_resident(piece, bytes);
+            return piece;
+        }
     const size_t block_class = size_t(std::countr_zero(kBlock));
     char* block = map(kBlock, true);
     if (block == nullptr) return nullptr;
+    trace_memory::populate(block, kBlock); // one huge page, as its first write would have made it
     free_[block_class] = block;
     return split_from(block_class, want);
 }

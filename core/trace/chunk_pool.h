@@ -19,9 +19,16 @@
 // more get a mapping of their own, huge too. Everything is unmapped when the pool goes away: the
 // memory goes back to the system at once (issue 19: a long-lived GUI keeps no huge pages of a
 // finished run).
+//
+// Trace memory is no part of the program a run shows (core/trace/trace_memory.h): the pool makes
+// it resident itself, through trace_memory::populate, so that a run's peak leaves it out exactly.
+// A block is made resident when it is mapped (one huge page), a piece of the ordinary-page region
+// when it is taken (its pages not made resident before); a piece of 2 MiB or more (a mapping of
+// its own) is not: its user populates it a block at a time as it fills it (EventBuffer).
 #pragma once
 
 #include <array>
+#include <bitset>
 #include <cstddef>
 #include <mutex>
 #include <utility>
@@ -44,7 +51,10 @@ public:
 
     // `bytes` must be a power of two, at least kSmallestPiece. Thread-safe (rare: once per chunk).
     // nullptr when the system refuses the memory. The piece is aligned to min(bytes, kBlock).
+    // Resident when it returns if smaller than kBlock; a larger one is left to populate().
     void* take(size_t bytes) noexcept;
+    // Makes part of a piece of kBlock or more resident (whole pages, not resident before).
+    static void populate(void* address, size_t bytes) noexcept;
 
     // Bytes mapped from the system so far (blocks, the small region and own mappings).
     size_t mapped_bytes() const noexcept;
@@ -53,11 +63,14 @@ private:
     static constexpr size_t kClasses = 22; // free pieces of 2^0 .. 2^21 bytes (only >= 2^10 used)
     char* map(size_t bytes, bool huge) noexcept;
     char* split_from(size_t cls, size_t want) noexcept;
+    void make_resident(char* piece, size_t bytes) noexcept;
 
     mutable std::mutex mutex_;
     std::array<char*, kClasses> free_{};             // at most one free piece per size
     std::vector<std::pair<char*, size_t>> mappings_; // all of them, unmapped at the end
     bool small_region_made_ = false;
+    char* small_region_ = nullptr;
+    std::bitset<kSmallBytes / 4096> small_resident_; // its pages made resident so far
 };
 
 } // namespace clab

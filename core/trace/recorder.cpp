@@ -33,8 +33,7 @@ size_t EventBuffer::chunk_of(uint64_t index) noexcept {
 }
 
 // Chunks are raw storage from the pool (an Event is an implicit-lifetime type: stored by
-// assignment), so taking one touches no memory; each page is first touched by the event written
-// into it.
+// assignment), made resident by the pool (ChunkPool::take, populate_next_window).
 EventBuffer::EventBuffer(ChunkPool& pool)
     : pool_(pool) {
     // The first chunk is part of the buffer: a thread's first events never allocate.
@@ -44,16 +43,37 @@ EventBuffer::EventBuffer(ChunkPool& pool)
 }
 
 bool EventBuffer::next_chunk() noexcept {
+    if (chunk_end_ < chunk_begin_ + chunk_size(chunk_index_)) { // more of a large chunk
+        populate_next_window();
+        return true;
+    }
     const size_t next = chunk_index_ + 1;
     if (next >= kMaxChunks) return false;
-    Event* chunk = static_cast<Event*>(pool_.take(kFirstPieceBytes << (next - 1)));
+    const size_t bytes = kFirstPieceBytes << (next - 1);
+    Event* chunk = static_cast<Event*>(pool_.take(bytes));
     if (chunk == nullptr) return false;
     chunks_[next].store(chunk, std::memory_order_release);
     chunk_ = chunk;
     chunk_index_ = next;
     chunk_begin_ = chunk_begin(next);
-    chunk_end_ = chunk_begin_ + chunk_size(next);
+    if (bytes < ChunkPool::kBlock) {
+        chunk_end_ = chunk_begin_ + chunk_size(next); // resident already (ChunkPool::take)
+    } else {
+        resident_bytes_ = 0;
+        populate_next_window();
+    }
     return true;
+}
+
+// A chunk of a block or more becomes resident a block at a time, as it fills: the trace memory is
+// made resident by the pool (trace_memory.h), and a huge page's worth of events at a time is
+// what its first write made resident before.
+void EventBuffer::populate_next_window() noexcept {
+    const size_t bytes = kFirstPieceBytes << (chunk_index_ - 1);
+    const size_t more = std::min(ChunkPool::kBlock, bytes - resident_bytes_);
+    ChunkPool::populate(reinterpret_cast<char*>(chunk_) + resident_bytes_, more);
+    resident_bytes_ += more;
+    chunk_end_ = chunk_begin_ + std::min<uint64_t>(chunk_size(chunk_index_), resident_bytes_ / sizeof(Event));
 }
 
 size_t EventBuffer::copy_range(uint64_t from, uint64_t to, std::vector<Event>& out) const {

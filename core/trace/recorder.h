@@ -96,6 +96,7 @@ public:
 private:
     friend class Recorder;
     bool next_chunk() noexcept;
+    void populate_next_window() noexcept;
     size_t copy_range(uint64_t from, uint64_t to, std::vector<Event>& out) const;
 
     ChunkPool& pool_;
@@ -108,7 +109,8 @@ private:
     Event* chunk_ = nullptr;
     size_t chunk_index_ = 0;
     uint64_t chunk_begin_ = 0;
-    uint64_t chunk_end_ = 0;
+    uint64_t chunk_end_ = 0;    // the end of the current chunk's resident part
+    size_t resident_bytes_ = 0; // of a chunk of ChunkPool::kBlock or more: made resident so far
     // reader-owned
     uint64_t read_ = 0;
     std::array<Event, kFirstChunk> first_chunk_; // chunk 0

@@ -15,7 +15,8 @@ cancel_during_step_cpython.py, pool_start_cpython.py, pool_wakeups_cpython.py, a
 below (`--cpython CASE`: coroutines, processes, two processes on one core, a 100 MB echo, asyncio
 details) run as `python3 side_by_side.py --cpython CASE ...`.
 
-Memory: "peak RSS" is each whole process's peak (VmHWM; ours: the CLI's plus its largest child's).
+Memory: "peak RSS" is each whole process's peak (VmHWM; ours: the CLI's, less the trace's own memory,
+which CPython does not have (core/trace/trace_memory.h), plus its largest child's).
 "KB per request" is the peak of N requests minus the peak of one request, over N - 1, each in a
 fresh process on both sides: what a request (a thread, a task and its socket) costs, apart from
 what the interpreter or the program costs to start.

@@ -10,10 +10,14 @@
 #include "tests/stop_share.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <dirent.h>
 #include <gtest/gtest.h>
+#include <malloc.h>
 #include <map>
+#include <sys/wait.h>
 #include <thread>
+#include <unistd.h>
 
 namespace {
 
@@ -410,9 +414,12 @@ TEST(AsyncioGc, CollectionsAppearOnTheLoopLaneAndGrowWithTheTasks) {
 
 // Side by side with python3 (3.11, whose collector python_gc.h models): the same program, 10,000
 // coroutines gathered, each awaiting asyncio.sleep. Both sides are deterministic (a collection is
-// triggered by allocations, not by time): the young collections per generation agree within 30 %
-// (ours leaves out the short-lived objects a step allocates and frees; python3 here: 182, 17, 1;
-// ours 150, 14, 1) and the full ones within one (the first falls after the 90th collection).
+// triggered by allocations; which timers fire in one iteration depends on time a little): the
+// generation-0 collections agree within 10 %, generation 1's (one in 11 of them: small numbers)
+// within 3 and the full ones within one (the first falls after the 90th collection). python3 here:
+// 181, 17, 1 (156, 14, 1 of them in the tasks' first steps, the rest as the timers fire); ours was
+// 156, 14, 1 (143, 12, 1 in the first steps): a sleeper's first step left 4 tracked objects where
+// CPython's leaves 5 (objects::kSleep). Ours now: 169, 15, 1.
 TEST(AsyncioGc, CollectionsPerGenerationMatchPython3) {
     constexpr int kTasks = 10'000;
     const std::string script = "import asyncio, gc, sys\n"
@@ -447,10 +454,106 @@ TEST(AsyncioGc, CollectionsPerGenerationMatchPython3) {
         if (e.kind == EventKind::GcBegin) ++ours[e.arg & 0xFF];
     std::printf("[ info ] collections per generation: python3 %lu %lu %lu, ours %lu %lu %lu\n", python[0],
                 python[1], python[2], ours[0], ours[1], ours[2]);
-    for (int g = 0; g < 2; ++g) {
-        EXPECT_GE(double(ours[g]), 0.7 * double(python[g])) << "generation " << g;
-        EXPECT_LE(double(ours[g]), 1.3 * double(python[g])) << "generation " << g;
-    }
+    EXPECT_GE(double(ours[0]), 0.9 * double(python[0]));
+    EXPECT_LE(double(ours[0]), 1.1 * double(python[0]));
+    EXPECT_LE(ours[1], python[1] + 3);
+    EXPECT_GE(ours[1] + 3, python[1]);
     EXPECT_LE(ours[2], python[2] + 1);
     EXPECT_GE(ours[2] + 1, python[2]);
 }
+
+namespace {
+
+// Peak resident set of python3 running `requests` asyncio requests of `io_ms` to the slow server on
+// `port` (open_connection, write, drain, readexactly(64), close; all gathered), in kB; -1 when
+// python3 3.11 is not there. The whole process: the interpreter and asyncio's start-up are the
+// same at every N, so they fall out of a difference.
+double python_peak_kb(uint16_t port, int requests, int io_ms) {
+    const std::string script =
+        "import asyncio, resource, sys\n"
+        "if sys.version_info[:2] != (3, 11): print(-1); sys.exit(0)\n"
+        "port, n, io_us = (int(a) for a in sys.argv[1:4])\n"
+        "soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)\n"
+        "resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, n + 100)), hard))\n"
+        "async def one():\n"
+        "    r, w = await asyncio.open_connection(\"127.0.0.1\", port)\n"
+        "    w.write(f\"{io_us} 64\\n\".encode())\n"
+        "    await w.drain()\n"
+        "    await r.readexactly(64)\n"
+        "    w.close()\n"
+        "async def main():\n"
+        "    await asyncio.gather(*(one() for _ in range(n)))\n"
+        "asyncio.run(main())\n"
+        "print(next(int(l.split()[1]) for l in open(\"/proc/self/status\") if l.startswith(\"VmHWM:\")))\n";
+    const std::string command = "python3 -c '" + script + "' " + std::to_string(port) + " " +
+                                std::to_string(requests) + " " + std::to_string(io_ms * 1000) +
+                                " 2>/dev/null";
+    FILE* pipe = popen(command.c_str(), "r");
+    if (!pipe) return -1;
+    double kb = -1;
+    if (std::fscanf(pipe, "%lf", &kb) != 1) kb = -1;
+    return pclose(pipe) == 0 ? kb : -1;
+}
+
+// Our engine's peak for the same program (the Runner's figure, as the CLI reports it), in a fresh
+// fork each time (a run after another reuses the memory the first one freed), in kB; -1 on failure.
+double our_peak_kb(int requests, int io_ms) {
+    int pipe_fds[2];
+    if (::pipe(pipe_fds) != 0) return -1;
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        ::close(pipe_fds[0]);
+        // The heap this test process freed (earlier tests' runs) goes back to the system first: a
+        // run would reuse it without growing its resident set.
+        malloc_trim(0);
+        const Summary s = Runner::run(asyncio_spec(WorkloadKind::Net, requests, io_ms));
+        const double kb = s.completed ? s.peak_rss_mb * 1024.0 : -1;
+        const bool written = ::write(pipe_fds[1], &kb, sizeof kb) == sizeof kb;
+        ::_exit(written ? 0 : 1);
+    }
+    ::close(pipe_fds[1]);
+    double kb = -1;
+    if (pid < 0 || ::read(pipe_fds[0], &kb, sizeof kb) != sizeof kb) kb = -1;
+    ::close(pipe_fds[0]);
+    if (pid > 0) ::waitpid(pid, nullptr, 0);
+    return kb;
+}
+
+// Issue 18.2: asyncio's memory per request is CPython's, at every N. "KB per request" is the peak
+// of N requests minus the peak of one, over N - 1 (tests/bench/side_by_side.py), on both sides
+// in the same test; 1000 and 3000 requests, all open at once (500 ms each; fewer would let
+// pymalloc's 256 KiB arenas show: +-0.9 KB a request at 300). python3 3.11 here: 7.0-7.1 KB at
+// both. Ours was 8.9-9.5 KB at 1000 and 8.2 at 3000: the trace's events (24 bytes each, ~45 a
+// request: 2.6 MB resident at 1000, half of it unwritten huge pages) counted in the run's peak;
+// CPython records nothing. The run's peak now leaves the trace memory out
+// (core/trace/trace_memory.h): 6.7 KB. Memory is not time: a ratio within 15 %.
+TEST(AsyncioMemory, KbPerRequestMatchesPython3AtEveryN) {
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+    GTEST_SKIP()
+        << "a sanitizer's allocator (redzones, quarantine, shadow) changes what objects take in memory";
+#endif
+    constexpr int kIoMs = 500;
+    (void)calibration(); // python3 (if it measures) runs before any fork
+    net::SlowServer server;
+    std::string error;
+    ASSERT_TRUE(server.start(&error)) << error;
+    const double python_one = python_peak_kb(server.port(), 1, kIoMs);
+    if (python_one < 0) GTEST_SKIP() << "needs python3 3.11";
+    const double ours_one = our_peak_kb(1, kIoMs);
+    ASSERT_GT(ours_one, 0);
+    for (const int n : {1000, 3000}) {
+        const double python_n = python_peak_kb(server.port(), n, kIoMs);
+        const double ours_n = our_peak_kb(n, kIoMs);
+        ASSERT_GT(python_n, 0);
+        ASSERT_GT(ours_n, 0);
+        const double python_kb = (python_n - python_one) / (n - 1);
+        const double ours_kb = (ours_n - ours_one) / (n - 1);
+        std::printf("[ info ] %d requests: KB per request python3 %.2f (peak %.0f - %.0f kB), ours %.2f "
+                    "(peak %.0f - %.0f kB), ratio %.2f\n",
+                    n, python_kb, python_n, python_one, ours_kb, ours_n, ours_one, ours_kb / python_kb);
+        EXPECT_GT(ours_kb, 0.85 * python_kb) << n << " requests";
+        EXPECT_LT(ours_kb, 1.15 * python_kb) << n << " requests";
+    }
+}
+
+} // namespace
