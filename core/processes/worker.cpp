@@ -93,13 +93,6 @@ private:
     std::vector<Event> events_;
 };
 
-// This process's CPU clock (a worker has one thread).
-int64_t process_cpu_ns() noexcept {
-    timespec ts{};
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
-
 // CPython's interpreter start-up or finalisation, as real work (our steps, ~50 us between looks at
 // the clock) until this process's CPU clock reads `until_ns`. CPU time, not wall time: on a busy
 // machine it takes longer, as python3's does. No stop check of its own: a Stop kills the worker

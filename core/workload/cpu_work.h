@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <ctime>
 
 namespace clab {
 
@@ -12,6 +13,13 @@ inline uint64_t spin_steps(uint64_t x, uint32_t steps) noexcept {
         asm volatile("" : "+r"(x));
     }
     return x;
+}
+
+// This process's CPU clock (what a worker or python3's child has spent so far).
+inline int64_t process_cpu_ns() noexcept {
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
 }
 
 } // namespace clab

@@ -1,5 +1,7 @@
 #include "process_probe.h"
 
+#include "cpu_work.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
@@ -58,12 +60,6 @@ if __name__ == "__main__":
     out[5] = out[1]
     print(*out)
 )PY";
-
-int64_t process_cpu_ns() noexcept {
-    timespec ts{};
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
 
 } // namespace
 
