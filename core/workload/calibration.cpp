@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fcntl.h>
+#include <limits.h>
 #include <optional>
 #include <string_view>
 #include <sys/stat.h>
@@ -259,8 +260,10 @@ print(loop, step, max(0.0, message - min(syscall_ns() for _ in range(3))),
 
 // The cache's first word names its format, and the file's name carries it too (see
 // calibration_cache_path): a file of another format (version 1, "calibration", held only
-// "python_ns_per_iteration X") is never read, so python3 measures once for this format.
-constexpr std::string_view kCacheFormat = "clab-calibration-7";
+// "python_ns_per_iteration X") is never read, so python3 measures once for this format. The second
+// word is the interpreter the figures are of (python_identity): figures of another python3 are
+// never taken for this one's.
+constexpr std::string_view kCacheFormat = "clab-calibration-8";
 constexpr off_t kLargestCacheFile = 4096;
 
 // A folder only this user may use: created 0700, or an existing one that is ours, not a symlink,
@@ -293,7 +296,7 @@ std::optional<CacheLocation> cache_location() {
 }
 
 // The cached figures, or nullopt. Only a small regular file of ours, opened without following a link.
-std::optional<PythonFigures> read_cache(const std::string& path) {
+std::optional<PythonFigures> read_cache(const std::string& path, const std::string& identity) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) return std::nullopt;
     struct stat st {};
@@ -305,21 +308,22 @@ std::optional<PythonFigures> read_cache(const std::string& path) {
     ::close(fd);
     if (n <= 0) return std::nullopt;
     text[n] = '\0';
-    char format[64] = {};
+    char format[64] = {}, interpreter[64] = {};
     PythonFigures f;
     PythonProcessFigures& p = f.processes;
-    if (std::sscanf(text, "%63s %lf %lf %lf %lf %lf %lf %lf %lf %lf %lf %lf %lf %lf %lf", format,
-                    &f.ns_per_iteration, &f.asyncio_step_ns, &f.asyncio_io_ns, &f.asyncio_connection_ns,
-                    &f.asyncio_connection_bytes, &f.asyncio_connection_setup_ns, &f.gc_young_ns,
-                    &f.gc_full_ns, &p.start_ns[0], &p.exit_ns[0], &p.start_ns[1], &p.exit_ns[1],
-                    &p.start_ns[2], &p.exit_ns[2]) != 15 ||
-        format != kCacheFormat)
+    if (std::sscanf(text, "%63s %63s %lf %lf %lf %lf %lf %lf %lf %lf %lf %lf %lf %lf %lf %lf", format,
+                    interpreter, &f.ns_per_iteration, &f.asyncio_step_ns, &f.asyncio_io_ns,
+                    &f.asyncio_connection_ns, &f.asyncio_connection_bytes, &f.asyncio_connection_setup_ns,
+                    &f.gc_young_ns, &f.gc_full_ns, &p.start_ns[0], &p.exit_ns[0], &p.start_ns[1],
+                    &p.exit_ns[1], &p.start_ns[2], &p.exit_ns[2]) != 16 ||
+        format != kCacheFormat || interpreter != identity)
         return std::nullopt;
     return f;
 }
 
 // Writes a fresh file and renames it into place: never through a planted link, never half-written.
-void write_cache(const CacheLocation& where, const std::string& path, const PythonFigures& f) {
+void write_cache(const CacheLocation& where, const std::string& path, const std::string& identity,
+                 const PythonFigures& f) {
     if (mkdir(where.parent.c_str(), 0700) != 0 && errno != EEXIST) return;
     if (!private_folder(where.dir)) return;
     std::string temp = where.dir + "/.calibration-XXXXXX";
@@ -328,10 +332,10 @@ void write_cache(const CacheLocation& where, const std::string& path, const Pyth
     char text[512];
     const PythonProcessFigures& p = f.processes;
     const int len = std::snprintf(
-        text, sizeof text, "%s %.6g %.6g %.6g %.6g %.6g %.6g %.6g %.6g %.6g %.6g %.6g %.6g %.6g %.6g\n",
-        kCacheFormat.data(), f.ns_per_iteration, f.asyncio_step_ns, f.asyncio_io_ns, f.asyncio_connection_ns,
-        f.asyncio_connection_bytes, f.asyncio_connection_setup_ns, f.gc_young_ns, f.gc_full_ns, p.start_ns[0],
-        p.exit_ns[0], p.start_ns[1], p.exit_ns[1], p.start_ns[2], p.exit_ns[2]);
+        text, sizeof text, "%s %s %.6g %.6g %.6g %.6g %.6g %.6g %.6g %.6g %.6g %.6g %.6g %.6g %.6g %.6g\n",
+        kCacheFormat.data(), identity.c_str(), f.ns_per_iteration, f.asyncio_step_ns, f.asyncio_io_ns,
+        f.asyncio_connection_ns, f.asyncio_connection_bytes, f.asyncio_connection_setup_ns, f.gc_young_ns,
+        f.gc_full_ns, p.start_ns[0], p.exit_ns[0], p.start_ns[1], p.exit_ns[1], p.start_ns[2], p.exit_ns[2]);
     const bool written = len > 0 && ::write(fd, text, size_t(len)) == len;
     if (::close(fd) != 0 || !written || std::rename(temp.c_str(), path.c_str()) != 0) ::unlink(temp.c_str());
 }
@@ -390,22 +394,24 @@ Calibration compute() {
     Calibration c;
     c.ns_per_step = measure_ns_per_step();
     const std::string path = calibration_cache_path();
+    const std::string identity = python_identity();
     std::optional<PythonFigures> cached;
     PythonFigures measured;
     if (const char* env = std::getenv("CLAB_PYTHON_NS_PER_ITERATION"); env && std::atof(env) > 1) {
         c.python_ns_per_iteration = std::atof(env);
         c.source = "environment";
-    } else if (!path.empty() && (cached = read_cache(path)) &&
+    } else if (!path.empty() && (cached = read_cache(path, identity)) &&
                plausible_python_ns_per_iteration(cached->ns_per_iteration, c.ns_per_step) &&
                plausible_asyncio(*cached)) {
         take_figures(c, *cached);
         c.source = "cache " + path;
     } else if (measure_python(&measured) && plausible_asyncio(measured)) {
-        // No cache, or one this machine cannot have produced (or of an older format): measure
-        // again and replace it.
+        // No cache, or one this machine cannot have produced (or of an older format, or of
+        // another python3): measure again and replace it.
         take_figures(c, measured);
         c.source = "python3 (measured)";
-        if (const auto where = cache_location(); where && !path.empty()) write_cache(*where, path, measured);
+        if (const auto where = cache_location(); where && !path.empty())
+            write_cache(*where, path, identity, measured);
     } else {
         c.source = "default";
     }
@@ -429,7 +435,43 @@ bool plausible_python_ns_per_iteration(double python_ns_per_iteration, double ns
 std::string calibration_cache_path() {
     const auto where = cache_location();
     // A file per format: builds of an older format keep theirs and never take turns re-measuring.
-    return where ? where->dir + "/calibration-7" : std::string();
+    return where ? where->dir + "/calibration-8" : std::string();
+}
+
+std::string python_identity() {
+    // The first executable python3 on PATH, as the shell that popen starts finds it (an empty
+    // entry is the current folder, as for execvp).
+    const char* path_variable = std::getenv("PATH");
+    const std::string_view dirs = path_variable ? path_variable : "/usr/local/bin:/usr/bin:/bin";
+    std::string found;
+    for (size_t start = 0; start <= dirs.size();) {
+        const size_t end = std::min(dirs.find(':', start), dirs.size());
+        const std::string dir(dirs.substr(start, end - start));
+        const std::string candidate = (dir.empty() ? std::string(".") : dir) + "/python3";
+        struct stat st {};
+        if (stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+            access(candidate.c_str(), X_OK) == 0) {
+            found = candidate;
+            break;
+        }
+        start = end + 1;
+    }
+    if (found.empty()) return "none";
+    // The file it resolves to (python3 -> python3.11), and that file's size and time: another
+    // interpreter, or the same one upgraded, is another identity. A launcher that picks the
+    // interpreter itself (pyenv's shim) is identified as the launcher.
+    char resolved[PATH_MAX];
+    const std::string file = realpath(found.c_str(), resolved) ? std::string(resolved) : found;
+    struct stat st {};
+    stat(file.c_str(), &st);
+    const std::string key = file + '\n' + std::to_string(st.st_size) + '\n' +
+                            std::to_string(st.st_mtim.tv_sec) + '.' + std::to_string(st.st_mtim.tv_nsec);
+    uint64_t hash = 14695981039346656037ull; // FNV-1a: a short token without spaces for the cache
+    for (const unsigned char c : key)
+        hash = (hash ^ c) * 1099511628211ull;
+    char token[24];
+    std::snprintf(token, sizeof token, "py-%016llx", static_cast<unsigned long long>(hash));
+    return token;
 }
 
 bool measure_python(PythonFigures* figures, std::string* error) {

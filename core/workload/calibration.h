@@ -5,14 +5,14 @@
 //         count += 1
 //
 // costs in CPython on this machine. We measure that with python3 once and cache the figure in
-// $XDG_CACHE_HOME/concurrency-lab/calibration-7 (~/.cache/... without XDG_CACHE_HOME,
+// $XDG_CACHE_HOME/concurrency-lab/calibration-8 (~/.cache/... without XDG_CACHE_HOME,
 // $XDG_RUNTIME_DIR/... without HOME; no cache at all without any of them, rather than a shared
 // /tmp path another user could plant). The folder is private (0700) and the file is replaced by
-// rename, never written through a link. A cached figure is used only if it is plausible for this
-// machine (plausible_python_ns_per_iteration); otherwise python3 measures again and the cache is
-// replaced. Without python3 we use kDefaultPythonNsPerIteration, measured with CPython 3.11.7 on
-// the 2-core AMD EPYC development machine. $CLAB_PYTHON_NS_PER_ITERATION overrides all of them
-// (CI, reproducible runs).
+// rename, never written through a link. A cached figure is used only if it is of the python3 on PATH
+// (python_identity) and plausible for this machine (plausible_python_ns_per_iteration); otherwise python3
+// measures again and the cache is replaced. Without python3 we use kDefaultPythonNsPerIteration, measured
+// with CPython 3.11.7 on the 2-core AMD EPYC development machine. $CLAB_PYTHON_NS_PER_ITERATION overrides all
+// of them (CI, reproducible runs).
 //
 // Our work unit is a "step": one dependent multiply-add the compiler cannot fold. We time steps
 // in-process (best of a few short runs, so a noisy machine does not inflate the figure) and use
@@ -118,6 +118,9 @@ const Calibration& calibration();
 bool measure_python(PythonFigures* figures, std::string* error = nullptr);
 // Where the figure is cached; empty when there is no private place for it (see above).
 std::string calibration_cache_path();
+// The python3 that PATH names, as a short token (its resolved file, size and time, hashed); "none"
+// without one. The cache holds the figures of one identity: another python3 measures again.
+std::string python_identity();
 // True when a figure of `python_ns_per_iteration` fits a machine whose step costs `ns_per_step`.
 bool plausible_python_ns_per_iteration(double python_ns_per_iteration, double ns_per_step);
 

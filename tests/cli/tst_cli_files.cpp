@@ -4,6 +4,7 @@
 // again, and the cache lives in a private folder.
 #include "../app/lesson_samples.h"
 #include "cli_process.h"
+#include "core/workload/calibration.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -80,32 +81,64 @@ private slots:
     // Issue 20.10: a cached figure of 9999 ns per iteration made every run 18x slower.
     void implausibleCalibrationIsMeasuredAgain() {
         if (QStandardPaths::findExecutable(QStringLiteral("python3")).isEmpty()) QSKIP("needs python3");
-        QTemporaryDir cache;
-        const QString folder = cache.filePath(QStringLiteral("concurrency-lab"));
-        QVERIFY(QDir().mkpath(folder));
-        QFile::setPermissions(folder, QFileDevice::ReadOwner | QFileDevice::WriteOwner |
-                                          QFileDevice::ExeOwner | QFileDevice::ReadOther |
-                                          QFileDevice::ExeOther);
-        const QString file = folder + QStringLiteral("/calibration-7");
-        write_file(file, "clab-calibration-7 9999 1400 100000 100000 6000 70000 30 450 9.6e+06 2.4e+06 "
-                         "7.6e+07 9.3e+06 2.5e+07 2.4e+06\n");
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.remove(QStringLiteral("CLAB_PYTHON_NS_PER_ITERATION"));
-        env.insert(QStringLiteral("XDG_CACHE_HOME"), cache.path());
-        const Outcome o = cli_test::run(
-            {QStringLiteral("run"), QStringLiteral("--iterations"), QStringLiteral("1000")}, 60000, env);
-        QVERIFY2(o.exited(0), o.describe());
-        QFile read(file);
-        QVERIFY(read.open(QIODevice::ReadOnly));
-        const QList<QByteArray> fields = read.readAll().simplified().split(' ');
-        QCOMPARE(fields.value(0), QByteArray("clab-calibration-7"));
-        const double measured = fields.value(1).toDouble();
-        QVERIFY2(measured > 1 && measured < 9999, fields.value(1));
+        const QByteArray identity = QByteArray::fromStdString(clab::python_identity());
+        const CacheRun run = run_with_cache("clab-calibration-8 " + identity +
+                                            " 9999 1400 100000 100000 6000 70000 30 450 9.6e+06 2.4e+06 "
+                                            "7.6e+07 9.3e+06 2.5e+07 2.4e+06\n");
+        QCOMPARE(run.fields.value(1), identity);
+        const double measured = run.fields.value(2).toDouble();
+        QVERIFY2(measured > 1 && measured < 9999, run.fields.value(2));
         // The folder is private now.
-        QCOMPARE(QFileInfo(folder).permissions() &
+        QCOMPARE(run.folder_permissions &
                      (QFileDevice::ReadOther | QFileDevice::WriteOther | QFileDevice::ExeOther |
                       QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ExeGroup),
                  QFileDevice::Permissions());
+    }
+
+    // Issue 18: a cache written by another python3 (another PATH, an upgraded package) held that
+    // interpreter's figures, 17.5 ns per iteration where the python3 on PATH takes 32.8, and every
+    // later run took them. Its figures are plausible; only the interpreter differs.
+    void aCacheOfAnotherPython3IsMeasuredAgain() {
+        if (QStandardPaths::findExecutable(QStringLiteral("python3")).isEmpty()) QSKIP("needs python3");
+        const QByteArray identity = QByteArray::fromStdString(clab::python_identity());
+        const CacheRun run = run_with_cache("clab-calibration-8 py-0000000000000000 35 1400 100000 100000 "
+                                            "6000 70000 30 450 9.6e+06 2.4e+06 7.6e+07 9.3e+06 2.5e+07 "
+                                            "2.4e+06\n");
+        QCOMPARE(run.fields.value(0), QByteArray("clab-calibration-8"));
+        QCOMPARE(run.fields.value(1), identity);
+    }
+
+private:
+    struct CacheRun {
+        QFileDevice::Permissions folder_permissions; // the cache folder's, after the run
+        QList<QByteArray> fields;                    // the cache file after the run
+    };
+
+    // Writes `content` as the calibration cache of a folder of its own (readable by others, as an
+    // old or careless one is), runs one short CLI run with it, and reads the cache back.
+    static CacheRun run_with_cache(const QByteArray& content) {
+        CacheRun result;
+        QTemporaryDir cache;
+        const QString folder = cache.filePath(QStringLiteral("concurrency-lab"));
+        [&] {
+            QVERIFY(QDir().mkpath(folder));
+            QFile::setPermissions(folder, QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                              QFileDevice::ExeOwner | QFileDevice::ReadOther |
+                                              QFileDevice::ExeOther);
+            const QString file = folder + QStringLiteral("/calibration-8");
+            write_file(file, content);
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.remove(QStringLiteral("CLAB_PYTHON_NS_PER_ITERATION"));
+            env.insert(QStringLiteral("XDG_CACHE_HOME"), cache.path());
+            const Outcome o = cli_test::run(
+                {QStringLiteral("run"), QStringLiteral("--iterations"), QStringLiteral("1000")}, 60000, env);
+            QVERIFY2(o.exited(0), o.describe());
+            QFile read(file);
+            QVERIFY(read.open(QIODevice::ReadOnly));
+            result.fields = read.readAll().simplified().split(' ');
+        }();
+        result.folder_permissions = QFileInfo(folder).permissions();
+        return result;
     }
 };
 

@@ -7,12 +7,15 @@
 #include "tests/stop_share.h"
 
 #include <cstdlib>
+#include <fstream>
 #include <gtest/gtest.h>
 #include <limits>
 #include <optional>
 #include <set>
 #include <string>
+#include <sys/stat.h>
 #include <thread>
+#include <unistd.h>
 
 using namespace clab;
 
@@ -193,6 +196,42 @@ TEST(Calibration, AFigureFromNowhereIsNotPlausible) {
     EXPECT_TRUE(plausible_python_ns_per_iteration(30 * ns_per_step, ns_per_step));
 }
 
+// Issue 18: a cache written by another python3 (another PATH) held its figures (17.5 ns per
+// iteration where the python3 on PATH takes 32.8) and every later run took them. The cache names
+// the interpreter; this is the name: it follows PATH and the file PATH finds.
+TEST(Calibration, ThePython3OnPathIsWhatTheCacheIsOf) {
+    const char* saved = std::getenv("PATH");
+    const std::string original = saved ? saved : "";
+    char dir_template[] = "/tmp/clab-python-identity-XXXXXX";
+    ASSERT_NE(mkdtemp(dir_template), nullptr);
+    const std::string dir = dir_template, fake = dir + "/python3";
+    {
+        std::ofstream script(fake);
+        script << "#!/bin/sh\necho 1\n";
+    }
+    ASSERT_EQ(chmod(fake.c_str(), 0700), 0);
+
+    const std::string on_path = python_identity();
+    setenv("PATH", (dir + ":" + original).c_str(), 1);
+    const std::string fake_identity = python_identity();
+    setenv("PATH", dir.c_str(), 1);
+    const std::string fake_alone = python_identity();
+    { std::ofstream(fake, std::ios::app) << "# upgraded\n"; } // another size: another interpreter
+    const std::string fake_upgraded = python_identity();
+    setenv("PATH", "/nonexistent-clab-dir", 1);
+    const std::string nothing = python_identity();
+    setenv("PATH", original.c_str(), 1);
+    unlink(fake.c_str());
+    rmdir(dir.c_str());
+
+    EXPECT_EQ(python_identity(), on_path);
+    EXPECT_NE(fake_identity, on_path);
+    EXPECT_EQ(fake_alone, fake_identity);
+    EXPECT_NE(fake_upgraded, fake_identity);
+    EXPECT_EQ(nothing, "none");
+    EXPECT_EQ(fake_identity.find_first_of(" \t\n"), std::string::npos); // one word of the cache file
+}
+
 // Without HOME or XDG_CACHE_HOME the cache used to go to a fixed path under /tmp, where another
 // user can plant it first. Now: XDG_RUNTIME_DIR (private by definition), or no cache at all.
 TEST(Calibration, TheCacheNeverGoesToASharedFolder) {
@@ -211,13 +250,13 @@ TEST(Calibration, TheCacheNeverGoesToASharedFolder) {
         }
     } home("HOME"), cache("XDG_CACHE_HOME"), runtime("XDG_RUNTIME_DIR");
     setenv("XDG_CACHE_HOME", "/somewhere/cache", 1);
-    EXPECT_EQ(calibration_cache_path(), "/somewhere/cache/concurrency-lab/calibration-7");
+    EXPECT_EQ(calibration_cache_path(), "/somewhere/cache/concurrency-lab/calibration-8");
     unsetenv("XDG_CACHE_HOME");
     setenv("HOME", "/home/student", 1);
-    EXPECT_EQ(calibration_cache_path(), "/home/student/.cache/concurrency-lab/calibration-7");
+    EXPECT_EQ(calibration_cache_path(), "/home/student/.cache/concurrency-lab/calibration-8");
     unsetenv("HOME");
     setenv("XDG_RUNTIME_DIR", "/run/user/1000", 1);
-    EXPECT_EQ(calibration_cache_path(), "/run/user/1000/concurrency-lab/calibration-7");
+    EXPECT_EQ(calibration_cache_path(), "/run/user/1000/concurrency-lab/calibration-8");
     unsetenv("XDG_RUNTIME_DIR");
     EXPECT_EQ(calibration_cache_path(), "");
     setenv("HOME", "relative/path", 1); // not absolute: ignored, as the XDG specification says
