@@ -86,8 +86,8 @@ private slots:
         QFile::setPermissions(folder, QFileDevice::ReadOwner | QFileDevice::WriteOwner |
                                           QFileDevice::ExeOwner | QFileDevice::ReadOther |
                                           QFileDevice::ExeOther);
-        const QString file = folder + QStringLiteral("/calibration-7");
-        write_file(file, "clab-calibration-7 9999 1400 100000 100000 6000 70000 30 450 9.6e+06 2.4e+06 "
+        const QString file = folder + QStringLiteral("/calibration-8");
+        write_file(file, "clab-calibration-8 9999 1400 100000 100000 6000 70000 30 450 9.6e+06 2.4e+06 "
                          "7.6e+07 9.3e+06 2.5e+07 2.4e+06\n");
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.remove(QStringLiteral("CLAB_PYTHON_NS_PER_ITERATION"));
@@ -98,7 +98,7 @@ private slots:
         QFile read(file);
         QVERIFY(read.open(QIODevice::ReadOnly));
         const QList<QByteArray> fields = read.readAll().simplified().split(' ');
-        QCOMPARE(fields.value(0), QByteArray("clab-calibration-7"));
+        QCOMPARE(fields.value(0), QByteArray("clab-calibration-8"));
         const double measured = fields.value(1).toDouble();
         QVERIFY2(measured > 1 && measured < 9999, fields.value(1));
         // The folder is private now.
