@@ -52,6 +52,7 @@ bool is_instant(EventKind kind) {
     case EventKind::Marker:
     case EventKind::WorkerCrashed:
     case EventKind::GcBegin: // arg: generation | objects scanned << 8 (the segment shows its time)
+    case EventKind::GcEnd:   // arg: generation | its CPU in ns << 8 (side_by_side.py's "CPU in the GC")
         return true;
     default:
         return false;

@@ -83,7 +83,7 @@ enum class EventKind : uint16_t {
     // CPython's cyclic GC collects (modelled: core/aio/python_gc.h), on the loop lane inside the
     // callback whose allocation triggered it. Begin's arg: generation | (objects scanned << 8).
     GcBegin = 93,
-    GcEnd = 94, // arg: generation
+    GcEnd = 94, // arg: generation | (the collection's CPU in ns, the loop thread's clock << 8)
 
     // --- machine ------------------------------------------------------------------------------
     CoreUtilisation = 100, // lane: a core lane; arg: busy per mille over the last sample period

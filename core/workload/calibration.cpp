@@ -51,14 +51,17 @@ namespace {
 // after them, per connection, minus one task step and minus socket + setblocking + connect made
 // bare. python3 3.11 here: about 70 % of the connection's cost; the rest (the transport, protocol
 // and streams once connected, and the close) comes after.
-// And two for CPython's cyclic GC (core/aio/python_gc.h), per object a collection scans, in a fresh
-// fork that opens 2000 connections at once (an asyncio program's heap at scale, ~56,000 tracked
-// objects): the young collections (generations 0 and 1) the collector runs by itself meanwhile,
-// timed through gc.callbacks (their objects counted before the clock starts), their lower quartile
-// (the quiet moments, as the best of a few runs is elsewhere: a single collection is too short to trust
-// alone); and a full one once all are open (gc.collect(2): every object, the cache misses of a large heap),
-// the best of three. python3 3.11 here: ~60-100 ns and ~270-500 ns. No single quotes inside: the script goes
-// to `python3 -c '...'`.
+// And two for CPython's cyclic GC (core/aio/python_gc.h), per object a collection scans, from a program
+// that opens 2000 connections at once (an asyncio program's heap at scale, ~69,000 tracked objects), each
+// in a fresh fork. The young collections (generations 0 and 1) the collector runs by itself meanwhile:
+// their CPU per collection (gc.callbacks, the lower of two runs) over the objects one scans, counted in
+// a third run of the same program (gc.get_objects(g) at each start: the collections are the same ones,
+// python3 here 147 and 13 of them in every run); and a full one once all are open (gc.collect(2), the
+// lower of the two runs), its objects counted after it. Timed collections are never counted: walking
+// the objects just before a collection brings them into the cache and made it look ~2x cheaper than
+// one in the running program (python3 here: 60 ns per object where a young collection of 1000 or
+// 10,000 requests takes 120-190; a full one 130-270 ns where it takes ~470). python3 3.11 here:
+// ~125-160 ns and ~330-450 ns. No single quotes inside: the script goes to `python3 -c '...'`.
 constexpr const char* kPythonProbe = R"PY(import asyncio, gc, os, resource, socket, time
 def f(n):
     count = 0
@@ -192,7 +195,7 @@ def held_in_child(connect, n=500):
     os.close(r)
     os.waitpid(pid, 0)
     return float(text)
-async def gc_ns(n):
+async def gc_run(n, count):
     srv = listener()
     release, ready = asyncio.Event(), asyncio.Event()
     opened = [0]
@@ -203,31 +206,30 @@ async def gc_ns(n):
             ready.set()
         await release.wait()
         w.close()
-    young, started = [], [0, 0.0]
+    young, started = [0, 0.0, 0], [0, 0.0]
     def watch(phase, info):
         if info["generation"] == 2:
             return
         if phase == "start":
-            started[0] = sum(len(gc.get_objects(g)) for g in range(info["generation"] + 1))
+            if count:
+                started[0] = sum(len(gc.get_objects(g)) for g in range(info["generation"] + 1))
             started[1] = time.process_time()
-        elif started[0] > 100:
-            young.append((time.process_time() - started[1]) / started[0])
+        else:
+            young[0] += started[0]
+            young[1] += time.process_time() - started[1]
+            young[2] += 1
     gc.callbacks.append(watch)
     tasks = [asyncio.create_task(one()) for _ in range(n)]
     await ready.wait()
     gc.callbacks.remove(watch)
-    full = 1e9
-    for _ in range(3):
-        objects = len(gc.get_objects())
-        t = time.process_time()
-        gc.collect(2)
-        full = min(full, (time.process_time() - t) / objects)
+    t = time.process_time()
+    garbage = gc.collect(2)
+    full = (time.process_time() - t) / (len(gc.get_objects(2)) + garbage)
     release.set()
     await asyncio.gather(*tasks)
     srv.close()
-    young = sorted(young)[len(young) // 4] if young else full
-    return "%f %f" % (young * 1e9, full * 1e9)
-def gc_in_child(n=2000):
+    return "%d %.9f %d %.12f" % (young[0], young[1], young[2], full)
+def gc_in_child(count, n=2000):
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     want = n + 100 if hard == resource.RLIM_INFINITY else min(hard, n + 100)
     if soft != resource.RLIM_INFINITY and soft < want:
@@ -236,13 +238,21 @@ def gc_in_child(n=2000):
     pid = os.fork()
     if pid == 0:
         os.close(r)
-        os.write(w, asyncio.run(gc_ns(max(100, want - 100))).encode())
+        os.write(w, asyncio.run(gc_run(max(100, want - 100), count)).encode())
         os._exit(0)
     os.close(w)
-    text = os.read(r, 64)
+    text = os.read(r, 128)
     os.close(r)
     os.waitpid(pid, 0)
     return [float(x) for x in text.split()]
+def gc_figures():
+    counted = gc_in_child(True)
+    timed = [gc_in_child(False) for _ in range(2)]
+    full = min(t[3] for t in timed)
+    per_collection = min((t[1] / t[2] for t in timed if t[2] > 0), default=0.0)
+    if counted[0] <= 0 or counted[2] <= 0 or per_collection <= 0:
+        return full, full
+    return per_collection / (counted[0] / counted[2]), full
 async def aio():
     step = min([await step_ns() for _ in range(3)])
     message = min([await message_ns() for _ in range(3)]) - step
@@ -250,7 +260,7 @@ async def aio():
     return (step, message, min(c[0] for c in connections) - 10 * step,
             min(c[1] for c in connections) - step)
 held = max(0.0, held_in_child(True) - held_in_child(False))
-gc_young, gc_full = gc_in_child()
+gc_young, gc_full = (x * 1e9 for x in gc_figures())
 loop = min(loop_ns() for _ in range(40))
 step, message, connection, setup = asyncio.run(aio())
 print(loop, step, max(0.0, message - min(syscall_ns() for _ in range(3))),
@@ -263,7 +273,7 @@ print(loop, step, max(0.0, message - min(syscall_ns() for _ in range(3))),
 // "python_ns_per_iteration X") is never read, so python3 measures once for this format. The second
 // word is the interpreter the figures are of (python_identity): figures of another python3 are
 // never taken for this one's.
-constexpr std::string_view kCacheFormat = "clab-calibration-8";
+constexpr std::string_view kCacheFormat = "clab-calibration-9";
 constexpr off_t kLargestCacheFile = 4096;
 
 // A folder only this user may use: created 0700, or an existing one that is ours, not a symlink,
@@ -435,7 +445,7 @@ bool plausible_python_ns_per_iteration(double python_ns_per_iteration, double ns
 std::string calibration_cache_path() {
     const auto where = cache_location();
     // A file per format: builds of an older format keep theirs and never take turns re-measuring.
-    return where ? where->dir + "/calibration-8" : std::string();
+    return where ? where->dir + "/calibration-9" : std::string();
 }
 
 std::string python_identity() {

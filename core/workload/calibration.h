@@ -5,7 +5,7 @@
 //         count += 1
 //
 // costs in CPython on this machine. We measure that with python3 once and cache the figure in
-// $XDG_CACHE_HOME/concurrency-lab/calibration-8 (~/.cache/... without XDG_CACHE_HOME,
+// $XDG_CACHE_HOME/concurrency-lab/calibration-9 (~/.cache/... without XDG_CACHE_HOME,
 // $XDG_RUNTIME_DIR/... without HOME; no cache at all without any of them, rather than a shared
 // /tmp path another user could plant). The folder is private (0700) and the file is replaced by
 // rename, never written through a link. A cached figure is used only if it is of the python3 on PATH
@@ -50,12 +50,13 @@ inline constexpr double kDefaultAsyncioConnectionSetupIterations = 1050;
 inline constexpr double kDefaultAsyncioConnectionBytes = 6200;
 inline constexpr double kMostAsyncioConnectionBytes = 1 << 20;
 // CPython's cyclic GC: what its traversal costs per object a collection scans, in iterations.
-// Young collections (generations 0 and 1: a thousand or so objects, mostly still in the cache)
-// and full ones (every tracked object of the program: cache misses) differ; measured by the
-// python3 probe (calibration.cpp), these defaults with CPython 3.11.7 on the development machine
-// (~60 ns and ~450 ns per object at 35 ns per iteration).
-inline constexpr double kDefaultGcYoungIterationsPerObject = 1.7;
-inline constexpr double kDefaultGcFullIterationsPerObject = 13;
+// Young collections (generations 0 and 1: a thousand or so objects) and full ones (every tracked
+// object of the program) differ; measured by the python3 probe (calibration.cpp) on collections
+// whose objects nothing walked just before (as in a running program), these defaults with CPython
+// 3.11.7 on the development machine (~125-160 ns and ~330-450 ns per object at 21-33 ns per
+// iteration).
+inline constexpr double kDefaultGcYoungIterationsPerObject = 5.5;
+inline constexpr double kDefaultGcFullIterationsPerObject = 16;
 // A multiprocessing worker's interpreter around its target (process_probe.h), CPU in ns per start
 // method (fork, spawn, forkserver): python3's child before its target's first line, and after the
 // target returned until it is gone. These defaults: CPython 3.11.7 on the 2-core development

@@ -22,4 +22,11 @@ inline int64_t process_cpu_ns() noexcept {
     return int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
 }
 
+// The calling thread's CPU clock (what it has spent so far, never the time it waited for a core).
+inline int64_t thread_cpu_ns() noexcept {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
 } // namespace clab

@@ -82,7 +82,7 @@ private slots:
     void implausibleCalibrationIsMeasuredAgain() {
         if (QStandardPaths::findExecutable(QStringLiteral("python3")).isEmpty()) QSKIP("needs python3");
         const QByteArray identity = QByteArray::fromStdString(clab::python_identity());
-        const CacheRun run = run_with_cache("clab-calibration-8 " + identity +
+        const CacheRun run = run_with_cache("clab-calibration-9 " + identity +
                                             " 9999 1400 100000 100000 6000 70000 30 450 9.6e+06 2.4e+06 "
                                             "7.6e+07 9.3e+06 2.5e+07 2.4e+06\n");
         QCOMPARE(run.fields.value(1), identity);
@@ -101,10 +101,10 @@ private slots:
     void aCacheOfAnotherPython3IsMeasuredAgain() {
         if (QStandardPaths::findExecutable(QStringLiteral("python3")).isEmpty()) QSKIP("needs python3");
         const QByteArray identity = QByteArray::fromStdString(clab::python_identity());
-        const CacheRun run = run_with_cache("clab-calibration-8 py-0000000000000000 35 1400 100000 100000 "
+        const CacheRun run = run_with_cache("clab-calibration-9 py-0000000000000000 35 1400 100000 100000 "
                                             "6000 70000 30 450 9.6e+06 2.4e+06 7.6e+07 9.3e+06 2.5e+07 "
                                             "2.4e+06\n");
-        QCOMPARE(run.fields.value(0), QByteArray("clab-calibration-8"));
+        QCOMPARE(run.fields.value(0), QByteArray("clab-calibration-9"));
         QCOMPARE(run.fields.value(1), identity);
     }
 
@@ -125,7 +125,7 @@ private:
             QFile::setPermissions(folder, QFileDevice::ReadOwner | QFileDevice::WriteOwner |
                                               QFileDevice::ExeOwner | QFileDevice::ReadOther |
                                               QFileDevice::ExeOther);
-            const QString file = folder + QStringLiteral("/calibration-8");
+            const QString file = folder + QStringLiteral("/calibration-9");
             write_file(file, content);
             QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
             env.remove(QStringLiteral("CLAB_PYTHON_NS_PER_ITERATION"));

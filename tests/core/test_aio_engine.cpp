@@ -18,6 +18,8 @@
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
+#include <utility>
+#include <vector>
 
 namespace {
 
@@ -464,17 +466,27 @@ TEST(AsyncioGc, CollectionsPerGenerationMatchPython3) {
 
 namespace {
 
-// Peak resident set of python3 running `requests` asyncio requests of `io_ms` to the slow server on
-// `port` (open_connection, write, drain, readexactly(64), close; all gathered), in kB; -1 when
-// python3 3.11 is not there. The whole process: the interpreter and asyncio's start-up are the
-// same at every N, so they fall out of a difference.
-double python_peak_kb(uint16_t port, int requests, int io_ms) {
+// python3 running `requests` asyncio requests of `io_ms` to the slow server on `port` (open_connection,
+// write, drain, readexactly(64), close; all gathered): its peak resident set in kB (the whole process:
+// the interpreter and asyncio's start-up are the same at every N, so they fall out of a difference)
+// and the CPU its cyclic GC's automatic collections took (gc.callbacks, "start" .. "stop" of each,
+// process_time, as tests/bench/many_requests_cpython.py --gc measures it). Both -1 when python3 3.11
+// is not there.
+struct PythonRun {
+    double peak_kb = -1;
+    double gc_cpu_s = -1;
+};
+PythonRun python_requests(uint16_t port, int requests, int io_ms) {
     const std::string script =
-        "import asyncio, resource, sys\n"
-        "if sys.version_info[:2] != (3, 11): print(-1); sys.exit(0)\n"
+        "import asyncio, gc, resource, sys, time\n"
+        "if sys.version_info[:2] != (3, 11): print(-1, -1); sys.exit(0)\n"
         "port, n, io_us = (int(a) for a in sys.argv[1:4])\n"
         "soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)\n"
         "resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, n + 100)), hard))\n"
+        "spent = [0.0, 0.0]\n"
+        "def watch(phase, info):\n"
+        "    if phase == \"start\": spent[1] = time.process_time()\n"
+        "    else: spent[0] += time.process_time() - spent[1]\n"
         "async def one():\n"
         "    r, w = await asyncio.open_connection(\"127.0.0.1\", port)\n"
         "    w.write(f\"{io_us} 64\\n\".encode())\n"
@@ -482,17 +494,20 @@ double python_peak_kb(uint16_t port, int requests, int io_ms) {
         "    await r.readexactly(64)\n"
         "    w.close()\n"
         "async def main():\n"
+        "    gc.callbacks.append(watch)\n"
         "    await asyncio.gather(*(one() for _ in range(n)))\n"
+        "    gc.callbacks.remove(watch)\n"
         "asyncio.run(main())\n"
-        "print(next(int(l.split()[1]) for l in open(\"/proc/self/status\") if l.startswith(\"VmHWM:\")))\n";
+        "print(next(int(l.split()[1]) for l in open(\"/proc/self/status\") if l.startswith(\"VmHWM:\")),"
+        " spent[0])\n";
     const std::string command = "python3 -c '" + script + "' " + std::to_string(port) + " " +
                                 std::to_string(requests) + " " + std::to_string(io_ms * 1000) +
                                 " 2>/dev/null";
+    PythonRun run;
     FILE* pipe = popen(command.c_str(), "r");
-    if (!pipe) return -1;
-    double kb = -1;
-    if (std::fscanf(pipe, "%lf", &kb) != 1) kb = -1;
-    return pclose(pipe) == 0 ? kb : -1;
+    if (!pipe) return run;
+    if (std::fscanf(pipe, "%lf %lf", &run.peak_kb, &run.gc_cpu_s) != 2) run = PythonRun{};
+    return pclose(pipe) == 0 ? run : PythonRun{};
 }
 
 // Our engine's peak for the same program (the Runner's figure, as the CLI reports it), in a fresh
@@ -537,12 +552,12 @@ TEST(AsyncioMemory, KbPerRequestMatchesPython3AtEveryN) {
     net::SlowServer server;
     std::string error;
     ASSERT_TRUE(server.start(&error)) << error;
-    const double python_one = python_peak_kb(server.port(), 1, kIoMs);
+    const double python_one = python_requests(server.port(), 1, kIoMs).peak_kb;
     if (python_one < 0) GTEST_SKIP() << "needs python3 3.11";
     const double ours_one = our_peak_kb(1, kIoMs);
     ASSERT_GT(ours_one, 0);
     for (const int n : {1000, 3000}) {
-        const double python_n = python_peak_kb(server.port(), n, kIoMs);
+        const double python_n = python_requests(server.port(), n, kIoMs).peak_kb;
         const double ours_n = our_peak_kb(n, kIoMs);
         ASSERT_GT(python_n, 0);
         ASSERT_GT(ours_n, 0);
@@ -553,6 +568,62 @@ TEST(AsyncioMemory, KbPerRequestMatchesPython3AtEveryN) {
                     n, python_kb, python_n, python_one, ours_kb, ours_n, ours_one, ours_kb / python_kb);
         EXPECT_GT(ours_kb, 0.85 * python_kb) << n << " requests";
         EXPECT_LT(ours_kb, 1.15 * python_kb) << n << " requests";
+    }
+}
+
+// The CPU our loop spends in CPython's collections (the traversal python_gc.h models, calibrated per
+// object scanned), in seconds: GcEnd carries the loop thread's CPU clock across each (python3's
+// figure is CPU time too; the GcBegin..GcEnd stretch would also count waits for a core).
+double our_gc_s(const Trace& trace) {
+    double seconds = 0;
+    for (const Event& e : trace.events)
+        if (e.kind == EventKind::GcEnd) seconds += double(e.arg >> 8) / 1e9;
+    return seconds;
+}
+
+double median_of(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+// Issue 18.2: the CPU asyncio's requests spend in CPython's cyclic GC, python3's and ours in the
+// same test: 1000 requests (median of three runs each: ~13 ms of young collections) and 10,000
+// (six full collections of ~290,000 objects each). Ours was 0.44x and 0.59x (side_by_side.py,
+// quiet machine) with the collections per generation within 5-14 %: the probe that calibrates the
+// cost per object walked each collection's objects (gc.get_objects) right before timing it, which
+// brought them into the cache (and took the lower quartile); a running program's are cold. CPU time
+// on both sides (process_time, the loop thread's clock), on a noisy 2-core machine: within 0.6-1.5
+// at 1000 (before: 0.17-0.41; now 0.76-1.01 under load 4-6: our young collections scan 0.77x of
+// python3's objects, the tracked objects CPython takes from its free lists while replies are read and
+// connections close not being modelled, python_gc.h). At 10,000 the full collections dominate, and what one
+// costs per object moves with what else uses the shared cache: the probe's, cached once, read 240-480 ns here
+// from run to run under load 5, python3's own in the run ~400-470; so only 0.55-1.8 there (before: 0.46-1.07,
+// as the old probe happened to time a warm or a cold collection).
+TEST(AsyncioGc, CpuMatchesPython3) {
+    constexpr int kIoMs = 100;
+    (void)calibration(); // python3 measures (if it must) before the timed runs
+    net::SlowServer server;
+    std::string error;
+    ASSERT_TRUE(server.start(&error)) << error;
+    if (python_requests(server.port(), 1, kIoMs).gc_cpu_s < 0) GTEST_SKIP() << "needs python3 3.11";
+    for (const auto& [n, runs] : {std::pair{1000, 3}, std::pair{10'000, 1}}) {
+        std::vector<double> python, ours;
+        for (int run = 0; run < runs; ++run) {
+            const PythonRun py = python_requests(server.port(), n, kIoMs);
+            ASSERT_GT(py.gc_cpu_s, 0) << n << " requests";
+            python.push_back(py.gc_cpu_s);
+            Trace trace;
+            const Summary s = Runner::run(asyncio_spec(WorkloadKind::Net, n, kIoMs), &trace);
+            ASSERT_TRUE(s.completed) << s.error;
+            ours.push_back(our_gc_s(trace));
+            std::printf("[ info ] %d requests, run %d: python3 %.4f s, ours %.4f s\n", n, run + 1,
+                        python.back(), ours.back());
+        }
+        const double ratio = median_of(ours) / median_of(python);
+        std::printf("[ info ] %d requests: CPU in the GC python3 %.4f s, ours %.4f s, ratio %.2f\n", n,
+                    median_of(python), median_of(ours), ratio);
+        EXPECT_GT(ratio, n == 1000 ? 0.6 : 0.55) << n << " requests";
+        EXPECT_LT(ratio, n == 1000 ? 1.5 : 1.8) << n << " requests";
     }
 }
 

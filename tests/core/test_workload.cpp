@@ -250,13 +250,13 @@ TEST(Calibration, TheCacheNeverGoesToASharedFolder) {
         }
     } home("HOME"), cache("XDG_CACHE_HOME"), runtime("XDG_RUNTIME_DIR");
     setenv("XDG_CACHE_HOME", "/somewhere/cache", 1);
-    EXPECT_EQ(calibration_cache_path(), "/somewhere/cache/concurrency-lab/calibration-8");
+    EXPECT_EQ(calibration_cache_path(), "/somewhere/cache/concurrency-lab/calibration-9");
     unsetenv("XDG_CACHE_HOME");
     setenv("HOME", "/home/student", 1);
-    EXPECT_EQ(calibration_cache_path(), "/home/student/.cache/concurrency-lab/calibration-8");
+    EXPECT_EQ(calibration_cache_path(), "/home/student/.cache/concurrency-lab/calibration-9");
     unsetenv("HOME");
     setenv("XDG_RUNTIME_DIR", "/run/user/1000", 1);
-    EXPECT_EQ(calibration_cache_path(), "/run/user/1000/concurrency-lab/calibration-8");
+    EXPECT_EQ(calibration_cache_path(), "/run/user/1000/concurrency-lab/calibration-9");
     unsetenv("XDG_RUNTIME_DIR");
     EXPECT_EQ(calibration_cache_path(), "");
     setenv("HOME", "relative/path", 1); // not absolute: ignored, as the XDG specification says
