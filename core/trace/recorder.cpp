@@ -103,7 +103,9 @@ size_t EventBuffer::copy_published(std::vector<Event>& out) const {
 
 Recorder::Recorder()
     : id_(g_next_recorder_id.fetch_add(1))
-    , origin_ns_(now_ns()) {}
+    , origin_ns_(now_ns()) {
+    calibrate_stamp_clock(); // the first events as cheap as the later ones (once per process)
+}
 Recorder::~Recorder() = default;
 
 uint32_t Recorder::add_lane(LaneKind kind, std::string name, uint32_t parent, int64_t os_id) {

@@ -27,9 +27,9 @@ double cpu_s(clockid_t clock) {
     clock_gettime(clock, &t);
     return double(t.tv_sec) + double(t.tv_nsec) * 1e-9;
 }
-long minor_faults() {
+long minor_faults(int who = RUSAGE_SELF) {
     rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
+    getrusage(who, &usage);
     return usage.ru_minflt;
 }
 } // namespace
@@ -95,6 +95,55 @@ static void BM_RecordEventThreadPerRequest(benchmark::State& state) {
     state.counters["faults_per_kevent"] = double(faults) * 1000 / events;
 }
 BENCHMARK(BM_RecordEventThreadPerRequest)->Iterations(5)->Unit(benchmark::kMillisecond);
+
+// The start of a run: the first N events a fresh Recorder records, on one thread. Their chunks are
+// fresh memory, whose first touch costs ~11 us per 4 KiB page here and up to milliseconds per
+// 2 MiB huge page (when the kernel compacts memory for it): paid by the recording thread unless
+// they were populated ahead of it (prefaulter.h). `ns_per_event` is the writer's real time (a
+// stall on a fault is the cost that distorts a timeline), `writer_cpu_ns_per_event` its CPU time,
+// `writer_faults_per_kevent` the page faults counted to the writer (RUSAGE_THREAD: its own first
+// touches, and the pages it populates in bulk with MADV_POPULATE_WRITE count too). Run it alone in a fresh
+// process for the figure a new run pays, one process per figure:
+//   for i in 1 2 3; do bench_trace_recorder --benchmark_filter='BM_RecordFirstEvents/100000/'; done
+// (and /1000000/). `create_us` is what creating the Recorder cost (not in ns_per_event): its
+// StampClock calibration, the first in a process (stamp_clock.h).
+static void BM_RecordFirstEvents(benchmark::State& state) {
+    const int64_t n = state.range(0);
+    double writer_cpu_s = 0;
+    long writer_faults = 0;
+    double create_s = 0;
+    for (auto _ : state) {
+        state.PauseTiming();
+        const double create_begin = cpu_s(CLOCK_MONOTONIC);
+        auto recorder = std::make_unique<Recorder>();
+        create_s += cpu_s(CLOCK_MONOTONIC) - create_begin;
+        const uint32_t lane = recorder->add_lane(LaneKind::Thread, "first");
+        const long faults_begin = minor_faults(RUSAGE_THREAD);
+        const double cpu_begin = cpu_s(CLOCK_THREAD_CPUTIME_ID);
+        state.ResumeTiming();
+        for (int64_t i = 0; i < n; ++i)
+            recorder->record(lane, EventKind::GilAcquired, uint64_t(i));
+        state.PauseTiming();
+        writer_cpu_s += cpu_s(CLOCK_THREAD_CPUTIME_ID) - cpu_begin;
+        writer_faults += minor_faults(RUSAGE_THREAD) - faults_begin;
+        recorder.reset(); // unmaps: the next iteration starts on fresh memory again
+        state.ResumeTiming();
+    }
+    const double events = double(state.iterations()) * double(n);
+    state.counters["ns_per_event"] =
+        benchmark::Counter(events, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+    state.counters["writer_cpu_ns_per_event"] = writer_cpu_s * 1e9 / events;
+    state.counters["writer_faults_per_kevent"] = double(writer_faults) * 1000 / events;
+    state.counters["create_us"] = create_s * 1e6 / double(state.iterations());
+}
+// Once per process: a second Recorder in the same process meets a clock already calibrated and
+// memory the process has had before.
+BENCHMARK(BM_RecordFirstEvents)
+    ->Arg(100'000)
+    ->Arg(1'000'000)
+    ->Iterations(1)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 static void BM_NowNs(benchmark::State& state) {
     for (auto _ : state)
