@@ -1,6 +1,7 @@
 #include "core_sampler.h"
 
 #include "core/experiment/descendant_usage.h"
+#include "core/sync/fork_gate.h"
 
 #include <chrono>
 #include <vector>
@@ -59,6 +60,7 @@ void CoreSampler::drain_loop() {
 }
 
 void CoreSampler::drain() {
+    const std::shared_lock gate(fork_gate()); // it allocates: not while a worker is forked
     std::vector<sample::ThreadChange> changes;
     sampler_.take(changes);
     std::lock_guard lock(mutex_);

@@ -1,5 +1,6 @@
 #include "events_reader.h"
 
+#include "core/sync/fork_gate.h"
 #include "wire.h"
 
 #include <cerrno>
@@ -43,6 +44,7 @@ void EventsReader::loop() {
         pollfd fds[2] = {{open ? read_.get() : -1, POLLIN, 0}, {stop_.read.get(), POLLIN, 0}};
         if (::poll(fds, 2, -1) < 0 && errno != EINTR) return;
         stopping = fds[1].revents != 0;
+        const std::shared_lock gate(fork_gate()); // while it reads and allocates, not while it polls
         while (open) {
             const ssize_t n = ::read(read_.get(), chunk.data(), chunk.size());
             if (n < 0 && errno == EINTR) continue;

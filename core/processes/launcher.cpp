@@ -1,6 +1,7 @@
 #include "launcher.h"
 
 #include "core/experiment/descendant_usage.h"
+#include "core/sync/fork_gate.h"
 #include "forkserver.h"
 #include "worker.h"
 
@@ -30,8 +31,10 @@ bool fail(std::string* error, const std::string& what) {
 }
 
 bool start_fork(const Preparation& prep, const int (&fds)[kLayoutFds], Child& out, std::string* error) {
+    // No observer thread of ours is inside the allocator at the fork (core/sync/fork_gate.h).
+    std::unique_lock gate(fork_gate());
     const pid_t pid = ::fork();
-    if (pid < 0) return fail(error, "fork failed");
+    const int fork_errno = errno;
     if (pid == 0) {
         // The child of a multithreaded parent: another thread may have held any lock at the moment
         // of fork. From here on only our own code runs, which takes no lock the parent shares (no
@@ -39,6 +42,11 @@ bool start_fork(const Preparation& prep, const int (&fds)[kLayoutFds], Child& ou
         install_fixed_fds(fds);
         prepare_child_process(prep.cpus);
         _exit(run_worker(prep));
+    }
+    gate.unlock();
+    if (pid < 0) {
+        errno = fork_errno;
+        return fail(error, "fork failed");
     }
     out.pid = pid;
     return true;

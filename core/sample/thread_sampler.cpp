@@ -1,5 +1,7 @@
 #include "thread_sampler.h"
 
+#include "core/sync/fork_gate.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -490,6 +492,8 @@ void ThreadSampler::loop() {
     clock_gettime(CLOCK_MONOTONIC, &next);
     std::vector<pid_t> found;
     while (!stop_.load(std::memory_order_relaxed)) {
+        // A tick allocates: not while a worker is forked (core/sync/fork_gate.h); its sleep is outside.
+        std::shared_lock gate(fork_gate());
         {
             std::vector<pid_t> add, free;
             {
@@ -541,6 +545,7 @@ void ThreadSampler::loop() {
         clock_gettime(CLOCK_MONOTONIC, &now_ts);
         if (now_ts.tv_sec > next.tv_sec || (now_ts.tv_sec == next.tv_sec && now_ts.tv_nsec > next.tv_nsec))
             next = now_ts;
+        gate.unlock();
         clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, nullptr);
     }
 }
