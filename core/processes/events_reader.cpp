@@ -24,7 +24,7 @@ bool EventsReader::start(Ingest ingest, UniqueFd& write_end, std::string* error)
     read_ = std::move(events.read);
     write_end = std::move(events.write);
     ingest_ = std::move(ingest);
-    thread_ = std::thread([this] { loop(); });
+    thread_ = fork_gate::ObserverThread([this] { loop(); });
     return true;
 }
 
@@ -42,9 +42,11 @@ void EventsReader::loop() {
     bool open = true; // false: end of file, or a corrupt stream nothing after can be trusted in
     for (bool stopping = false; !stopping;) {
         pollfd fds[2] = {{open ? read_.get() : -1, POLLIN, 0}, {stop_.read.get(), POLLIN, 0}};
-        if (::poll(fds, 2, -1) < 0 && errno != EINTR) return;
+        {
+            const fork_gate::Waiting waiting; // a fork may go ahead (core/sync/fork_gate.h)
+            if (::poll(fds, 2, -1) < 0 && errno != EINTR) return;
+        }
         stopping = fds[1].revents != 0;
-        const std::shared_lock gate(fork_gate()); // while it reads and allocates, not while it polls
         while (open) {
             const ssize_t n = ::read(read_.get(), chunk.data(), chunk.size());
             if (n < 0 && errno == EINTR) continue;

@@ -1,7 +1,5 @@
 #include "thread_sampler.h"
 
-#include "core/sync/fork_gate.h"
-
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -157,7 +155,7 @@ ThreadSampler::~ThreadSampler() {
 void ThreadSampler::start() {
     if (thread_.joinable()) return;
     stop_.store(false);
-    thread_ = std::thread([this] { loop(); });
+    thread_ = fork_gate::ObserverThread([this] { loop(); });
 }
 
 void ThreadSampler::stop() {
@@ -492,8 +490,6 @@ void ThreadSampler::loop() {
     clock_gettime(CLOCK_MONOTONIC, &next);
     std::vector<pid_t> found;
     while (!stop_.load(std::memory_order_relaxed)) {
-        // A tick allocates: not while a worker is forked (core/sync/fork_gate.h); its sleep is outside.
-        std::shared_lock gate(fork_gate());
         {
             std::vector<pid_t> add, free;
             {
@@ -545,7 +541,7 @@ void ThreadSampler::loop() {
         clock_gettime(CLOCK_MONOTONIC, &now_ts);
         if (now_ts.tv_sec > next.tv_sec || (now_ts.tv_sec == next.tv_sec && now_ts.tv_nsec > next.tv_nsec))
             next = now_ts;
-        gate.unlock();
+        const fork_gate::Waiting waiting; // a fork may go ahead (core/sync/fork_gate.h)
         clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, nullptr);
     }
 }
