@@ -48,6 +48,8 @@ void EventsReader::loop() {
         }
         stopping = fds[1].revents != 0;
         while (open) {
+            // Between chunks a waiting fork goes ahead: a steady stream cannot hold one back.
+            { const fork_gate::Waiting let_a_fork_pass; }
             const ssize_t n = ::read(read_.get(), chunk.data(), chunk.size());
             if (n < 0 && errno == EINTR) continue;
             if (n < 0) break; // EAGAIN: all read for now
