@@ -1,6 +1,7 @@
 #include "runner.h"
 
 #include "core/net/slow_server.h"
+#include "core/sync/fork_gate.h"
 #include "core/trace/trace_memory.h"
 #include "descendant_usage.h"
 
@@ -173,6 +174,8 @@ private:
             }
             if (now < next_sample_ns) continue;
             next_sample_ns = now + kSampleNs;
+            // It allocates: not while a worker is forked (core/sync/fork_gate.h).
+            const fork_gate::Observing gate;
             std::vector<CpuTimes> current = read_proc_stat();
             for (size_t cpu = 0; cpu < core_lanes_.size() && cpu < current.size() && cpu < previous.size();
                  ++cpu) {

@@ -28,7 +28,7 @@ void CoreSampler::watch(pid_t pid, uint32_t lane) {
         shown_[pid] = Shown{lane, 0xFFFF};
         if (!drainer_.joinable()) {
             sampler_.start();
-            drainer_ = std::thread([this] { drain_loop(); });
+            drainer_ = fork_gate::ObserverThread([this] { drain_loop(); });
         }
     }
     sampler_.watch(pid);
@@ -51,7 +51,10 @@ void CoreSampler::stop() {
 void CoreSampler::drain_loop() {
     std::unique_lock lock(mutex_);
     while (!stopping_) {
-        wake_.wait_for(lock, kDrainEvery, [this] { return stopping_; });
+        {
+            const fork_gate::Waiting waiting; // a fork may go ahead (core/sync/fork_gate.h)
+            wake_.wait_for(lock, kDrainEvery, [this] { return stopping_; });
+        }
         lock.unlock();
         drain();
         lock.lock();

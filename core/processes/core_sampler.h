@@ -9,6 +9,7 @@
 #pragma once
 
 #include "core/sample/thread_sampler.h"
+#include "core/sync/fork_gate.h"
 #include "core/trace/recorder.h"
 
 #include <condition_variable>
@@ -46,7 +47,7 @@ private:
     std::condition_variable wake_;
     std::map<pid_t, Shown> shown_;
     bool stopping_ = false;
-    std::thread drainer_;
+    fork_gate::ObserverThread drainer_; // std::thread but under ASan (core/sync/fork_gate.h)
 };
 
 } // namespace clab::proc

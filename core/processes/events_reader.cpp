@@ -1,5 +1,6 @@
 #include "events_reader.h"
 
+#include "core/sync/fork_gate.h"
 #include "wire.h"
 
 #include <cerrno>
@@ -23,7 +24,7 @@ bool EventsReader::start(Ingest ingest, UniqueFd& write_end, std::string* error)
     read_ = std::move(events.read);
     write_end = std::move(events.write);
     ingest_ = std::move(ingest);
-    thread_ = std::thread([this] { loop(); });
+    thread_ = fork_gate::ObserverThread([this] { loop(); });
     return true;
 }
 
@@ -41,9 +42,14 @@ void EventsReader::loop() {
     bool open = true; // false: end of file, or a corrupt stream nothing after can be trusted in
     for (bool stopping = false; !stopping;) {
         pollfd fds[2] = {{open ? read_.get() : -1, POLLIN, 0}, {stop_.read.get(), POLLIN, 0}};
-        if (::poll(fds, 2, -1) < 0 && errno != EINTR) return;
+        {
+            const fork_gate::Waiting waiting; // a fork may go ahead (core/sync/fork_gate.h)
+            if (::poll(fds, 2, -1) < 0 && errno != EINTR) return;
+        }
         stopping = fds[1].revents != 0;
         while (open) {
+            // Between chunks a waiting fork goes ahead: a steady stream cannot hold one back.
+            { const fork_gate::Waiting let_a_fork_pass; }
             const ssize_t n = ::read(read_.get(), chunk.data(), chunk.size());
             if (n < 0 && errno == EINTR) continue;
             if (n < 0) break; // EAGAIN: all read for now

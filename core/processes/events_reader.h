@@ -5,6 +5,7 @@
 // at most PIPE_BUF bytes: each write is atomic, so workers share the pipe without a lock.
 #pragma once
 
+#include "core/sync/fork_gate.h"
 #include "core/trace/event.h"
 #include "fd_io.h"
 
@@ -39,7 +40,7 @@ private:
     Ingest ingest_;
     UniqueFd read_;
     Pipe stop_;
-    std::thread thread_;
+    fork_gate::ObserverThread thread_; // std::thread but under ASan (core/sync/fork_gate.h)
 };
 
 } // namespace clab::proc

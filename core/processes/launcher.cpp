@@ -1,6 +1,7 @@
 #include "launcher.h"
 
 #include "core/experiment/descendant_usage.h"
+#include "core/sync/fork_gate.h"
 #include "forkserver.h"
 #include "worker.h"
 
@@ -30,15 +31,27 @@ bool fail(std::string* error, const std::string& what) {
 }
 
 bool start_fork(const Preparation& prep, const int (&fds)[kLayoutFds], Child& out, std::string* error) {
-    const pid_t pid = ::fork();
-    if (pid < 0) return fail(error, "fork failed");
-    if (pid == 0) {
-        // The child of a multithreaded parent: another thread may have held any lock at the moment
-        // of fork. From here on only our own code runs, which takes no lock the parent shares (no
-        // Recorder, no stdio); glibc's malloc is reset for the child by its fork handlers.
-        install_fixed_fds(fds);
-        prepare_child_process(prep.cpus);
-        _exit(run_worker(prep));
+    pid_t pid;
+    int fork_errno;
+    {
+        // Under ASan, no observer thread of ours is inside the allocator at the fork
+        // (core/sync/fork_gate.h); elsewhere this is nothing.
+        const fork_gate::Forking gate;
+        pid = ::fork();
+        fork_errno = errno;
+        if (pid == 0) {
+            // The child of a multithreaded parent: another thread may have held any lock at the
+            // moment of fork. From here on only our own code runs, which takes no lock the parent
+            // shares (no Recorder, no stdio); glibc's malloc is reset for the child by its fork
+            // handlers, and ASan's allocator was left alone by our observer threads (the gate).
+            install_fixed_fds(fds);
+            prepare_child_process(prep.cpus);
+            _exit(run_worker(prep));
+        }
+    }
+    if (pid < 0) {
+        errno = fork_errno;
+        return fail(error, "fork failed");
     }
     out.pid = pid;
     return true;

@@ -155,7 +155,7 @@ ThreadSampler::~ThreadSampler() {
 void ThreadSampler::start() {
     if (thread_.joinable()) return;
     stop_.store(false);
-    thread_ = std::thread([this] { loop(); });
+    thread_ = fork_gate::ObserverThread([this] { loop(); });
 }
 
 void ThreadSampler::stop() {
@@ -541,6 +541,7 @@ void ThreadSampler::loop() {
         clock_gettime(CLOCK_MONOTONIC, &now_ts);
         if (now_ts.tv_sec > next.tv_sec || (now_ts.tv_sec == next.tv_sec && now_ts.tv_nsec > next.tv_nsec))
             next = now_ts;
+        const fork_gate::Waiting waiting; // a fork may go ahead (core/sync/fork_gate.h)
         clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, nullptr);
     }
 }

@@ -8,6 +8,7 @@
 // engines turn the changes into their own events (marked kSampledBit).
 #pragma once
 
+#include "core/sync/fork_gate.h"
 #include "core/trace/event.h"
 
 #include <atomic>
@@ -70,7 +71,7 @@ private:
     bool core_now(Thread& t, uint16_t& cpu);                // false: it is not on a CPU (or gone)
 
     const int hz_;
-    std::thread thread_;
+    fork_gate::ObserverThread thread_; // std::thread but under ASan (core/sync/fork_gate.h)
     std::atomic<bool> stop_{false};
     std::mutex mutex_; // guards pending_ and watch requests
     std::vector<pid_t> to_watch_;

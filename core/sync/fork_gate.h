@@ -1,0 +1,169 @@
+// The fork gate: under AddressSanitizer, no observer thread of ours is inside the allocator while a
+// worker process is forked.
+//
+// A child forked from a multithreaded parent has only the forking thread, and every lock as it was
+// at that instant. glibc's malloc takes its locks around fork() and resets them in the child, and
+// ThreadSanitizer's fork interceptor does the same for its allocator; AddressSanitizer's allocator
+// in GCC 12's libasan does neither (LLVM's compiler-rt added such atfork handlers later), so a
+// worker forked while another thread refilled or drained its allocator cache deadlocked at its first
+// allocation (test_process_pool under ASan: a worker stuck in SizeClassAllocator64::GetFromAllocator,
+// the others waiting behind it for the call queue's lock, the test's future waiting 30 s).
+//
+// The threads that observe running workers (the events reader, the core sampler's drainer, the
+// thread sampler) are ObserverThreads: counted "at work" from before they are created until they are
+// joined - their start-up and exit allocate too (a fork just after the events reader was created hung
+// its first worker) - except while they wait, which they mark with Waiting. Another thread that
+// observes now and then (the runner's core-utilisation monitor) marks its work with Observing. A fork
+// (Forking, across fork() only) waits until no observer is at work, and observers that come while a
+// fork waits wait for it: observers taking turns cannot starve a fork (std::shared_mutex, a
+// reader-preferring rwlock, let them). Never nest Observing in an ObserverThread, nor fork from one.
+// Other threads of the host program (a GUI thread, a caller's threads) are not covered: only an
+// allocator with its own fork handlers could cover those.
+//
+// Without AddressSanitizer all of this compiles to nothing (ObserverThread is std::thread): release
+// builds fork and observe exactly as before. Header-only: clab_sample, below clab_processes, uses it.
+#pragma once
+
+#if defined(__SANITIZE_ADDRESS__)
+#define CLAB_FORK_GATE 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CLAB_FORK_GATE 1
+#endif
+#endif
+
+#include <thread>
+
+#if defined(CLAB_FORK_GATE)
+#include <condition_variable>
+#include <mutex>
+#include <utility>
+#endif
+
+namespace clab::fork_gate {
+
+#if defined(CLAB_FORK_GATE)
+
+namespace detail {
+struct State {
+    std::mutex mutex;
+    std::condition_variable changed;
+    int at_work = 0;      // observers at work
+    int forks = 0;        // forks waiting or under way
+    bool forking = false; // one is under way
+};
+inline State& state() noexcept {
+    static State s;
+    return s;
+}
+inline void enter() noexcept {
+    State& s = state();
+    std::unique_lock lock(s.mutex);
+    s.changed.wait(lock, [&] { return s.forks == 0; });
+    ++s.at_work;
+}
+inline void leave() noexcept {
+    State& s = state();
+    std::lock_guard lock(s.mutex);
+    if (--s.at_work == 0 && s.forks > 0) s.changed.notify_all();
+}
+} // namespace detail
+
+// An observer's stretch of work, on a thread that is not an ObserverThread.
+class Observing {
+public:
+    Observing() noexcept { detail::enter(); }
+    ~Observing() { detail::leave(); }
+    Observing(const Observing&) = delete;
+    Observing& operator=(const Observing&) = delete;
+};
+
+// An ObserverThread's wait (poll, sleep, condition variable): a fork may go ahead meanwhile.
+class Waiting {
+public:
+    Waiting() noexcept { detail::leave(); }
+    ~Waiting() { detail::enter(); }
+    Waiting(const Waiting&) = delete;
+    Waiting& operator=(const Waiting&) = delete;
+};
+
+// Held by the forking thread across fork(), in the parent only: the child leaves by _exit or exec
+// and never looks at the gate.
+class Forking {
+public:
+    Forking() noexcept {
+        detail::State& s = detail::state();
+        std::unique_lock lock(s.mutex);
+        ++s.forks;
+        s.changed.wait(lock, [&] { return s.at_work == 0 && !s.forking; });
+        s.forking = true;
+    }
+    ~Forking() {
+        detail::State& s = detail::state();
+        std::lock_guard lock(s.mutex);
+        s.forking = false;
+        --s.forks;
+        s.changed.notify_all();
+    }
+    Forking(const Forking&) = delete;
+    Forking& operator=(const Forking&) = delete;
+};
+
+// std::thread's subset we use, counted at work from before its creation until join() returns.
+class ObserverThread {
+public:
+    ObserverThread() noexcept = default;
+    template <class F> explicit ObserverThread(F&& body) {
+        detail::enter();
+        try {
+            thread_ = std::thread(std::forward<F>(body));
+        } catch (...) {
+            detail::leave();
+            throw;
+        }
+    }
+    ObserverThread(ObserverThread&& other) noexcept
+        : thread_(std::move(other.thread_)) {}
+    ObserverThread& operator=(ObserverThread&& other) noexcept {
+        thread_ = std::move(other.thread_); // std::terminate if this one still runs, as std::thread
+        return *this;
+    }
+    ~ObserverThread() = default; // std::terminate if still joinable, as std::thread
+    bool joinable() const noexcept { return thread_.joinable(); }
+    void join() {
+        thread_.join();
+        detail::leave();
+    }
+
+private:
+    std::thread thread_;
+};
+
+#else
+
+class Observing {
+public:
+    Observing() noexcept {}
+    Observing(const Observing&) = delete;
+    Observing& operator=(const Observing&) = delete;
+};
+
+class Waiting {
+public:
+    Waiting() noexcept {}
+    Waiting(const Waiting&) = delete;
+    Waiting& operator=(const Waiting&) = delete;
+};
+
+class Forking {
+public:
+    Forking() noexcept {}
+    Forking(const Forking&) = delete;
+    Forking& operator=(const Forking&) = delete;
+};
+
+using ObserverThread = std::thread;
+
+#endif
+
+} // namespace clab::fork_gate
