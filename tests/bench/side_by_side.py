@@ -532,6 +532,8 @@ def main():
             if name.startswith("calibration"):
                 with open(os.path.join(cache.name, "concurrency-lab", name)) as f:
                     fields = f.read().split()
+                if len(fields) > 1 and fields[1].startswith("py-"):
+                    del fields[1]  # format 9 on: the interpreter's identity after the format word
                 calibrated = (f"{float(fields[1]):.1f} ns per loop iteration, asyncio: step {float(fields[2]) / 1e3:.1f} us,"
                               f" stream read {float(fields[3]) / 1e3:.0f} us" +
                               (f", connection {float(fields[4]) / 1e3:.0f} us" if len(fields) > 4 else "") +
