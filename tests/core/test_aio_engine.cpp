@@ -468,25 +468,15 @@ namespace {
 
 // python3 running `requests` asyncio requests of `io_ms` to the slow server on `port` (open_connection,
 // write, drain, readexactly(64), close; all gathered): its peak resident set in kB (the whole process:
-// the interpreter and asyncio's start-up are the same at every N, so they fall out of a difference)
-// and the CPU its cyclic GC's automatic collections took (gc.callbacks, "start" .. "stop" of each,
-// process_time, as tests/bench/many_requests_cpython.py --gc measures it). Both -1 when python3 3.11
-// is not there.
-struct PythonRun {
-    double peak_kb = -1;
-    double gc_cpu_s = -1;
-};
-PythonRun python_requests(uint16_t port, int requests, int io_ms) {
+// the interpreter and asyncio's start-up are the same at every N, so they fall out of a difference);
+// -1 when python3 3.11 is not there.
+double python_peak_kb(uint16_t port, int requests, int io_ms) {
     const std::string script =
-        "import asyncio, gc, resource, sys, time\n"
-        "if sys.version_info[:2] != (3, 11): print(-1, -1); sys.exit(0)\n"
+        "import asyncio, resource, sys\n"
+        "if sys.version_info[:2] != (3, 11): print(-1); sys.exit(0)\n"
         "port, n, io_us = (int(a) for a in sys.argv[1:4])\n"
         "soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)\n"
         "resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, n + 100)), hard))\n"
-        "spent = [0.0, 0.0]\n"
-        "def watch(phase, info):\n"
-        "    if phase == \"start\": spent[1] = time.process_time()\n"
-        "    else: spent[0] += time.process_time() - spent[1]\n"
         "async def one():\n"
         "    r, w = await asyncio.open_connection(\"127.0.0.1\", port)\n"
         "    w.write(f\"{io_us} 64\\n\".encode())\n"
@@ -494,20 +484,17 @@ PythonRun python_requests(uint16_t port, int requests, int io_ms) {
         "    await r.readexactly(64)\n"
         "    w.close()\n"
         "async def main():\n"
-        "    gc.callbacks.append(watch)\n"
         "    await asyncio.gather(*(one() for _ in range(n)))\n"
-        "    gc.callbacks.remove(watch)\n"
         "asyncio.run(main())\n"
-        "print(next(int(l.split()[1]) for l in open(\"/proc/self/status\") if l.startswith(\"VmHWM:\")),"
-        " spent[0])\n";
+        "print(next(int(l.split()[1]) for l in open(\"/proc/self/status\") if l.startswith(\"VmHWM:\")))\n";
     const std::string command = "python3 -c '" + script + "' " + std::to_string(port) + " " +
                                 std::to_string(requests) + " " + std::to_string(io_ms * 1000) +
                                 " 2>/dev/null";
-    PythonRun run;
+    double peak_kb = -1;
     FILE* pipe = popen(command.c_str(), "r");
-    if (!pipe) return run;
-    if (std::fscanf(pipe, "%lf %lf", &run.peak_kb, &run.gc_cpu_s) != 2) run = PythonRun{};
-    return pclose(pipe) == 0 ? run : PythonRun{};
+    if (!pipe) return -1;
+    if (std::fscanf(pipe, "%lf", &peak_kb) != 1) peak_kb = -1;
+    return pclose(pipe) == 0 ? peak_kb : -1;
 }
 
 // Our engine's peak for the same program (the Runner's figure, as the CLI reports it), in a fresh
@@ -552,12 +539,12 @@ TEST(AsyncioMemory, KbPerRequestMatchesPython3AtEveryN) {
     net::SlowServer server;
     std::string error;
     ASSERT_TRUE(server.start(&error)) << error;
-    const double python_one = python_requests(server.port(), 1, kIoMs).peak_kb;
+    const double python_one = python_peak_kb(server.port(), 1, kIoMs);
     if (python_one < 0) GTEST_SKIP() << "needs python3 3.11";
     const double ours_one = our_peak_kb(1, kIoMs);
     ASSERT_GT(ours_one, 0);
     for (const int n : {1000, 3000}) {
-        const double python_n = python_requests(server.port(), n, kIoMs).peak_kb;
+        const double python_n = python_peak_kb(server.port(), n, kIoMs);
         const double ours_n = our_peak_kb(n, kIoMs);
         ASSERT_GT(python_n, 0);
         ASSERT_GT(ours_n, 0);
