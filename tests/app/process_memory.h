@@ -13,3 +13,13 @@ inline double rss_mb() {
     std::fclose(f);
     return n == 2 ? double(resident) * double(sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0) : 0;
 }
+
+// AddressSanitizer keeps freed blocks in its quarantine (up to 256 MB by default) instead of handing
+// them back: under it, resident memory cannot show that memory was given back after runs.
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr bool kFreedMemoryIsQuarantined = true;
+#else
+inline constexpr bool kFreedMemoryIsQuarantined = false;
+#endif
+inline constexpr const char* kQuarantineSkip =
+    "AddressSanitizer's quarantine holds freed memory: resident memory cannot show it given back";
