@@ -1,5 +1,7 @@
 #include "run_controller.h"
 
+#include "fork_gate_hook.h"
+
 #include <QMetaType>
 
 #ifdef __GLIBC__
@@ -19,6 +21,7 @@ RunController::RunController(QObject* parent)
     poll_.setInterval(kPollMs);
     poll_.setTimerType(Qt::PreciseTimer);
     connect(&poll_, &QTimer::timeout, this, &RunController::poll);
+    watchEventLoopForForks(); // under ASan only (fork_gate_hook.h)
 }
 
 RunController::~RunController() {

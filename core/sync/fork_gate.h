@@ -17,7 +17,9 @@
 // (Forking, across fork() only) waits until no observer is at work, and observers that come while a
 // fork waits wait for it: observers taking turns cannot starve a fork (std::shared_mutex, a
 // reader-preferring rwlock, let them). Never nest Observing in an ObserverThread, nor fork from one.
-// Other threads of the host program (a GUI thread, a caller's threads) are not covered: only an
+// The host program's event loop marks when it is out of its wait for events (host_thread_busy:
+// the GUI thread, app/gui/fork_gate_hook.h); a fork prefers it waiting but never waits for it long.
+// Other threads of the host program (a caller's threads, Qt's own) are not covered: only an
 // allocator with its own fork handlers could cover those.
 //
 // Without AddressSanitizer all of this compiles to nothing (ObserverThread is std::thread): release
@@ -35,6 +37,7 @@
 #include <thread>
 
 #if defined(CLAB_FORK_GATE)
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <utility>
@@ -49,6 +52,7 @@ struct State {
     std::mutex mutex;
     std::condition_variable changed;
     int at_work = 0;      // observers at work
+    int hosts_busy = 0;   // host threads (the GUI's event loop) out of their wait
     int forks = 0;        // forks waiting or under way
     bool forking = false; // one is under way
 };
@@ -87,6 +91,26 @@ public:
     Waiting& operator=(const Waiting&) = delete;
 };
 
+// A host program's event loop (the GUI thread) says when it leaves and enters its wait for events.
+// It allocates whenever it is out of that wait, but it may itself be waiting for the thread that
+// forks (a window that closes joins its run), so a fork cannot wait for it unconditionally: a fork
+// waits up to kHostGraceMs for it to be in its wait, and an event loop that leaves its wait while
+// fork() itself is under way waits for fork() to return.
+inline constexpr int kHostGraceMs = 200;
+inline void host_thread_busy(bool busy) noexcept {
+    thread_local bool marked = false;
+    if (marked == busy) return;
+    detail::State& s = detail::state();
+    std::unique_lock lock(s.mutex);
+    if (busy) {
+        s.changed.wait(lock, [&] { return !s.forking; });
+        ++s.hosts_busy;
+    } else if (--s.hosts_busy == 0 && s.forks > 0) {
+        s.changed.notify_all();
+    }
+    marked = busy;
+}
+
 // Held by the forking thread across fork(), in the parent only: the child leaves by _exit or exec
 // and never looks at the gate.
 class Forking {
@@ -95,7 +119,15 @@ public:
         detail::State& s = detail::state();
         std::unique_lock lock(s.mutex);
         ++s.forks;
-        s.changed.wait(lock, [&] { return s.at_work == 0 && !s.forking; });
+        const auto give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(kHostGraceMs);
+        for (;;) {
+            const bool observers_idle = s.at_work == 0 && !s.forking;
+            if (observers_idle && (s.hosts_busy == 0 || std::chrono::steady_clock::now() >= give_up)) break;
+            if (observers_idle)
+                s.changed.wait_until(lock, give_up);
+            else
+                s.changed.wait(lock);
+        }
         s.forking = true;
     }
     ~Forking() {
@@ -161,6 +193,8 @@ public:
     Forking(const Forking&) = delete;
     Forking& operator=(const Forking&) = delete;
 };
+
+inline void host_thread_busy(bool) noexcept {}
 
 using ObserverThread = std::thread;
 

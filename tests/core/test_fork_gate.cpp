@@ -1,8 +1,9 @@
 // The fork gate (core/sync/fork_gate.h): under AddressSanitizer a fork waits for the observers at
 // work - an ObserverThread from before its creation until it is joined, except while it waits - and
 // a waiting fork goes before observers that come after it, so observers taking turns cannot starve
-// it. Ordered by the gate's own state (a fork counted as waiting), never by a sleep. Without
-// AddressSanitizer the gate is nothing.
+// it; a fork prefers the host's event loop in its wait but never waits for it long. Ordered by the
+// gate's own state (a fork counted as waiting), never by a sleep. Without AddressSanitizer the gate
+// is nothing.
 #include "core/sync/fork_gate.h"
 
 #include <atomic>
@@ -102,6 +103,60 @@ TEST(ForkGate, AnObserverThreadCountsFromItsCreationUntilJoinedExceptWhileItWait
     EXPECT_TRUE(forked_again.load());
 }
 
+// The host's event loop (the GUI thread): a fork waits while it is out of its wait for events and
+// goes once it is back in it; a loop that stays out does not hold a fork for ever (it may be
+// joining the very thread that forks).
+TEST(ForkGate, AForkPrefersTheHostLoopInItsWaitButNeverWaitsForItLong) {
+    std::mutex mutex;
+    std::condition_variable cv;
+    int phase = 0; // 1: the host is busy; 2: back in its wait; 3: busy again; 4: done
+    auto wait_for_phase = [&](int p) {
+        std::unique_lock lock(mutex);
+        cv.wait(lock, [&] { return phase >= p; });
+    };
+    auto enter_phase = [&](int p) {
+        {
+            std::lock_guard lock(mutex);
+            phase = p;
+        }
+        cv.notify_all();
+    };
+    std::atomic<int> host_step{0};
+    std::thread host([&] { // host_thread_busy marks its own thread
+        host_thread_busy(true);
+        enter_phase(1);
+        wait_for_phase(2);
+        host_thread_busy(false);
+        wait_for_phase(3);
+        host_thread_busy(true);
+        wait_for_phase(4);
+        host_thread_busy(false);
+    });
+    wait_for_phase(1);
+    std::atomic<bool> forked{false};
+    const auto asked = std::chrono::steady_clock::now();
+    std::thread fork = forker(forked);
+    ASSERT_TRUE(forks_pending_within(1, std::chrono::seconds(20)));
+    std::this_thread::sleep_for(std::chrono::milliseconds(kHostGraceMs / 4)); // room for a wrong early fork
+    const bool went_early = forked.load();
+    // Only within the grace may it not go (a descheduled test thread may look later than that).
+    if (std::chrono::steady_clock::now() - asked < std::chrono::milliseconds(kHostGraceMs))
+        EXPECT_FALSE(went_early) << "a fork went ahead while the host loop was out of its wait";
+    enter_phase(2); // into its wait: the fork goes
+    fork.join();
+    EXPECT_TRUE(forked.load());
+    // Out of its wait for good (until phase 4): a fork still goes, after the grace.
+    enter_phase(3);
+    ASSERT_TRUE(
+        state_within([](const detail::State& s) { return s.hosts_busy == 1; }, std::chrono::seconds(20)));
+    std::atomic<bool> forked_anyway{false};
+    std::thread fork_anyway = forker(forked_anyway);
+    fork_anyway.join();
+    EXPECT_TRUE(forked_anyway.load());
+    enter_phase(4);
+    host.join();
+}
+
 #else
 
 TEST(ForkGate, IsNothingWithoutAddressSanitizer) {
@@ -109,6 +164,7 @@ TEST(ForkGate, IsNothingWithoutAddressSanitizer) {
     static_assert(std::is_same_v<ObserverThread, std::thread>);
     const Observing observing;
     const Forking forking; // would wait for ever if it were the gate
+    host_thread_busy(true);
     SUCCEED();
 }
 
