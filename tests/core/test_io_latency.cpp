@@ -18,6 +18,16 @@ Event ev(int64_t t, uint32_t lane, EventKind kind, uint64_t arg = 0) {
     e.arg = arg;
     return e;
 }
+// The workload's own figure is stamped a moment after the trace's GilAcquired. A sanitizer's
+// runtime can pause a thread for a millisecond or more right there (TSan: one call of 15 read
+// 6.20 ms in the trace and 7.51 ms in the workload, with 1.3 ms between the GIL taken and the
+// thread's next line), which moves the maximum of a run. Medians agree under every build; the
+// maxima are compared in real builds.
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+constexpr bool kMaximaCompared = false;
+#else
+constexpr bool kMaximaCompared = true;
+#endif
 } // namespace
 
 TEST(IoLatency, CountsTheWaitForTheGilAfterTheCall) {
@@ -86,8 +96,13 @@ TEST(IoLatency, AgreesWithTheWorkloadsOwnMeasureInAConvoy) {
         ms.push_back(double(l.total_ns()) / 1e6);
     }
     std::sort(ms.begin(), ms.end());
-    const double max_ms = ms.back();
     // The workload stamps its figure a moment after the GIL was taken: the two agree closely.
-    EXPECT_NEAR(max_ms / s.io_latency_max_ms, 1.0, 0.1)
-        << max_ms << " ms vs " << s.io_latency_max_ms << " ms";
+    const double median_ms = ms[ms.size() / 2];
+    EXPECT_NEAR(median_ms / s.io_latency_median_ms, 1.0, 0.1)
+        << median_ms << " ms vs " << s.io_latency_median_ms << " ms";
+    const double max_ms = ms.back();
+    if (kMaximaCompared) {
+        EXPECT_NEAR(max_ms / s.io_latency_max_ms, 1.0, 0.1)
+            << max_ms << " ms vs " << s.io_latency_max_ms << " ms";
+    }
 }
