@@ -84,6 +84,8 @@ QString plain_event(const Event& e, const QString& who, const std::vector<std::s
             return QStringLiteral("%1 called join(): it waits for the others to end").arg(who);
         case IoKind::Connect:
             return QStringLiteral("%1 connects to the server").arg(who);
+        case IoKind::SocketCall:
+            return QStringLiteral("%1 sends or closes, without the GIL").arg(who);
         }
         break;
     case EventKind::LockWaitBegin:

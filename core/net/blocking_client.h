@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <sys/socket.h>
 
 namespace clab::net {
 
@@ -15,22 +16,38 @@ public:
     BlockingClient(const BlockingClient&) = delete;
     BlockingClient& operator=(const BlockingClient&) = delete;
     BlockingClient(BlockingClient&& other) noexcept
-        : fd_(other.fd_) {
+        : fd_(other.fd_)
+        , address_(other.address_)
+        , address_length_(other.address_length_)
+        , family_(other.family_) {
         other.fd_ = -1;
     }
     BlockingClient& operator=(BlockingClient&& other) noexcept;
 
+    // socket.create_connection(("127.0.0.1", port)): resolve, open_socket and connect_resolved in
+    // a row. The threads engines make them one at a time, because CPython releases the GIL around
+    // each (Modules/socketmodule.c: getaddrinfo, socket, connect).
     bool connect(uint16_t port, std::string* error = nullptr);
-    // Sends "<latency_us> <reply_bytes>\n" and blocks until all reply_bytes bytes arrived. False if
-    // the connection failed, closed early, or no answer came within latency + 10 s (a dead server
-    // never hangs a worker forever).
+    bool resolve(uint16_t port, std::string* error = nullptr);
+    bool open_socket(std::string* error = nullptr);
+    bool connect_resolved(std::string* error = nullptr);
+
+    // Sends "<latency_us> <reply_bytes>\n" and blocks until all reply_bytes bytes arrived: send_request
+    // (sendall) then receive_reply (recv until all arrived), each without the GIL in CPython. False
+    // if the connection failed, closed early, or no answer came within latency + 10 s (a dead
+    // server never hangs a worker forever).
     bool request(int64_t latency_us, size_t reply_bytes = 64);
+    bool send_request(int64_t latency_us, size_t reply_bytes = 64);
+    bool receive_reply(size_t reply_bytes = 64);
     void close();
     bool connected() const { return fd_ >= 0; }
     int fd() const { return fd_; }
 
 private:
     int fd_ = -1;
+    sockaddr_storage address_{}; // what resolve found
+    socklen_t address_length_ = 0;
+    int family_ = AF_INET;
 };
 
 } // namespace clab::net

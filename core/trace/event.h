@@ -104,8 +104,10 @@ inline constexpr uint64_t kSampledBit = uint64_t(1) << 63;
 enum class SampledState : uint64_t { OnCpu = 0, GilWait = 1, LockWait = 2, Sleep = 3, Io = 4, Other = 5 };
 
 enum class GilReleaseReason : uint64_t { Interval = 0, Io = 1, Exit = 2, Lock = 3 };
-// Connect: opening a socket, a blocking call but not one of the workload's requests.
-enum class IoKind : uint64_t { Sleep = 0, Socket = 1, Pipe = 2, Join = 3, Connect = 4 };
+// Connect: opening a socket (getaddrinfo, socket, connect), blocking calls but not one of the
+// workload's requests. SocketCall: a socket call that returns at once (a send, a close), which
+// CPython still makes without the GIL.
+enum class IoKind : uint64_t { Sleep = 0, Socket = 1, Pipe = 2, Join = 3, Connect = 4, SocketCall = 5 };
 enum class CallbackKind : uint64_t {
     TaskStep = 0,
     FutureDone = 1,

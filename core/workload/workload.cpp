@@ -103,12 +103,20 @@ bool Workload::net(PyThread& t) {
     net::BlockingClient client;
     std::string error;
     int connect_errno = 0;
-    // Connecting is a blocking call too (the GIL is released around it in CPython).
-    const bool connected = t.blocking(IoKind::Connect, [&] {
-        const bool ok = client.connect(ctx_.server_port, &error);
-        connect_errno = ok ? 0 : errno;
-        return ok;
-    });
+    // Each blocking call made the way CPython makes it: without the GIL, one at a time, so that a
+    // thread takes the GIL back (and waits for it among the others) as often as python3's does.
+    const auto without_gil = [&t](IoKind kind, auto&& call) { return t.blocking(kind, call); };
+    const auto connect_step = [&](auto&& step) {
+        return without_gil(IoKind::Connect, [&] {
+            const bool ok = step();
+            connect_errno = ok ? 0 : errno;
+            return ok;
+        });
+    };
+    // socket.create_connection(("127.0.0.1", port)): getaddrinfo, socket, connect.
+    const bool connected = connect_step([&] { return client.resolve(ctx_.server_port, &error); }) &&
+                           connect_step([&] { return client.open_socket(&error); }) &&
+                           connect_step([&] { return client.connect_resolved(&error); });
     if (!connected) {
         if (t.stopping()) return false; // Stop closed the server under us: not an error
         std::string why = "could not connect to the slow server: " + error;
@@ -126,30 +134,41 @@ bool Workload::net(PyThread& t) {
         std::lock_guard lock(latency_mutex_);
         open_sockets_.push_back(client.fd());
     }
-    // Off the list before the client closes it: fail() never touches a reused descriptor.
-    struct Unlist {
-        Workload& w;
-        int fd;
-        ~Unlist() {
-            std::lock_guard lock(w.latency_mutex_);
-            w.open_sockets_.erase(std::find(w.open_sockets_.begin(), w.open_sockets_.end(), fd));
-        }
-    } unlist{*this, client.fd()};
-    const int64_t latency_us = int64_t(spec_.io_ms * 1000.0 + 0.5);
-    for (int i = 0; i < spec_.io_count; ++i) {
-        if (t.stopping()) return false;
-        const bool answered = t.blocking(IoKind::Socket, [&] { return client.request(latency_us); });
-        if (!answered) {
+    {
+        // Off the list before the client closes it: fail() never touches a reused descriptor.
+        struct Unlist {
+            Workload& w;
+            int fd;
+            ~Unlist() {
+                std::lock_guard lock(w.latency_mutex_);
+                w.open_sockets_.erase(std::find(w.open_sockets_.begin(), w.open_sockets_.end(), fd));
+            }
+        } unlist{*this, client.fd()};
+        const int64_t latency_us = int64_t(spec_.io_ms * 1000.0 + 0.5);
+        for (int i = 0; i < spec_.io_count; ++i) {
             if (t.stopping()) return false;
-            fail("the slow server did not answer a request");
-            return false;
+            // t0 = perf_counter(); conn.sendall(request); conn.recv(64); perf_counter() - t0
+            const int64_t asked_ns = now_ns();
+            const bool answered =
+                without_gil(IoKind::SocketCall, [&] { return client.send_request(latency_us); }) &&
+                without_gil(IoKind::Socket, [&] { return client.receive_reply(); });
+            if (!answered) {
+                if (t.stopping()) return false;
+                fail("the slow server did not answer a request");
+                return false;
+            }
+            {
+                std::lock_guard lock(latency_mutex_);
+                io_latencies_ns_.push_back(now_ns() - asked_ns);
+            }
+            t.check_point();
         }
-        {
-            std::lock_guard lock(latency_mutex_);
-            io_latencies_ns_.push_back(t.last_io_latency_ns());
-        }
-        t.check_point();
     }
+    // Leaving `with`: conn.close(), also without the GIL.
+    without_gil(IoKind::SocketCall, [&] {
+        client.close();
+        return true;
+    });
     return true;
 }
 
