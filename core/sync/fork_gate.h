@@ -1,13 +1,15 @@
-// The fork gate: under AddressSanitizer, no observer thread of ours is inside the allocator while a
-// worker process is forked.
+// The fork gate: under AddressSanitizer and ThreadSanitizer, no observer thread of ours is inside the
+// allocator while a worker process is forked.
 //
 // A child forked from a multithreaded parent has only the forking thread, and every lock as it was
-// at that instant. glibc's malloc takes its locks around fork() and resets them in the child, and
-// ThreadSanitizer's fork interceptor does the same for its allocator; AddressSanitizer's allocator
-// in GCC 12's libasan does neither (LLVM's compiler-rt added such atfork handlers later), so a
-// worker forked while another thread refilled or drained its allocator cache deadlocked at its first
-// allocation (test_process_pool under ASan: a worker stuck in SizeClassAllocator64::GetFromAllocator,
-// the others waiting behind it for the call queue's lock, the test's future waiting 30 s).
+// at that instant. glibc's malloc takes its locks around fork() and resets them in the child;
+// AddressSanitizer's allocator in GCC 12's libasan does not (LLVM's compiler-rt added such atfork
+// handlers later), so a worker forked while another thread refilled or drained its allocator cache
+// deadlocked at its first allocation (test_process_pool under ASan: a worker stuck in
+// SizeClassAllocator64::GetFromAllocator, the others waiting behind it for the call queue's lock,
+// the test's future waiting 30 s). GCC 12's libtsan left its allocator's region lock held the same
+// way (a fork-method pool worker under TSan stuck in the same function, 1 of 24 runs two at a
+// time), so the gate is on under ThreadSanitizer too.
 //
 // The threads that observe running workers (the events reader, the core sampler's drainer, the
 // thread sampler) are ObserverThreads: counted "at work" from before they are created until they are
@@ -22,14 +24,14 @@
 // Other threads of the host program (a caller's threads, Qt's own) are not covered: only an
 // allocator with its own fork handlers could cover those.
 //
-// Without AddressSanitizer all of this compiles to nothing (ObserverThread is std::thread): release
+// Without a sanitizer all of this compiles to nothing (ObserverThread is std::thread): release
 // builds fork and observe exactly as before. Header-only: clab_sample, below clab_processes, uses it.
 #pragma once
 
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define CLAB_FORK_GATE 1
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
 #define CLAB_FORK_GATE 1
 #endif
 #endif

@@ -1,9 +1,8 @@
-// The fork gate (core/sync/fork_gate.h): under AddressSanitizer a fork waits for the observers at
-// work - an ObserverThread from before its creation until it is joined, except while it waits - and
-// a waiting fork goes before observers that come after it, so observers taking turns cannot starve
-// it; a fork prefers the host's event loop in its wait but never waits for it long. Ordered by the
-// gate's own state (a fork counted as waiting), never by a sleep. Without AddressSanitizer the gate
-// is nothing.
+// The fork gate (core/sync/fork_gate.h): under AddressSanitizer and ThreadSanitizer a fork waits for the
+// observers at work - an ObserverThread from before its creation until it is joined, except while it waits -
+// and a waiting fork goes before observers that come after it, so observers taking turns cannot starve it; a
+// fork prefers the host's event loop in its wait but never waits for it long. Ordered by the gate's own state
+// (a fork counted as waiting), never by a sleep. Without a sanitizer the gate is nothing.
 #include "core/sync/fork_gate.h"
 
 #include <atomic>
@@ -140,8 +139,9 @@ TEST(ForkGate, AForkPrefersTheHostLoopInItsWaitButNeverWaitsForItLong) {
     std::this_thread::sleep_for(std::chrono::milliseconds(kHostGraceMs / 4)); // room for a wrong early fork
     const bool went_early = forked.load();
     // Only within the grace may it not go (a descheduled test thread may look later than that).
-    if (std::chrono::steady_clock::now() - asked < std::chrono::milliseconds(kHostGraceMs))
+    if (std::chrono::steady_clock::now() - asked < std::chrono::milliseconds(kHostGraceMs)) {
         EXPECT_FALSE(went_early) << "a fork went ahead while the host loop was out of its wait";
+    }
     enter_phase(2); // into its wait: the fork goes
     fork.join();
     EXPECT_TRUE(forked.load());
@@ -159,7 +159,7 @@ TEST(ForkGate, AForkPrefersTheHostLoopInItsWaitButNeverWaitsForItLong) {
 
 #else
 
-TEST(ForkGate, IsNothingWithoutAddressSanitizer) {
+TEST(ForkGate, IsNothingWithoutASanitizer) {
     static_assert(std::is_empty_v<Observing> && std::is_empty_v<Waiting> && std::is_empty_v<Forking>);
     static_assert(std::is_same_v<ObserverThread, std::thread>);
     const Observing observing;
